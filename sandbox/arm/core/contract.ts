@@ -124,7 +124,20 @@ export interface CoreServices {
   principals: PrincipalDirectory;
   /** Emit an extra Event Grid event / activity log entry (for side effects not covered by the default). */
   recordEvent(kind: "write" | "delete" | "action", resourceId: string, operationName: string, ctx: RouteContext): void;
+  /** Validates a bearer token (signature, issuer, expiry) for the given audience, e.g. "https://vault.azure.net". */
+  authenticate(authorizationHeader: string | undefined, audience: string): Promise<Caller | undefined>;
+  /** Whether `caller` holds `action` (control-plane action or data action) at `scope` through its role assignments. */
+  isAuthorized(caller: Caller, action: string, scope: string): boolean;
+  /** Serves a data plane (e.g. one Key Vault) on its own HTTPS origin; returns that origin, e.g. https://127.0.0.1:50123. */
+  listenDataPlane(name: string, handler: DataPlaneHandler): Promise<string>;
+  /** Azurite endpoints when the emulator was started with them (storage accounts' primaryEndpoints point there). */
+  azurite?: { blobEndpoint: string; queueEndpoint: string; tableEndpoint: string; connectionString: string; accountName: string; accountKey: string };
 }
+
+export type DataPlaneHandler = (
+  req: import("node:http").IncomingMessage & { body: Buffer },
+  res: import("node:http").ServerResponse,
+) => void | Promise<void>;
 
 export interface PrincipalDirectory {
   /** Registers a managed identity's service principal (system- or user-assigned); returns its objectId/clientId. */
