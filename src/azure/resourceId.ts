@@ -1,0 +1,48 @@
+// ARM resource id parsing: /subscriptions/{s}/resourceGroups/{rg}/providers/{Ns}/{type}/{name}(/{childType}/{childName})*
+
+export interface ParsedResourceId {
+  id: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  /** e.g. "Microsoft.Web" */
+  namespace: string;
+  /** Type segments after the namespace, e.g. ["sites", "slots"] */
+  types: string[];
+  /** Names matching `types`, e.g. ["app", "staging"] */
+  names: string[];
+  /** Full type, e.g. "Microsoft.Web/sites/slots" */
+  fullType: string;
+}
+
+export function parseResourceId(id: string): ParsedResourceId | undefined {
+  const parts = id.replace(/\/{2,}/g, "/").replace(/^\/|\/$/g, "").split("/");
+  if (parts.length < 8 || parts.length % 2 !== 0) return undefined;
+  if (parts[0]!.toLowerCase() !== "subscriptions" || parts[2]!.toLowerCase() !== "resourcegroups") return undefined;
+  if (parts[4]!.toLowerCase() !== "providers") return undefined;
+  const [, subscriptionId, , resourceGroup, , namespace, ...rest] = parts as string[];
+  const types: string[] = [];
+  const names: string[] = [];
+  for (let i = 0; i < rest.length; i += 2) {
+    types.push(rest[i]!);
+    names.push(rest[i + 1]!);
+  }
+  if (!subscriptionId || !resourceGroup || !namespace || names.some((n) => !n)) return undefined;
+  return {
+    id: "/" + parts.join("/"),
+    subscriptionId,
+    resourceGroup,
+    namespace,
+    types,
+    names,
+    fullType: [namespace, ...types].join("/"),
+  };
+}
+
+/** Case-insensitive id equality, as ARM compares ids. */
+export function sameResourceId(a: string, b: string): boolean {
+  return normalizeResourceId(a) === normalizeResourceId(b);
+}
+
+export function normalizeResourceId(id: string): string {
+  return id.replace(/\/{2,}/g, "/").replace(/\/$/, "").toLowerCase();
+}

@@ -1,0 +1,41 @@
+// A source is the compute resource a connection configures: an App Service / Function App site,
+// one of its deployment slots, or a Container App. Steps talk to it only through this interface.
+
+export type SourceKind = "webapp" | "functionapp" | "slot" | "containerapp";
+
+export type IdentityType = "None" | "SystemAssigned" | "UserAssigned" | "SystemAssigned, UserAssigned";
+
+export interface IdentityState {
+  type: IdentityType;
+  principalId?: string;
+  tenantId?: string;
+  /** User-assigned identity resource id (as ARM returns it) → its principal/client ids. */
+  userAssigned: Record<string, { principalId?: string; clientId?: string }>;
+}
+
+/** One configuration value as the source stores it. `secret` values are stored as Container Apps secrets. */
+export interface SourceSetting {
+  name: string;
+  value: string;
+  secret?: boolean;
+}
+
+export interface SourceSnapshot {
+  id: string;
+  kind: SourceKind;
+  location?: string;
+  identity: IdentityState;
+  /** Outbound IPs the target firewall must admit (possible outbound IPs for App Service). */
+  outboundIps: string[];
+}
+
+export interface SourceAdapter {
+  readonly id: string;
+  read(): Promise<SourceSnapshot>;
+  /** Sets the identity type and the attached user-assigned identities; returns the state after the write. */
+  writeIdentity(type: IdentityType, userAssignedIds: string[]): Promise<IdentityState>;
+  /** All settings (app settings; or the env of the scoped container with secret values resolved to markers). */
+  readSettings(): Promise<Record<string, string>>;
+  /** Applies upserts and removals to the current set (read-merge-write: re-reads right before writing). */
+  updateSettings(change: { upsert: SourceSetting[]; remove: string[] }): Promise<void>;
+}
