@@ -1,0 +1,98 @@
+// Ensure identity: a system-assigned identity turned on, and/or a user-assigned identity attached to the source.
+// Compensation puts back the exact prior identity configuration, but only when the orchestration says no other
+// connection relies on what this step added (input.othersRelyOnIdentity).
+import { sourceAdapterFor } from "../sources/index.js";
+import type { IdentityState, IdentityType } from "../sources/types.js";
+import type { CheckResult, Step, StepContext, StepOutcome, StepPlan } from "./step.js";
+
+export interface IdentityInput {
+  sourceId: string;
+  scope?: string;
+  systemAssigned: boolean;
+  userAssignedIdentityId?: string;
+  /** Set by the orchestration from its reference counts: when true, compensation leaves the identity alone. */
+  othersRelyOnIdentity?: boolean;
+}
+
+export interface IdentityPrior {
+  type: IdentityType;
+  userAssignedIds: string[];
+}
+
+export interface IdentityOutputs {
+  principalId: string;
+  tenantId?: string;
+  clientId?: string;
+  [key: string]: unknown;
+}
+
+function desired(current: IdentityState, input: IdentityInput): { type: IdentityType; userAssignedIds: string[] } {
+  const ua = Object.keys(current.userAssigned);
+  const wantUa = input.userAssignedIdentityId && !ua.some((id) => id.toLowerCase() === input.userAssignedIdentityId!.toLowerCase())
+    ? [...ua, input.userAssignedIdentityId]
+    : ua;
+  const system = input.systemAssigned || current.type.includes("SystemAssigned");
+  const type: IdentityType = system && wantUa.length ? "SystemAssigned, UserAssigned"
+    : system ? "SystemAssigned" : wantUa.length ? "UserAssigned" : "None";
+  return { type, userAssignedIds: wantUa };
+}
+
+function outputsFrom(state: IdentityState, input: IdentityInput): IdentityOutputs | undefined {
+  if (input.userAssignedIdentityId) {
+    const entry = Object.entries(state.userAssigned).find(([id]) => id.toLowerCase() === input.userAssignedIdentityId!.toLowerCase());
+    if (!entry?.[1].principalId) return undefined;
+    return { principalId: entry[1].principalId, clientId: entry[1].clientId, tenantId: state.tenantId };
+  }
+  return state.principalId ? { principalId: state.principalId, tenantId: state.tenantId } : undefined;
+}
+
+function changesFor(current: IdentityState, input: IdentityInput): string[] {
+  const want = desired(current, input);
+  const changes: string[] = [];
+  if (input.systemAssigned && !current.type.includes("SystemAssigned")) changes.push("Enable the system-assigned managed identity.");
+  if (want.userAssignedIds.length > Object.keys(current.userAssigned).length) {
+    changes.push(`Attach the user-assigned identity ${input.userAssignedIdentityId}.`);
+  }
+  return changes;
+}
+
+export const identityStep: Step<IdentityInput, IdentityPrior> = {
+  name: "identity",
+
+  async plan(input: IdentityInput, ctx: StepContext): Promise<StepPlan> {
+    const snapshot = await sourceAdapterFor(ctx.clients, input.sourceId, input.scope).read();
+    return { changes: changesFor(snapshot.identity, input) };
+  },
+
+  async apply(input: IdentityInput, ctx: StepContext): Promise<StepOutcome<IdentityPrior>> {
+    const source = sourceAdapterFor(ctx.clients, input.sourceId, input.scope);
+    const current = (await source.read()).identity;
+    if (changesFor(current, input).length === 0) {
+      const outputs = outputsFrom(current, input);
+      if (!outputs) throw new Error(`The source ${input.sourceId} reports its identity without a principal id.`);
+      return { changed: false, outputs };
+    }
+    const prior: IdentityPrior = { type: current.type, userAssignedIds: Object.keys(current.userAssigned) };
+    const want = desired(current, input);
+    const after = await source.writeIdentity(want.type, want.userAssignedIds);
+    const outputs = outputsFrom(after, input);
+    if (!outputs) throw new Error(`The identity of ${input.sourceId} has no principal id after it was enabled.`);
+    return { changed: true, prior, outputs };
+  },
+
+  async compensate(input: IdentityInput, prior: IdentityPrior, ctx: StepContext): Promise<void> {
+    if (input.othersRelyOnIdentity) return;
+    await sourceAdapterFor(ctx.clients, input.sourceId, input.scope).writeIdentity(prior.type, prior.userAssignedIds);
+  },
+
+  async verify(input: IdentityInput, ctx: StepContext): Promise<CheckResult> {
+    const current = (await sourceAdapterFor(ctx.clients, input.sourceId, input.scope).read()).identity;
+    const missing = changesFor(current, input);
+    return missing.length === 0
+      ? { name: "Identity", result: "success", description: "The managed identity is enabled on the source." }
+      : {
+          name: "Identity", result: "failure", description: "The managed identity is enabled on the source.",
+          errorCode: "IdentityNotEnabled", errorMessage: `${missing.join(" ")} Re-run the connection or enable it on the source.`,
+        };
+  },
+};

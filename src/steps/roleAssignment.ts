@@ -1,0 +1,103 @@
+// Role assignment: the least-privilege role for the connection's principal at the target scope.
+// Named by a deterministic GUID (scope + principal + role) so re-runs address the same assignment; an equal
+// assignment under another name (409 RoleAssignmentExists) counts as present and is never deleted by us.
+import type { RestError } from "@azure/core-rest-pipeline";
+import { parseResourceId } from "../azure/resourceId.js";
+import { deterministicGuid } from "./deterministicGuid.js";
+import type { CheckResult, Step, StepContext, StepOutcome, StepPlan } from "./step.js";
+
+export interface RoleAssignmentInput {
+  /** Scope of the assignment, e.g. the blob service of a storage account. */
+  scope: string;
+  principalId: string;
+  principalType: "ServicePrincipal" | "User" | "Group";
+  /** Role definition GUID, or a full role definition id. */
+  role: string;
+}
+
+export interface RoleAssignmentPrior {
+  /** The assignment this step created (deleted again by compensation). */
+  createdName: string;
+}
+
+function subscriptionOf(scope: string): string {
+  const sub = parseResourceId(scope)?.subscriptionId ?? /\/subscriptions\/([^/]+)/i.exec(scope)?.[1];
+  if (!sub) throw new Error(`Cannot tell the subscription of scope '${scope}'.`);
+  return sub;
+}
+
+function roleGuid(role: string): string {
+  return role.split("/").pop()!.toLowerCase();
+}
+
+export function roleDefinitionId(scope: string, role: string): string {
+  return role.includes("/") ? role : `/subscriptions/${subscriptionOf(scope)}/providers/Microsoft.Authorization/roleDefinitions/${role}`;
+}
+
+export function roleAssignmentName(input: RoleAssignmentInput): string {
+  return deterministicGuid(input.scope, input.principalId, roleGuid(input.role));
+}
+
+/** Whether an assignment of the role for the principal exists at the scope or a parent scope. */
+async function findEffective(input: RoleAssignmentInput, ctx: StepContext): Promise<string | undefined> {
+  const authz = ctx.clients.authorization(subscriptionOf(input.scope));
+  const wantScope = input.scope.toLowerCase();
+  for await (const ra of authz.roleAssignments.listForScope(input.scope, { filter: `principalId eq '${input.principalId}'` })) {
+    const scope = (ra.scope ?? "").toLowerCase();
+    const inherits = wantScope === scope || wantScope.startsWith(scope.endsWith("/") ? scope : scope + "/");
+    if (inherits && ra.principalId === input.principalId && roleGuid(ra.roleDefinitionId ?? "") === roleGuid(input.role)) {
+      return ra.id;
+    }
+  }
+  return undefined;
+}
+
+export const roleAssignmentStep: Step<RoleAssignmentInput, RoleAssignmentPrior> = {
+  name: "roleAssignment",
+
+  async plan(input, ctx): Promise<StepPlan> {
+    return (await findEffective(input, ctx))
+      ? { changes: [] }
+      : { changes: [`Assign role ${roleGuid(input.role)} to principal ${input.principalId} at ${input.scope}.`] };
+  },
+
+  async apply(input, ctx): Promise<StepOutcome<RoleAssignmentPrior>> {
+    const existing = await findEffective(input, ctx);
+    if (existing) return { changed: false, outputs: { roleAssignmentId: existing } };
+    const name = roleAssignmentName(input);
+    const authz = ctx.clients.authorization(subscriptionOf(input.scope));
+    try {
+      const created = await authz.roleAssignments.create(input.scope, name, {
+        roleDefinitionId: roleDefinitionId(input.scope, input.role),
+        principalId: input.principalId,
+        principalType: input.principalType,
+        description: "Created by linkwright",
+      });
+      return { changed: true, prior: { createdName: name }, outputs: { roleAssignmentId: created.id } };
+    } catch (e) {
+      if ((e as RestError).code === "RoleAssignmentExists") return { changed: false, outputs: {} };
+      throw e;
+    }
+  },
+
+  async compensate(input, prior, ctx): Promise<void> {
+    const authz = ctx.clients.authorization(subscriptionOf(input.scope));
+    try {
+      await authz.roleAssignments.delete(input.scope, prior.createdName);
+    } catch (e) {
+      if ((e as RestError).statusCode !== 404) throw e;
+    }
+  },
+
+  async verify(input, ctx): Promise<CheckResult> {
+    const found = await findEffective(input, ctx);
+    return found
+      ? { name: "Role assignment", result: "success", description: `Role ${roleGuid(input.role)} is assigned at ${input.scope}.` }
+      : {
+          name: "Role assignment", result: "failure", description: `Role ${roleGuid(input.role)} is assigned at ${input.scope}.`,
+          errorCode: "RoleAssignmentMissing",
+          errorMessage: `Principal ${input.principalId} has no assignment of role ${roleGuid(input.role)} at ${input.scope} or above. ` +
+            `Re-run the connection, or: az role assignment create --assignee-object-id ${input.principalId} --role ${roleGuid(input.role)} --scope ${input.scope}`,
+        };
+  },
+};

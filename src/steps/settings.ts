@@ -1,0 +1,110 @@
+// Configuration: the connection's settings on the source (App Service app settings, or the scoped container's
+// env vars + secrets), by read-merge-write. Prior values and written values are kept sealed, so compensation can
+// restore exactly what was there — and only where the setting still holds what this step wrote.
+import { sourceAdapterFor } from "../sources/index.js";
+import type { SourceSetting } from "../sources/types.js";
+import { resolveSecretValue, type SecretSource } from "./secretValues.js";
+import type { CheckResult, Step, StepContext, StepOutcome, StepPlan } from "./step.js";
+
+export interface SettingSpec {
+  name: string;
+  /** A plain value (never a secret). */
+  value?: string;
+  /** Where a secret value comes from; resolved inside the activity. */
+  secretSource?: SecretSource;
+}
+
+export interface SettingsInput {
+  sourceId: string;
+  scope?: string;
+  settings: SettingSpec[];
+  /** Settings the connection wrote before and no longer wants (on update): removed if still unchanged. */
+  remove?: { name: string; writtenSealed: string }[];
+}
+
+export interface SettingsPrior {
+  changed: { name: string; existed: boolean; priorSealed?: string; writtenSealed?: string }[];
+}
+
+async function desiredValues(input: SettingsInput, ctx: StepContext): Promise<SourceSetting[]> {
+  return Promise.all(input.settings.map(async (s) => {
+    if (s.secretSource) return { name: s.name, value: await resolveSecretValue(s.secretSource, ctx), secret: true };
+    if (s.value === undefined) throw new Error(`Setting ${s.name} has neither a value nor a secret source.`);
+    return { name: s.name, value: s.value };
+  }));
+}
+
+function diff(current: Record<string, string>, desired: SourceSetting[], input: SettingsInput, ctx: StepContext) {
+  const upsert = desired.filter((d) => current[d.name] !== d.value);
+  const remove = (input.remove ?? []).filter((r) => r.name in current && current[r.name] === ctx.sealer.unseal(r.writtenSealed)
+    && !desired.some((d) => d.name === r.name));
+  return { upsert, remove: remove.map((r) => r.name) };
+}
+
+export const settingsStep: Step<SettingsInput, SettingsPrior> = {
+  name: "configuration",
+
+  async plan(input, ctx): Promise<StepPlan> {
+    const source = sourceAdapterFor(ctx.clients, input.sourceId, input.scope);
+    const { upsert, remove } = diff(await source.readSettings(), await desiredValues(input, ctx), input, ctx);
+    return { changes: [...upsert.map((u) => `Set ${u.name}.`), ...remove.map((r) => `Remove ${r}.`)] };
+  },
+
+  async apply(input, ctx): Promise<StepOutcome<SettingsPrior>> {
+    const source = sourceAdapterFor(ctx.clients, input.sourceId, input.scope);
+    const current = await source.readSettings();
+    const desired = await desiredValues(input, ctx);
+    const { upsert, remove } = diff(current, desired, input, ctx);
+    const written = Object.fromEntries(desired.map((d) => [d.name, ctx.sealer.seal(d.value)]));
+    const outputs = { written: input.settings.map((s) => ({ name: s.name, writtenSealed: written[s.name]! })) };
+    if (upsert.length === 0 && remove.length === 0) return { changed: false, outputs };
+    const prior: SettingsPrior = {
+      changed: [...upsert.map((u) => u.name), ...remove].map((name) => ({
+        name,
+        existed: name in current,
+        priorSealed: name in current ? ctx.sealer.seal(current[name]!) : undefined,
+        writtenSealed: upsert.some((u) => u.name === name) ? written[name] : undefined,
+      })),
+    };
+    await source.updateSettings({ upsert, remove });
+    return { changed: true, prior, outputs };
+  },
+
+  async compensate(input, prior, ctx): Promise<void> {
+    const source = sourceAdapterFor(ctx.clients, input.sourceId, input.scope);
+    const current = await source.readSettings();
+    const upsert: SourceSetting[] = [];
+    const remove: string[] = [];
+    for (const c of prior.changed) {
+      const stillOurs = c.writtenSealed === undefined ? !(c.name in current) : current[c.name] === ctx.sealer.unseal(c.writtenSealed);
+      if (!stillOurs) continue;
+      if (c.existed && c.priorSealed !== undefined) {
+        const secret = input.settings.find((s) => s.name === c.name)?.secretSource !== undefined;
+        upsert.push({ name: c.name, value: ctx.sealer.unseal(c.priorSealed), secret });
+      } else {
+        remove.push(c.name);
+      }
+    }
+    if (upsert.length || remove.length) await source.updateSettings({ upsert, remove });
+  },
+
+  async verify(input, ctx): Promise<CheckResult> {
+    const source = sourceAdapterFor(ctx.clients, input.sourceId, input.scope);
+    const current = await source.readSettings();
+    const desired = await desiredValues(input, ctx);
+    const missing = desired.filter((d) => !(d.name in current)).map((d) => d.name);
+    const differing = desired.filter((d) => d.name in current && current[d.name] !== d.value).map((d) => d.name);
+    if (!missing.length && !differing.length) {
+      return { name: "Configuration", result: "success", description: "The connection's settings are present on the source." };
+    }
+    return {
+      name: "Configuration", result: "failure", description: "The connection's settings are present on the source.",
+      errorCode: missing.length ? "ConfigurationMissing" : "ConfigurationChanged",
+      errorMessage: [
+        missing.length ? `Missing: ${missing.join(", ")}.` : "",
+        differing.length ? `Changed outside linkwright: ${differing.join(", ")}.` : "",
+        "Re-run the connection (PUT the linker again) to restore them.",
+      ].filter(Boolean).join(" "),
+    };
+  },
+};
