@@ -1,0 +1,88 @@
+// Target firewalls, in one shape: default action, the "allow trusted Azure services" bypass, IP rules and
+// virtual-network rules. One adapter per target resource type; the firewall step works on this shape only.
+import type { ArmClients } from "../azure/clients.js";
+import { parseResourceId } from "../azure/resourceId.js";
+
+export interface FirewallState {
+  /** "Allow": public access open (no rule needed); "Deny": only listed rules get in. */
+  defaultAction: "Allow" | "Deny";
+  allowAzureServices: boolean;
+  ipRules: string[];
+  subnetIds: string[];
+}
+
+export interface FirewallAdapter {
+  read(): Promise<FirewallState>;
+  write(state: FirewallState): Promise<void>;
+}
+
+export const FIREWALL_TARGET_TYPES = ["Microsoft.Storage/storageAccounts", "Microsoft.KeyVault/vaults"];
+
+/** The firewall that guards a target (a storage sub-service id resolves to its account). */
+export function firewallFor(clients: ArmClients, targetId: string): FirewallAdapter | undefined {
+  const id = parseResourceId(targetId);
+  if (!id) return undefined;
+  const ns = id.namespace.toLowerCase();
+  const type = id.types[0]?.toLowerCase();
+  const name = id.names[0]!;
+  if (ns === "microsoft.storage" && type === "storageaccounts") {
+    const accounts = () => clients.storage(id.subscriptionId).storageAccounts;
+    return {
+      async read() {
+        const acls = (await accounts().getProperties(id.resourceGroup, name)).networkRuleSet;
+        return {
+          defaultAction: acls?.defaultAction === "Deny" ? "Deny" : "Allow",
+          allowAzureServices: (acls?.bypass ?? "AzureServices").includes("AzureServices"),
+          ipRules: (acls?.ipRules ?? []).map((r) => r.iPAddressOrRange),
+          subnetIds: (acls?.virtualNetworkRules ?? []).map((r) => r.virtualNetworkResourceId),
+        };
+      },
+      async write(s) {
+        const current = (await accounts().getProperties(id.resourceGroup, name)).networkRuleSet;
+        const bypass = withAzureServices(current?.bypass ?? "AzureServices", s.allowAzureServices);
+        await accounts().update(id.resourceGroup, name, {
+          networkRuleSet: {
+            ...current,
+            defaultAction: s.defaultAction,
+            bypass: bypass as never,
+            ipRules: s.ipRules.map((ip) => ({ iPAddressOrRange: ip, action: "Allow" as const })),
+            virtualNetworkRules: s.subnetIds.map((sid) => ({ virtualNetworkResourceId: sid, action: "Allow" as const })),
+          },
+        });
+      },
+    };
+  }
+  if (ns === "microsoft.keyvault" && type === "vaults") {
+    const vaults = () => clients.keyVault(id.subscriptionId).vaults;
+    return {
+      async read() {
+        const acls = (await vaults().get(id.resourceGroup, name)).properties?.networkAcls;
+        return {
+          defaultAction: acls?.defaultAction === "Deny" ? "Deny" : "Allow",
+          allowAzureServices: (acls?.bypass ?? "AzureServices") === "AzureServices",
+          ipRules: (acls?.ipRules ?? []).map((r) => r.value),
+          subnetIds: (acls?.virtualNetworkRules ?? []).map((r) => r.id),
+        };
+      },
+      async write(s) {
+        await vaults().update(id.resourceGroup, name, {
+          properties: {
+            networkAcls: {
+              defaultAction: s.defaultAction,
+              bypass: s.allowAzureServices ? "AzureServices" : "None",
+              ipRules: s.ipRules.map((value) => ({ value })),
+              virtualNetworkRules: s.subnetIds.map((sid) => ({ id: sid })),
+            },
+          },
+        });
+      },
+    };
+  }
+  return undefined;
+}
+
+function withAzureServices(bypass: string, on: boolean): string {
+  const parts = bypass.split(",").map((p) => p.trim()).filter((p) => p && p !== "None" && p !== "AzureServices");
+  if (on) parts.push("AzureServices");
+  return parts.length ? parts.join(", ") : "None";
+}
