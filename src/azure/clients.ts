@@ -12,6 +12,7 @@ import { NetworkManagementClient } from "@azure/arm-network";
 import { ResourceGraphClient } from "@azure/arm-resourcegraph";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { StorageManagementClient } from "@azure/arm-storage";
+import { SecretClient } from "@azure/keyvault-secrets";
 
 export interface ArmClientFactoryOptions {
   credential: TokenCredential;
@@ -51,6 +52,8 @@ export interface ArmClients {
   resources(subscriptionId: string): ResourceManagementClient;
   monitor(subscriptionId: string): MonitorClient;
   resourceGraph(): ResourceGraphClient;
+  /** Key Vault secrets data plane of one vault (vaultUri as the vault reports it). */
+  secrets(vaultUri: string): SecretClient;
 }
 
 /** Builds clients lazily and keeps one per (kind, subscription). */
@@ -77,5 +80,9 @@ export function createArmClients(options: ArmClientFactoryOptions): ArmClients {
     resources: (s) => memo(`resources/${s}`, () => new ResourceManagementClient(cred, s, common)),
     monitor: (s) => memo(`monitor/${s}`, () => new MonitorClient(cred, s, common)),
     resourceGraph: () => memo("graph", () => new ResourceGraphClient(cred, common)),
+    secrets: (vaultUri) => memo(`secrets/${vaultUri.toLowerCase()}`, () => new SecretClient(vaultUri, cred, {
+      retryOptions: common.retryOptions,
+      userAgentOptions: common.userAgentOptions,
+    })),
   };
 }

@@ -1,0 +1,88 @@
+// Secret store (secretStore.keyVaultId): put the connection's secret into Key Vault; the setting then holds a
+// Key Vault reference instead of the value. The value is resolved and written inside this activity only.
+import type { RestError } from "@azure/core-rest-pipeline";
+import { resolveSecretValue, type SecretSource } from "./secretValues.js";
+import type { CheckResult, Step, StepContext, StepOutcome, StepPlan } from "./step.js";
+
+export interface KeyVaultSecretInput {
+  vaultUri: string;
+  secretName: string;
+  source: SecretSource;
+}
+
+export interface KeyVaultSecretPrior {
+  existed: boolean;
+  priorSealed?: string;
+}
+
+/** The setting value App Service / Functions resolve at run time (versionless: follows rotations). */
+export function keyVaultReference(vaultUri: string, secretName: string): string {
+  return `@Microsoft.KeyVault(SecretUri=${secretUri(vaultUri, secretName)})`;
+}
+
+export function secretUri(vaultUri: string, secretName: string): string {
+  return `${vaultUri.replace(/\/+$/, "")}/secrets/${secretName}/`;
+}
+
+async function currentValue(input: KeyVaultSecretInput, ctx: StepContext): Promise<string | undefined> {
+  try {
+    return (await ctx.clients.secrets(input.vaultUri).getSecret(input.secretName)).value;
+  } catch (e) {
+    if ((e as RestError).statusCode === 404) return undefined;
+    throw e;
+  }
+}
+
+export const keyVaultSecretStep: Step<KeyVaultSecretInput, KeyVaultSecretPrior> = {
+  name: "secretStore",
+
+  async plan(input, ctx): Promise<StepPlan> {
+    const [current, wanted] = await Promise.all([currentValue(input, ctx), resolveSecretValue(input.source, ctx)]);
+    return current === wanted ? { changes: [] } : { changes: [`Store the secret ${input.secretName} in ${input.vaultUri}.`] };
+  },
+
+  async apply(input, ctx): Promise<StepOutcome<KeyVaultSecretPrior>> {
+    const [current, wanted] = await Promise.all([currentValue(input, ctx), resolveSecretValue(input.source, ctx)]);
+    const outputs = { secretUri: secretUri(input.vaultUri, input.secretName) };
+    if (current === wanted) return { changed: false, outputs };
+    await ctx.clients.secrets(input.vaultUri).setSecret(input.secretName, wanted, { tags: { managedBy: "linkwright" } });
+    return {
+      changed: true,
+      prior: current === undefined ? { existed: false } : { existed: true, priorSealed: ctx.sealer.seal(current) },
+      outputs,
+    };
+  },
+
+  async compensate(input, prior, ctx): Promise<void> {
+    const client = ctx.clients.secrets(input.vaultUri);
+    if (prior.existed && prior.priorSealed) {
+      await client.setSecret(input.secretName, ctx.sealer.unseal(prior.priorSealed));
+      return;
+    }
+    try {
+      const poller = await client.beginDeleteSecret(input.secretName);
+      await poller.pollUntilDone();
+      await client.purgeDeletedSecret(input.secretName).catch(() => undefined);
+    } catch (e) {
+      if ((e as RestError).statusCode !== 404) throw e;
+    }
+  },
+
+  async verify(input, ctx): Promise<CheckResult> {
+    const current = await currentValue(input, ctx);
+    if (current === undefined) {
+      return {
+        name: "Key Vault secret", result: "failure", description: `The secret ${input.secretName} exists in ${input.vaultUri}.`,
+        errorCode: "SecretNotFound", errorMessage: `The Key Vault reference points at a missing secret. Re-run the connection to store it again.`,
+      };
+    }
+    const wanted = await resolveSecretValue(input.source, ctx);
+    return current === wanted
+      ? { name: "Key Vault secret", result: "success", description: `The secret ${input.secretName} is current.` }
+      : {
+          name: "Key Vault secret", result: "failure", description: `The secret ${input.secretName} is current.`,
+          errorCode: "SecretOutdated",
+          errorMessage: "The stored secret no longer matches the target's keys (a key was rotated). Re-run the connection to refresh it.",
+        };
+  },
+};
