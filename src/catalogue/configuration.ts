@@ -1,0 +1,190 @@
+// Turns a (target, auth, client) cell plus resolved facts into the ordered configuration entries a connection writes:
+// default names → binding-aware names (optional) → CONN2 rule → customizedKeys → additionalConfigurations.
+import { checkCombination, descriptorOf } from "./combination.js";
+import { MissingFactError } from "./entries.js";
+import type { CatalogueError, ConfigurationEntry, EntrySpec, TargetDescriptor, TargetFacts } from "./types.js";
+
+/** additionalConfigurations key that asks for Functions identity-based names for a binding `connection` prefix. */
+export const FUNCTIONS_CONNECTION_KEY = "linkwright.functionsConnection";
+/** Every additionalConfigurations key starting with this is a linkwright option, never written to the source. */
+export const OPTION_KEY_PREFIX = "linkwright.";
+
+export interface BindingNames {
+  /** The binding's `connection` value. */
+  prefix: string;
+  /** `__` for app settings / env vars, `:` when the values are stored in App Configuration (§7). */
+  separator: "__" | ":";
+}
+
+export interface ConfigurationRequest {
+  targetKind: string;
+  /** Checked against the target's auth types for this source kind; defaults to webapp (all four share one list). */
+  sourceKind?: string;
+  authType: string;
+  clientType: string;
+  facts: TargetFacts;
+  /** The connection (linker) name; needed when the CONN2 rule applies. */
+  connectionName?: string;
+  customizedKeys?: Record<string, string> | null;
+  additionalConfigurations?: Record<string, string> | null;
+  /** Names already present on the source that belong to OTHER connections/settings (drives the CONN2 rule). */
+  existingNames?: Iterable<string>;
+  /** Write Functions identity-based names for this binding prefix instead of the Service Connector defaults. */
+  binding?: BindingNames;
+}
+
+const badRequest = (message: string, target?: string): CatalogueError => ({ code: "BadRequest", message, ...(target ? { target } : {}) });
+
+/** The ordered entries, or a CatalogueError (unsupported combination, missing fact, name conflict). */
+export function configurationEntries(req: ConfigurationRequest): ConfigurationEntry[] | CatalogueError {
+  const problem = checkCombination({ ...req, sourceKind: req.sourceKind ?? "webapp" });
+  if (problem) return badRequest(problem.message, `properties.${problem.field}`);
+  const d = descriptorOf(req.targetKind)!;
+  try {
+    const base = req.binding ? bindingEntries(d, req) : defaultEntries(d, req);
+    if ("code" in base) return base;
+    const existing = new Set([...(req.existingNames ?? [])].map((n) => n.toLowerCase()));
+    const renamed = applyConn2(base, existing, req.connectionName);
+    if ("code" in renamed) return renamed;
+    const customized = applyCustomizedKeys(renamed, req.customizedKeys ?? {});
+    const additional = Object.entries(req.additionalConfigurations ?? {})
+      .filter(([k]) => !k.startsWith(OPTION_KEY_PREFIX))
+      .map(([name, value]) => ({ name, value, isSecret: false, description: "Additional configuration from the request" }));
+    const all = [...customized, ...additional];
+    return checkNames(all, existing);
+  } catch (e) {
+    if (e instanceof MissingFactError) {
+      return {
+        code: "MissingTargetFact",
+        message: `${d.kind} ${req.authType}/${req.clientType} needs the target fact '${e.fact}', which was not resolved`,
+      };
+    }
+    throw e;
+  }
+}
+
+interface Named extends ConfigurationEntry {
+  /** The default name before renaming (the customizedKeys lookup key). */
+  defaultName: string;
+  conn2?: EntrySpec["conn2"];
+}
+
+function defaultEntries(d: TargetDescriptor, req: ConfigurationRequest): Named[] {
+  const specs = d.cells[req.authType as keyof typeof d.cells]![req.clientType as never] as EntrySpec[];
+  return specs
+    .filter((s) => !s.appliesTo || s.appliesTo(req.facts))
+    .map((s) => ({
+      name: s.name,
+      defaultName: s.name,
+      value: s.value(req.facts),
+      isSecret: s.isSecret,
+      description: s.description,
+      ...(s.conn2 ? { conn2: s.conn2 } : {}),
+    }));
+}
+
+/** Functions identity-based names `<prefix>__<property>` (§7); secret auth writes `<prefix>` = connection string. */
+function bindingEntries(d: TargetDescriptor, req: ConfigurationRequest): Named[] | CatalogueError {
+  const b = d.binding;
+  const { prefix, separator: sep } = req.binding!;
+  if (!b) return badRequest(`${d.kind} has no Azure Functions binding; binding-aware names are not available`, `properties.configurationInfo.additionalConfigurations.${FUNCTIONS_CONNECTION_KEY}`);
+  const entry = (name: string, value: string, description: string, isSecret = false): Named => ({ name, defaultName: name, value, isSecret, description });
+  switch (req.authType) {
+    case "secret": {
+      if (!b.secretValue) return badRequest(`${d.kind} bindings have no connection-string form; use an identity auth type`, "properties.authInfo.authType");
+      return [entry(prefix, b.secretValue(req.facts), `Connection string read by the binding connection '${prefix}'`, true)];
+    }
+    case "systemAssignedIdentity":
+    case "userAssignedIdentity": {
+      const out = b.identity.map((p) => entry(`${prefix}${sep}${p.property}`, p.value(req.facts), p.description));
+      out.push(entry(`${prefix}${sep}credential`, "managedidentity", "The binding authenticates with a managed identity"));
+      if (req.authType === "userAssignedIdentity") {
+        const clientId = req.facts.clientId;
+        if (!clientId) throw new MissingFactError("clientId");
+        out.push(entry(`${prefix}${sep}clientId`, clientId, "Client id of the user-assigned managed identity"));
+      }
+      return out;
+    }
+    default:
+      return badRequest(
+        `binding-aware names support authType systemAssignedIdentity, userAssignedIdentity, secret; ` +
+          `Functions accepts service principal settings (<prefix>__tenantId/__clientId/__clientSecret) only when running locally`,
+        "properties.authInfo.authType",
+      );
+  }
+}
+
+/**
+ * CONN2 rule (§2): when a `<Cloud>_<Type>_<Name>` default already exists on the source (another connection of the
+ * same target type wrote it), every such name of this connection becomes `<Cloud>_<Type>_<CONNECTIONNAME>_<Name>`.
+ */
+function applyConn2(entries: Named[], existing: Set<string>, connectionName: string | undefined): Named[] | CatalogueError {
+  const collides = entries.some((e) => e.conn2 && existing.has(e.name.toLowerCase()));
+  if (!collides) return entries;
+  if (!connectionName) return badRequest("a connection name is needed to apply the CONN2 naming rule");
+  const conn = connectionName.toUpperCase();
+  return entries.map((e) => (e.conn2 ? { ...e, name: `${e.conn2.prefix}_${conn}_${e.conn2.suffix}` } : e));
+}
+
+/** customizedKeys maps a default name (or its CONN2 form) to a custom name. */
+function applyCustomizedKeys(entries: Named[], customizedKeys: Record<string, string>): ConfigurationEntry[] {
+  const lookup = new Map(Object.entries(customizedKeys).map(([k, v]) => [k.toLowerCase(), v]));
+  return entries.map(({ defaultName, conn2: _conn2, ...e }) => {
+    const custom = lookup.get(e.name.toLowerCase()) ?? lookup.get(defaultName.toLowerCase());
+    return custom ? { ...e, name: custom } : e;
+  });
+}
+
+function checkNames(entries: ConfigurationEntry[], existing: Set<string>): ConfigurationEntry[] | CatalogueError {
+  const seen = new Set<string>();
+  for (const e of entries) {
+    const lower = e.name.toLowerCase();
+    if (seen.has(lower)) return badRequest(`configuration name '${e.name}' would be written twice`, "properties.configurationInfo");
+    if (existing.has(lower)) {
+      return {
+        code: "Conflict",
+        message: `configuration name '${e.name}' already exists on the source; rename it with configurationInfo.customizedKeys`,
+        target: "properties.configurationInfo.customizedKeys",
+      };
+    }
+    if (!/^[A-Za-z0-9_.:-]+$/.test(e.name)) {
+      return badRequest(`configuration name '${e.name}' may contain only letters, digits, '_', '-', '.' and ':'`, "properties.configurationInfo");
+    }
+    seen.add(lower);
+  }
+  return entries;
+}
+
+export interface ParsedConfigurationInfo {
+  binding?: BindingNames;
+  /** additionalConfigurations without linkwright options. */
+  additionalConfigurations: Record<string, string>;
+}
+
+/** Reads the linkwright options out of a wire-format `configurationInfo`. */
+export function parseBindingAwareRequest(
+  configurationInfo:
+    | { additionalConfigurations?: Record<string, string> | null; configurationStore?: { appConfigurationId?: string | null } | null }
+    | null
+    | undefined,
+): ParsedConfigurationInfo | CatalogueError {
+  const additional: Record<string, string> = {};
+  let binding: BindingNames | undefined;
+  for (const [k, v] of Object.entries(configurationInfo?.additionalConfigurations ?? {})) {
+    if (k === FUNCTIONS_CONNECTION_KEY) {
+      if (typeof v !== "string" || !/^[A-Za-z][A-Za-z0-9_]*$/.test(v) || v.includes("__")) {
+        return badRequest(
+          `${FUNCTIONS_CONNECTION_KEY} must be a binding connection prefix (letters, digits, single '_'), got '${String(v)}'`,
+          `properties.configurationInfo.additionalConfigurations.${FUNCTIONS_CONNECTION_KEY}`,
+        );
+      }
+      const separator = configurationInfo?.configurationStore?.appConfigurationId ? ":" : "__";
+      binding = { prefix: v, separator };
+    } else if (k.startsWith(OPTION_KEY_PREFIX)) {
+      return badRequest(`unknown linkwright option '${k}'; known: ${FUNCTIONS_CONNECTION_KEY}`, `properties.configurationInfo.additionalConfigurations.${k}`);
+    } else {
+      additional[k] = v;
+    }
+  }
+  return { ...(binding ? { binding } : {}), additionalConfigurations: additional };
+}
