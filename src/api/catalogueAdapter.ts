@@ -1,0 +1,105 @@
+// CatalogueHooks over src/catalogue (pure functions; no I/O).
+// Validation: the target id must match a catalogue target, and (target, source kind, authType,
+// clientType) must be a supported combination. Configurations: what the orchestration recorded
+// on the linker (`state.configurations`), else computed from the catalogue with the facts known
+// (from the target id, plus `state.targetFacts` the orchestration recorded).
+import {
+  checkCombination,
+  configurationEntries,
+  isCatalogueError,
+  resolveTarget,
+  type ConfigurationEntry as CatalogueEntry,
+  type TargetFacts,
+} from "../catalogue/index.js";
+import type { StoredLinker } from "../store/types.js";
+import type { CatalogueHooks, ConfigurationEntry, ValidationIssue } from "./catalogueHooks.js";
+import { isObject, type LinkerProperties } from "./model/linker.js";
+import { ApiError, ErrorCodes } from "./wire/errors.js";
+
+/** Source kind from the source resource id (function apps share the web app lists, targets.md §4a). */
+export function sourceKindOf(sourceId: string): "webapp" | "slot" | "containerapp" | undefined {
+  if (/\/providers\/Microsoft\.Web\/sites\/[^/]+\/slots\/[^/]+$/i.test(sourceId)) return "slot";
+  if (/\/providers\/Microsoft\.Web\/sites\/[^/]+$/i.test(sourceId)) return "webapp";
+  if (/\/providers\/Microsoft\.App\/containerApps\/[^/]+$/i.test(sourceId)) return "containerapp";
+  return undefined;
+}
+
+const KEY_VAULT_REFERENCE = /^@Microsoft\.KeyVault\(/i;
+
+function toHookEntry(entry: CatalogueEntry | ConfigurationEntry): ConfigurationEntry {
+  const isReference = typeof entry.value === "string" && KEY_VAULT_REFERENCE.test(entry.value);
+  return {
+    name: entry.name,
+    value: entry.value ?? null,
+    configType: isReference ? "KeyVaultSecret" : "Default",
+    description: entry.description ?? null,
+    isSecret: Boolean(entry.isSecret) && !isReference,
+  };
+}
+
+function recordedEntries(linker: StoredLinker): ConfigurationEntry[] | undefined {
+  const recorded = linker.state?.["configurations"];
+  return Array.isArray(recorded) ? (recorded as ConfigurationEntry[]).map(toHookEntry) : undefined;
+}
+
+export function createCatalogueHooks(): CatalogueHooks {
+  return {
+    validate({ sourceId, properties }) {
+      const issues: ValidationIssue[] = [];
+      const sourceKind = sourceKindOf(sourceId);
+      if (!sourceKind) {
+        issues.push({
+          field: "resourceUri",
+          code: ErrorCodes.BadRequest,
+          message: `The source resource '${sourceId}' is not supported; supported sources: Microsoft.Web/sites (web and function apps), Microsoft.Web/sites/slots, Microsoft.App/containerApps.`,
+        });
+        return issues;
+      }
+      const target = resolveTarget(properties.targetService as { type: string; id?: string; endpoint?: string });
+      if (isCatalogueError(target)) {
+        issues.push({ field: target.target ?? "properties.targetService", code: target.code, message: target.message });
+        return issues;
+      }
+      const problem = checkCombination({
+        targetKind: target.kind,
+        sourceKind,
+        authType: properties.authInfo.authType,
+        clientType: properties.clientType ?? "none",
+      });
+      if (problem) {
+        issues.push({ field: problem.field === "sourceKind" ? "resourceUri" : `properties.${problem.field}`, code: ErrorCodes.BadRequest, message: problem.message });
+      }
+      return issues;
+    },
+
+    async configurations({ linker, configurationInfo }) {
+      if (configurationInfo === undefined) {
+        const recorded = recordedEntries(linker);
+        if (recorded) return recorded;
+      }
+      const props: LinkerProperties = linker.properties;
+      const target = resolveTarget(props.targetService as { type: string; id?: string; endpoint?: string });
+      if (isCatalogueError(target)) throw new ApiError(400, target.code, target.message, target.target);
+      const info = configurationInfo ?? props.configurationInfo ?? undefined;
+      const recordedFacts = linker.state?.["targetFacts"];
+      const facts: TargetFacts = { ...target.facts, ...(isObject(recordedFacts) ? (recordedFacts as TargetFacts) : {}) };
+      const entries = configurationEntries({
+        targetKind: target.kind,
+        authType: props.authInfo.authType,
+        clientType: props.clientType ?? "none",
+        facts,
+        connectionName: linker.name,
+        customizedKeys: isObject(info?.["customizedKeys"]) ? (info["customizedKeys"] as Record<string, string>) : null,
+        additionalConfigurations: isObject(info?.["additionalConfigurations"]) ? (info["additionalConfigurations"] as Record<string, string>) : null,
+      });
+      if (isCatalogueError(entries)) {
+        const status = entries.code === "MissingTargetFact" ? 409 : 400;
+        const message = entries.code === "MissingTargetFact"
+          ? `${entries.message}; the connection has not been provisioned yet (provisioningState '${linker.provisioningState}').`
+          : entries.message;
+        throw new ApiError(status, entries.code === "MissingTargetFact" ? ErrorCodes.Conflict : entries.code, message, entries.target);
+      }
+      return entries.map(toHookEntry);
+    },
+  };
+}

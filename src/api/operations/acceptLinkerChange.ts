@@ -1,0 +1,99 @@
+// The shared tail of PUT and PATCH (Radius DefaultAsyncPut): validated properties -> catalogue checks ->
+// split secrets -> persist Accepted (ETag-guarded) -> record the operation -> start the orchestration -> 201.
+import type { StoredLinker } from "../../store/types.js";
+import { ConcurrencyConflictError } from "../../store/types.js";
+import { ProvisioningStates, type LinkerProperties } from "../model/linker.js";
+import { extractSecrets, keptSecretPaths } from "../model/secrets.js";
+import type { ApiDeps, ApiResponse, OperationRequest } from "../types.js";
+import { ApiError, ErrorCodes } from "../wire/errors.js";
+import { lroHeaders } from "../wire/lro.js";
+import { json } from "../wire/response.js";
+import {
+  checkPreconditions, etagHeader, failStart, issuesToError, linkerToWire, newOperation, systemDataFor, type LinkerParams,
+} from "./linkerShared.js";
+
+export interface LinkerChange {
+  params: LinkerParams;
+  /** Reads the current linker (fresh on every attempt) and returns the validated new properties. */
+  build(existing: StoredLinker | undefined): LinkerProperties;
+  /** PATCH requires an existing linker. */
+  mustExist: boolean;
+}
+
+const MAX_ATTEMPTS = 3;
+/** Azure Tables string properties hold at most 64 KiB (32K UTF-16 characters). */
+const MAX_PROPERTIES_CHARS = 30_000;
+
+export async function acceptLinkerChange(req: OperationRequest, deps: ApiDeps, change: LinkerChange): Promise<ApiResponse> {
+  const { params } = change;
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const existing = await deps.store.linkers.get(params.sourceId, params.linkerName);
+    checkPreconditions(req.headers, existing);
+    if (!existing && change.mustExist) {
+      throw new ApiError(404, ErrorCodes.ResourceNotFound, `The Resource 'Microsoft.ServiceLinker/linkers/${params.linkerName}' under resource '${params.sourceId}' was not found.`);
+    }
+    if (existing?.provisioningState === ProvisioningStates.Deleting) {
+      throw new ApiError(409, ErrorCodes.AnotherOperationInProgress, `The linker '${params.linkerName}' is being deleted (operation '${existing.lastOperationId}').`);
+    }
+    const properties = change.build(existing);
+    const issues = deps.catalogue.validate({ sourceId: params.sourceId, linkerName: params.linkerName, properties });
+    if (issues.length > 0) throw issuesToError(issues);
+
+    if (JSON.stringify(properties).length > MAX_PROPERTIES_CHARS) {
+      throw new ApiError(400, ErrorCodes.InvalidRequestContent, `The linker properties exceed ${MAX_PROPERTIES_CHARS} characters.`, "properties");
+    }
+    const extracted = extractSecrets(properties);
+    const kept = keptSecretPaths({ previous: existing, next: extracted.properties, newValues: extracted.values });
+    const operation = newOperation(deps, "createOrUpdate", params);
+    const linker: StoredLinker = {
+      id: existing?.id ?? params.linkerId,
+      sourceId: existing?.sourceId ?? params.sourceId,
+      name: existing?.name ?? params.linkerName,
+      properties: kept.properties,
+      provisioningState: ProvisioningStates.Accepted,
+      systemData: systemDataFor(req.caller, deps.clock(), existing?.systemData),
+      secretPaths: [...new Set([...kept.kept, ...Object.keys(extracted.values)])].sort(),
+      lastOperationId: operation.id,
+    };
+    if (existing?.secretReference !== undefined && kept.kept.length > 0) linker.secretReference = existing.secretReference;
+    if (existing?.state !== undefined) linker.state = existing.state;
+
+    let saved: StoredLinker;
+    try {
+      saved = await deps.store.linkers.save(linker, { expectedEtag: existing?.etag ?? null });
+    } catch (error) {
+      if (error instanceof ConcurrencyConflictError && attempt < MAX_ATTEMPTS) continue;
+      if (error instanceof ConcurrencyConflictError) {
+        throw new ApiError(409, ErrorCodes.Conflict, `The linker '${params.linkerName}' was modified concurrently; retry the request.`);
+      }
+      throw error;
+    }
+    const op = await deps.store.operations.create(operation);
+    await deps.store.dependencies.replace(saved.id, ["source", "target"], [
+      { kind: "source", resourceId: saved.sourceId },
+      ...(typeof saved.properties.targetService["id"] === "string" ? [{ kind: "target" as const, resourceId: saved.properties.targetService["id"] }] : []),
+    ]);
+    const values = extracted.values;
+    try {
+      await deps.orchestrations.startCreateOrUpdate({
+        operationId: op.id,
+        linkerId: saved.id,
+        sourceId: saved.sourceId,
+        linkerName: saved.name,
+        apiVersion: req.apiVersion,
+        caller: req.caller,
+        properties: saved.properties,
+        ...(existing ? { previousProperties: existing.properties } : {}),
+        ...(Object.keys(values).length > 0 ? { sealedSecrets: deps.sealer.seal(JSON.stringify(values)) } : {}),
+        keptSecretPaths: kept.kept,
+      });
+    } catch (error) {
+      return failStart(deps, op, params, error, true);
+    }
+    return json(201, linkerToWire(saved), {
+      ...lroHeaders(op, { baseUrl: req.baseUrl, apiVersion: req.apiVersion, location: false }),
+      ...etagHeader(saved),
+    });
+  }
+  throw new Error("unreachable");
+}

@@ -1,0 +1,46 @@
+// DELETE .../linkers/{linkerName} -> 202 + Azure-AsyncOperation + Location + Retry-After, or 204 when absent.
+// The linker stays (provisioningState Deleting) until the delete orchestration removes it.
+import { ConcurrencyConflictError } from "../../store/types.js";
+import { ProvisioningStates } from "../model/linker.js";
+import type { Operation } from "../types.js";
+import { ApiError, ErrorCodes } from "../wire/errors.js";
+import { lroHeaders } from "../wire/lro.js";
+import { empty } from "../wire/response.js";
+import { checkPreconditions, failStart, linkerParams, newOperation } from "./linkerShared.js";
+
+export const deleteLinker: Operation = async (req, deps) => {
+  const params = linkerParams(req);
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const existing = await deps.store.linkers.get(params.sourceId, params.linkerName);
+    if (!existing) return empty(204);
+    checkPreconditions(req.headers, existing);
+    if (existing.provisioningState === ProvisioningStates.Deleting && existing.lastOperationId) {
+      const running = await deps.store.operations.get(existing.lastOperationId);
+      if (running?.status === "InProgress") {
+        return empty(202, lroHeaders(running, { baseUrl: req.baseUrl, apiVersion: req.apiVersion, location: true }));
+      }
+    }
+    const operation = newOperation(deps, "delete", params);
+    try {
+      await deps.store.linkers.save(
+        { ...existing, provisioningState: ProvisioningStates.Deleting, lastOperationId: operation.id },
+        { expectedEtag: existing.etag ?? "*" },
+      );
+    } catch (error) {
+      if (error instanceof ConcurrencyConflictError && attempt < 3) continue;
+      if (error instanceof ConcurrencyConflictError) throw new ApiError(409, ErrorCodes.Conflict, `The linker '${params.linkerName}' was modified concurrently; retry the request.`);
+      throw error;
+    }
+    const op = await deps.store.operations.create(operation);
+    try {
+      await deps.orchestrations.startDelete({
+        operationId: op.id, linkerId: existing.id, sourceId: existing.sourceId, linkerName: existing.name,
+        apiVersion: req.apiVersion, caller: req.caller, properties: existing.properties,
+      });
+    } catch (error) {
+      return failStart(deps, op, params, error, true);
+    }
+    return empty(202, lroHeaders(op, { baseUrl: req.baseUrl, apiVersion: req.apiVersion, location: true }));
+  }
+  throw new Error("unreachable");
+};

@@ -1,0 +1,116 @@
+// Stages shared by the linker operations: path params, lookup, preconditions, wire view, operation records.
+import type { StoredLinker, StoredOperation, OperationKind } from "../../store/types.js";
+import type { ValidationIssue } from "../catalogueHooks.js";
+import { LINKER_TYPE, type SystemData } from "../model/linker.js";
+import { maskSecrets } from "../model/secrets.js";
+import type { ApiDeps, Caller, OperationRequest } from "../types.js";
+import { ApiError, ErrorCodes } from "../wire/errors.js";
+import { linkerId, subscriptionOf } from "../wire/paths.js";
+
+export interface LinkerParams {
+  sourceId: string;
+  linkerName: string;
+  linkerId: string;
+}
+
+export function linkerParams(req: OperationRequest): LinkerParams {
+  const sourceId = req.params["sourceId"];
+  const linkerName = req.params["linkerName"];
+  if (!sourceId || !linkerName) throw new Error("route did not bind sourceId/linkerName");
+  return { sourceId, linkerName, linkerId: linkerId(sourceId, linkerName) };
+}
+
+export function notFound(params: LinkerParams): ApiError {
+  return new ApiError(404, ErrorCodes.ResourceNotFound,
+    `The Resource '${LINKER_TYPE}/${params.linkerName}' under resource '${params.sourceId}' was not found.`);
+}
+
+export async function requireLinker(deps: ApiDeps, params: LinkerParams): Promise<StoredLinker> {
+  const linker = await deps.store.linkers.get(params.sourceId, params.linkerName);
+  if (!linker) throw notFound(params);
+  return linker;
+}
+
+/** ARM resource name rules (arm-surface.md §1.2): ≤260 chars, none of <>%&:\?/ , not ending in "." or " ". */
+export function checkLinkerName(name: string): void {
+  if (name.length > 260 || /[<>%&:\\?/*#|\u0000-\u001f]/.test(name) || /[. ]$/.test(name)) {
+    throw new ApiError(400, ErrorCodes.InvalidResourceName,
+      `The resource name '${name}' is invalid. It must be at most 260 characters, must not contain '<', '>', '%', '&', ':', '\\', '?', '/', '*', '#', '|' or control characters, and must not end with '.' or a space.`,
+      "linkerName");
+  }
+}
+
+/** If-Match / If-None-Match (arm-surface.md §1.8). */
+export function checkPreconditions(headers: Record<string, string | undefined>, existing: StoredLinker | undefined): void {
+  const ifMatch = headers["if-match"];
+  const ifNoneMatch = headers["if-none-match"];
+  if (ifMatch !== undefined) {
+    if (!existing || (ifMatch !== "*" && ifMatch !== existing.etag)) {
+      throw new ApiError(412, ErrorCodes.PreconditionFailed, "The condition specified using HTTP conditional header(s) is not met.", "If-Match");
+    }
+  }
+  if (ifNoneMatch === "*" && existing) {
+    throw new ApiError(412, ErrorCodes.PreconditionFailed, "The resource already exists and If-None-Match '*' was specified.", "If-None-Match");
+  }
+}
+
+export function issuesToError(issues: ValidationIssue[]): ApiError {
+  const first = issues[0]!;
+  return new ApiError(400, first.code ?? ErrorCodes.BadRequest, first.message, first.field,
+    issues.length > 1 ? issues.map((i) => ({ code: i.code ?? ErrorCodes.BadRequest, message: i.message, target: i.field })) : undefined);
+}
+
+const callerName = (caller: Caller) => caller.principalType === "Application" ? (caller.appId ?? caller.objectId) : caller.objectId;
+
+export function systemDataFor(caller: Caller, now: Date, previous?: SystemData): SystemData {
+  const at = now.toISOString();
+  return {
+    createdBy: previous?.createdBy ?? callerName(caller),
+    createdByType: previous?.createdByType ?? caller.principalType,
+    createdAt: previous?.createdAt ?? at,
+    lastModifiedBy: callerName(caller),
+    lastModifiedByType: caller.principalType,
+    lastModifiedAt: at,
+  };
+}
+
+/** The LinkerResource as returned on the wire: secrets masked, provisioningState inside properties. */
+export function linkerToWire(linker: StoredLinker): Record<string, unknown> {
+  return {
+    id: linker.id,
+    name: linker.name,
+    type: LINKER_TYPE,
+    systemData: linker.systemData,
+    properties: { ...maskSecrets(linker.properties), provisioningState: linker.provisioningState },
+  };
+}
+
+export function etagHeader(linker: StoredLinker): Record<string, string> {
+  return linker.etag ? { ETag: linker.etag } : {};
+}
+
+/** A new InProgress operation record (not yet persisted). */
+export function newOperation(deps: ApiDeps, kind: OperationKind, params: LinkerParams, id = deps.newId()): StoredOperation {
+  const subscriptionId = subscriptionOf(params.sourceId);
+  if (!subscriptionId) throw new ApiError(400, ErrorCodes.BadRequest, `The resource '${params.sourceId}' is not in a subscription.`, "resourceUri");
+  return {
+    id,
+    kind,
+    resourceId: params.linkerId,
+    subscriptionId,
+    location: deps.location,
+    status: "InProgress",
+    startTime: deps.clock().toISOString(),
+  };
+}
+
+/** Marks an operation (and optionally the linker) Failed when the orchestration could not be started; rethrows as 500. */
+export async function failStart(deps: ApiDeps, op: StoredOperation, params: LinkerParams, error: unknown, markLinker: boolean): Promise<never> {
+  const detail = { code: ErrorCodes.InternalServerError, message: "The operation could not be started." };
+  await deps.store.operations.update(op.id, { status: "Failed", endTime: deps.clock().toISOString(), error: detail });
+  if (markLinker) {
+    await deps.store.linkers.update(params.sourceId, params.linkerName, (l) =>
+      l.lastOperationId === op.id ? { ...l, provisioningState: "Failed", lastError: detail } : undefined);
+  }
+  throw error;
+}

@@ -1,0 +1,22 @@
+// POST .../linkers/{linkerName}/validateLinker -> 202 + Azure-AsyncOperation + Location + Retry-After.
+// The orchestration stores the ValidateResult as the operation's `result`; the status document then
+// carries it as `properties` (what SDK 2.1.0 returns) and the Location URL answers ValidateOperationResult.
+import type { Operation } from "../types.js";
+import { lroHeaders } from "../wire/lro.js";
+import { empty } from "../wire/response.js";
+import { failStart, linkerParams, newOperation, requireLinker } from "./linkerShared.js";
+
+export const validateLinker: Operation = async (req, deps) => {
+  const params = linkerParams(req);
+  const linker = await requireLinker(deps, params);
+  const op = await deps.store.operations.create(newOperation(deps, "validate", { ...params, linkerId: linker.id }));
+  try {
+    await deps.orchestrations.startValidate({
+      operationId: op.id, linkerId: linker.id, sourceId: linker.sourceId, linkerName: linker.name,
+      apiVersion: req.apiVersion, caller: req.caller, properties: linker.properties,
+    });
+  } catch (error) {
+    return failStart(deps, op, params, error, false);
+  }
+  return empty(202, lroHeaders(op, { baseUrl: req.baseUrl, apiVersion: req.apiVersion, location: true }));
+};

@@ -1,0 +1,45 @@
+// The seam to the durable orchestrations (the "worker"). The API records the operation and the
+// linker (provisioningState Accepted/Deleting) and calls one of these; the orchestration drives
+// the Azure changes and then updates the linker and the operation record in the store
+// (`store.operations.update(operationId, {status, endTime, error?, result?})`).
+// The production implementation wraps the Durable client; it belongs to the orchestration layer.
+import type { LinkerProperties } from "./model/linker.js";
+import type { Caller } from "./types.js";
+
+interface StartBase {
+  operationId: string;
+  linkerId: string;
+  sourceId: string;
+  linkerName: string;
+  apiVersion: string;
+  caller: Caller;
+}
+
+export interface CreateOrUpdateStart extends StartBase {
+  /** Secret-free properties as persisted. */
+  properties: LinkerProperties;
+  /** Secret-free properties before this change; undefined on create. */
+  previousProperties?: LinkerProperties;
+  /**
+   * New secret values: `sealer.seal(JSON.stringify({ [SecretPath]: value }))` (src/secrets/seal.ts), keys
+   * "authInfo.secretInfo.value", "authInfo.secret", "authInfo.certificate". Never persisted by the API.
+   * The orchestrator must pass it through to the activity that writes the secret and open it only there.
+   */
+  sealedSecrets?: string;
+  /** Secret paths whose previously stored secret stays in place (the update omitted them). */
+  keptSecretPaths: string[];
+}
+
+export interface DeleteStart extends StartBase {
+  properties: LinkerProperties;
+}
+
+export interface ValidateStart extends StartBase {
+  properties: LinkerProperties;
+}
+
+export interface ConnectionOrchestrations {
+  startCreateOrUpdate(input: CreateOrUpdateStart): Promise<void>;
+  startDelete(input: DeleteStart): Promise<void>;
+  startValidate(input: ValidateStart): Promise<void>;
+}

@@ -1,0 +1,110 @@
+// method + path -> operation. Stages, in ARM order: normalise the path -> authenticate (401) ->
+// match the route (404 InvalidResourceType / 405) -> api-version (400) -> operation.
+// Every response echoes x-ms-request-id / x-ms-correlation-request-id (and x-ms-client-request-id when sent).
+import { deleteLinker } from "./operations/deleteLinker.js";
+import { generateConfigurations } from "./operations/generateConfigurations.js";
+import { getLinker } from "./operations/getLinker.js";
+import { getOperationResult } from "./operations/getOperationResult.js";
+import { getOperationStatus } from "./operations/getOperationStatus.js";
+import { listConfigurations } from "./operations/listConfigurations.js";
+import { listLinkers } from "./operations/listLinkers.js";
+import { listOperations } from "./operations/listOperations.js";
+import { patchLinker } from "./operations/patchLinker.js";
+import { putLinker } from "./operations/putLinker.js";
+import { validateLinker } from "./operations/validateLinker.js";
+import type { ApiDeps, ApiRequest, ApiResponse, Operation } from "./types.js";
+import { requireApiVersion } from "./wire/apiVersion.js";
+import { ApiError, ErrorCodes } from "./wire/errors.js";
+import { normalisePath, splitAtServiceLinker, splitTarget } from "./wire/paths.js";
+import { errorResponse, publicBaseUrl } from "./wire/response.js";
+
+export interface RouteMatch {
+  /** Resource type for api-version messages, e.g. "linkers". */
+  resourceType: string;
+  params: Record<string, string>;
+  operations: Partial<Record<string, Operation>>;
+}
+
+const NOT_IMPLEMENTED = new Set(["dryruns", "daprconfigurations", "configurationnames", "connectors"]);
+
+function notImplemented(what: string): ApiError {
+  return new ApiError(501, ErrorCodes.NotImplemented, `'${what}' is not implemented by linkwright.`);
+}
+
+/** Resolves the route for a normalised path, or throws 404/501. */
+export function matchRoute(path: string): RouteMatch {
+  const split = splitAtServiceLinker(path);
+  if (!split) {
+    throw new ApiError(404, ErrorCodes.InvalidResourceType, `The resource type could not be found for path '${path}': linkwright serves only the namespace 'Microsoft.ServiceLinker'.`);
+  }
+  const { scope, segments } = split;
+  const lower = segments.map((s) => s.toLowerCase());
+  if (scope === "" && lower.length === 1 && lower[0] === "operations") {
+    return { resourceType: "operations", params: {}, operations: { GET: listOperations } };
+  }
+  const sub = /^\/subscriptions\/([^/]+)$/i.exec(scope);
+  if (sub && lower.length === 4 && lower[0] === "locations" && (lower[2] === "operationstatuses" || lower[2] === "operationresults")) {
+    const params = { subscriptionId: sub[1]!, location: segments[1]!, operationId: segments[3]! };
+    return lower[2] === "operationstatuses"
+      ? { resourceType: "locations/operationStatuses", params, operations: { GET: getOperationStatus } }
+      : { resourceType: "locations/operationResults", params, operations: { GET: getOperationResult } };
+  }
+  if (scope !== "" && lower[0] === "linkers") {
+    if (lower.length === 1) return { resourceType: "linkers", params: { sourceId: scope }, operations: { GET: listLinkers } };
+    const params = { sourceId: scope, linkerName: segments[1]! };
+    if (lower.length === 2) {
+      return { resourceType: "linkers", params, operations: { GET: getLinker, PUT: putLinker, PATCH: patchLinker, DELETE: deleteLinker } };
+    }
+    if (lower.length === 3) {
+      const action = { validatelinker: validateLinker, listconfigurations: listConfigurations, generateconfigurations: generateConfigurations }[lower[2]!];
+      if (action) return { resourceType: "linkers", params, operations: { POST: action } };
+    }
+  }
+  const kind = lower[0] === "locations" ? lower[2] : lower[0];
+  if (kind && NOT_IMPLEMENTED.has(kind)) throw notImplemented(`Microsoft.ServiceLinker/${segments[0] === "locations" ? segments[2] : segments[0]}`);
+  throw new ApiError(404, ErrorCodes.InvalidResourceType,
+    `The resource type '${segments.join("/")}' could not be found in the namespace 'Microsoft.ServiceLinker'.`);
+}
+
+function echoHeaders(req: ApiRequest, requestId: string): Record<string, string> {
+  const headers: Record<string, string> = {
+    "x-ms-request-id": requestId,
+    "x-ms-correlation-request-id": req.headers["x-ms-correlation-request-id"] ?? requestId,
+  };
+  const clientRequestId = req.headers["x-ms-client-request-id"];
+  if (clientRequestId) headers["x-ms-client-request-id"] = clientRequestId;
+  return headers;
+}
+
+export async function route(req: ApiRequest, deps: ApiDeps): Promise<ApiResponse> {
+  const requestId = deps.newId();
+  const echo = echoHeaders(req, requestId);
+  const target = req.url.replace(/^https?:\/\/[^/?#]*/i, "");
+  const { path: rawPath, query } = splitTarget(target);
+  const path = normalisePath(rawPath);
+  const method = req.method.toUpperCase();
+  try {
+    const caller = await deps.authenticator.authenticate(req.headers["authorization"]);
+    const match = matchRoute(path);
+    const operation = match.operations[method];
+    if (!operation) {
+      throw new ApiError(405, ErrorCodes.MethodNotAllowed,
+        `The method '${method}' is not supported for 'Microsoft.ServiceLinker/${match.resourceType}'; supported: ${Object.keys(match.operations).join(", ")}.`);
+    }
+    const apiVersion = requireApiVersion(query, match.resourceType);
+    const response = await operation({
+      method, path, query, headers: req.headers, apiVersion, caller,
+      baseUrl: publicBaseUrl(req.url, req.headers), params: match.params,
+      ...(req.body !== undefined ? { body: req.body } : {}),
+    }, deps);
+    return { ...response, headers: { ...response.headers, ...echo } };
+  } catch (error) {
+    if (error instanceof ApiError) {
+      const response = errorResponse(error);
+      return { ...response, headers: { ...response.headers, ...echo } };
+    }
+    deps.reportError(error, { requestId, method, path });
+    const response = errorResponse(new ApiError(500, ErrorCodes.InternalServerError, `An internal error occurred (request id '${requestId}').`));
+    return { ...response, headers: { ...response.headers, ...echo } };
+  }
+}

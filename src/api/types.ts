@@ -1,0 +1,72 @@
+// Plain request/response shapes and the dependencies every operation receives.
+// No @azure/functions types here: src/functions/serviceLinkerApi.ts adapts the host's objects.
+import type { ConnectionStore } from "../store/types.js";
+import type { CatalogueHooks } from "./catalogueHooks.js";
+import type { ConnectionOrchestrations } from "./orchestrations.js";
+import type { Sealer } from "../secrets/seal.js";
+import type { ApiVersion } from "./wire/apiVersion.js";
+
+/** The authenticated caller (from the bearer token). */
+export interface Caller {
+  objectId: string;
+  tenantId: string;
+  appId?: string;
+  /** "User" | "Application" (systemData createdByType vocabulary). */
+  principalType: "User" | "Application";
+}
+
+export interface ApiRequest {
+  method: string;
+  /** Absolute request URL as received (e.g. https://host:7071//subscriptions/...?api-version=...). */
+  url: string;
+  /** Lower-cased header names. */
+  headers: Record<string, string | undefined>;
+  /** Raw body text; undefined or "" when none. */
+  body?: string;
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** JSON-serialisable body; undefined = no body. */
+  body?: unknown;
+}
+
+/** A request after the router's common stages (path normalised, caller authenticated, api-version checked). */
+export interface OperationRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string | undefined>;
+  body?: string;
+  apiVersion: ApiVersion;
+  caller: Caller;
+  /** Public base URL for absolute links (nextLink, Azure-AsyncOperation, Location). */
+  baseUrl: string;
+  /** Template parameters of the matched route. */
+  params: Record<string, string>;
+}
+
+export interface Authenticator {
+  /** Resolves the caller, or throws an ApiError (401) in the ARM envelope. */
+  authenticate(authorizationHeader: string | undefined): Promise<Caller>;
+}
+
+export interface ApiDeps {
+  store: ConnectionStore;
+  orchestrations: ConnectionOrchestrations;
+  catalogue: CatalogueHooks;
+  authenticator: Authenticator;
+  /** Seals secret values handed to the orchestration (src/secrets/seal.ts). */
+  sealer: Sealer;
+  /** Reports unexpected failures (never called with secret values). */
+  reportError: (error: unknown, context: { requestId: string; method: string; path: string }) => void;
+  clock: () => Date;
+  newId: () => string;
+  /** Region segment of operation-status URLs (the real service uses the source's region). */
+  location: string;
+  /** Default page size for lists (`$top` overrides, capped). */
+  pageSize: number;
+}
+
+export type Operation = (req: OperationRequest, deps: ApiDeps) => Promise<ApiResponse>;

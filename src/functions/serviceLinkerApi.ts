@@ -1,0 +1,65 @@
+// The Microsoft.ServiceLinker-compatible API: one catch-all HTTP trigger (host.json routePrefix "")
+// that adapts the host's request and delegates to src/api/router.ts. Authentication is done by
+// src/auth (bearer JWT), so the function itself is anonymous.
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
+import * as df from "durable-functions";
+import { createApiDeps, readApiSettings, type ApiBaseDeps } from "../api/deps.js";
+import type { ConnectionOrchestrations } from "../api/orchestrations.js";
+import { route } from "../api/router.js";
+import type { ApiRequest } from "../api/types.js";
+
+/**
+ * Production ConnectionOrchestrations over the invocation's Durable client: provided by the
+ * orchestration layer. Until it is wired every start call fails loudly (the operation is marked
+ * Failed and the request answers 500).
+ */
+export type OrchestrationsFactory = (client: df.DurableClient) => ConnectionOrchestrations;
+
+const orchestrationsNotWired: OrchestrationsFactory = () => {
+  const fail = async (): Promise<never> => {
+    throw new Error("ConnectionOrchestrations are not wired: the orchestration layer must provide an OrchestrationsFactory.");
+  };
+  return { startCreateOrUpdate: fail, startDelete: fail, startValidate: fail };
+};
+
+// Lead: replace with the orchestration layer's factory (import it here).
+const orchestrationsFor: OrchestrationsFactory = orchestrationsNotWired;
+
+let baseDeps: Promise<ApiBaseDeps> | undefined;
+function depsOnce(context: InvocationContext): Promise<ApiBaseDeps> {
+  baseDeps ??= createApiDeps(readApiSettings(process.env), {
+    reportError: (error, where) => context.error(`ServiceLinker API ${where.method} ${where.path} failed (request ${where.requestId}):`, error instanceof Error ? error.message : String(error)),
+  }).catch((error: unknown) => {
+    baseDeps = undefined;
+    throw error;
+  });
+  return baseDeps;
+}
+
+export async function serviceLinkerApi(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  const base = await depsOnce(context);
+  const headers: Record<string, string> = {};
+  request.headers.forEach((value, name) => { headers[name.toLowerCase()] = value; });
+  const apiRequest: ApiRequest = { method: request.method, url: request.url, headers };
+  if (request.method !== "GET" && request.method !== "HEAD" && request.method !== "DELETE") apiRequest.body = await request.text();
+  // The Durable client is bound only when an operation starts (GET/list never need it).
+  const orchestrations: ConnectionOrchestrations = {
+    startCreateOrUpdate: (input) => orchestrationsFor(df.getClient(context)).startCreateOrUpdate(input),
+    startDelete: (input) => orchestrationsFor(df.getClient(context)).startDelete(input),
+    startValidate: (input) => orchestrationsFor(df.getClient(context)).startValidate(input),
+  };
+  const response = await route(apiRequest, { ...base, orchestrations });
+  return {
+    status: response.status,
+    headers: response.headers,
+    ...(response.body !== undefined ? { body: JSON.stringify(response.body) } : {}),
+  };
+}
+
+app.http("serviceLinkerApi", {
+  route: "{*path}",
+  methods: ["GET", "PUT", "PATCH", "POST", "DELETE"],
+  authLevel: "anonymous",
+  extraInputs: [df.input.durableClient()],
+  handler: serviceLinkerApi,
+});

@@ -1,0 +1,46 @@
+// Table keys from resource ids. PartitionKey/RowKey may not contain / \ # ? or control characters
+// (U+0000–U+001F, U+007F–U+009F), and `'` / `%` make OData filters and URLs awkward.
+// Encoding: lower-case (ARM ids are case-insensitive), then every character outside
+// [a-z0-9._()~-] becomes "!" + two upper-case hex digits per UTF-8 byte. Reversible (up to case),
+// so keys stay readable in Storage Explorer: "/subscriptions/s" -> "!2Fsubscriptions!2Fs".
+// The original casing is kept in a separate entity property by the repositories.
+
+const SAFE = /[a-z0-9._()~-]/;
+/** Azure Tables limit for PartitionKey / RowKey (1 KiB). */
+export const MAX_KEY_LENGTH = 1024;
+
+export function encodeKey(value: string): string {
+  let out = "";
+  for (const char of value.toLowerCase()) {
+    if (SAFE.test(char)) {
+      out += char;
+      continue;
+    }
+    for (const byte of Buffer.from(char, "utf8")) out += "!" + byte.toString(16).toUpperCase().padStart(2, "0");
+  }
+  if (out.length > MAX_KEY_LENGTH) {
+    throw new RangeError(`resource id too long for a table key (${out.length} > ${MAX_KEY_LENGTH} encoded characters)`);
+  }
+  return out;
+}
+
+export function decodeKey(key: string): string {
+  const bytes: number[] = [];
+  for (let i = 0; i < key.length; i++) {
+    const char = key[i]!;
+    if (char === "!") {
+      const hex = key.slice(i + 1, i + 3);
+      if (!/^[0-9A-F]{2}$/.test(hex)) throw new Error(`malformed table key at ${i}: ${key}`);
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else {
+      bytes.push(...Buffer.from(char, "utf8"));
+    }
+  }
+  return Buffer.from(bytes).toString("utf8");
+}
+
+/** OData string literal for a filter (`'` doubled). */
+export function odataString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}

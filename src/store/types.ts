@@ -1,0 +1,115 @@
+// Persistence contracts for connections (linkers), their operations and the dependency index.
+import type { LinkerProperties, SystemData } from "../api/model/linker.js";
+
+export interface StoredLinker {
+  /** Linker id with the casing of the first PUT. */
+  id: string;
+  sourceId: string;
+  name: string;
+  /** Secret-free properties (see api/model/secrets.ts). */
+  properties: LinkerProperties;
+  provisioningState: string;
+  systemData: SystemData;
+  /** Names (not values) of the secret fields the user supplied, e.g. "authInfo.secretInfo.value". */
+  secretPaths: string[];
+  /** Where the orchestration put the secret (Key Vault secret id, app-setting name, …); written by the orchestration. */
+  secretReference?: string;
+  /** The operation that last changed this linker. */
+  lastOperationId?: string;
+  /** Error of the last failed operation (ARM error detail). */
+  lastError?: { code: string; message: string };
+  /** Anything else the orchestrations record about what they configured (JSON-serialisable). */
+  state?: Record<string, unknown>;
+  /** Store ETag (set on read and after a write). */
+  etag?: string;
+}
+
+export type OperationKind = "createOrUpdate" | "delete" | "validate";
+export type OperationStatus = "InProgress" | "Succeeded" | "Failed" | "Canceled";
+
+export interface StoredOperation {
+  /** Operation id (GUID), the last segment of the operationStatuses URL. */
+  id: string;
+  kind: OperationKind;
+  /** The linker the operation acts on. */
+  resourceId: string;
+  subscriptionId: string;
+  location: string;
+  status: OperationStatus;
+  startTime: string;
+  endTime?: string;
+  error?: { code: string; message: string; target?: string; details?: unknown[] };
+  /** Result document (validateLinker: the ValidateResult `properties`). */
+  result?: Record<string, unknown>;
+  etag?: string;
+}
+
+export interface LinkerPage {
+  items: StoredLinker[];
+  continuationToken?: string;
+}
+
+/** Thrown when an ETag precondition fails (stale read, or create of an existing row). */
+export class ConcurrencyConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConcurrencyConflictError";
+  }
+}
+
+export interface LinkerRepository {
+  get(sourceId: string, name: string): Promise<StoredLinker | undefined>;
+  list(sourceId: string, options: { pageSize: number; continuationToken?: string }): Promise<LinkerPage>;
+  /**
+   * Writes the linker. `expectedEtag: null` = create only (fails if present);
+   * a string = replace only if unchanged. Throws ConcurrencyConflictError otherwise.
+   */
+  save(linker: StoredLinker, options: { expectedEtag: string | null }): Promise<StoredLinker>;
+  /** Deletes; `expectedEtag` guards against concurrent change. Returns false when absent. */
+  delete(sourceId: string, name: string, options?: { expectedEtag?: string }): Promise<boolean>;
+  /** Read-modify-write with ETag retry (bounded); `mutate` returns undefined to leave the row unchanged. */
+  update(sourceId: string, name: string, mutate: (current: StoredLinker) => StoredLinker | undefined, maxAttempts?: number): Promise<StoredLinker | undefined>;
+}
+
+export interface OperationRepository {
+  create(operation: StoredOperation): Promise<StoredOperation>;
+  get(id: string): Promise<StoredOperation | undefined>;
+  /** Merges `changes` into the stored operation (ETag-guarded, retried). */
+  update(id: string, changes: Partial<Omit<StoredOperation, "id" | "etag">>): Promise<StoredOperation>;
+}
+
+/** What a connection depends on; later work (Event Grid) finds connections by any of these. */
+export type DependencyKind =
+  | "source"
+  | "target"
+  | "roleAssignment"
+  | "firewallRule"
+  | "keyVaultSecret"
+  | "userIdentity"
+  | "principal"
+  | "other";
+
+export interface Dependency {
+  kind: DependencyKind;
+  /** ARM resource id, or for kind "principal" the principal's object id. */
+  resourceId: string;
+}
+
+export interface DependencyIndex {
+  /** Replaces all dependencies of `kinds` for the linker with `dependencies` (other kinds untouched). */
+  replace(linkerId: string, kinds: readonly DependencyKind[], dependencies: readonly Dependency[]): Promise<void>;
+  add(linkerId: string, dependency: Dependency): Promise<void>;
+  remove(linkerId: string, dependency: Dependency): Promise<void>;
+  /** Every dependency recorded for the linker. */
+  dependenciesOf(linkerId: string): Promise<Dependency[]>;
+  /** Linker ids (original casing) that depend on `resourceId` (case-insensitive), optionally of one kind. */
+  linkersDependingOn(resourceId: string, kind?: DependencyKind): Promise<{ linkerId: string; kind: DependencyKind }[]>;
+  /** Removes every row of the linker (on delete). */
+  removeAll(linkerId: string): Promise<void>;
+}
+
+export interface ConnectionStore {
+  linkers: LinkerRepository;
+  operations: OperationRepository;
+  dependencies: DependencyIndex;
+}

@@ -1,0 +1,74 @@
+// The thin Functions registration: HttpRequest -> router -> HttpResponseInit, with deps built from app settings.
+import { HttpRequest, InvocationContext } from "@azure/functions";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { readApiSettings } from "../../src/api/deps.js";
+import { createTableStore } from "../../src/store/tableStore.js";
+import { startLocalIssuer, type LocalIssuer } from "../auth/localIssuer.js";
+import { blobLinker, linkerPath, WEBAPP } from "./harness.js";
+
+let issuer: LocalIssuer;
+let handler: typeof import("../../src/functions/serviceLinkerApi.js").serviceLinkerApi;
+const logs: string[] = [];
+
+beforeAll(async () => {
+  issuer = await startLocalIssuer();
+  const { connectionString } = inject("azurite");
+  Object.assign(process.env, {
+    AzureWebJobsStorage: connectionString,
+    LINKWRIGHT_STORAGE_ALLOW_INSECURE: "true",
+    LINKWRIGHT_TABLE_PREFIX: "apifn",
+    LINKWRIGHT_OPENID_ISSUER: issuer.issuer,
+    LINKWRIGHT_AUDIENCE: "api://linkwright",
+    LINKWRIGHT_SEAL_KEY: "function-test-seal-key-0123456789abcdef",
+    LINKWRIGHT_REGION: "westeurope",
+  });
+  ({ serviceLinkerApi: handler } = await import("../../src/functions/serviceLinkerApi.js"));
+});
+afterAll(async () => { await issuer.close(); });
+
+function context(): InvocationContext {
+  return new InvocationContext({ invocationId: "i1", functionName: "serviceLinkerApi", logHandler: (_level, ...args) => logs.push(args.map(String).join(" ")) });
+}
+
+async function invoke(method: string, path: string, options: { token?: string; body?: unknown } = {}) {
+  const headers: Record<string, string> = {};
+  if (options.token) headers["authorization"] = `Bearer ${options.token}`;
+  const request = new HttpRequest({
+    method, url: `http://127.0.0.1:7071${path}?api-version=2022-05-01`, headers,
+    ...(options.body !== undefined ? { body: { string: JSON.stringify(options.body) } } : {}),
+  });
+  const response = await handler(request, context());
+  return { ...response, json: typeof response.body === "string" ? JSON.parse(response.body) : undefined };
+}
+
+describe("serviceLinkerApi registration", () => {
+  it("reads its settings: audiences include ARM's and the app's own", () => {
+    const settings = readApiSettings(process.env);
+    expect(settings.audiences).toEqual(expect.arrayContaining(["https://management.azure.com/", "api://linkwright"]));
+    expect(settings.allowInsecureStorage).toBe(true);
+    expect(() => readApiSettings({ ...process.env, LINKWRIGHT_OPENID_ISSUER: "" })).toThrow(/LINKWRIGHT_OPENID_ISSUER/);
+  });
+
+  it("answers 401 in the ARM envelope without a token", async () => {
+    const res = await invoke("GET", `${WEBAPP}/providers/Microsoft.ServiceLinker/linkers`);
+    expect(res.status).toBe(401);
+    expect(res.json.error.code).toBe("AuthenticationFailed");
+  });
+
+  it("lists (no Durable client needed) with an app-audience token", async () => {
+    const token = await issuer.token({}, { audience: "api://linkwright" });
+    const res = await invoke("GET", `/${WEBAPP}/providers/Microsoft.ServiceLinker/linkers`, { token });
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ value: [] });
+  });
+
+  it("fails loudly on PUT while no orchestration layer is wired, recording the failure", async () => {
+    const res = await invoke("PUT", linkerPath("fn1"), { token: await issuer.token(), body: blobLinker() });
+    expect(res.status).toBe(500);
+    expect(res.json.error.code).toBe("InternalServerError");
+    const store = await createTableStore({ connectionString: inject("azurite").connectionString, tablePrefix: "apifn", allowInsecureConnection: true });
+    const linker = await store.linkers.get(WEBAPP, "fn1");
+    expect(linker?.provisioningState).toBe("Failed");
+    expect((await store.operations.get(linker!.lastOperationId!))?.status).toBe("Failed");
+  });
+});
