@@ -1,0 +1,30 @@
+// Every configuration step by name. A connection records the steps it applied as `AppliedStep`s
+// (linker.state.applied) so validation, revalidation and compensation can re-run exactly those.
+import { firewallStep } from "./firewall.js";
+import { identityStep } from "./identity.js";
+import { keyVaultSecretStep } from "./keyVaultSecret.js";
+import { roleAssignmentStep } from "./roleAssignment.js";
+import { settingsStep } from "./settings.js";
+import type { Step } from "./step.js";
+
+export const STEPS = {
+  identity: identityStep,
+  roleAssignment: roleAssignmentStep,
+  firewall: firewallStep,
+  secretStore: keyVaultSecretStep,
+  configuration: settingsStep,
+} as const;
+
+export type StepName = keyof typeof STEPS;
+
+/** A step as a connection applied it: its name and its (secret-free) input. */
+export interface AppliedStep {
+  step: StepName;
+  input: unknown;
+}
+
+export function stepByName(name: string): Step<unknown, unknown> {
+  const step = (STEPS as Record<string, Step<never, never>>)[name];
+  if (!step) throw new Error(`Unknown configuration step '${name}'.`);
+  return step as unknown as Step<unknown, unknown>;
+}
