@@ -24,7 +24,7 @@ export interface AppliedStep {
 }
 
 export function stepByName(name: string): Step<unknown, unknown> {
-  const step = (STEPS as Record<string, Step<never, never>>)[name];
+  const step = (STEPS as unknown as Record<string, Step<unknown, unknown> | undefined>)[name];
   if (!step) throw new Error(`Unknown configuration step '${name}'.`);
-  return step as unknown as Step<unknown, unknown>;
+  return step;
 }
