@@ -65,6 +65,8 @@ export interface ArmRequest {
   headers: Record<string, string | undefined>;
   /** Parsed JSON body, or undefined when there is none. */
   body: unknown;
+  /** The raw request body (e.g. form-encoded OAuth requests, which are not JSON-parsed). Added by the core. */
+  rawBody?: Buffer;
   caller: Caller;
   requestId: string;
   correlationId: string;
@@ -99,6 +101,10 @@ export interface Route {
   kind?: "read" | "write" | "delete" | "action";
   /** Skip authentication + RBAC (identity endpoints, data planes with their own auth). */
   anonymous?: boolean;
+  /** Authenticate but skip the RBAC check; the handler filters by caller (subscription list, permissions). Added by the core. */
+  skipRbac?: boolean;
+  /** Skip the api-version requirement (OAuth/OpenID endpoints). Added by the core. */
+  noApiVersion?: boolean;
   handle(ctx: RouteContext): Promise<RouteResult> | RouteResult;
 }
 
@@ -127,7 +133,10 @@ export interface CoreServices {
   /** Validates a bearer token (signature, issuer, expiry) for the given audience, e.g. "https://vault.azure.net". */
   authenticate(authorizationHeader: string | undefined, audience: string): Promise<Caller | undefined>;
   /** Whether `caller` holds `action` (control-plane action or data action) at `scope` through its role assignments. */
-  isAuthorized(caller: Caller, action: string, scope: string): boolean;
+  /** `kind` (added by the core) forces control-plane vs data-action evaluation; by default data actions are
+   *  recognised by name (blobs/messages/entities/files, Key Vault secrets|keys|certificates .../action,
+   *  App Configuration keyValues, SignalR) and need `dataActions`, which `*` in `actions` never grants. */
+  isAuthorized(caller: Caller, action: string, scope: string, kind?: "action" | "dataAction"): boolean;
   /** Serves a data plane (e.g. one Key Vault) on its own HTTPS origin; returns that origin, e.g. https://127.0.0.1:50123. */
   listenDataPlane(name: string, handler: DataPlaneHandler): Promise<string>;
   /** Azurite endpoints when the emulator was started with them (storage accounts' primaryEndpoints point there). */

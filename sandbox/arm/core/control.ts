@@ -1,0 +1,132 @@
+// Test control state: call counters, injected latency, injected faults and LRO-mode patterns.
+// Exposed in-process (emulator.control) and over HTTP under /_sandbox/ (see control-routes.ts).
+
+export interface FaultRule {
+  id: string;
+  /** HTTP method to match ("*" or omitted = any). */
+  method?: string;
+  /** Regex source matched (case-insensitive) against the normalised request path. */
+  path: string;
+  /** Status to answer with (e.g. 429, 500, 503), or "timeout" (never answer, then drop) / "hangup" (destroy the socket). */
+  status?: number;
+  mode?: "status" | "timeout" | "hangup";
+  /** Error code in the envelope; defaults by status. */
+  code?: string;
+  message?: string;
+  /** Retry-After header value (seconds). */
+  retryAfter?: number;
+  /** How many matching requests to fault; default 1. Infinity (or -1 over HTTP) = until removed. */
+  times?: number;
+  /** Requests faulted so far. */
+  hits?: number;
+}
+
+export interface LatencyRule {
+  id: string;
+  method?: string;
+  path: string;
+  ms: number;
+}
+
+export interface LroRule {
+  id: string;
+  method?: string;
+  path: string;
+  /** Header style providers use when the rule matches. */
+  style?: "azure-async-operation" | "location" | "both";
+  /** Polls that report InProgress before Succeeded. */
+  pollsUntilDone?: number;
+}
+
+export interface CallCount {
+  provider: string;
+  type: string;
+  operation: string;
+  method: string;
+  kind: "read" | "write" | "delete" | "action";
+  count: number;
+}
+
+let seq = 0;
+const nextId = (p: string) => `${p}-${++seq}`;
+
+function matches(rule: { method?: string; path: string }, method: string, path: string): boolean {
+  if (rule.method && rule.method !== "*" && rule.method.toUpperCase() !== method.toUpperCase()) return false;
+  return new RegExp(rule.path, "i").test(path);
+}
+
+export class ControlState {
+  faults: FaultRule[] = [];
+  latency: LatencyRule[] = [];
+  lro: LroRule[] = [];
+  private counts = new Map<string, CallCount>();
+
+  addFault(rule: Omit<FaultRule, "id" | "hits"> & { id?: string }): FaultRule {
+    new RegExp(rule.path); // validate
+    const r: FaultRule = { times: 1, ...rule, id: rule.id ?? nextId("fault"), hits: 0 };
+    if (r.times !== undefined && r.times < 0) r.times = Infinity;
+    this.faults.push(r);
+    return r;
+  }
+
+  addLatency(rule: Omit<LatencyRule, "id"> & { id?: string }): LatencyRule {
+    new RegExp(rule.path);
+    const r = { ...rule, id: rule.id ?? nextId("latency") };
+    this.latency.push(r);
+    return r;
+  }
+
+  addLroRule(rule: Omit<LroRule, "id"> & { id?: string }): LroRule {
+    new RegExp(rule.path);
+    const r = { ...rule, id: rule.id ?? nextId("lro") };
+    this.lro.push(r);
+    return r;
+  }
+
+  remove(id: string): boolean {
+    const before = this.faults.length + this.latency.length + this.lro.length;
+    this.faults = this.faults.filter((r) => r.id !== id);
+    this.latency = this.latency.filter((r) => r.id !== id);
+    this.lro = this.lro.filter((r) => r.id !== id);
+    return before !== this.faults.length + this.latency.length + this.lro.length;
+  }
+
+  clearRules(): void {
+    this.faults = [];
+    this.latency = [];
+    this.lro = [];
+  }
+
+  /** Consumes one use of the first matching fault rule. */
+  takeFault(method: string, path: string): FaultRule | undefined {
+    const r = this.faults.find((f) => matches(f, method, path) && (f.hits ?? 0) < (f.times ?? 1));
+    if (!r) return undefined;
+    r.hits = (r.hits ?? 0) + 1;
+    return { ...r };
+  }
+
+  latencyFor(method: string, path: string): number {
+    return this.latency.filter((l) => matches(l, method, path)).reduce((a, l) => a + l.ms, 0);
+  }
+
+  lroRuleFor(method: string, path: string): LroRule | undefined {
+    return this.lro.find((l) => matches(l, method, path));
+  }
+
+  count(c: Omit<CallCount, "count">): void {
+    const k = `${c.provider}|${c.type}|${c.operation}|${c.method}`.toLowerCase();
+    const cur = this.counts.get(k);
+    if (cur) cur.count++;
+    else this.counts.set(k, { ...c, count: 1 });
+  }
+
+  calls(): { total: number; reads: number; writes: number; byOperation: CallCount[] } {
+    const byOperation = [...this.counts.values()].map((c) => ({ ...c }));
+    const sum = (pred: (c: CallCount) => boolean) => byOperation.filter(pred).reduce((a, c) => a + c.count, 0);
+    return { total: sum(() => true), reads: sum((c) => c.kind === "read"), writes: sum((c) => c.kind !== "read"), byOperation };
+  }
+
+  resetCalls(): void {
+    this.counts.clear();
+  }
+}

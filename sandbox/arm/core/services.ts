@@ -1,0 +1,116 @@
+// The CoreServices object handed to providers (contract.ts), built over the emulator's parts.
+import https from "node:https";
+import { randomUUID } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import type { Caller, CoreServices, DataPlaneHandler, RouteContext } from "./contract.js";
+import type { CoreParts } from "./server.js";
+import { callerFromToken, publishEvent } from "./server.js";
+import { page } from "./paging.js";
+import type { OperationTracker } from "./lro.js";
+import type { ControlState } from "./control.js";
+import type { RbacEvaluator } from "./rbac.js";
+import type { Directory } from "../identity/principals.js";
+import type { TokenService } from "../identity/tokens.js";
+import type { ActivityLog } from "./activity-log.js";
+
+export interface ServicesDeps {
+  tenantId: string;
+  directory: Directory;
+  tokens: TokenService;
+  rbac: RbacEvaluator;
+  control: ControlState;
+  operations: OperationTracker;
+  activity: ActivityLog;
+  tls: { key: string; cert: string };
+  baseUrl(): string;
+  /** Resolved lazily (the core parts reference the services object). */
+  core(): CoreParts;
+  azurite?: CoreServices["azurite"];
+  pageSize?: number;
+}
+
+export interface ServicesHandle {
+  services: CoreServices;
+  closeDataPlanes(): Promise<void>;
+}
+
+export function createServices(d: ServicesDeps): ServicesHandle {
+  const dataPlanes = new Map<string, { server: https.Server; origin: string }>();
+
+  const services: CoreServices = {
+    tenantId: d.tenantId,
+    principals: d.directory,
+    azurite: d.azurite,
+    newGuid: () => randomUUID(),
+    page: <T>(items: T[], ctx: RouteContext, pageSize?: number) => page(items, ctx, pageSize ?? d.pageSize),
+
+    lroEnabledFor: (ctx) => d.control.lroRuleFor(ctx.req.method, ctx.req.path) !== undefined,
+
+    longRunning(options, ctx) {
+      const rule = d.control.lroRuleFor(ctx.req.method, ctx.req.path);
+      return d.operations.start({ ...options, style: rule?.style ?? options.style }, ctx, rule?.pollsUntilDone);
+    },
+
+    recordEvent(kind, resourceId, operationName, ctx) {
+      const core = d.core();
+      d.activity.record({
+        action: operationName, resourceId, httpStatus: 200, status: "Succeeded", method: ctx.req.method,
+        uri: `${ctx.req.baseUrl}${ctx.req.path}?api-version=${ctx.req.apiVersion}`,
+        caller: { objectId: ctx.req.caller.objectId, appId: ctx.req.caller.appId, tenantId: ctx.req.caller.tenantId },
+        correlationId: ctx.req.correlationId, requestId: ctx.req.requestId,
+        subscriptionId: /^\/subscriptions\/([^/]+)/i.exec(resourceId)?.[1] ?? "",
+      });
+      publishEvent(core, ctx, kind, resourceId, operationName);
+    },
+
+    async authenticate(header, audience): Promise<Caller | undefined> {
+      const m = /^Bearer\s+(.+)$/i.exec(header ?? "");
+      if (!m) return undefined;
+      try {
+        const token = await d.tokens.verify(m[1].trim(), [audience], d.baseUrl());
+        return callerFromToken(d.directory, token);
+      } catch {
+        return undefined;
+      }
+    },
+
+    isAuthorized: (caller, action, scope, kind) => d.rbac.isAuthorized(caller, action, scope, kind),
+
+    async listenDataPlane(name: string, handler: DataPlaneHandler): Promise<string> {
+      const existing = dataPlanes.get(name);
+      if (existing) return existing.origin;
+      const server = https.createServer({ key: d.tls.key, cert: d.tls.cert }, (req, res) => {
+        const chunks: Buffer[] = [];
+        req.on("data", (c: Buffer) => chunks.push(c));
+        req.on("end", () => {
+          const withBody = Object.assign(req, { body: Buffer.concat(chunks) });
+          Promise.resolve(handler(withBody, res)).catch((e: unknown) => {
+            d.core().log(`[data-plane ${name}] ${(e as Error)?.stack ?? String(e)}`);
+            if (!res.headersSent) {
+              res.writeHead(500, { "content-type": "application/json" });
+              res.end(JSON.stringify({ error: { code: "InternalServerError", message: "Encountered internal server error." } }));
+            } else res.end();
+          });
+        });
+      });
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(0, "127.0.0.1", () => resolve());
+      });
+      const origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      dataPlanes.set(name, { server, origin });
+      return origin;
+    },
+  };
+
+  return {
+    services,
+    async closeDataPlanes() {
+      await Promise.all([...dataPlanes.values()].map(({ server }) => new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      })));
+      dataPlanes.clear();
+    },
+  };
+}

@@ -1,0 +1,111 @@
+// Token issuing and validation: RS256 JWTs signed by the emulator's key (kid published in the JWKS).
+import { SignJWT, exportJWK, generateKeyPair, jwtVerify, createLocalJWKSet, type JWK, type JWTPayload } from "jose";
+import { randomUUID } from "node:crypto";
+
+export interface TokenClaims {
+  oid: string;
+  tid: string;
+  /** Client (application) id: appid (v1) and azp (v2). */
+  appid?: string;
+  /** "app" for service principals / managed identities, "user" for users. */
+  idtyp: "app" | "user";
+  name?: string;
+  upn?: string;
+  scp?: string;
+  roles?: string[];
+}
+
+export interface IssuedToken {
+  accessToken: string;
+  expiresOn: number; // epoch seconds
+  audience: string;
+}
+
+export interface VerifiedToken extends JWTPayload {
+  oid: string;
+  tid: string;
+  appid?: string;
+  azp?: string;
+  idtyp?: string;
+}
+
+/** "https://management.azure.com/.default" -> "https://management.azure.com"; trailing slashes dropped. */
+export function audienceOf(scopeOrResource: string): string {
+  let a = scopeOrResource.trim().split(/\s+/).find((s) => s !== "offline_access" && s !== "openid" && s !== "profile") ?? scopeOrResource;
+  if (a.endsWith("/.default")) a = a.slice(0, -"/.default".length);
+  return a.replace(/\/+$/, "");
+}
+
+/** Audiences that name Azure Resource Manager. */
+export const ARM_AUDIENCES = ["https://management.azure.com", "https://management.core.windows.net"];
+
+export class TokenService {
+  private constructor(
+    private readonly privateKey: Awaited<ReturnType<typeof generateKeyPair>>["privateKey"],
+    readonly jwk: JWK,
+    readonly kid: string,
+  ) {}
+
+  static async create(): Promise<TokenService> {
+    const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
+    const kid = randomUUID().replace(/-/g, "");
+    const jwk = { ...(await exportJWK(publicKey)), kid, use: "sig", alg: "RS256" };
+    return new TokenService(privateKey, jwk, kid);
+  }
+
+  jwks(): { keys: JWK[] } {
+    return { keys: [this.jwk] };
+  }
+
+  static issuer(baseUrl: string, tenantId: string): string {
+    return `${baseUrl}/${tenantId}/v2.0`;
+  }
+
+  async issue(baseUrl: string, claims: TokenClaims, resource: string, lifetimeSeconds = 3600): Promise<IssuedToken> {
+    const audience = audienceOf(resource);
+    const now = Math.floor(Date.now() / 1000);
+    const exp = now + lifetimeSeconds;
+    const payload: JWTPayload & Record<string, unknown> = {
+      oid: claims.oid, tid: claims.tid, sub: claims.oid, idtyp: claims.idtyp, ver: "2.0", uti: randomUUID(),
+    };
+    if (claims.appid) { payload.appid = claims.appid; payload.azp = claims.appid; }
+    if (claims.name) payload.name = claims.name;
+    if (claims.upn) payload.upn = claims.upn;
+    if (claims.scp) payload.scp = claims.scp;
+    if (claims.roles) payload.roles = claims.roles;
+    const accessToken = await new SignJWT(payload)
+      .setProtectedHeader({ alg: "RS256", typ: "JWT", kid: this.kid })
+      .setIssuer(TokenService.issuer(baseUrl, claims.tid))
+      .setAudience(audience)
+      .setIssuedAt(now)
+      .setNotBefore(now - 300)
+      .setExpirationTime(exp)
+      .sign(this.privateKey);
+    return { accessToken, expiresOn: exp, audience };
+  }
+
+  /**
+   * Verifies signature, expiry and audience (any of `audiences`, trailing slash ignored).
+   * The issuer must be this emulator's for the token's tenant. Throws on any failure.
+   */
+  async verify(token: string, audiences: string[], baseUrl: string): Promise<VerifiedToken> {
+    const keys = createLocalJWKSet(this.jwks());
+    const { payload } = await jwtVerify(token, keys, { algorithms: ["RS256"] });
+    const aud = (Array.isArray(payload.aud) ? payload.aud : [payload.aud ?? ""]).map((a) => a.replace(/\/+$/, ""));
+    const wanted = audiences.map((a) => a.replace(/\/+$/, "").toLowerCase());
+    if (!aud.some((a) => wanted.includes(a.toLowerCase()))) throw new TokenError("InvalidAuthenticationTokenAudience",
+      `The access token has been obtained for wrong audience or resource '${aud[0]}'. It should exactly match with one of the allowed audiences '${audiences.join("','")}'.`);
+    const p = payload as VerifiedToken;
+    if (!p.oid || !p.tid) throw new TokenError("InvalidAuthenticationToken", "The access token is missing the oid or tid claim.");
+    // The signature proves this emulator issued it; the issuer may name 127.0.0.1 or localhost.
+    if (!payload.iss || !payload.iss.endsWith(`/${p.tid}/v2.0`) || new URL(payload.iss).port !== new URL(baseUrl).port) throw new TokenError("InvalidAuthenticationTokenTenant",
+      `The access token is from the wrong issuer '${payload.iss}'.`);
+    return p;
+  }
+}
+
+export class TokenError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}

@@ -1,0 +1,27 @@
+// Resource Graph's `Resources` table over the emulator's store: which stored resources appear, and their row shape
+// (type lower-cased, resourceGroup/subscriptionId/tenantId columns). Reference: arm-surface §2.11.
+import type { StoredResource } from "../../core/contract.js";
+import { parseResourceId } from "../../core/ids.js";
+import { render } from "../web/resource-helpers.js";
+
+/** Types Resource Graph keeps in other tables (ResourceContainers, AuthorizationResources) or not at all. */
+const EXCLUDED_NAMESPACES = ["microsoft.resources", "microsoft.authorization", "microsoft.insights"];
+const EXCLUDED_CHILD_TYPES = ["/config", "/functions", "/secrets", "/accesspolicies"];
+
+export function isGraphResource(r: StoredResource): boolean {
+  const type = r.type.toLowerCase();
+  if (EXCLUDED_NAMESPACES.some((ns) => type.startsWith(`${ns}/`))) return false;
+  if (EXCLUDED_CHILD_TYPES.some((t) => type.endsWith(t))) return false;
+  return typeof r.location === "string";
+}
+
+export function graphRow(r: StoredResource, tenantId: string): Record<string, unknown> {
+  const w = render(r);
+  const p = parseResourceId(r.id);
+  return {
+    id: r.id, name: r.name, type: r.type.toLowerCase(), tenantId, kind: r.kind ?? "", location: r.location ?? "",
+    resourceGroup: (p.resourceGroup ?? "").toLowerCase(), subscriptionId: p.subscriptionId ?? "", managedBy: "",
+    sku: w.sku ?? null, plan: null, properties: w.properties ?? {}, tags: w.tags ?? {}, identity: w.identity ?? null,
+    zones: null, extendedLocation: null,
+  };
+}

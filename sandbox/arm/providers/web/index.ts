@@ -1,0 +1,11 @@
+// Microsoft.Web resource provider: sites and slots, their config resources, function listings and VNet integration.
+import type { Provider } from "../../core/contract.js";
+import { configRoutesAll } from "./config.js";
+import { functionRoutesAll } from "./functions.js";
+import { siteRoutes } from "./sites.js";
+import { vnetIntegrationRoutes } from "./vnet-integration.js";
+
+export const webProvider: Provider = {
+  namespace: "Microsoft.Web",
+  routes: [...siteRoutes, ...configRoutesAll, ...functionRoutesAll, ...vnetIntegrationRoutes],
+};

@@ -1,0 +1,108 @@
+// `npm start`: Azurite (persistent, .sandbox/azurite), the ARM emulator (seeded, fixed port when free,
+// persistent store under .sandbox/arm), then .sandbox/sandbox.json for clients and a short summary.
+// Ctrl-C / SIGTERM stops everything this process started.
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { startAzurite, type AzuriteInstance } from "./azurite.js";
+import { startArmEmulator, type ArmEmulator } from "./arm/index.js";
+import { DEMO_RESOURCE_GROUP } from "./seed/index.js";
+
+const ROOT = path.resolve(".sandbox");
+const ARM_PORT = Number(process.env.SANDBOX_ARM_PORT ?? 4433);
+
+async function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once("error", () => resolve(false));
+    srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
+  });
+}
+
+export interface SandboxContext {
+  azurite: AzuriteInstance;
+  arm: ArmEmulator;
+}
+
+/**
+ * HOOK for the lead: start the Functions dev host (sandbox/host/index.ts) against this sandbox and return its
+ * endpoint and a stop function. Until it is wired, sandbox.json carries a placeholder functionsEndpoint.
+ */
+async function startFunctionHost(_ctx: SandboxContext): Promise<{ endpoint: string; stop(): Promise<void> } | undefined> {
+  return undefined;
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const stops: (() => Promise<void>)[] = [];
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    for (const stop of stops.reverse()) await stop().catch((e: unknown) => console.error(`stop failed: ${(e as Error).message}`));
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stopAll(0));
+  process.on("SIGTERM", () => void stopAll(0));
+
+  try {
+    // Azurite's usual ports when free, so persisted resources (storage endpoints) stay valid across restarts.
+    const fixed = async (p: number) => ((await portIsFree(p)) ? p : undefined);
+    const azurite = await startAzurite({
+      location: path.join(ROOT, "azurite"), blobPort: await fixed(10000), queuePort: await fixed(10001), tablePort: await fixed(10002),
+    });
+    stops.push(() => azurite.stop());
+    const port = (await portIsFree(ARM_PORT)) ? ARM_PORT : 0;
+    const arm = await startArmEmulator({
+      certDir: path.join(ROOT, "certs"), port, seed: true, persistenceDir: path.join(ROOT, "arm"),
+      azurite, log: (line) => console.error(line),
+    });
+    stops.push(() => arm.close());
+    const host = await startFunctionHost({ azurite, arm });
+    if (host) stops.push(() => host.stop());
+
+    const sandbox = {
+      armEndpoint: arm.endpoint,
+      functionsEndpoint: host?.endpoint ?? "(not started: sandbox/start.ts startFunctionHost hook is not wired yet)",
+      authorityHost: arm.endpoint,
+      caCertFile: arm.caCertFile,
+      tenantId: arm.tenantId,
+      subscriptionId: arm.subscriptionId,
+      resourceGroup: DEMO_RESOURCE_GROUP,
+      storageConnectionString: azurite.connectionString,
+      principals: {
+        admin: { clientId: arm.credentials.admin.clientId, clientSecret: arm.credentials.admin.clientSecret, objectId: arm.credentials.admin.objectId },
+        reader: { clientId: arm.credentials.reader.clientId, clientSecret: arm.credentials.reader.clientSecret, objectId: arm.credentials.reader.objectId },
+      },
+      resources: arm.seeded ?? {},
+      /** linkwright's own function app identity (Contributor + User Access Administrator on the subscription):
+       *  give the app process these two variables and ManagedIdentityCredential works unchanged. */
+      linkwrightIdentity: arm.seedResult && {
+        principalId: arm.seedResult.linkwrightIdentity.principalId,
+        clientId: arm.seedResult.linkwrightIdentity.clientId,
+        ...arm.managedIdentityEnvironment(arm.seedResult.linkwrightIdentity.principalId),
+      },
+    };
+    mkdirSync(ROOT, { recursive: true });
+    const file = path.join(ROOT, "sandbox.json");
+    writeFileSync(`${file}.tmp`, JSON.stringify(sandbox, null, 2), { mode: 0o600 });
+    renameSync(`${file}.tmp`, file);
+
+    console.log([
+      `linkwright sandbox up in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      `  ARM emulator   ${arm.endpoint}   (authorityHost too; trust NODE_EXTRA_CA_CERTS=${arm.caCertFile})`,
+      `  Functions      ${sandbox.functionsEndpoint}`,
+      `  Azurite        ${azurite.blobEndpoint} | ${azurite.queueEndpoint} | ${azurite.tableEndpoint}`,
+      `  tenant ${arm.tenantId}  subscription ${arm.subscriptionId}  resource group ${DEMO_RESOURCE_GROUP}`,
+      `  principals admin (Owner) / reader (Reader): client ids and secrets in ${file}`,
+      `  seeded: ${Object.keys(sandbox.resources).join(", ") || "(no demo resources)"}`,
+      `  control surface: ${arm.endpoint}/_sandbox/  (see sandbox/arm/README.md)`,
+      "Ctrl-C to stop.",
+    ].join("\n"));
+  } catch (e) {
+    console.error(`sandbox failed to start: ${(e as Error).stack ?? String(e)}`);
+    await stopAll(1);
+  }
+}
+
+void main();
