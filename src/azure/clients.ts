@@ -25,6 +25,9 @@ export interface ArmClientFactoryOptions {
   /** Ceiling for one back-off delay, also for a Retry-After the service asks for. */
   maxRetryDelayInMs?: number;
   userAgentPrefix?: string;
+  /** Key Vault clients check that the vault's auth challenge names a Key Vault domain; only a vault served on a
+   *  non-Azure host name (a private emulator) needs this off. */
+  disableKeyVaultChallengeResourceVerification?: boolean;
 }
 
 /** Options every generated client understands: modular clients read `endpoint` and `credentials.scopes`,
@@ -83,6 +86,7 @@ export function createArmClients(options: ArmClientFactoryOptions): ArmClients {
     secrets: (vaultUri) => memo(`secrets/${vaultUri.toLowerCase()}`, () => new SecretClient(vaultUri, cred, {
       retryOptions: common.retryOptions,
       userAgentOptions: common.userAgentOptions,
+      disableChallengeResourceVerification: options.disableKeyVaultChallengeResourceVerification ?? false,
     })),
   };
 }

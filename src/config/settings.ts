@@ -7,6 +7,8 @@ export interface AzureSettings {
   armAudience: string;
   /** Client id of a user-assigned identity for linkwright itself (unset: system-assigned). */
   managedIdentityClientId?: string;
+  /** LINKWRIGHT_KEYVAULT_DISABLE_CHALLENGE_VERIFICATION=true: for vaults on non-Azure host names only. */
+  disableKeyVaultChallengeResourceVerification: boolean;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -17,6 +19,7 @@ export function readAzureSettings(env: Env = process.env): AzureSettings {
     armEndpoint,
     armAudience: env.LINKWRIGHT_ARM_AUDIENCE ?? "https://management.azure.com/",
     managedIdentityClientId: env.LINKWRIGHT_IDENTITY_CLIENT_ID || undefined,
+    disableKeyVaultChallengeResourceVerification: env.LINKWRIGHT_KEYVAULT_DISABLE_CHALLENGE_VERIFICATION === "true",
   };
 }
 

@@ -1,0 +1,45 @@
+// Steps run as production runs them: linkwright's own managed identity (ManagedIdentityCredential over the
+// App Service identity protocol the emulator serves) and the one client factory, against a seeded emulator.
+import { startTestEmulator, type TestEmulator } from "../sandbox-arm/support/emulator.js";
+import { armClientsFromSettings } from "../../src/azure/fromSettings.js";
+import { createSealer } from "../../src/secrets/seal.js";
+import type { StepContext } from "../../src/steps/step.js";
+
+export interface StepsSandbox {
+  te: TestEmulator;
+  ctx: StepContext;
+  ids: Record<string, string>;
+  /** ARM writes (PUT/PATCH/DELETE) and actions other than reads-by-POST since the last reset. */
+  writes(): number;
+  resetCalls(): void;
+  /** The emulator's resources as JSON, without modification timestamps/authors (which any write changes, as in Azure). */
+  comparableState(): string;
+  close(): Promise<void>;
+}
+
+const MODIFICATION_METADATA = new Set(["lastModifiedAt", "lastModifiedBy", "lastModifiedByType", "lastModifiedTimeUtc"]);
+
+/** POST actions that only read (list settings, list keys…). */
+const READ_ACTIONS = /\/list[A-Za-z]*\/action$/i;
+
+export async function startStepsSandbox(): Promise<StepsSandbox> {
+  const te = await startTestEmulator({ seed: true, withAzurite: true });
+  const seed = te.emulator.seedResult!;
+  const env = te.emulator.managedIdentityEnvironment(seed.linkwrightIdentity.principalId);
+  process.env.IDENTITY_ENDPOINT = env.IDENTITY_ENDPOINT;
+  process.env.IDENTITY_HEADER = env.IDENTITY_HEADER;
+  const clients = armClientsFromSettings({
+    LINKWRIGHT_ARM_ENDPOINT: te.endpoint,
+    LINKWRIGHT_KEYVAULT_DISABLE_CHALLENGE_VERIFICATION: "true",
+  });
+  const ctx: StepContext = { clients, sealer: createSealer("test-seal-key-".padEnd(40, "x")) };
+  return {
+    te, ctx, ids: seed.resources,
+    writes: () => te.emulator.control.calls().byOperation
+      .filter((c) => c.kind === "write" || c.kind === "delete" || (c.kind === "action" && !READ_ACTIONS.test(c.operation)))
+      .reduce((n, c) => n + c.count, 0),
+    resetCalls: () => te.emulator.control.resetCalls(),
+    comparableState: () => JSON.stringify(te.emulator.control.snapshot().store, (k, v) => (MODIFICATION_METADATA.has(k) ? undefined : v)),
+    close: () => te.close(),
+  };
+}
