@@ -45,6 +45,8 @@ export function commonClientOptions(options: ArmClientFactoryOptions) {
 }
 
 export interface ArmClients {
+  /** The ARM endpoint every client talks to. */
+  readonly armEndpoint: string;
   webApps(subscriptionId: string): WebSiteManagementClient;
   containerApps(subscriptionId: string): ContainerAppsAPIClient;
   authorization(subscriptionId: string): AuthorizationManagementClient;
@@ -73,6 +75,7 @@ export function createArmClients(options: ArmClientFactoryOptions): ArmClients {
     return client;
   };
   return {
+    armEndpoint: options.armEndpoint,
     webApps: (s) => memo(`web/${s}`, () => new WebSiteManagementClient(cred, s, common)),
     containerApps: (s) => memo(`app/${s}`, () => new ContainerAppsAPIClient(cred, s, common)),
     authorization: (s) => memo(`authz/${s}`, () => new AuthorizationManagementClient(cred, s, common)),

@@ -6,24 +6,13 @@ import * as df from "durable-functions";
 import { createApiDeps, readApiSettings, type ApiBaseDeps } from "../api/deps.js";
 import type { ConnectionOrchestrations } from "../api/orchestrations.js";
 import { route } from "../api/router.js";
+import { durableOrchestrations } from "../orchestrations/client.js";
 import type { ApiRequest } from "../api/types.js";
 
-/**
- * Production ConnectionOrchestrations over the invocation's Durable client: provided by the
- * orchestration layer. Until it is wired every start call fails loudly (the operation is marked
- * Failed and the request answers 500).
- */
+/** ConnectionOrchestrations over the invocation's Durable client. */
 export type OrchestrationsFactory = (client: df.DurableClient) => ConnectionOrchestrations;
 
-const orchestrationsNotWired: OrchestrationsFactory = () => {
-  const fail = async (): Promise<never> => {
-    throw new Error("ConnectionOrchestrations are not wired: the orchestration layer must provide an OrchestrationsFactory.");
-  };
-  return { startCreateOrUpdate: fail, startDelete: fail, startValidate: fail };
-};
-
-// Lead: replace with the orchestration layer's factory (import it here).
-const orchestrationsFor: OrchestrationsFactory = orchestrationsNotWired;
+const orchestrationsFor: OrchestrationsFactory = durableOrchestrations;
 
 let baseDeps: Promise<ApiBaseDeps> | undefined;
 function depsOnce(context: InvocationContext): Promise<ApiBaseDeps> {

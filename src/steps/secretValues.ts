@@ -2,11 +2,23 @@
 // and resolved inside the activity that writes them — so they never enter durable history.
 import type { StepContext } from "./step.js";
 import { parseResourceId } from "../azure/resourceId.js";
+import { genericArm } from "../azure/armGeneric.js";
+import { readPath } from "../catalogue/index.js";
+import { fillSecretTokens, secretFactsIn } from "../connections/secretTokens.js";
 
 export type SecretSource =
   | { kind: "storageConnectionString"; storageAccountId: string; endpointSuffix?: string }
   | { kind: "storageAccountKey"; storageAccountId: string }
-  | { kind: "sealed"; value: string };
+  | { kind: "sealed"; value: string }
+  /** A value template holding `{{lw-secret:<fact>}}` tokens, filled from the target's secret action and/or the
+   *  user's secrets: `sealedSecrets` is the API's sealed JSON {secretPath: value}, `factPaths` maps fact → secretPath. */
+  | {
+      kind: "template";
+      template: string;
+      fetch?: { resourceId: string; action: string; pick: { path: string; fact: string }[] };
+      sealedSecrets?: string;
+      factPaths?: Record<string, string>;
+    };
 
 export async function resolveSecretValue(source: SecretSource, ctx: StepContext): Promise<string> {
   switch (source.kind) {
@@ -14,6 +26,20 @@ export async function resolveSecretValue(source: SecretSource, ctx: StepContext)
       return ctx.sealer.unseal(source.value);
     case "storageAccountKey":
       return (await storageKey(source.storageAccountId, ctx)).key;
+    case "template": {
+      const wanted = secretFactsIn(source.template);
+      const user: Record<string, string> = source.sealedSecrets ? JSON.parse(ctx.sealer.unseal(source.sealedSecrets)) : {};
+      const facts: Record<string, string | undefined> = {};
+      for (const [fact, path] of Object.entries(source.factPaths ?? {})) facts[fact] = user[path];
+      if (source.fetch && wanted.some((f) => facts[f] === undefined)) {
+        const body = await genericArm(ctx.clients).invokeAction(source.fetch.resourceId, source.fetch.action);
+        for (const p of source.fetch.pick) {
+          const v = readPath(body, p.path);
+          if (typeof v === "string") facts[p.fact] ??= v;
+        }
+      }
+      return fillSecretTokens(source.template, facts);
+    }
     case "storageConnectionString": {
       const { key, name } = await storageKey(source.storageAccountId, ctx);
       return `DefaultEndpointsProtocol=https;AccountName=${name};AccountKey=${key};EndpointSuffix=${source.endpointSuffix ?? "core.windows.net"}`;

@@ -1,0 +1,82 @@
+// Forwards a resource provider namespace to an external service, as ARM routes calls to a resource provider:
+// the emulator authenticates the caller and enforces RBAC on the source scope (a Reader gets 403 and nothing
+// is forwarded), then relays the request with the caller's token and a Referer carrying the original ARM URL
+// (so the provider's Azure-AsyncOperation / Location / nextLink point back at the ARM endpoint).
+// Used for Microsoft.ServiceLinker → linkwright's function app.
+import type { HttpMethod, Provider, Route, RouteContext, RouteResult } from "../core/contract.js";
+import { ArmError } from "../core/contract.js";
+
+export interface ForwardTarget {
+  /** Base URL of the provider service, e.g. http://127.0.0.1:7071; unset = 503 ServiceUnavailable. */
+  url?: string;
+}
+
+const RELAYED_RESPONSE_HEADERS = ["azure-asyncoperation", "location", "retry-after", "etag", "www-authenticate"];
+
+async function relay(ctx: RouteContext, target: ForwardTarget): Promise<RouteResult> {
+  if (!target.url) throw new ArmError(503, "ServiceUnavailable", "The resource provider is not running in this sandbox.");
+  const query = ctx.req.query.toString();
+  const pathAndQuery = `${ctx.req.path}${query ? `?${query}` : ""}`;
+  const headers: Record<string, string> = {
+    referer: `${ctx.req.baseUrl}${pathAndQuery}`,
+    "x-ms-request-id": ctx.req.requestId,
+    "x-ms-correlation-request-id": ctx.req.correlationId,
+  };
+  for (const h of ["authorization", "content-type", "if-match", "if-none-match", "x-ms-client-request-id"]) {
+    const v = ctx.req.headers[h];
+    if (v) headers[h] = v;
+  }
+  let response: Response;
+  try {
+    response = await fetch(`${target.url.replace(/\/+$/, "")}${pathAndQuery}`, {
+      method: ctx.req.method,
+      headers,
+      ...(ctx.req.rawBody && ctx.req.rawBody.length && ctx.req.method !== "GET" ? { body: ctx.req.rawBody } : {}),
+      signal: AbortSignal.timeout(60_000),
+    });
+  } catch (e) {
+    throw new ArmError(502, "BadGateway", `The resource provider did not answer: ${(e as Error).message}`);
+  }
+  const text = await response.text();
+  const out: Record<string, string> = {};
+  for (const h of RELAYED_RESPONSE_HEADERS) {
+    const v = response.headers.get(h);
+    if (v) out[h] = v;
+  }
+  let body: unknown;
+  if (text) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new ArmError(502, "BadGateway", `The resource provider answered ${response.status} with a body that is not JSON.`);
+    }
+  }
+  return { status: response.status, ...(body !== undefined ? { body } : {}), headers: out };
+}
+
+export function createForwardingProvider(namespace: string, target: ForwardTarget, routes: { method: HttpMethod; template: string; action: string; kind?: Route["kind"]; skipRbac?: boolean }[]): Provider {
+  return {
+    namespace,
+    routes: routes.map((r) => ({ ...r, handle: (ctx: RouteContext) => relay(ctx, target) })),
+  };
+}
+
+/** Microsoft.ServiceLinker as linkwright serves it, with the RBAC actions ARM checks. */
+export function serviceLinkerForwarding(target: ForwardTarget): Provider {
+  const ns = "Microsoft.ServiceLinker";
+  const linkers = `{*scope}/providers/${ns}/linkers`;
+  const linker = `${linkers}/{name}`;
+  return createForwardingProvider(ns, target, [
+    { method: "GET", template: linkers, action: `${ns}/linkers/read` },
+    { method: "GET", template: linker, action: `${ns}/linkers/read` },
+    { method: "PUT", template: linker, action: `${ns}/linkers/write` },
+    { method: "PATCH", template: linker, action: `${ns}/linkers/write` },
+    { method: "DELETE", template: linker, action: `${ns}/linkers/delete` },
+    { method: "POST", template: `${linker}/validateLinker`, action: `${ns}/linkers/validateLinker/action` },
+    { method: "POST", template: `${linker}/listConfigurations`, action: `${ns}/linkers/listConfigurations/action` },
+    { method: "POST", template: `${linker}/generateConfigurations`, action: `${ns}/linkers/generateConfigurations/action` },
+    { method: "GET", template: `/providers/${ns}/operations`, action: `${ns}/operations/read`, skipRbac: true },
+    { method: "GET", template: `/subscriptions/{subscriptionId}/providers/${ns}/locations/{location}/operationStatuses/{operationId}`, action: `${ns}/locations/operationStatuses/read`, kind: "read" },
+    { method: "GET", template: `/subscriptions/{subscriptionId}/providers/${ns}/locations/{location}/operationResults/{operationId}`, action: `${ns}/locations/operationResults/read`, kind: "read" },
+  ]);
+}

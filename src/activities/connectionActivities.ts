@@ -1,0 +1,201 @@
+// The connection orchestrations' activities: side effects only, built by a factory that receives its clients
+// and store (so tests hand it the sandbox's). Every activity returns a result object instead of throwing, so the
+// orchestration always learns what happened (a parallel branch's failure never hides another's success).
+import type { CreateOrUpdateStart, DeleteStart, ValidateStart } from "../api/orchestrations.js";
+import type { ArmClients } from "../azure/clients.js";
+import { planConnection } from "../connections/plan.js";
+import { mergeApplied } from "../connections/mergeApplied.js";
+import { PlanError, type AppliedStepRecord, type ConnectionPlan, type StepRunResult } from "../connections/types.js";
+import { validateConnection } from "../health/validate.js";
+import type { DeletePlan } from "../orchestrations/delete.js";
+import type { OperationOutcome } from "../orchestrations/outcome.js";
+import type { Sealer } from "../secrets/seal.js";
+import { stepByName } from "../steps/registry.js";
+import { roleAssignmentName, type RoleAssignmentInput } from "../steps/roleAssignment.js";
+import type { StepContext } from "../steps/step.js";
+import type { ConnectionStore, Dependency, StoredLinker } from "../store/types.js";
+
+export interface ConnectionActivityDeps {
+  clients: ArmClients;
+  store: ConnectionStore;
+  sealer: Sealer;
+  now?: () => Date;
+}
+
+type Failure = { ok: false; error: { code: string; message: string; target?: string } };
+
+export function errorOf(e: unknown): Failure["error"] {
+  if (e instanceof PlanError) return { code: e.code, message: e.message, ...(e.target ? { target: e.target } : {}) };
+  const err = e as { code?: string; statusCode?: number; message?: string };
+  return { code: err.code ?? (err.statusCode ? `Http${err.statusCode}` : "InternalError"), message: err.message ?? String(e) };
+}
+
+export function createConnectionActivities(deps: ConnectionActivityDeps) {
+  const ctx: StepContext = { clients: deps.clients, sealer: deps.sealer };
+  const now = deps.now ?? (() => new Date());
+  const linkerOf = (sourceId: string, name: string) => deps.store.linkers.get(sourceId, name);
+
+  return {
+    async plan(start: CreateOrUpdateStart): Promise<{ ok: true; plan: ConnectionPlan } | Failure> {
+      try {
+        const existing = await linkerOf(start.sourceId, start.linkerName);
+        const owned = ((existing?.state?.["configurations"] as { name: string }[] | undefined) ?? []).map((c) => c.name);
+        const plan = await planConnection({
+          linkerId: start.linkerId, linkerName: start.linkerName, sourceId: start.sourceId, properties: start.properties,
+          tenantId: start.caller.tenantId, ownedNames: owned, ...(start.sealedSecrets ? { sealedSecrets: start.sealedSecrets } : {}),
+        }, ctx);
+        return { ok: true, plan };
+      } catch (e) {
+        return { ok: false, error: errorOf(e) };
+      }
+    },
+
+    async runStep(x: { step: string; input: unknown }): Promise<StepRunResult> {
+      try {
+        const out = await stepByName(x.step).apply(x.input, ctx);
+        return { ok: true, changed: out.changed, prior: out.prior, outputs: out.outputs };
+      } catch (e) {
+        return { ok: false, error: errorOf(e) };
+      }
+    },
+
+    async compensateStep(x: { step: string; input: unknown; prior: unknown }): Promise<{ ok: boolean; error?: Failure["error"] }> {
+      try {
+        await stepByName(x.step).compensate(x.input, x.prior, ctx);
+        return { ok: true };
+      } catch (e) {
+        return { ok: false, error: errorOf(e) };
+      }
+    },
+
+    async planDelete(start: DeleteStart): Promise<DeletePlan> {
+      const linker = await linkerOf(start.sourceId, start.linkerName);
+      const applied = (linker?.state?.["applied"] as AppliedStepRecord[] | undefined) ?? [];
+      const forced = isForced(linker);
+      const others = (await listAll(deps.store, start.sourceId)).filter((l) => l.name.toLowerCase() !== start.linkerName.toLowerCase());
+      const undo: AppliedStepRecord[] = [];
+      const kept: string[] = [];
+      for (const a of [...applied].reverse()) {
+        if (a.step === "roleAssignment") {
+          const input = a.input as RoleAssignmentInput;
+          const id = String(a.outputs?.roleAssignmentId ?? "");
+          const users = id ? (await deps.store.dependencies.linkersDependingOn(id, "roleAssignment")).filter((u) => u.linkerId.toLowerCase() !== start.linkerId.toLowerCase()) : [];
+          const ours = id.toLowerCase().endsWith(roleAssignmentName(input).toLowerCase());
+          if (id && ours && (users.length === 0 || forced)) undo.push({ ...a, prior: { createdName: roleAssignmentName(input) } });
+          else if (id) kept.push(`role assignment ${id}${users.length ? " (used by other connections)" : ""}`);
+          continue;
+        }
+        if (!a.changed || a.prior === undefined) continue;
+        if (a.step === "identity" && !forced && others.some(usesIdentity)) {
+          kept.push("the source's managed identity (used by other connections)");
+          continue;
+        }
+        if (a.step === "firewall" && !forced && others.some((o) => sameTarget(o, linker))) {
+          kept.push("firewall rules (used by other connections to the same target)");
+          continue;
+        }
+        undo.push(a);
+      }
+      return { undo, kept };
+    },
+
+    async validate(start: ValidateStart): Promise<{ ok: true; result: Record<string, unknown> } | Failure> {
+      try {
+        const linker = await linkerOf(start.sourceId, start.linkerName);
+        if (!linker) return { ok: false, error: { code: "ResourceNotFound", message: `Linker ${start.linkerId} was not found.` } };
+        const result = await validateConnection(linker, { clients: deps.clients, sealer: deps.sealer });
+        return { ok: true, result: result as unknown as Record<string, unknown> };
+      } catch (e) {
+        return { ok: false, error: errorOf(e) };
+      }
+    },
+
+    async record(outcome: OperationOutcome): Promise<void> {
+      const endTime = now().toISOString();
+      if (outcome.kind === "createOrUpdate") {
+        let saved: StoredLinker | undefined;
+        await deps.store.linkers.update(outcome.sourceId, outcome.linkerName, (l) => {
+          if (l.lastOperationId && l.lastOperationId !== outcome.operationId) return undefined;
+          const previous = (l.state?.["applied"] as AppliedStepRecord[] | undefined) ?? [];
+          const state = outcome.status === "Succeeded" && outcome.plan
+            ? {
+                ...l.state,
+                applied: mergeApplied(previous, outcome.applied ?? []),
+                configurations: outcome.plan.configurations,
+                targetFacts: outcome.plan.targetFacts,
+                sourceKind: outcome.plan.sourceKind,
+                targetKind: outcome.plan.targetKind,
+                warnings: outcome.plan.warnings,
+                configuredAt: endTime,
+                ...(outcome.principalId ? { principalId: outcome.principalId } : {}),
+              }
+            : l.state;
+          const next: StoredLinker = { ...l, provisioningState: outcome.status, state };
+          if (outcome.error) next.lastError = { code: outcome.error.code, message: outcome.error.message };
+          else delete next.lastError;
+          saved = next;
+          return next;
+        });
+        if (saved && outcome.status === "Succeeded") {
+          await deps.store.dependencies.replace(outcome.linkerId, DEPENDENCY_KINDS, dependenciesOf(saved, outcome));
+        }
+      } else if (outcome.kind === "delete" && outcome.status === "Succeeded") {
+        await deps.store.linkers.delete(outcome.sourceId, outcome.linkerName);
+        await deps.store.dependencies.removeAll(outcome.linkerId);
+      } else if (outcome.kind === "delete") {
+        await deps.store.linkers.update(outcome.sourceId, outcome.linkerName, (l) => ({ ...l, provisioningState: "Failed", lastError: outcome.error }));
+      }
+      await deps.store.operations.update(outcome.operationId, {
+        status: outcome.status, endTime,
+        ...(outcome.error ? { error: outcome.error } : {}),
+        ...(outcome.result ? { result: outcome.result } : {}),
+      });
+    },
+  };
+}
+
+export type ConnectionActivities = ReturnType<typeof createConnectionActivities>;
+
+const DEPENDENCY_KINDS = ["roleAssignment", "firewallRule", "keyVaultSecret", "userIdentity", "principal"] as const;
+
+function dependenciesOf(linker: StoredLinker, outcome: OperationOutcome): Dependency[] {
+  const out: Dependency[] = [];
+  for (const a of (linker.state?.["applied"] as AppliedStepRecord[] | undefined) ?? []) {
+    if (a.step === "roleAssignment" && a.outputs?.roleAssignmentId) out.push({ kind: "roleAssignment", resourceId: String(a.outputs.roleAssignmentId) });
+    if (a.step === "firewall") out.push({ kind: "firewallRule", resourceId: (a.input as { targetId: string }).targetId });
+    if (a.step === "secretStore" && a.outputs?.secretUri) out.push({ kind: "keyVaultSecret", resourceId: String(a.outputs.secretUri) });
+    if (a.step === "identity" && (a.input as { userAssignedIdentityId?: string }).userAssignedIdentityId) {
+      out.push({ kind: "userIdentity", resourceId: (a.input as { userAssignedIdentityId: string }).userAssignedIdentityId });
+    }
+  }
+  if (outcome.principalId) out.push({ kind: "principal", resourceId: outcome.principalId });
+  return out;
+}
+
+function isForced(linker: StoredLinker | undefined): boolean {
+  const auth = linker?.properties.authInfo as Record<string, unknown> | undefined;
+  const cfg = linker?.properties.configurationInfo as Record<string, unknown> | null | undefined;
+  return auth?.["deleteOrUpdateBehavior"] === "ForcedCleanup" || cfg?.["deleteOrUpdateBehavior"] === "ForcedCleanup";
+}
+
+function usesIdentity(l: StoredLinker): boolean {
+  const t = l.properties.authInfo.authType;
+  return t === "systemAssignedIdentity" || t === "userAssignedIdentity";
+}
+
+function sameTarget(a: StoredLinker, b: StoredLinker | undefined): boolean {
+  const ta = (a.state?.["applied"] as AppliedStepRecord[] | undefined)?.find((x) => x.step === "firewall");
+  const tb = (b?.state?.["applied"] as AppliedStepRecord[] | undefined)?.find((x) => x.step === "firewall");
+  return Boolean(ta && tb && (ta.input as { targetId: string }).targetId.toLowerCase() === (tb.input as { targetId: string }).targetId.toLowerCase());
+}
+
+async function listAll(store: ConnectionStore, sourceId: string): Promise<StoredLinker[]> {
+  const all: StoredLinker[] = [];
+  let token: string | undefined;
+  do {
+    const page = await store.linkers.list(sourceId, { pageSize: 100, ...(token ? { continuationToken: token } : {}) });
+    all.push(...page.items);
+    token = page.continuationToken;
+  } while (token);
+  return all;
+}

@@ -1,0 +1,217 @@
+// Planning: from a linker request to the concrete inputs of each configuration step. Reads only
+// (source, target, identity, current settings); decides nothing the steps could not re-check.
+import { genericArm } from "../azure/armGeneric.js";
+import { parseResourceId } from "../azure/resourceId.js";
+import {
+  checkCombination, configurationEntries, defaultRoles, describeTarget, factsFromResource, networkOptions,
+  parseBindingAwareRequest, resolveTarget, type TargetFacts, type TargetKind,
+} from "../catalogue/index.js";
+import { isObject } from "../api/model/linker.js";
+import { sourceAdapterFor } from "../sources/index.js";
+import { firewallFor } from "../targets/firewall.js";
+import { keyVaultReference } from "../steps/keyVaultSecret.js";
+import type { SettingSpec } from "../steps/settings.js";
+import type { StepContext } from "../steps/step.js";
+import { hasSecretToken, secretToken } from "./secretTokens.js";
+import { PlanError, type ConnectionPlan, type PlanRequest, type RoleGrant } from "./types.js";
+
+const USER_SECRET_PATHS: Record<string, string> = {
+  password: "authInfo.secretInfo.value",
+  clientSecret: "authInfo.secret",
+};
+
+const str = (v: unknown): string | undefined => (typeof v === "string" && v ? v : undefined);
+
+function catalogueError(e: { code: string; message: string; target?: string }): PlanError {
+  return new PlanError(e.code === "BadRequest" ? "InvalidConnection" : e.code, e.message, e.target);
+}
+
+export async function planConnection(req: PlanRequest, ctx: StepContext): Promise<ConnectionPlan> {
+  const p = req.properties;
+  const authInfo = p.authInfo;
+  const authType = authInfo.authType;
+  const clientType = p.clientType ?? "none";
+  const scope = str(p.scope);
+  const warnings: string[] = [];
+
+  const source = sourceAdapterFor(ctx.clients, req.sourceId, scope);
+  const [snapshot, currentSettings] = await Promise.all([source.read(), source.readSettings()]);
+
+  const target = resolveTarget(p.targetService as never);
+  if ("code" in target) throw catalogueError(target);
+  const kind = target.kind as TargetKind;
+  const problem = checkCombination({ targetKind: kind, sourceKind: snapshot.kind, authType, clientType });
+  if (problem) throw new PlanError("InvalidConnection", problem.message, `properties.${problem.field}`);
+
+  // Facts: from the id, then the top-level resource's GET.
+  const facts: TargetFacts = { ...target.facts };
+  const arm = genericArm(ctx.clients);
+  if (target.resourceId) {
+    Object.assign(facts, factsFromResource(kind, await arm.getResource(target.resourceId)));
+  }
+  const targetFacts = Object.fromEntries(Object.entries(facts).filter(([, v]) => typeof v === "string")) as Record<string, string>;
+
+  // Identity / principal.
+  let identity: ConnectionPlan["identity"];
+  let principal: ConnectionPlan["principal"];
+  const optOutAuth = str(authInfo["authMode"]) === "optOutAllAuth";
+  if (authType === "systemAssignedIdentity") {
+    identity = { sourceId: req.sourceId, scope, systemAssigned: true };
+    facts.tenantId = snapshot.identity.tenantId;
+  } else if (authType === "userAssignedIdentity") {
+    const clientId = str(authInfo["clientId"]);
+    if (!clientId) throw new PlanError("InvalidConnection", "authInfo.clientId is required for userAssignedIdentity.", "properties.authInfo.clientId");
+    const subscriptionId = str(authInfo["subscriptionId"]) ?? parseResourceId(req.sourceId)!.subscriptionId;
+    const identityId = await findUserIdentity(ctx, subscriptionId, clientId);
+    identity = { sourceId: req.sourceId, scope, systemAssigned: false, userAssignedIdentityId: identityId };
+    facts.clientId = clientId;
+  } else if (authType === "servicePrincipalSecret") {
+    const principalId = str(authInfo["principalId"]);
+    const clientId = str(authInfo["clientId"]);
+    if (!principalId || !clientId) {
+      throw new PlanError("InvalidConnection", "authInfo.clientId and authInfo.principalId are required for servicePrincipalSecret.", "properties.authInfo");
+    }
+    principal = { principalId, principalType: "ServicePrincipal" };
+    facts.clientId = clientId;
+    facts.tenantId = req.tenantId;
+    facts.clientSecret = secretToken("clientSecret");
+  } else if (authType === "secret") {
+    const name = str(authInfo["name"]);
+    if (name) facts.userName = name;
+    const secretInfo = isObject(authInfo["secretInfo"]) ? authInfo["secretInfo"] : undefined;
+    if (secretInfo && str(secretInfo["secretType"]) === "keyVaultSecretUri") {
+      throw new PlanError("InvalidConnection", "secretInfo.secretType keyVaultSecretUri is not supported yet; use rawValue or let linkwright read the target's keys.", "properties.authInfo.secretInfo");
+    }
+  }
+
+  // Secret facts become tokens the writing activity fills in.
+  const secretDescriptor = describeTarget(kind)?.secretSource;
+  let fetch: { resourceId: string; action: string; pick: { path: string; fact: string }[] } | undefined;
+  if (authType === "secret" && secretDescriptor && secretDescriptor.kind !== "none" && secretDescriptor.kind !== "userProvided") {
+    const resourceId = target.resourceId ?? target.id;
+    fetch = { resourceId, action: secretDescriptor.action.split("/").slice(-2, -1)[0]!, pick: secretDescriptor.pick.map((x) => ({ path: x.path, fact: x.fact })) };
+    for (const x of secretDescriptor.pick) (facts as Record<string, string>)[x.fact] = secretToken(x.fact);
+  }
+  if (authType === "secret" && secretDescriptor?.kind === "userProvided") facts.password = secretToken("password");
+
+  // Configuration entries from the catalogue.
+  const configurationInfo = isObject(p.configurationInfo) ? p.configurationInfo : undefined;
+  const binding = parseBindingAwareRequest((configurationInfo ?? null) as never);
+  if ("code" in binding) throw catalogueError(binding);
+  const owned = new Set(req.ownedNames.map((n) => n.toLowerCase()));
+  const entries = configurationInfo?.["action"] === "optOut" ? [] : configurationEntries({
+    targetKind: kind,
+    sourceKind: snapshot.kind,
+    authType,
+    clientType,
+    facts,
+    connectionName: req.linkerName,
+    customizedKeys: (configurationInfo?.["customizedKeys"] ?? null) as Record<string, string> | null,
+    additionalConfigurations: binding.additionalConfigurations,
+    existingNames: Object.keys(currentSettings).filter((n) => !owned.has(n.toLowerCase())),
+    binding: binding.binding,
+  });
+  if ("code" in entries) throw catalogueError(entries);
+
+  // Secrets: into Key Vault (secretStore) with a reference in the setting, or straight into the setting.
+  const secretStoreVault = isObject(p.secretStore) ? str(p.secretStore["keyVaultId"]) : undefined;
+  const vaultUri = secretStoreVault ? await vaultUriOf(ctx, secretStoreVault) : undefined;
+  const secretEntries = entries.filter((e) => e.isSecret || hasSecretToken(e.value));
+  const singleSecretName = isObject(p.secretStore) ? str(p.secretStore["keyVaultSecretName"]) : undefined;
+  const secretStore: ConnectionPlan["secretStore"] = [];
+  const settings: SettingSpec[] = [];
+  for (const e of entries) {
+    const secret = secretEntries.includes(e);
+    if (!secret) {
+      settings.push({ name: e.name, value: e.value });
+      continue;
+    }
+    const sourceOfValue = {
+      kind: "template" as const,
+      template: e.value,
+      ...(fetch ? { fetch } : {}),
+      ...(req.sealedSecrets ? { sealedSecrets: req.sealedSecrets, factPaths: USER_SECRET_PATHS } : {}),
+    };
+    if (vaultUri) {
+      const secretName = secretEntries.length === 1 && singleSecretName ? singleSecretName : keyVaultSecretName(req.linkerName, e.name);
+      secretStore.push({ vaultUri, secretName, source: sourceOfValue });
+      settings.push({ name: e.name, value: keyVaultReference(vaultUri, secretName) });
+    } else {
+      settings.push({ name: e.name, secretSource: sourceOfValue });
+    }
+  }
+
+  // Roles for identity and service-principal auth.
+  const roles: RoleGrant[] = [];
+  if ((identity || principal) && !optOutAuth) {
+    const requested = Array.isArray(authInfo["roles"]) ? (authInfo["roles"] as unknown[]).filter((r): r is string => typeof r === "string") : [];
+    const grants = requested.length ? requested.map((role) => ({ role })) : defaultRoles(kind, facts).map((r) => ({ role: r.id, roleName: r.name }));
+    if (grants.length && !target.roleScope) warnings.push(`${kind} takes no RBAC role; grant data-plane access separately.`);
+    if (target.roleScope) for (const g of grants) roles.push({ scope: target.roleScope, ...g });
+  }
+
+  // Network: open the target's firewall to the source unless the request opts out.
+  let firewall: ConnectionPlan["firewall"];
+  const pns = isObject(p.publicNetworkSolution) ? p.publicNetworkSolution : undefined;
+  const rules = pns && isObject(pns["firewallRules"]) ? pns["firewallRules"] : undefined;
+  if (str(pns?.["action"]) !== "optOut" && networkOptions(kind)?.firewall && target.resourceId && firewallFor(ctx.clients, target.resourceId)) {
+    firewall = {
+      targetId: target.resourceId,
+      ips: [...(Array.isArray(rules?.["ipRanges"]) ? (rules!["ipRanges"] as string[]) : []), ...snapshot.outboundIps],
+      allowAzureServices: str(rules?.["azureServices"]) === "true",
+    };
+  }
+  if (isObject(p.vNetSolution) && str(p.vNetSolution["type"]) === "serviceEndpoint") {
+    warnings.push("vNetSolution serviceEndpoint is not configured by linkwright yet; the subnet rule was not added.");
+  }
+
+  return {
+    sourceId: req.sourceId,
+    ...(scope ? { scope } : {}),
+    sourceKind: snapshot.kind,
+    targetKind: kind,
+    targetId: target.id,
+    ...(target.resourceId ? { targetResourceId: target.resourceId } : {}),
+    authType,
+    clientType,
+    ...(identity ? { identity } : {}),
+    ...(principal ? { principal } : {}),
+    roles,
+    ...(firewall ? { firewall } : {}),
+    secretStore,
+    settings: { sourceId: req.sourceId, ...(scope ? { scope } : {}), settings },
+    configurations: entries.map((e) => ({
+      name: e.name,
+      ...(secretEntries.includes(e) ? {} : { value: e.value }),
+      isSecret: secretEntries.includes(e),
+      description: e.description,
+    })),
+    targetFacts,
+    warnings,
+  };
+}
+
+/** Key Vault secret names: 1–127 of [0-9a-zA-Z-]. */
+export function keyVaultSecretName(linkerName: string, settingName: string): string {
+  return `${linkerName}-${settingName}`.replace(/[^0-9a-zA-Z-]+/g, "-").replace(/-+/g, "-").slice(0, 127);
+}
+
+async function vaultUriOf(ctx: StepContext, vaultId: string): Promise<string> {
+  const id = parseResourceId(vaultId);
+  if (!id || id.fullType.toLowerCase() !== "microsoft.keyvault/vaults") {
+    throw new PlanError("InvalidConnection", `secretStore.keyVaultId '${vaultId}' is not a Key Vault id.`, "properties.secretStore.keyVaultId");
+  }
+  const vault = await ctx.clients.keyVault(id.subscriptionId).vaults.get(id.resourceGroup, id.names[0]!);
+  const uri = vault.properties.vaultUri;
+  if (!uri) throw new PlanError("InvalidConnection", `Key Vault ${vaultId} reports no vaultUri.`, "properties.secretStore.keyVaultId");
+  return uri;
+}
+
+async function findUserIdentity(ctx: StepContext, subscriptionId: string, clientId: string): Promise<string> {
+  for await (const uami of ctx.clients.msi(subscriptionId).userAssignedIdentities.listBySubscription()) {
+    if (uami.clientId && uami.clientId.toLowerCase() === clientId.toLowerCase() && uami.id) return uami.id;
+  }
+  throw new PlanError("InvalidConnection",
+    `No user-assigned identity with client id ${clientId} was found in subscription ${subscriptionId}.`, "properties.authInfo.clientId");
+}
+

@@ -1,0 +1,74 @@
+// What the connection orchestrations pass between activities. All JSON, all secret-free
+// (secret values appear only as `{{lw-secret:…}}` tokens or sealed envelopes).
+import type { LinkerProperties } from "../api/model/linker.js";
+import type { FirewallInput } from "../steps/firewall.js";
+import type { IdentityInput } from "../steps/identity.js";
+import type { KeyVaultSecretInput } from "../steps/keyVaultSecret.js";
+import type { StepName } from "../steps/registry.js";
+import type { SettingsInput } from "../steps/settings.js";
+
+export interface PlanRequest {
+  linkerId: string;
+  linkerName: string;
+  sourceId: string;
+  properties: LinkerProperties;
+  sealedSecrets?: string;
+  /** The caller's tenant (service principal auth uses it). */
+  tenantId: string;
+  /** Configuration names this linker wrote before (excluded from the CONN2 "already taken" set). */
+  ownedNames: string[];
+}
+
+export interface RoleGrant {
+  scope: string;
+  role: string;
+  roleName?: string;
+}
+
+export interface ConnectionPlan {
+  sourceId: string;
+  scope?: string;
+  sourceKind: string;
+  targetKind: string;
+  targetId: string;
+  /** The top-level target resource (account, vault, namespace…). */
+  targetResourceId?: string;
+  authType: string;
+  clientType: string;
+  identity?: IdentityInput;
+  /** Known up front for servicePrincipalSecret; from the identity step otherwise. */
+  principal?: { principalId: string; principalType: "ServicePrincipal" | "User" };
+  roles: RoleGrant[];
+  firewall?: FirewallInput;
+  secretStore: KeyVaultSecretInput[];
+  settings: SettingsInput;
+  /** What listConfigurations shows: names, and values for non-secrets only. */
+  configurations: { name: string; value?: string; isSecret: boolean; description: string }[];
+  targetFacts: Record<string, string>;
+  warnings: string[];
+}
+
+/** A step as the orchestration ran it; kept in linker.state.applied for delete, validate and revalidation. */
+export interface AppliedStepRecord {
+  step: StepName;
+  input: unknown;
+  changed: boolean;
+  prior?: unknown;
+  outputs?: Record<string, unknown>;
+}
+
+export interface StepRunResult {
+  ok: boolean;
+  changed?: boolean;
+  prior?: unknown;
+  outputs?: Record<string, unknown>;
+  error?: { code: string; message: string };
+}
+
+/** A user error found while planning (unsupported combination, bad reference): the linker fails with it, nothing changes. */
+export class PlanError extends Error {
+  constructor(readonly code: string, message: string, readonly target?: string) {
+    super(message);
+    this.name = "PlanError";
+  }
+}

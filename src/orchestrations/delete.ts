@@ -1,0 +1,36 @@
+// Delete one connection: undo what it applied (newest first), except what other connections still rely on
+// (the delete plan decides that from the store), then remove the record.
+import * as df from "durable-functions";
+import type { OrchestrationContext } from "durable-functions";
+import type { DeleteStart } from "../api/orchestrations.js";
+import type { AppliedStepRecord } from "../connections/types.js";
+import { Activities, SOURCE_LOCK_ENTITY } from "./names.js";
+import type { OperationOutcome } from "./outcome.js";
+import { sourceLockKey } from "./sourceLockKey.js";
+
+export interface DeletePlan {
+  undo: AppliedStepRecord[];
+  kept: string[];
+}
+
+export function* deleteOrchestrator(context: OrchestrationContext): Generator<df.Task, void, any> {
+  const start = context.df.getInput<DeleteStart>();
+  const base = { kind: "delete" as const, operationId: start.operationId, linkerId: start.linkerId, sourceId: start.sourceId, linkerName: start.linkerName };
+  const plan: DeletePlan = yield context.df.callActivity(Activities.planDelete, start);
+  const failures: string[] = [];
+  const touchesSource = plan.undo.some((a) => a.step === "identity" || a.step === "configuration");
+  const lock = touchesSource ? yield context.df.lock(new df.EntityId(SOURCE_LOCK_ENTITY, sourceLockKey(start.sourceId))) : undefined;
+  try {
+    for (const a of plan.undo) {
+      const r: { ok: boolean; error?: { message: string } } =
+        yield context.df.callActivity(Activities.compensateStep, { step: a.step, input: a.input, prior: a.prior });
+      if (!r.ok) failures.push(`${a.step}: ${r.error?.message}`);
+    }
+  } finally {
+    lock?.release();
+  }
+  const outcome: OperationOutcome = failures.length
+    ? { ...base, status: "Failed", error: { code: "DeleteIncomplete", message: `Some changes could not be undone: ${failures.join("; ")}` } }
+    : { ...base, status: "Succeeded" };
+  yield context.df.callActivity(Activities.record, outcome);
+}
