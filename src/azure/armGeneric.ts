@@ -3,13 +3,12 @@
 // the resource and action (target facts, listKeys-style secret actions) so one code path serves every target.
 import { createDefaultHttpClient, createHttpHeaders, createPipelineRequest, RestError } from "@azure/core-rest-pipeline";
 import type { ArmClients } from "./clients.js";
-import { parseResourceId } from "./resourceId.js";
 import { apiVersionFor } from "../targets/apiVersions.js";
 
 const httpClient = createDefaultHttpClient();
 
 async function send(clients: ArmClients, armEndpoint: string, method: "GET" | "POST", path: string, body?: unknown): Promise<unknown> {
-  const sub = parseResourceId(path.split("?")[0]!)?.subscriptionId;
+  const sub = /^\/subscriptions\/([^/?]+)/i.exec(path)?.[1];
   if (!sub) throw new Error(`Not a resource path: ${path}`);
   const client = clients.resources(sub);
   const request = createPipelineRequest({

@@ -11,7 +11,12 @@ import { startTestEmulator, type TestEmulator } from "../sandbox-arm/support/emu
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const SEAL_KEY = "linkwright-test-seal-key-0123456789abcdef";
-const MODIFICATION_METADATA = new Set(["lastModifiedAt", "lastModifiedBy", "lastModifiedByType", "lastModifiedTimeUtc"]);
+// What any write changes in Azure too: modification stamps, and a Container App's revision bookkeeping
+// (every template change makes a new revision).
+const MODIFICATION_METADATA = new Set([
+  "systemData", "lastModifiedTimeUtc",
+  "latestRevisionName", "latestReadyRevisionName", "latestRevisionFqdn",
+]);
 
 export interface Linkwright {
   te: TestEmulator;
@@ -26,7 +31,19 @@ export interface Linkwright {
   /** ARM writes and non-list actions since resetCalls(), excluding the ServiceLinker calls themselves. */
   armWrites(): number;
   resetCalls(): void;
+  /** Resources whose comparable JSON differs between two comparableState() results (for failure messages). */
+  diff(before: string, after: string): string[];
   stop(): Promise<void>;
+}
+
+/** Key order carries no meaning in ARM JSON; compare with sorted keys. */
+/** Also: an identity of type None equals no identity, and an empty settings set equals none. */
+function sortKeys(v: unknown): unknown {
+  if (!v || typeof v !== "object" || Array.isArray(v)) return v;
+  const o = v as Record<string, unknown>;
+  const keep = (k: string) => !(k === "identity" && (o[k] as { type?: string } | null)?.type === "None")
+    && !(k === "appSettings" && o[k] && typeof o[k] === "object" && Object.keys(o[k] as object).length === 0);
+  return Object.fromEntries(Object.keys(o).filter(keep).sort().map((k) => [k, o[k]]));
 }
 
 const READ_ACTIONS = /\/list[A-Za-z]*\/action$/i;
@@ -62,12 +79,26 @@ export async function startLinkwright(): Promise<Linkwright> {
     client: new ServiceLinkerManagementClient(te.credential, options),
     readerClient: new ServiceLinkerManagementClient(te.readerCredential, options),
     logs: () => JSON.stringify((logger as unknown as { lines?: unknown; entries?: unknown }).lines ?? (logger as unknown as { entries?: unknown }).entries ?? ""),
-    comparableState: () => JSON.stringify(te.emulator.control.snapshot().store, (k, v) => (MODIFICATION_METADATA.has(k) ? undefined : v)),
+    comparableState: () => JSON.stringify(te.emulator.control.snapshot().store, (k, v) => (MODIFICATION_METADATA.has(k) ? undefined : sortKeys(v))),
     armWrites: () => te.emulator.control.calls().byOperation
       .filter((c) => c.provider !== "Microsoft.ServiceLinker")
       .filter((c) => c.kind === "write" || c.kind === "delete" || (c.kind === "action" && !READ_ACTIONS.test(c.operation)))
       .reduce((n, c) => n + c.count, 0),
     resetCalls: () => te.emulator.control.resetCalls(),
+    diff(before, after) {
+      const index = (s: string) => new Map((JSON.parse(s).resources as { id: string }[]).map((r) => [r.id, JSON.stringify(r)]));
+      const a = index(before), b = index(after);
+      const out: string[] = [];
+      for (const [id, v] of a) {
+        const w = b.get(id);
+        if (w === v) continue;
+        let i = 0;
+        while (w && i < v.length && v[i] === w[i]) i++;
+        out.push(`changed or removed: ${id}\n  before …${v.slice(Math.max(0, i - 120), i + 200)}\n  after  …${w?.slice(Math.max(0, i - 120), i + 200)}`);
+      }
+      for (const id of b.keys()) if (!a.has(id)) out.push(`added: ${id} ${b.get(id)}`);
+      return out;
+    },
     async stop() {
       await host.stop();
       await te.close();
