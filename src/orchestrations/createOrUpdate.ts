@@ -1,9 +1,10 @@
 // Create or update one connection, as a saga:
-//   plan → [source lock] identity → roles ‖ firewall ‖ secret store → [source lock] settings → record.
+//   [source lock: plan → identity → roles ‖ firewall ‖ secret store → settings] → record.
 // Each step runs in its own activity and reports its exact prior state; on any failure the steps that changed
 // something are compensated newest first and the linker is recorded Failed with the step's error.
-// Writes to the source (identity, settings) run inside a critical section on the source's lock entity, so
-// concurrent operations on one app never overwrite each other's settings.
+// The whole operation runs inside a critical section on the source's lock entity: app settings PUT replaces the
+// whole set and configuration names (the CONN2 rule) depend on the names already taken, so operations on one
+// source must not interleave. Independent steps within an operation still run concurrently.
 import * as df from "durable-functions";
 import type { OrchestrationContext } from "durable-functions";
 import type { CreateOrUpdateStart } from "../api/orchestrations.js";
@@ -13,92 +14,77 @@ import { Activities, SOURCE_LOCK_ENTITY } from "./names.js";
 import type { OperationOutcome } from "./outcome.js";
 import { sourceLockKey } from "./sourceLockKey.js";
 
-class PlanFailed extends Error {
+class OperationFailed extends Error {
   constructor(readonly error: { code: string; message: string; target?: string }) {
     super(error.message);
   }
 }
 
-class StepFailed extends Error {
-  constructor(readonly step: string, readonly code: string, message: string) {
-    super(message);
-  }
-}
-
 export function* createOrUpdateOrchestrator(context: OrchestrationContext): Generator<df.Task, void, any> {
-  const start = context.df.getInput<CreateOrUpdateStart & { ownedNames?: string[] }>();
+  const start = context.df.getInput<CreateOrUpdateStart>();
   const applied: AppliedStepRecord[] = [];
   const base = { kind: "createOrUpdate" as const, operationId: start.operationId, linkerId: start.linkerId, sourceId: start.sourceId, linkerName: start.linkerName };
   let plan: ConnectionPlan | undefined;
 
-  const runStep = function* (step: StepName, input: unknown): Generator<df.Task, StepRunResult, any> {
-    const result: StepRunResult = yield context.df.callActivity(Activities.runStep, { step, input });
-    if (result.ok) applied.push({ step, input, changed: Boolean(result.changed), prior: result.prior, outputs: result.outputs });
-    return result;
+  const record = (step: StepName, input: unknown, r: StepRunResult) => {
+    if (r.ok) applied.push({ step, input, changed: Boolean(r.changed), prior: r.prior, outputs: r.outputs });
   };
-  const fail = (step: string, r: StepRunResult) => new StepFailed(step, r.error?.code ?? "StepFailed", r.error?.message ?? `${step} failed`);
-  const lockEntity = () => new df.EntityId(SOURCE_LOCK_ENTITY, sourceLockKey(start.sourceId));
+  const failure = (step: string, r: StepRunResult) =>
+    new OperationFailed({ code: r.error?.code ?? "StepFailed", message: `${step}: ${r.error?.message ?? "failed"}` });
 
+  const lock = yield context.df.lock(new df.EntityId(SOURCE_LOCK_ENTITY, sourceLockKey(start.sourceId)));
   try {
-    const planned: { ok: boolean; plan?: ConnectionPlan; error?: { code: string; message: string; target?: string } } =
-      yield context.df.callActivity(Activities.plan, start);
-    if (!planned.ok) throw new PlanFailed(planned.error!);
-    plan = planned.plan!;
-    const p = plan;
-    let principalId = p.principal?.principalId;
-    let principalType = p.principal?.principalType ?? "ServicePrincipal";
+    let outcome: OperationOutcome;
+    try {
+      const planned: { ok: boolean; plan?: ConnectionPlan; error?: { code: string; message: string; target?: string } } =
+        yield context.df.callActivity(Activities.plan, start);
+      if (!planned.ok) throw new OperationFailed(planned.error!);
+      plan = planned.plan!;
+      let principalId = plan.principal?.principalId;
+      const principalType = plan.principal?.principalType ?? "ServicePrincipal";
 
-    if (p.identity) {
-      const lock = yield context.df.lock(lockEntity());
-      try {
-        const r: StepRunResult = yield* runStep("identity", p.identity);
-        if (!r.ok) throw fail("identity", r);
+      if (plan.identity) {
+        const r: StepRunResult = yield context.df.callActivity(Activities.runStep, { step: "identity", input: plan.identity });
+        record("identity", plan.identity, r);
+        if (!r.ok) throw failure("identity", r);
         principalId = String(r.outputs?.principalId);
-        principalType = "ServicePrincipal";
-      } finally {
-        lock.release();
       }
-    }
 
-    const parallel: { step: StepName; input: unknown }[] = [
-      ...(principalId ? p.roles.map((g) => ({ step: "roleAssignment" as const, input: { scope: g.scope, role: g.role, principalId, principalType } })) : []),
-      ...(p.firewall ? [{ step: "firewall" as const, input: p.firewall }] : []),
-      ...p.secretStore.map((s) => ({ step: "secretStore" as const, input: s })),
-    ];
-    if (parallel.length) {
-      const results: StepRunResult[] = yield context.df.Task.all(parallel.map((x) => context.df.callActivity(Activities.runStep, x)));
-      results.forEach((r, i) => {
-        if (r.ok) applied.push({ step: parallel[i]!.step, input: parallel[i]!.input, changed: Boolean(r.changed), prior: r.prior, outputs: r.outputs });
-      });
-      const failedAt = results.findIndex((r) => !r.ok);
-      if (failedAt >= 0) throw fail(parallel[failedAt]!.step, results[failedAt]!);
-    }
-
-    const lock = yield context.df.lock(lockEntity());
-    try {
-      const r: StepRunResult = yield* runStep("configuration", p.settings);
-      if (!r.ok) throw fail("configuration", r);
-    } finally {
-      lock.release();
-    }
-
-    const outcome: OperationOutcome = { ...base, status: "Succeeded", applied, plan: p, ...(principalId ? { principalId } : {}) };
-    yield context.df.callActivity(Activities.record, outcome);
-  } catch (e) {
-    const error = e instanceof PlanFailed ? e.error
-      : e instanceof StepFailed ? { code: e.code, message: `${e.step}: ${e.message}` }
-      : { code: (e as { code?: string }).code ?? "ConnectionFailed", message: e instanceof Error ? e.message : String(e) };
-    const toUndo = applied.filter((a) => a.changed).reverse();
-    const touchesSource = toUndo.some((a) => a.step === "identity" || a.step === "configuration");
-    const lock = touchesSource ? yield context.df.lock(lockEntity()) : undefined;
-    try {
-      for (const a of toUndo) {
-        yield context.df.callActivity(Activities.compensateStep, { step: a.step, input: a.input, prior: a.prior });
+      const parallel: { step: StepName; input: unknown }[] = [
+        ...(principalId ? plan.roles.map((g) => ({ step: "roleAssignment" as const, input: { scope: g.scope, role: g.role, principalId, principalType } })) : []),
+        ...(plan.firewall ? [{ step: "firewall" as const, input: plan.firewall }] : []),
+        ...plan.secretStore.map((s) => ({ step: "secretStore" as const, input: s })),
+      ];
+      if (parallel.length) {
+        const results: StepRunResult[] = yield context.df.Task.all(parallel.map((x) => context.df.callActivity(Activities.runStep, x)));
+        results.forEach((r, i) => record(parallel[i]!.step, parallel[i]!.input, r));
+        const failedAt = results.findIndex((r) => !r.ok);
+        if (failedAt >= 0) throw failure(parallel[failedAt]!.step, results[failedAt]!);
       }
-    } finally {
-      lock?.release();
+
+      const r: StepRunResult = yield context.df.callActivity(Activities.runStep, { step: "configuration", input: plan.settings });
+      record("configuration", plan.settings, r);
+      if (!r.ok) throw failure("configuration", r);
+
+      outcome = { ...base, status: "Succeeded", applied, plan, ...(principalId ? { principalId } : {}) };
+    } catch (e) {
+      const error = e instanceof OperationFailed ? e.error
+        : { code: (e as { code?: string }).code ?? "ConnectionFailed", message: e instanceof Error ? e.message : String(e) };
+      const notes: string[] = [];
+      for (const a of applied.filter((x) => x.changed).reverse()) {
+        const c: { ok: boolean; error?: { message: string } } =
+          yield context.df.callActivity(Activities.compensateStep, { step: a.step, input: a.input, prior: a.prior });
+        if (!c.ok) notes.push(`could not undo ${a.step}: ${c.error?.message}`);
+      }
+      outcome = {
+        ...base, status: "Failed",
+        error: notes.length ? { ...error, message: `${error.message} (${notes.join("; ")})` } : error,
+        ...(plan ? { plan } : {}),
+      };
     }
-    const outcome: OperationOutcome = { ...base, status: "Failed", error, ...(plan ? { plan } : {}) };
+    // Recorded inside the section: the next operation on this source plans against this one's names.
     yield context.df.callActivity(Activities.record, outcome);
+  } finally {
+    lock.release();
   }
 }

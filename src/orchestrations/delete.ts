@@ -16,18 +16,18 @@ export interface DeletePlan {
 export function* deleteOrchestrator(context: OrchestrationContext): Generator<df.Task, void, any> {
   const start = context.df.getInput<DeleteStart>();
   const base = { kind: "delete" as const, operationId: start.operationId, linkerId: start.linkerId, sourceId: start.sourceId, linkerName: start.linkerName };
-  const plan: DeletePlan = yield context.df.callActivity(Activities.planDelete, start);
   const failures: string[] = [];
-  const touchesSource = plan.undo.some((a) => a.step === "identity" || a.step === "configuration");
-  const lock = touchesSource ? yield context.df.lock(new df.EntityId(SOURCE_LOCK_ENTITY, sourceLockKey(start.sourceId))) : undefined;
+  // Same critical section as create/update: the delete plan reads what other connections on the source still need.
+  const lock = yield context.df.lock(new df.EntityId(SOURCE_LOCK_ENTITY, sourceLockKey(start.sourceId)));
   try {
+    const plan: DeletePlan = yield context.df.callActivity(Activities.planDelete, start);
     for (const a of plan.undo) {
       const r: { ok: boolean; error?: { message: string } } =
         yield context.df.callActivity(Activities.compensateStep, { step: a.step, input: a.input, prior: a.prior });
       if (!r.ok) failures.push(`${a.step}: ${r.error?.message}`);
     }
   } finally {
-    lock?.release();
+    lock.release();
   }
   const outcome: OperationOutcome = failures.length
     ? { ...base, status: "Failed", error: { code: "DeleteIncomplete", message: `Some changes could not be undone: ${failures.join("; ")}` } }
