@@ -1,15 +1,19 @@
 // `npm start`: Azurite (persistent, .sandbox/azurite), the ARM emulator (seeded, fixed port when free,
 // persistent store under .sandbox/arm), then .sandbox/sandbox.json for clients and a short summary.
 // Ctrl-C / SIGTERM stops everything this process started.
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { fork } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { startAzurite, type AzuriteInstance } from "./azurite.js";
 import { startArmEmulator, type ArmEmulator } from "./arm/index.js";
 import { DEMO_RESOURCE_GROUP } from "./seed/index.js";
+import { serviceLinkerForwarding, type ForwardTarget } from "./arm/providers/forwarding.js";
 
 const ROOT = path.resolve(".sandbox");
 const ARM_PORT = Number(process.env.SANDBOX_ARM_PORT ?? 4433);
+const FUNCTIONS_PORT = Number(process.env.SANDBOX_FUNCTIONS_PORT ?? 7071);
 
 async function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -22,14 +26,60 @@ async function portIsFree(port: number): Promise<boolean> {
 export interface SandboxContext {
   azurite: AzuriteInstance;
   arm: ArmEmulator;
+  /** Where the emulator forwards Microsoft.ServiceLinker (set once the function app listens). */
+  forward: ForwardTarget;
 }
 
 /**
- * HOOK for the lead: start the Functions dev host (sandbox/host/index.ts) against this sandbox and return its
- * endpoint and a stop function. Until it is wired, sandbox.json carries a placeholder functionsEndpoint.
+ * The function app (package.json main: the compiled dist/src/functions/*.js) in the dev host, as a child process:
+ * it needs NODE_EXTRA_CA_CERTS at start to trust the emulator, and its own process like a real worker.
+ * App settings are what a deployment would set; linkwright's identity is the seeded managed identity.
  */
-async function startFunctionHost(_ctx: SandboxContext): Promise<{ endpoint: string; stop(): Promise<void> } | undefined> {
-  return undefined;
+async function startFunctionHost(ctx: SandboxContext): Promise<{ endpoint: string; stop(): Promise<void> }> {
+  const identity = ctx.arm.seedResult!.linkwrightIdentity;
+  const port = (await portIsFree(FUNCTIONS_PORT)) ? FUNCTIONS_PORT : 0;
+  const child = fork(path.resolve("sandbox/host/main.ts"), ["--app-dir", ".", "--port", String(port)], {
+    execArgv: ["--import", "tsx"],
+    env: {
+      ...process.env,
+      NODE_EXTRA_CA_CERTS: ctx.arm.caCertFile,
+      AzureWebJobsStorage: ctx.azurite.connectionString,
+      LINKWRIGHT_STORAGE_ALLOW_INSECURE: "true",
+      LINKWRIGHT_OPENID_ISSUER: `${ctx.arm.endpoint}/${ctx.arm.tenantId}/v2.0`,
+      LINKWRIGHT_AUDIENCE: ctx.arm.endpoint,
+      LINKWRIGHT_SEAL_KEY: sealKey(),
+      LINKWRIGHT_ARM_ENDPOINT: ctx.arm.endpoint,
+      LINKWRIGHT_KEYVAULT_DISABLE_CHALLENGE_VERIFICATION: "true",
+      ...ctx.arm.managedIdentityEnvironment(identity.principalId),
+    },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("the Functions host did not start within 30 s")), 30_000);
+    child.on("message", (m: { type?: string; baseUrl?: string }) => {
+      if (m?.type === "ready" && m.baseUrl) { clearTimeout(timer); resolve(m.baseUrl); }
+    });
+    child.once("exit", (code) => { clearTimeout(timer); reject(new Error(`the Functions host exited with code ${code}`)); });
+  });
+  ctx.forward.url = endpoint;
+  return {
+    endpoint,
+    stop: () => new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.kill("SIGTERM");
+    }),
+  };
+}
+
+/** A sealing key kept with the sandbox state (never committed), so restarts can open what earlier runs sealed. */
+function sealKey(): string {
+  const file = path.join(ROOT, "seal.key");
+  if (!existsSync(file)) {
+    mkdirSync(ROOT, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString("hex"), { mode: 0o600 });
+  }
+  return readFileSync(file, "utf8").trim();
 }
 
 async function main(): Promise<void> {
@@ -53,17 +103,19 @@ async function main(): Promise<void> {
     });
     stops.push(() => azurite.stop());
     const port = (await portIsFree(ARM_PORT)) ? ARM_PORT : 0;
+    const forward: ForwardTarget = {};
     const arm = await startArmEmulator({
+      providers: [serviceLinkerForwarding(forward)],
       certDir: path.join(ROOT, "certs"), port, seed: true, persistenceDir: path.join(ROOT, "arm"),
       azurite, log: (line) => console.error(line),
     });
     stops.push(() => arm.close());
-    const host = await startFunctionHost({ azurite, arm });
-    if (host) stops.push(() => host.stop());
+    const host = await startFunctionHost({ azurite, arm, forward });
+    stops.push(() => host.stop());
 
     const sandbox = {
       armEndpoint: arm.endpoint,
-      functionsEndpoint: host?.endpoint ?? "(not started: sandbox/start.ts startFunctionHost hook is not wired yet)",
+      functionsEndpoint: host.endpoint,
       authorityHost: arm.endpoint,
       caCertFile: arm.caCertFile,
       tenantId: arm.tenantId,
@@ -91,7 +143,7 @@ async function main(): Promise<void> {
     console.log([
       `linkwright sandbox up in ${((Date.now() - started) / 1000).toFixed(1)} s`,
       `  ARM emulator   ${arm.endpoint}   (authorityHost too; trust NODE_EXTRA_CA_CERTS=${arm.caCertFile})`,
-      `  Functions      ${sandbox.functionsEndpoint}`,
+      `  Functions      ${sandbox.functionsEndpoint}   (Microsoft.ServiceLinker is also served through the ARM endpoint)`,
       `  Azurite        ${azurite.blobEndpoint} | ${azurite.queueEndpoint} | ${azurite.tableEndpoint}`,
       `  tenant ${arm.tenantId}  subscription ${arm.subscriptionId}  resource group ${DEMO_RESOURCE_GROUP}`,
       `  principals admin (Owner) / reader (Reader): client ids and secrets in ${file}`,
