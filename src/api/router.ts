@@ -2,12 +2,14 @@
 // match the route (404 InvalidResourceType / 405) -> api-version (400) -> operation.
 // Every response echoes x-ms-request-id / x-ms-correlation-request-id (and x-ms-client-request-id when sent).
 import { deleteLinker } from "./operations/deleteLinker.js";
+import { detectLoops } from "./operations/detectLoops.js";
 import { generateConfigurations } from "./operations/generateConfigurations.js";
 import { getLinker } from "./operations/getLinker.js";
 import { getOperationResult } from "./operations/getOperationResult.js";
 import { getOperationStatus } from "./operations/getOperationStatus.js";
 import { listConfigurations } from "./operations/listConfigurations.js";
 import { listLinkers } from "./operations/listLinkers.js";
+import { listLoopFindings } from "./operations/listLoopFindings.js";
 import { listOperations } from "./operations/listOperations.js";
 import { patchLinker } from "./operations/patchLinker.js";
 import { putLinker } from "./operations/putLinker.js";
@@ -48,6 +50,13 @@ export function matchRoute(path: string): RouteMatch {
     return lower[2] === "operationstatuses"
       ? { resourceType: "locations/operationStatuses", params, operations: { GET: getOperationStatus } }
       : { resourceType: "locations/operationResults", params, operations: { GET: getOperationResult } };
+  }
+  // Loop detection (src/loops/README.md): extension routes in the ARM style.
+  if (sub && lower.length === 1 && lower[0] === "detectloops") {
+    return { resourceType: "detectLoops", params: { subscriptionId: sub[1]! }, operations: { POST: detectLoops } };
+  }
+  if (scope !== "" && !sub && lower.length === 1 && lower[0] === "loopfindings") {
+    return { resourceType: "loopFindings", params: { sourceId: scope }, operations: { GET: listLoopFindings } };
   }
   if (scope !== "" && lower[0] === "linkers") {
     if (lower.length === 1) return { resourceType: "linkers", params: { sourceId: scope }, operations: { GET: listLinkers } };

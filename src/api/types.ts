@@ -1,3 +1,4 @@
+import type { LoopScanService } from "../loops/service.js";
 // Plain request/response shapes and the dependencies every operation receives.
 // No @azure/functions types here: src/functions/serviceLinkerApi.ts adapts the host's objects.
 import type { ConnectionStore } from "../store/types.js";
@@ -67,6 +68,8 @@ export interface ApiDeps {
   location: string;
   /** Default page size for lists (`$top` overrides, capped). */
   pageSize: number;
+  /** Loop detection (detectLoops / loopFindings routes); absent = those routes answer 501. */
+  loops?: LoopScanService;
 }
 
 export type Operation = (req: OperationRequest, deps: ApiDeps) => Promise<ApiResponse>;

@@ -7,12 +7,15 @@ import { createApiDeps, readApiSettings, type ApiBaseDeps } from "../api/deps.js
 import type { ConnectionOrchestrations } from "../api/orchestrations.js";
 import { route } from "../api/router.js";
 import { durableOrchestrations } from "../orchestrations/client.js";
+import { lazyLoopScanService, memoizedLoopRuntime } from "../loops/from-settings.js";
 import type { ApiRequest } from "../api/types.js";
 
 /** ConnectionOrchestrations over the invocation's Durable client. */
 export type OrchestrationsFactory = (client: df.DurableClient) => ConnectionOrchestrations;
 
 const orchestrationsFor: OrchestrationsFactory = durableOrchestrations;
+const loopRuntime = memoizedLoopRuntime();
+const loops = lazyLoopScanService(() => loopRuntime(process.env));
 
 let baseDeps: Promise<ApiBaseDeps> | undefined;
 function depsOnce(context: InvocationContext): Promise<ApiBaseDeps> {
@@ -37,7 +40,7 @@ export async function serviceLinkerApi(request: HttpRequest, context: Invocation
     startDelete: (input) => orchestrationsFor(df.getClient(context)).startDelete(input),
     startValidate: (input) => orchestrationsFor(df.getClient(context)).startValidate(input),
   };
-  const response = await route(apiRequest, { ...base, orchestrations });
+  const response = await route(apiRequest, { ...base, orchestrations, loops });
   return {
     status: response.status,
     headers: response.headers,

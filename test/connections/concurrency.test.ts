@@ -18,7 +18,7 @@ it("keeps all 50 connections' settings", async () => {
     })));
   expect(results.every((r) => r.provisioningState === "Succeeded")).toBe(true);
   // Each connection of the same type gets its own names (the CONN2 rule); all of them must be on the app.
-  const settings = (lw.te.emulator.store.get(lw.ids.webApp!) as { appSettings: Record<string, string> }).appSettings;
+  const settings = (lw.te.emulator.store.get(lw.ids.webApp!) as unknown as { appSettings: Record<string, string> }).appSettings;
   const names = new Set<string>();
   for (let i = 0; i < n; i++) {
     const c = await lw.client.linker.listConfigurations(lw.ids.webApp!, `c${i}`);
@@ -39,6 +39,6 @@ it("names concurrent connections of one type by the CONN2 rule without collision
   const configs = await Promise.all(names.map((n) => lw.client.linker.listConfigurations(lw.ids.functionApp!, n)));
   const all = configs.flatMap((c) => c.configurations!.map((x) => x.name!));
   expect(new Set(all).size).toBe(all.length);
-  const settings = (lw.te.emulator.store.get(lw.ids.functionApp!) as { appSettings: Record<string, string> }).appSettings;
+  const settings = (lw.te.emulator.store.get(lw.ids.functionApp!) as unknown as { appSettings: Record<string, string> }).appSettings;
   for (const name of all) expect(settings[name]).toMatch(/^http/);
 }, 120_000);

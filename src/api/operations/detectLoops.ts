@@ -1,0 +1,48 @@
+// POST /subscriptions/{s}/providers/Microsoft.ServiceLinker/detectLoops  body (optional): { "appIds": [siteId, …] }
+// -> 200 { checkedAt, findings, suppressed, stats, posted }. Scans the subscription's function apps (or just the
+// listed ones, which must be Microsoft.Web/sites of that subscription), records the findings and posts new ones to
+// the connection-health queue, as the timer does. Synchronous: the scan reads a few ARM resources per app.
+import { loopsFrom } from "../../loops/api-deps.js";
+import type { Operation } from "../types.js";
+import { parseJsonBody } from "../wire/body.js";
+import { ApiError, ErrorCodes } from "../wire/errors.js";
+import { json } from "../wire/response.js";
+
+const MAX_APP_IDS = 1000;
+const SITE_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/[^/]+\/providers\/Microsoft\.Web\/sites\/[^/]+$/i;
+
+function appIdsOf(body: unknown, subscriptionId: string): string[] | undefined {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body !== "object" || Array.isArray(body)) throw new ApiError(400, ErrorCodes.InvalidRequestContent, "The request content was invalid: expected a JSON object.");
+  const extra = Object.keys(body).filter((k) => k !== "appIds");
+  if (extra.length > 0) throw new ApiError(400, ErrorCodes.InvalidRequestContent, `The request content was invalid: unknown property '${extra[0]}'.`, extra[0]);
+  const appIds = (body as { appIds?: unknown }).appIds;
+  if (appIds === undefined) return undefined;
+  if (!Array.isArray(appIds) || appIds.some((id) => typeof id !== "string")) {
+    throw new ApiError(400, ErrorCodes.InvalidRequestContent, "The request content was invalid: 'appIds' must be an array of resource ids.", "appIds");
+  }
+  if (appIds.length > MAX_APP_IDS) throw new ApiError(400, ErrorCodes.InvalidRequestContent, `At most ${MAX_APP_IDS} appIds can be scanned in one request.`, "appIds");
+  appIds.forEach((id: string, i) => {
+    const m = SITE_ID.exec(id);
+    if (!m) throw new ApiError(400, ErrorCodes.LinkedInvalidPropertyId, `The property 'appIds[${i}]' with value '${id}' is not a Microsoft.Web/sites resource id.`, `appIds[${i}]`);
+    if (m[1]!.toLowerCase() !== subscriptionId.toLowerCase()) {
+      throw new ApiError(400, ErrorCodes.LinkedInvalidPropertyId, `The resource 'appIds[${i}]' is not in subscription '${subscriptionId}'.`, `appIds[${i}]`);
+    }
+  });
+  return appIds.length > 0 ? (appIds as string[]) : undefined;
+}
+
+export const detectLoops: Operation = async (req, deps) => {
+  const subscriptionId = req.params["subscriptionId"];
+  if (!subscriptionId) throw new Error("route did not bind subscriptionId");
+  const loops = loopsFrom(deps);
+  const appIds = appIdsOf(parseJsonBody(req.body, { required: false }), subscriptionId);
+  const report = await loops.scan(appIds ? { appIds } : { subscriptionId });
+  return json(200, {
+    checkedAt: report.checkedAt,
+    findings: report.findings,
+    suppressed: report.suppressed,
+    stats: report.stats,
+    posted: report.posted,
+  });
+};

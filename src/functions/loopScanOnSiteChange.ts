@@ -1,0 +1,21 @@
+// Rescan one function app when it changes: Event Grid (subscription system topic, ResourceWriteSuccess /
+// ResourceDeleteSuccess on Microsoft.Web/sites, …/config/appsettings, …/functions) delivered to the webhook, or the
+// same events delivered to the storage queue `loop-scan-events`. Bind → parse → delegate.
+import { app, type EventGridEvent, type InvocationContext } from "@azure/functions";
+import { memoizedLoopRuntime } from "../loops/from-settings.js";
+import { rescanForSiteChange } from "../loops/trigger-handlers.js";
+
+export const LOOP_SCAN_EVENTS_QUEUE = "loop-scan-events";
+
+const runtimeFor = memoizedLoopRuntime();
+
+export async function loopScanOnSiteChange(event: EventGridEvent, context: InvocationContext): Promise<void> {
+  await rescanForSiteChange(await runtimeFor(process.env), event, (m) => context.log(m));
+}
+
+export async function loopScanOnSiteChangeQueue(message: unknown, context: InvocationContext): Promise<void> {
+  await rescanForSiteChange(await runtimeFor(process.env), message, (m) => context.log(m));
+}
+
+app.eventGrid("loopScanOnSiteChange", { handler: loopScanOnSiteChange });
+app.storageQueue("loopScanOnSiteChangeQueue", { queueName: LOOP_SCAN_EVENTS_QUEUE, connection: "AzureWebJobsStorage", handler: loopScanOnSiteChangeQueue });

@@ -1,0 +1,46 @@
+/**
+ * linkwright's own connections on an app as possible writers: each linker whose target is something a trigger can
+ * watch (storage blobs/queues, Service Bus, Event Hubs, Cosmos DB) becomes a LinkwrightConnectionWriter.
+ */
+import type { LinkerRepository, StoredLinker } from "../store/types.js";
+import type { ConnectionTargetKind, LinkwrightConnectionWriter } from "./model.js";
+
+const MAX_LINKER_PAGES = 100;
+
+/** Target kind of an ARM id, by provider and child type; undefined for targets no trigger can watch. */
+export function targetKindOf(targetId: string): ConnectionTargetKind[] {
+  const id = targetId.toLowerCase();
+  if (id.includes("/providers/microsoft.storage/storageaccounts/")) {
+    if (id.includes("/blobservices/")) return ["storageBlob"];
+    if (id.includes("/queueservices/")) return ["storageQueue"];
+    if (/\/(fileservices|tableservices)\//.test(id)) return [];
+    // The bare account: the app's client may reach either service.
+    return /\/storageaccounts\/[^/]+$/.test(id) ? ["storageBlob", "storageQueue"] : [];
+  }
+  if (id.includes("/providers/microsoft.servicebus/namespaces/")) return ["serviceBus"];
+  if (id.includes("/providers/microsoft.eventhub/namespaces/")) return ["eventHub"];
+  if (id.includes("/providers/microsoft.documentdb/databaseaccounts/")) return ["cosmos"];
+  return [];
+}
+
+/** The writers one linker contributes (none when it is being deleted or targets something untriggerable). */
+export function writersOfLinker(linker: StoredLinker): LinkwrightConnectionWriter[] {
+  if (linker.provisioningState === "Deleting") return [];
+  const target = linker.properties.targetService as { type?: string; id?: string } | undefined;
+  if (target?.type !== "AzureResource" || typeof target.id !== "string") return [];
+  const targetResourceId = target.id;
+  return targetKindOf(targetResourceId).map((targetKind) => ({ linkerId: linker.id, targetResourceId, targetKind }));
+}
+
+/** All writers from the linkers whose source is `appId` (every page). */
+export async function connectionWritersOf(linkers: LinkerRepository, appId: string): Promise<LinkwrightConnectionWriter[]> {
+  const writers: LinkwrightConnectionWriter[] = [];
+  let continuationToken: string | undefined;
+  for (let page = 0; page < MAX_LINKER_PAGES; page++) {
+    const result = await linkers.list(appId, { pageSize: 100, ...(continuationToken ? { continuationToken } : {}) });
+    for (const linker of result.items) writers.push(...writersOfLinker(linker));
+    continuationToken = result.continuationToken;
+    if (!continuationToken) return writers;
+  }
+  throw new Error(`more than ${MAX_LINKER_PAGES} pages of linkers on ${appId}`);
+}
