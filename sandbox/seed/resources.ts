@@ -2,8 +2,12 @@
 // a Linux Node web app with a `staging` slot, a function app with a blob-triggered function whose output binding
 // writes back under the trigger's container (a real trigger/output loop), a container app, a user-assigned
 // identity, a storage account (endpoints on Azurite when present), an RBAC-model key vault with its data plane
-// listening, and a vnet with a subnet. Imported by sandbox/seed/index.ts.
-import type { CoreServices, ResourceStore } from "../arm/core/contract.js";
+// listening, and a vnet with a subnet; plus one of each connection target (seedTargetResources below): an Azure SQL
+// server + database, PostgreSQL and MySQL flexible servers + databases, a Cosmos DB NoSQL account + database, Service
+// Bus and Event Hubs namespaces, SignalR, Web PubSub, an App Configuration store (its key-values data plane
+// listening), an Azure Cache for Redis, an Azure OpenAI account and an Application Insights component.
+// Imported by sandbox/seed/index.ts.
+import type { CoreServices, ResourceStore, StoredResource } from "../arm/core/contract.js";
 import { buildSite } from "../arm/providers/web/sites.js";
 import { buildFunction } from "../arm/providers/web/functions.js";
 import { buildUserAssignedIdentity } from "../arm/providers/msi.js";
@@ -11,10 +15,23 @@ import { buildStorageAccount, type AccountPrivate } from "../arm/providers/stora
 import { buildVault, ensureVaultDataPlane } from "../arm/providers/keyvault/vaults.js";
 import { buildContainerApp } from "../arm/providers/containerapps/container-apps.js";
 import { storeVirtualNetwork, VNET_TYPE } from "../arm/providers/network/virtual-networks.js";
+import { buildConfigurationStore, ensureAppConfigDataPlane } from "../arm/providers/appconfiguration/index.js";
+import { buildMessagingNamespace } from "../arm/providers/servicebus/index.js";
+import { buildCosmosAccount, buildSqlDatabase as buildCosmosSqlDatabase } from "../arm/providers/cosmosdb/index.js";
+import { buildSqlDatabase, buildSqlServer } from "../arm/providers/sql/index.js";
+import { buildFlexibleDatabase, buildFlexibleServer, POSTGRES_KIND } from "../arm/providers/postgres-flexible/index.js";
+import { MYSQL_KIND } from "../arm/providers/mysql-flexible/index.js";
+import { buildSignalRResource } from "../arm/providers/signalr/index.js";
+import { buildRedisCache } from "../arm/providers/redis/index.js";
+import { buildCognitiveAccount } from "../arm/providers/cognitiveservices/index.js";
+import { buildAppInsightsComponent } from "../arm/providers/appinsights/index.js";
 
 export const DEMO_NAMES = {
   webApp: "lw-demo-web", slot: "staging", functionApp: "lw-demo-func", containerApp: "lw-demo-aca", userIdentity: "lw-demo-identity",
   storageAccount: "lwdemostorage", keyVault: "lw-demo-kv", vnet: "lw-demo-vnet", subnet: "apps",
+  sqlServer: "lw-demo-sql", postgresServer: "lw-demo-pg", mysqlServer: "lw-demo-mysql", database: "appdb", cosmosAccount: "lw-demo-cosmos",
+  serviceBus: "lw-demo-sb", eventHubs: "lw-demo-eh", eventHub: "events", signalR: "lw-demo-signalr", webPubSub: "lw-demo-wps",
+  appConfig: "lw-demo-appconfig", redis: "lw-demo-redis", cognitiveServices: "lw-demo-openai", appInsights: "lw-demo-insights",
 } as const;
 
 export async function seedDemoResources(s: {
@@ -118,5 +135,65 @@ export async function seedDemoResources(s: {
   return {
     webApp: ids.webApp, slot, functionApp: ids.functionApp, containerApp: ids.containerApp, userIdentity: ids.userIdentity,
     storageAccount: ids.storageAccount, keyVault: ids.keyVault, subnet,
+    ...(await seedTargetResources({ store, services, subscriptionId: s.subscriptionId, rg, location })),
   };
+}
+
+/** One of each connection target (idempotent: existing resources are kept); returns their ids by sandbox.json key. */
+async function seedTargetResources(s: { store: ResourceStore; services: CoreServices; subscriptionId: string; rg: string; location: string }): Promise<Record<string, string>> {
+  const { store, services, rg, location } = s;
+  const putAll = (id: string, build: () => StoredResource[]) => {
+    if (!store.get(id)) for (const r of build()) store.put(r);
+  };
+  const sqlServer = `${rg}/providers/Microsoft.Sql/servers/${DEMO_NAMES.sqlServer}`;
+  const pgServer = `${rg}/providers/Microsoft.DBforPostgreSQL/flexibleServers/${DEMO_NAMES.postgresServer}`;
+  const mysqlServer = `${rg}/providers/Microsoft.DBforMySQL/flexibleServers/${DEMO_NAMES.mysqlServer}`;
+  const cosmosAccount = `${rg}/providers/Microsoft.DocumentDB/databaseAccounts/${DEMO_NAMES.cosmosAccount}`;
+  const ids = {
+    sqlDatabase: `${sqlServer}/databases/${DEMO_NAMES.database}`,
+    postgresDatabase: `${pgServer}/databases/${DEMO_NAMES.database}`,
+    mysqlDatabase: `${mysqlServer}/databases/${DEMO_NAMES.database}`,
+    cosmosAccount,
+    cosmosSqlDatabase: `${cosmosAccount}/sqlDatabases/${DEMO_NAMES.database}`,
+    serviceBus: `${rg}/providers/Microsoft.ServiceBus/namespaces/${DEMO_NAMES.serviceBus}`,
+    eventHubs: `${rg}/providers/Microsoft.EventHub/namespaces/${DEMO_NAMES.eventHubs}`,
+    signalR: `${rg}/providers/Microsoft.SignalRService/SignalR/${DEMO_NAMES.signalR}`,
+    webPubSub: `${rg}/providers/Microsoft.SignalRService/WebPubSub/${DEMO_NAMES.webPubSub}`,
+    appConfig: `${rg}/providers/Microsoft.AppConfiguration/configurationStores/${DEMO_NAMES.appConfig}`,
+    // Redis targets are database ids (Service Connector's form, the catalogue's idPattern); the cache is the parent.
+    redis: `${rg}/providers/Microsoft.Cache/Redis/${DEMO_NAMES.redis}/databases/0`,
+    cognitiveServices: `${rg}/providers/Microsoft.CognitiveServices/accounts/${DEMO_NAMES.cognitiveServices}`,
+    appInsights: `${rg}/providers/Microsoft.Insights/components/${DEMO_NAMES.appInsights}`,
+  };
+
+  putAll(sqlServer, () => buildSqlServer({ id: sqlServer, location, tenantId: services.tenantId }));
+  putAll(ids.sqlDatabase, () => [buildSqlDatabase({ id: ids.sqlDatabase, location })]);
+  putAll(pgServer, () => buildFlexibleServer(POSTGRES_KIND, { id: pgServer, location, tenantId: services.tenantId }));
+  putAll(ids.postgresDatabase, () => [buildFlexibleDatabase(POSTGRES_KIND, ids.postgresDatabase)]);
+  putAll(mysqlServer, () => buildFlexibleServer(MYSQL_KIND, { id: mysqlServer, location, tenantId: services.tenantId }));
+  putAll(ids.mysqlDatabase, () => [buildFlexibleDatabase(MYSQL_KIND, ids.mysqlDatabase)]);
+  putAll(ids.signalR, () => [buildSignalRResource("SignalR", { id: ids.signalR, location })]);
+  putAll(ids.webPubSub, () => [buildSignalRResource("WebPubSub", { id: ids.webPubSub, location })]);
+  const redisCache = ids.redis.replace(/\/databases\/0$/, "");
+  putAll(redisCache, () => [buildRedisCache({ id: redisCache, location })]);
+  putAll(ids.cognitiveServices, () => [buildCognitiveAccount({ id: ids.cognitiveServices, location, kind: "OpenAI", properties: { customSubDomainName: DEMO_NAMES.cognitiveServices } })]);
+  putAll(ids.appInsights, () => [buildAppInsightsComponent({ id: ids.appInsights, location, subscriptionId: s.subscriptionId })]);
+  putAll(cosmosAccount, () => {
+    const { account, roleDefinitions } = buildCosmosAccount({ id: cosmosAccount, location });
+    return [account, ...roleDefinitions];
+  });
+  putAll(ids.cosmosSqlDatabase, () => [buildCosmosSqlDatabase(ids.cosmosSqlDatabase, location)]);
+  putAll(ids.serviceBus, () => buildMessagingNamespace("Microsoft.ServiceBus", { id: ids.serviceBus, location, subscriptionId: s.subscriptionId }));
+  putAll(ids.eventHubs, () => {
+    const [ns, rule] = buildMessagingNamespace("Microsoft.EventHub", { id: ids.eventHubs, location, subscriptionId: s.subscriptionId });
+    const hub: StoredResource = {
+      id: `${ids.eventHubs}/eventhubs/${DEMO_NAMES.eventHub}`, name: DEMO_NAMES.eventHub, type: "Microsoft.EventHub/Namespaces/EventHubs",
+      properties: { messageRetentionInDays: 1, partitionCount: 2, partitionIds: ["0", "1"], status: "Active", createdAt: new Date().toISOString(), updatedAt: new Date().toISOString() },
+    };
+    const group: StoredResource = { id: `${hub.id}/consumergroups/$Default`, name: "$Default", type: "Microsoft.EventHub/Namespaces/EventHubs/ConsumerGroups", properties: {} };
+    return [ns, rule, hub, group];
+  });
+  const appConfigOrigin = await ensureAppConfigDataPlane(store, services, ids.appConfig);
+  if (!store.get(ids.appConfig)) store.put(buildConfigurationStore({ id: ids.appConfig, location, origin: appConfigOrigin }));
+  return ids;
 }

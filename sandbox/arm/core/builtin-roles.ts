@@ -32,7 +32,9 @@ const KV_READ_ACTIONS = [
   "Microsoft.KeyVault/operations/read",
 ];
 
-export const ROLE_IDS = {
+import { TARGET_DATA_ACTION_PATTERNS, TARGET_ROLE_IDS, TARGET_ROLES } from "./target-roles.js";
+
+const CORE_ROLE_IDS = {
   Owner: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
   Contributor: "b24988ac-6180-42a0-ab88-20f7382dd24c",
   Reader: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
@@ -55,7 +57,9 @@ export const ROLE_IDS = {
   AcrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
 } as const;
 
-export const BUILTIN_ROLES: RoleDefinitionData[] = [
+export const ROLE_IDS = { ...CORE_ROLE_IDS, ...TARGET_ROLE_IDS } as const;
+
+const CORE_ROLES: RoleDefinitionData[] = [
   role(ROLE_IDS.Owner, "Owner", "Grants full access to manage all resources, including the ability to assign roles in Azure RBAC.", { actions: ["*"] }),
   role(ROLE_IDS.Contributor, "Contributor",
     "Grants full access to manage all resources, but does not allow you to assign roles in Azure RBAC, manage assignments in Azure Blueprints, or share image galleries.",
@@ -138,6 +142,8 @@ export const BUILTIN_ROLES: RoleDefinitionData[] = [
   role(ROLE_IDS.AcrPull, "AcrPull", "acr pull", { actions: ["Microsoft.ContainerRegistry/registries/pull/read"] }),
 ];
 
+export const BUILTIN_ROLES: RoleDefinitionData[] = [...CORE_ROLES, ...TARGET_ROLES];
+
 /** Actions that are data actions (granted only through dataActions, never by `*` in actions). */
 const DATA_ACTION_PATTERNS: RegExp[] = [
   /^Microsoft\.Storage\/storageAccounts\/blobServices\/containers\/blobs\//i,
@@ -149,6 +155,7 @@ const DATA_ACTION_PATTERNS: RegExp[] = [
   /^Microsoft\.KeyVault\/vaults\/(secrets\/delete|keys\/(read|write|delete)|certificates\/(read|delete))$/i,
   /^Microsoft\.AppConfiguration\/configurationStores\/(keyValues|snapshots)\//i,
   /^Microsoft\.SignalRService\/SignalR\/(auth|serverConnection|clientConnection|user|group|hub)\//i,
+  ...TARGET_DATA_ACTION_PATTERNS,
 ];
 
 export function isDataAction(action: string): boolean {

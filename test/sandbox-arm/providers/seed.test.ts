@@ -23,7 +23,11 @@ afterAll(async () => { await t?.close(); });
 
 describe("seedDemoResources", () => {
   it("returns every documented id", () => {
-    expect(Object.keys(ids).sort()).toEqual(["containerApp", "functionApp", "keyVault", "slot", "storageAccount", "subnet", "userIdentity", "webApp"]);
+    expect(Object.keys(ids).sort()).toEqual([
+      "appConfig", "appInsights", "cognitiveServices", "containerApp", "cosmosAccount", "cosmosSqlDatabase", "eventHubs", "functionApp",
+      "keyVault", "mysqlDatabase", "postgresDatabase", "redis", "serviceBus", "signalR", "slot", "sqlDatabase", "storageAccount", "subnet",
+      "userIdentity", "webApp", "webPubSub",
+    ]);
   });
 
   it("seeds a Linux web app with a staging slot and a function app with a blob trigger/output loop", async () => {

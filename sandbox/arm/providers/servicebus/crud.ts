@@ -1,0 +1,152 @@
+// Generic ARM CRUD routes for the target providers (sql, postgres, mysql, cosmosdb, servicebus, eventhub, signalr,
+// webpubsub, appconfiguration, redis, cognitiveservices, appinsights): GET / PUT / optional PATCH / DELETE of one
+// resource type, its list under the parent (or subscription + resource group for tracked top-level resources),
+// and POST actions on it. The per-type knowledge (wire shape, defaults, validation) stays in each provider's `build`.
+// Built on the shared helpers in ../web/resource-helpers.ts.
+import { randomBytes } from "node:crypto";
+import type { Route, RouteContext, RouteResult, StoredResource } from "../../core/contract.js";
+import {
+  asObject, bodyObject, deleteResult, mergePatch, newResourceId, putResult, render, requireResource, requireResourceGroup, systemData,
+} from "../web/resource-helpers.js";
+
+/** Fills `{param}` placeholders of an ARM template from the route parameters. */
+export function fill(template: string, params: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (_, p: string) => {
+    const v = params[p];
+    if (v === undefined) throw new Error(`template parameter ${p} missing for ${template}`);
+    return v;
+  });
+}
+
+/** The template of the parent resource (drops the last `/{type}/{name}` pair). */
+export function parentTemplate(template: string): string {
+  return template.split("/").slice(0, -2).join("/");
+}
+
+/** A random base64 key of `bytes` bytes (account keys, SAS keys). */
+export function newKey(bytes = 32): string {
+  return randomBytes(bytes).toString("base64");
+}
+
+export interface BuildInput {
+  /** Canonical id (existing resource's id, or a new id with the parent's casing). */
+  id: string;
+  name: string;
+  body: Record<string, unknown>;
+  existing?: StoredResource;
+  /** The parent resource (children only). */
+  parent?: StoredResource;
+}
+
+export interface CrudSpec {
+  /** Full resource template, e.g. `${NAMESPACE}/queues/{queueName}`. */
+  template: string;
+  /** ARM type, e.g. "Microsoft.ServiceBus/namespaces/queues". */
+  type: string;
+  /** RBAC action prefix (defaults to `type`). */
+  actionPrefix?: string;
+  /** A top-level tracked resource (lists by subscription and resource group); otherwise a child listed under its parent. */
+  topLevel?: boolean;
+  /** Builds the resource to store from a PUT body (throw ArmError for bad input). */
+  build(ctx: RouteContext, input: BuildInput): StoredResource | Promise<StoredResource>;
+  /** Status of a create: the SDK's spec decides whether 201 is accepted (default 200). */
+  createdStatus?: 200 | 201;
+  /** PATCH: JSON merge of the body into the stored resource, then `afterPatch` re-validates (absent: no PATCH route). */
+  patch?: boolean;
+  afterPatch?(ctx: RouteContext, merged: StoredResource, existing: StoredResource): StoredResource;
+  /** Wire shape (defaults to render). */
+  render?(r: StoredResource, ctx: RouteContext): Record<string, unknown> | Promise<Record<string, unknown>>;
+  /** No list route (the collection GET is served elsewhere). */
+  noList?: boolean;
+  /** Extra routes (POST actions) on this resource. */
+  actions?: { segment: string; action: string; handle(ctx: RouteContext, resource: StoredResource): RouteResult | Promise<RouteResult> }[];
+}
+
+export function crudRoutes(spec: CrudSpec): Route[] {
+  const prefix = spec.actionPrefix ?? spec.type;
+  const out = spec.render ?? ((r: StoredResource) => render(r));
+  const idOf = (ctx: RouteContext) => fill(spec.template, ctx.params);
+  const parentT = parentTemplate(spec.template);
+  const [collection, lastSegment] = spec.template.split("/").slice(-2);
+  const lastParam = lastSegment.replace(/[{}]/g, "");
+
+  const get = async (ctx: RouteContext): Promise<RouteResult> => {
+    if (!spec.topLevel) requireResource(ctx, fill(parentT, ctx.params));
+    return { status: 200, body: await out(requireResource(ctx, idOf(ctx)), ctx) };
+  };
+
+  const put = async (ctx: RouteContext): Promise<RouteResult> => {
+    requireResourceGroup(ctx);
+    const parent = spec.topLevel ? undefined : requireResource(ctx, fill(parentT, ctx.params));
+    const existing = ctx.store.get(idOf(ctx));
+    const id = existing?.id ?? (parent ? `${parent.id}/${collection}/${lastSegment.startsWith("{") ? ctx.params[lastParam] : lastSegment}` : newResourceId(ctx));
+    const built = await spec.build(ctx, { id, name: id.split("/").pop()!, body: bodyObject(ctx), existing, parent });
+    const stored = ctx.store.put({ ...built, systemData: systemData(ctx, existing) });
+    const created = !existing && (spec.createdStatus ?? 200) === 201;
+    return putResult(ctx, await out(stored, ctx), created);
+  };
+
+  const patch = async (ctx: RouteContext): Promise<RouteResult> => {
+    const existing = requireResource(ctx, idOf(ctx));
+    const body = bodyObject(ctx);
+    const merged = { ...existing, ...(mergePatch(existing, body) as StoredResource), id: existing.id, name: existing.name, type: existing.type, location: existing.location };
+    const checked = spec.afterPatch ? spec.afterPatch(ctx, merged, existing) : merged;
+    const stored = ctx.store.put({ ...checked, systemData: systemData(ctx, existing) });
+    return { status: 200, body: await out(stored, ctx) };
+  };
+
+  const list = async (ctx: RouteContext, scope: string): Promise<RouteResult> => {
+    const items = spec.topLevel ? ctx.store.list(scope, spec.type) : ctx.store.children(scope, spec.type);
+    return { status: 200, body: ctx.services.page(await Promise.all(items.map((r) => out(r, ctx))), ctx) };
+  };
+
+  const routes: Route[] = [
+    { method: "GET", template: spec.template, action: `${prefix}/read`, handle: get },
+    { method: "PUT", template: spec.template, action: `${prefix}/write`, handle: put },
+    {
+      method: "DELETE", template: spec.template, action: `${prefix}/delete`,
+      handle: (ctx) => {
+        if (!spec.topLevel) requireResource(ctx, fill(parentT, ctx.params));
+        const existing = ctx.store.get(idOf(ctx));
+        return deleteResult(ctx, existing?.id ?? idOf(ctx));
+      },
+    },
+  ];
+  if (spec.patch) routes.push({ method: "PATCH", template: spec.template, action: `${prefix}/write`, handle: patch });
+  if (!spec.noList) {
+    if (spec.topLevel) {
+      const provider = spec.template.slice(spec.template.indexOf("/providers/"));
+      const collectionPath = provider.split("/").slice(0, -1).join("/");
+      routes.push(
+        { method: "GET", template: `/subscriptions/{subscriptionId}${collectionPath}`, action: `${prefix}/read`, handle: (ctx) => list(ctx, `/subscriptions/${ctx.params.subscriptionId}`) },
+        {
+          method: "GET", template: `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}${collectionPath}`, action: `${prefix}/read`,
+          handle: (ctx) => list(ctx, requireResourceGroup(ctx).id),
+        },
+      );
+    } else {
+      routes.push({
+        method: "GET", template: `${parentT}/${collection}`, action: `${prefix}/read`,
+        handle: (ctx) => list(ctx, requireResource(ctx, fill(parentT, ctx.params)).id),
+      });
+    }
+  }
+  for (const a of spec.actions ?? []) {
+    routes.push({
+      method: "POST", template: `${spec.template}/${a.segment}`, action: a.action,
+      handle: async (ctx) => {
+        const r = requireResource(ctx, idOf(ctx));
+        return { eventResourceId: r.id, ...(await a.handle(ctx, r)) };
+      },
+    });
+  }
+  return routes;
+}
+
+/** Copies the listed keys of `from` over `base` (deep-cloned), for settable properties. */
+export function pick(base: Record<string, unknown>, from: unknown, keys: readonly string[]): Record<string, unknown> {
+  const src = asObject(from);
+  const out = { ...base };
+  for (const k of keys) if (src[k] !== undefined) out[k] = structuredClone(src[k]);
+  return out;
+}
