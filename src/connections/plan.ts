@@ -34,21 +34,21 @@ export async function planConnection(req: PlanRequest, ctx: StepContext): Promis
   const scope = str(p.scope);
   const warnings: string[] = [];
 
-  const source = sourceAdapterFor(ctx.clients, req.sourceId, scope);
-  const [snapshot, currentSettings] = await Promise.all([source.read(), source.readSettings()]);
-
   const target = resolveTarget(p.targetService as never);
   if ("code" in target) throw catalogueError(target);
   const kind = target.kind as TargetKind;
+
+  // The reads planning needs are independent: source, its settings and the target resource, at once.
+  const source = sourceAdapterFor(ctx.clients, req.sourceId, scope);
+  const arm = genericArm(ctx.clients);
+  const [snapshot, currentSettings, targetResource] = await Promise.all([
+    source.read(), source.readSettings(), target.resourceId ? arm.getResource(target.resourceId) : Promise.resolve(undefined),
+  ]);
   const problem = checkCombination({ targetKind: kind, sourceKind: snapshot.kind, authType, clientType });
   if (problem) throw new PlanError("InvalidConnection", problem.message, `properties.${problem.field}`);
 
   // Facts: from the id, then the top-level resource's GET.
-  const facts: TargetFacts = { ...target.facts };
-  const arm = genericArm(ctx.clients);
-  if (target.resourceId) {
-    Object.assign(facts, factsFromResource(kind, await arm.getResource(target.resourceId)));
-  }
+  const facts: TargetFacts = { ...target.facts, ...(targetResource ? factsFromResource(kind, targetResource) : {}) };
   const targetFacts = Object.fromEntries(Object.entries(facts).filter(([, v]) => typeof v === "string")) as Record<string, string>;
 
   // Identity / principal.

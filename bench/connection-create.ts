@@ -1,0 +1,95 @@
+// Create latency of one connection (storage-blob, system identity, on the seeded web app with its identity off)
+// through the whole stack — @azure/arm-servicelinker → ARM endpoint → function app → Durable saga → ARM — with
+// injected per-call ARM latency, against the critical-path bound; and ARM writes against the minimum necessary.
+//
+// Critical-path bound: T0 + depth × L, where T0 is the same create with no injected latency (host, durable and
+// polling overhead) and depth = 3 dependent ARM round trips a perfect implementation needs: the reads it must make
+// (source, its settings, target: in parallel) → enable the identity (yields the principal) → assign the role
+// (the settings write can overlap it). Minimum writes = 3: identity, role assignment, app settings.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { ClientSecretCredential } from "@azure/identity";
+import { ServiceLinkerManagementClient } from "@azure/arm-servicelinker";
+import { startAzurite } from "../sandbox/azurite.js";
+import { startArmEmulator } from "../sandbox/arm/index.js";
+import { serviceLinkerForwarding, type ForwardTarget } from "../sandbox/arm/providers/forwarding.js";
+import { startFunctionHost, silentLogger } from "../sandbox/host/index.js";
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const LATENCY_MS = Number(process.env.BENCH_ARM_LATENCY_MS ?? 100);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const READ_ACTIONS = /\/list[A-Za-z]*\/action$/i;
+
+async function main(): Promise<void> {
+  const forward: ForwardTarget = {};
+  const azurite = await startAzurite();
+  const arm = await startArmEmulator({ certDir: path.join(repoRoot, ".sandbox/certs"), port: 0, seed: true, azurite, providers: [serviceLinkerForwarding(forward)], log: () => {} });
+  const seed = arm.seedResult!;
+  const host = await startFunctionHost({
+    appDir: repoRoot,
+    entry: "src/functions/{serviceLinkerApi,connectionOrchestrations}.ts",
+    env: {
+      AzureWebJobsStorage: azurite.connectionString,
+      LINKWRIGHT_STORAGE_ALLOW_INSECURE: "true",
+      LINKWRIGHT_OPENID_ISSUER: `${arm.endpoint}/${arm.tenantId}/v2.0`,
+      LINKWRIGHT_AUDIENCE: arm.endpoint,
+      LINKWRIGHT_SEAL_KEY: "bench-seal-key-0123456789abcdef0123456789",
+      LINKWRIGHT_ARM_ENDPOINT: arm.endpoint,
+      ...arm.managedIdentityEnvironment(seed.linkwrightIdentity.principalId),
+    },
+    logger: silentLogger,
+    listeners: { timers: false, queues: false },
+  });
+  forward.url = host.baseUrl;
+  const credential = new ClientSecretCredential(arm.tenantId, arm.credentials.admin.clientId, arm.credentials.admin.clientSecret,
+    { authorityHost: arm.endpoint, disableInstanceDiscovery: true });
+  const client = new ServiceLinkerManagementClient(credential, { endpoint: arm.endpoint, updateIntervalInMs: 10 } as never);
+  const webApp = seed.resources.webApp!;
+  const blob = `${seed.resources.storageAccount}/blobServices/default`;
+  const token = await arm.tokenFor("admin");
+
+  const once = async (name: string): Promise<{ ms: number; reads: number; writes: number }> => {
+    await fetch(`${arm.endpoint}${webApp}?api-version=2024-04-01`, {
+      method: "PATCH", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ identity: { type: "None" } }),
+    });
+    arm.control.resetCalls();
+    const t = performance.now();
+    const r = await client.linker.beginCreateOrUpdateAndWait(webApp, name, {
+      targetService: { type: "AzureResource", id: blob }, authInfo: { authType: "systemAssignedIdentity" }, clientType: "nodejs",
+    }, { updateIntervalInMs: 10 } as never);
+    const ms = performance.now() - t;
+    if (r.provisioningState !== "Succeeded") throw new Error(`create ended ${r.provisioningState}`);
+    const ops = arm.control.calls().byOperation.filter((c) => c.provider !== "Microsoft.ServiceLinker" && c.provider !== "");
+    const writes = ops.filter((c) => c.kind === "write" || c.kind === "delete" || (c.kind === "action" && !READ_ACTIONS.test(c.operation))).reduce((n, c) => n + c.count, 0);
+    const reads = ops.reduce((n, c) => n + c.count, 0) - writes;
+    await client.linker.beginDeleteAndWait(webApp, name, { updateIntervalInMs: 10 } as never);
+    return { ms, reads, writes };
+  };
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+  await once("warmup");
+  const base: number[] = [];
+  for (let i = 0; i < RUNS; i++) base.push((await once(`base${i}`)).ms);
+  const rule = arm.control.addLatency({ path: "^/subscriptions/(?!.*Microsoft\\.ServiceLinker)", ms: LATENCY_MS });
+  const slow: { ms: number; reads: number; writes: number }[] = [];
+  for (let i = 0; i < RUNS; i++) slow.push(await once(`slow${i}`));
+  arm.control.removeRule(rule.id);
+
+  const t0 = median(base);
+  const t = median(slow.map((s) => s.ms));
+  const bound = t0 + 3 * LATENCY_MS;
+  const last = slow[slow.length - 1]!;
+  console.log(`create_no_latency_median: ${t0.toFixed(0)} ms`);
+  console.log(`create_with_latency_median: ${t.toFixed(0)} ms (ARM latency ${LATENCY_MS} ms per call)`);
+  console.log(`critical_path_bound: ${bound.toFixed(0)} ms (T0 + 3 x ${LATENCY_MS} ms)`);
+  console.log(`create_vs_bound: ${(t / bound).toFixed(2)} x (goal <= 1.15)`);
+  console.log(`sequential_arm_round_trips_implied: ${((t - t0) / LATENCY_MS).toFixed(1)} round trips`);
+  console.log(`arm_writes: ${last.writes} writes (minimum 3; ratio ${(last.writes / 3).toFixed(2)}, goal 1.00)`);
+  console.log(`arm_reads: ${last.reads} reads`);
+
+  await host.stop();
+  await arm.close();
+  await azurite.stop();
+}
+
+main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
