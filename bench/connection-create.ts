@@ -14,6 +14,7 @@ import { startAzurite } from "../sandbox/azurite.js";
 import { startArmEmulator } from "../sandbox/arm/index.js";
 import { serviceLinkerForwarding, type ForwardTarget } from "../sandbox/arm/providers/forwarding.js";
 import { startFunctionHost, silentLogger } from "../sandbox/host/index.js";
+import { linkwrightAppSettings } from "../sandbox/app-settings.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const LATENCY_MS = Number(process.env.BENCH_ARM_LATENCY_MS ?? 100);
@@ -28,15 +29,7 @@ async function main(): Promise<void> {
   const host = await startFunctionHost({
     appDir: repoRoot,
     entry: "src/functions/{serviceLinkerApi,connectionOrchestrations}.ts",
-    env: {
-      AzureWebJobsStorage: azurite.connectionString,
-      LINKWRIGHT_STORAGE_ALLOW_INSECURE: "true",
-      LINKWRIGHT_OPENID_ISSUER: `${arm.endpoint}/${arm.tenantId}/v2.0`,
-      LINKWRIGHT_AUDIENCE: arm.endpoint,
-      LINKWRIGHT_SEAL_KEY: "bench-seal-key-0123456789abcdef0123456789",
-      LINKWRIGHT_ARM_ENDPOINT: arm.endpoint,
-      ...arm.managedIdentityEnvironment(seed.linkwrightIdentity.principalId),
-    },
+    env: linkwrightAppSettings({ arm, storageConnectionString: azurite.connectionString, sealKey: "bench-seal-key-0123456789abcdef0123456789" }),
     logger: silentLogger,
     listeners: { timers: false, queues: false },
   });

@@ -10,6 +10,7 @@ import { startAzurite, type AzuriteInstance } from "./azurite.js";
 import { startArmEmulator, type ArmEmulator } from "./arm/index.js";
 import { DEMO_RESOURCE_GROUP } from "./seed/index.js";
 import { serviceLinkerForwarding, type ForwardTarget } from "./arm/providers/forwarding.js";
+import { linkwrightAppSettings } from "./app-settings.js";
 
 const ROOT = path.resolve(".sandbox");
 const ARM_PORT = Number(process.env.SANDBOX_ARM_PORT ?? 4433);
@@ -36,21 +37,13 @@ export interface SandboxContext {
  * App settings are what a deployment would set; linkwright's identity is the seeded managed identity.
  */
 async function startFunctionHost(ctx: SandboxContext): Promise<{ endpoint: string; stop(): Promise<void> }> {
-  const identity = ctx.arm.seedResult!.linkwrightIdentity;
   const port = (await portIsFree(FUNCTIONS_PORT)) ? FUNCTIONS_PORT : 0;
   const child = fork(path.resolve("sandbox/host/main.ts"), ["--app-dir", ".", "--port", String(port)], {
     execArgv: ["--import", "tsx"],
     env: {
       ...process.env,
       NODE_EXTRA_CA_CERTS: ctx.arm.caCertFile,
-      AzureWebJobsStorage: ctx.azurite.connectionString,
-      LINKWRIGHT_STORAGE_ALLOW_INSECURE: "true",
-      LINKWRIGHT_OPENID_ISSUER: `${ctx.arm.endpoint}/${ctx.arm.tenantId}/v2.0`,
-      LINKWRIGHT_AUDIENCE: ctx.arm.endpoint,
-      LINKWRIGHT_SEAL_KEY: sealKey(),
-      LINKWRIGHT_ARM_ENDPOINT: ctx.arm.endpoint,
-      LINKWRIGHT_KEYVAULT_DISABLE_CHALLENGE_VERIFICATION: "true",
-      ...ctx.arm.managedIdentityEnvironment(identity.principalId),
+      ...linkwrightAppSettings({ arm: ctx.arm, storageConnectionString: ctx.azurite.connectionString, sealKey: sealKey() }),
     },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });

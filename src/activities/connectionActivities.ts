@@ -6,7 +6,7 @@ import type { ArmClients } from "../azure/clients.js";
 import { planConnection } from "../connections/plan.js";
 import { mergeApplied } from "../connections/mergeApplied.js";
 import { PlanError, type AppliedStepRecord, type ConnectionPlan, type StepRunResult } from "../connections/types.js";
-import { validateConnection } from "../health/validate.js";
+import { validateConnection, type PropagationOptions } from "../health/validate.js";
 import type { DeletePlan } from "../orchestrations/delete.js";
 import type { OperationOutcome } from "../orchestrations/outcome.js";
 import type { Sealer } from "../secrets/seal.js";
@@ -20,6 +20,8 @@ export interface ConnectionActivityDeps {
   store: ConnectionStore;
   sealer: Sealer;
   now?: () => Date;
+  /** How long validation waits for a new role assignment to propagate. */
+  propagation?: PropagationOptions;
 }
 
 type Failure = { ok: false; error: { code: string; message: string; target?: string } };
@@ -103,7 +105,7 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
       try {
         const linker = await linkerOf(start.sourceId, start.linkerName);
         if (!linker) return { ok: false, error: { code: "ResourceNotFound", message: `Linker ${start.linkerId} was not found.` } };
-        const result = await validateConnection(linker, { clients: deps.clients, sealer: deps.sealer });
+        const result = await validateConnection(linker, { clients: deps.clients, sealer: deps.sealer, ...(deps.propagation ? { propagation: deps.propagation } : {}) });
         return { ok: true, result: result as unknown as Record<string, unknown> };
       } catch (e) {
         return { ok: false, error: errorOf(e) };

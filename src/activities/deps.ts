@@ -1,4 +1,5 @@
-// Builds the activities' dependencies once per process from app settings (see src/api/deps.ts for the list).
+// Builds the activities' dependencies once per process from app settings (see src/api/deps.ts for the list;
+// also LINKWRIGHT_ROLE_PROPAGATION_SECONDS: how long validation waits for a new role assignment, default 120).
 import { readApiSettings } from "../api/deps.js";
 import { armClientsFromSettings } from "../azure/fromSettings.js";
 import { createSealer } from "../secrets/seal.js";
@@ -15,7 +16,11 @@ export function connectionActivitiesFromSettings(env: Record<string, string | un
       tablePrefix: settings.tablePrefix,
       allowInsecureConnection: settings.allowInsecureStorage,
     });
-    return createConnectionActivities({ clients: armClientsFromSettings(env), store, sealer: createSealer(settings.sealKey) });
+    const windowSeconds = env.LINKWRIGHT_ROLE_PROPAGATION_SECONDS;
+    return createConnectionActivities({
+      clients: armClientsFromSettings(env), store, sealer: createSealer(settings.sealKey),
+      ...(windowSeconds ? { propagation: { windowMs: Number(windowSeconds) * 1000, initialDelayMs: 200 } } : {}),
+    });
   })().catch((e: unknown) => {
     activities = undefined;
     throw e;

@@ -7,6 +7,7 @@ import { ServiceLinkerManagementClient } from "@azure/arm-servicelinker";
 import { startAzurite, type AzuriteInstance } from "../../sandbox/azurite.js";
 import { serviceLinkerForwarding, type ForwardTarget } from "../../sandbox/arm/providers/forwarding.js";
 import { startFunctionHost, memoryLogger, type FunctionHost } from "../../sandbox/host/index.js";
+import { linkwrightAppSettings } from "../../sandbox/app-settings.js";
 import { startTestEmulator, type TestEmulator } from "../sandbox-arm/support/emulator.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -53,21 +54,13 @@ export async function startLinkwright(): Promise<Linkwright> {
   const azurite = await startAzurite();
   const te = await startTestEmulator({ seed: true, withAzurite: true, providers: [serviceLinkerForwarding(forward)] });
   const seed = te.emulator.seedResult!;
-  const mi = te.emulator.managedIdentityEnvironment(seed.linkwrightIdentity.principalId);
   const logger = memoryLogger();
   const host = await startFunctionHost({
     appDir: repoRoot,
     entry: "src/functions/{serviceLinkerApi,connectionOrchestrations}.ts",
     env: {
-      AzureWebJobsStorage: azurite.connectionString,
-      LINKWRIGHT_STORAGE_ALLOW_INSECURE: "true",
-      LINKWRIGHT_OPENID_ISSUER: `${te.endpoint}/${te.tenantId}/v2.0`,
-      LINKWRIGHT_AUDIENCE: te.endpoint,
-      LINKWRIGHT_SEAL_KEY: SEAL_KEY,
-      LINKWRIGHT_ARM_ENDPOINT: te.endpoint,
-      LINKWRIGHT_KEYVAULT_DISABLE_CHALLENGE_VERIFICATION: "true",
-      IDENTITY_ENDPOINT: mi.IDENTITY_ENDPOINT,
-      IDENTITY_HEADER: mi.IDENTITY_HEADER,
+      ...linkwrightAppSettings({ arm: te.emulator, storageConnectionString: azurite.connectionString, sealKey: SEAL_KEY }),
+      LINKWRIGHT_ROLE_PROPAGATION_SECONDS: "1",
     },
     logger,
     listeners: { timers: false, queues: false },

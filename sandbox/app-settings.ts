@@ -1,0 +1,20 @@
+// The app settings the function app gets in the sandbox — what a deployment would set, pointed at the emulator,
+// with linkwright's identity being the seeded managed identity. One place for npm start, tests and benches.
+import type { ArmEmulator } from "./arm/index.js";
+
+export function linkwrightAppSettings(options: { arm: ArmEmulator; storageConnectionString: string; sealKey: string }): Record<string, string> {
+  const { arm } = options;
+  const identity = arm.seedResult?.linkwrightIdentity;
+  if (!identity) throw new Error("The emulator was started without the seed: linkwright has no managed identity.");
+  return {
+    AzureWebJobsStorage: options.storageConnectionString,
+    LINKWRIGHT_STORAGE_ALLOW_INSECURE: "true",
+    LINKWRIGHT_OPENID_ISSUER: `${arm.endpoint}/${arm.tenantId}/v2.0`,
+    // HLC SDK clients ask for "<endpoint>/.default"; ARM's own audience is always accepted too.
+    LINKWRIGHT_AUDIENCE: arm.endpoint,
+    LINKWRIGHT_SEAL_KEY: options.sealKey,
+    LINKWRIGHT_ARM_ENDPOINT: arm.endpoint,
+    LINKWRIGHT_KEYVAULT_DISABLE_CHALLENGE_VERIFICATION: "true",
+    ...arm.managedIdentityEnvironment(identity.principalId),
+  };
+}
