@@ -1,0 +1,82 @@
+// What a set of connections needs read to be checked (pure): the distinct resources, sources' settings,
+// role-assignment lookups, storage accounts whose keys back a secret, and Key Vault secrets.
+import type { StoredLinker } from "../store/types.js";
+import type { FirewallInput } from "../steps/firewall.js";
+import type { KeyVaultSecretInput } from "../steps/keyVaultSecret.js";
+import type { RoleAssignmentInput } from "../steps/roleAssignment.js";
+import type { SettingsInput } from "../steps/settings.js";
+import type { SecretSource } from "../steps/secretValues.js";
+import { appliedSteps, normalizeAccount, targetIdOf } from "./evaluate.js";
+import { existenceId, parseKeyVaultReference, secretKey, secretSourceKey, settingsKey, subscriptionOf } from "./snapshot.js";
+
+export interface ReadPlan {
+  /** Existence ids (see existenceId) to look up in Resource Graph. */
+  resourceIds: string[];
+  settings: { key: string; sourceId: string; scope?: string }[];
+  /** Per lower-cased subscription: the (scope, principal) pairs to find. */
+  roleAssignments: Map<string, { scope: string; principalId: string }[]>;
+  storageAccounts: string[];
+  secrets: { key: string; vaultUri: string; name: string }[];
+  /** Secret sources resolved as a whole (one secret action each), by secretSourceKey. */
+  resolvedSecrets: { key: string; source: SecretSource }[];
+}
+
+export function planReads(linkers: readonly StoredLinker[]): ReadPlan {
+  const resources = new Map<string, string>();
+  const settings = new Map<string, { key: string; sourceId: string; scope?: string }>();
+  const roles = new Map<string, Map<string, { scope: string; principalId: string }>>();
+  const accounts = new Map<string, string>();
+  const secrets = new Map<string, { key: string; vaultUri: string; name: string }>();
+  const resolved = new Map<string, SecretSource>();
+  const addResource = (id: string) => resources.set(existenceId(id), existenceId(id));
+  const addSecretSource = (s: SecretSource) => {
+    if (s.kind === "storageConnectionString" || s.kind === "storageAccountKey") accounts.set(normalizeAccount(s.storageAccountId), s.storageAccountId);
+    else if (s.kind !== "sealed") resolved.set(secretSourceKey(s), s);
+  };
+  const addSecret = (vaultUri: string, name: string) => secrets.set(secretKey(vaultUri, name), { key: secretKey(vaultUri, name), vaultUri, name });
+
+  for (const linker of linkers) {
+    addResource(linker.sourceId);
+    const target = targetIdOf(linker);
+    if (target) addResource(target);
+    for (const applied of appliedSteps(linker)) {
+      switch (applied.step) {
+        case "roleAssignment": {
+          const input = applied.input as RoleAssignmentInput;
+          const sub = subscriptionOf(input.scope) ?? "";
+          const pairs = roles.get(sub) ?? new Map();
+          pairs.set(`${input.scope.toLowerCase()}|${input.principalId.toLowerCase()}`, { scope: input.scope, principalId: input.principalId });
+          roles.set(sub, pairs);
+          break;
+        }
+        case "firewall": addResource((applied.input as FirewallInput).targetId); break;
+        case "secretStore": {
+          const input = applied.input as KeyVaultSecretInput;
+          addSecret(input.vaultUri, input.secretName);
+          addSecretSource(input.source);
+          break;
+        }
+        case "configuration": {
+          const input = applied.input as SettingsInput;
+          const key = settingsKey(input.sourceId, input.scope);
+          settings.set(key, { key, sourceId: input.sourceId, ...(input.scope ? { scope: input.scope } : {}) });
+          for (const spec of input.settings) {
+            if (spec.secretSource) addSecretSource(spec.secretSource);
+            const ref = spec.value !== undefined ? parseKeyVaultReference(spec.value) : undefined;
+            if (ref) addSecret(ref.vaultUri, ref.name);
+          }
+          break;
+        }
+        default: break;
+      }
+    }
+  }
+  return {
+    resourceIds: [...resources.values()],
+    settings: [...settings.values()],
+    roleAssignments: new Map([...roles].map(([sub, pairs]) => [sub, [...pairs.values()]])),
+    storageAccounts: [...accounts.values()],
+    secrets: [...secrets.values()],
+    resolvedSecrets: [...resolved].map(([key, source]) => ({ key, source })),
+  };
+}

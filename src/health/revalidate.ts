@@ -1,0 +1,130 @@
+// Revalidates many connections at once with few ARM calls: one snapshot for the whole set —
+//   Resource Graph `id in~ (…)` for existence/identity/firewall of every source and target (⌈R/1000⌉ queries),
+//   one settings read per (source, scope) shared by its connections (S),
+//   role assignments per subscription (one filtered lookup, or one paged listing when several are wanted),
+//   listKeys once per storage account behind a secret-auth connection (K),
+// then the pure checks per connection. ARM calls per run:
+//   S + ⌈R/1000⌉ + Σ_subscriptions min(pairs, pages of the listing) + K + M
+//   (M = one direct read per resource Graph does not list, to tell index lag from deletion; + activity-log reads
+//   for connections that just turned unhealthy, shared per resource). Key Vault secret reads are data plane.
+// Reads share a retry budget (Retry-After honoured) and a concurrency bound; what still cannot be read makes
+// the checks that need it inconclusive (status Unknown), never failed.
+import type { ArmClients } from "../azure/clients.js";
+import type { Sealer } from "../secrets/seal.js";
+import type { StoredLinker } from "../store/types.js";
+import { attribute, attributionQueries, withAttribution } from "./attribution.js";
+import { armCallsOf, collectSnapshot, emptyStats, type CallStats } from "./collect.js";
+import { evaluateLinker } from "./evaluate.js";
+import { planReads } from "./readPlan.js";
+import { lastConfiguredAt, toConnectionHealth, toValidateResult } from "./result.js";
+import { createRetryBudget, mapLimit, type RetryBudgetOptions } from "./retry.js";
+import { CheckNames, INCONCLUSIVE, type CheckResult, type ConnectionHealth, type LinkerHealth } from "./types.js";
+
+export interface RevalidateDeps {
+  clients: ArmClients;
+  sealer?: Sealer;
+  /** Reads in flight at once (default 16). */
+  concurrency?: number;
+  /** Ids per Resource Graph query (default and maximum 1000). */
+  graphBatchSize?: number;
+  budget?: RetryBudgetOptions;
+  /** A missing role assignment within this long after the connection was configured is "propagating", not failed. */
+  propagationWindowMs?: number;
+  roleAssignmentPairsPerListing?: number;
+  /** Activity-log lookups for connections that just became unhealthy; false to skip. */
+  attribution?: false | { ignoreCallers?: string[] };
+  now?: () => Date;
+}
+
+export interface RevalidationStats extends CallStats {
+  connections: number;
+  distinctSources: number;
+  distinctResources: number;
+  armCalls: number;
+  retriesUsed: number;
+  attributionQueries: number;
+  wallMs: number;
+}
+
+export interface RevalidationRun {
+  results: ConnectionHealth[];
+  stats: RevalidationStats;
+}
+
+function previousHealth(linker: StoredLinker): LinkerHealth | undefined {
+  const h = linker.state?.health as LinkerHealth | undefined;
+  return h && typeof h.status === "string" ? h : undefined;
+}
+
+/** A missing role assignment still inside the propagation window is inconclusive, not failed (pure). */
+export function allowPropagation(linker: StoredLinker, details: CheckResult[], now: number, windowMs: number): CheckResult[] {
+  const since = lastConfiguredAt(linker);
+  if (since === undefined || now - since >= windowMs) return details;
+  return details.map((d) => d.name === CheckNames.roleAssignment && d.result === "failure"
+    ? { ...d, result: "warning", errorCode: INCONCLUSIVE, errorMessage: `The role assignment may still be propagating (configured ${Math.round((now - since) / 1000)} s ago). ${d.errorMessage ?? ""}`.trim() }
+    : d);
+}
+
+export async function revalidateConnections(linkers: readonly StoredLinker[], deps: RevalidateDeps): Promise<RevalidationRun> {
+  const clock = deps.now ?? (() => new Date());
+  const started = clock();
+  const t0 = Date.now();
+  const budget = createRetryBudget(deps.budget);
+  const stats = emptyStats();
+  const plan = planReads(linkers);
+  const snapshot = await collectSnapshot(plan, {
+    clients: deps.clients, budget, concurrency: deps.concurrency, graphBatchSize: deps.graphBatchSize, sealer: deps.sealer,
+    roleAssignmentPairsPerListing: deps.roleAssignmentPairsPerListing,
+  }, stats);
+  const evaluatedAt = clock();
+  const evaluated = linkers.map((linker) => ({
+    linker,
+    details: allowPropagation(linker, evaluateLinker(linker, snapshot, { sealer: deps.sealer }), evaluatedAt.getTime(), deps.propagationWindowMs ?? 8 * 60_000),
+  }));
+
+  let attributionCount = 0;
+  // Connections failing for the same reason on the same resource share one activity-log read.
+  const memo = new Map<string, Promise<ConnectionHealth["attribution"]>>();
+  const attributeShared = (queries: ReturnType<typeof attributionQueries>, from: Date | undefined) => Promise.all(queries.map((q) => {
+    const key = `${q.check}|${q.resourceUri.toLowerCase()}|${from?.toISOString() ?? ""}`;
+    let pending = memo.get(key);
+    if (!pending) {
+      attributionCount++;
+      pending = attribute([q], { clients: deps.clients, to: clock(), ignoreCallers: deps.attribution ? deps.attribution.ignoreCallers : undefined, from })
+        .catch(() => []);
+      memo.set(key, pending);
+    }
+    return pending;
+  })).then((lists) => lists.flat());
+  const results = await mapLimit(evaluated, deps.concurrency ?? 16, async ({ linker, details }) => {
+    const failing = details.filter((d) => d.result === "failure");
+    const previous = previousHealth(linker);
+    const newlyFailing = failing.filter((f) => !(previous?.failingChecks ?? []).includes(f.name));
+    let attribution: ConnectionHealth["attribution"] = [];
+    if (deps.attribution !== false && newlyFailing.length) {
+      const from = previous?.status === "Healthy" ? new Date(Date.parse(previous.checkedAt) - 60_000) : undefined;
+      attribution = await attributeShared(attributionQueries(linker, newlyFailing), from);
+    }
+    return toConnectionHealth(linker, toValidateResult(linker, withAttribution(details, attribution), started, clock()), attribution);
+  });
+
+  const sources = new Set(linkers.map((l) => l.sourceId.toLowerCase()));
+  return {
+    results,
+    stats: {
+      ...stats,
+      connections: linkers.length,
+      distinctSources: sources.size,
+      distinctResources: plan.resourceIds.length,
+      armCalls: armCallsOf(stats),
+      retriesUsed: budget.retriesUsed,
+      attributionQueries: attributionCount,
+      wallMs: Date.now() - t0,
+    },
+  };
+}
+
+/** The goal bound for a run: distinct sources + ⌈resources/1000⌉ (+ role-assignment and listKeys calls, reported apart). */
+export function callBound(stats: Pick<RevalidationStats, "distinctSources" | "distinctResources">): number {
+  return stats.distinctSources + Math.ceil(stats.distinctResources / 1000);
+}

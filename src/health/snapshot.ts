@@ -1,0 +1,86 @@
+// What health checks are evaluated against: one read of everything a set of connections depends on, taken in
+// batches (Resource Graph rows, one settings read per source, role assignments, keys, Key Vault secrets).
+// A read that failed even after retries is kept as such, so the checks that needed it come out inconclusive
+// instead of failing.
+import { normalizeResourceId, parseResourceId } from "../azure/resourceId.js";
+
+export type Read<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export interface GraphIdentity {
+  type?: string;
+  principalId?: string;
+  tenantId?: string;
+  userAssignedIdentities?: Record<string, { principalId?: string; clientId?: string } | null>;
+}
+
+/** A Resource Graph `Resources` row (the columns health needs). */
+export interface GraphResource {
+  id: string;
+  type: string;
+  properties: Record<string, unknown>;
+  identity: GraphIdentity | null;
+  /** Exists (a direct read found it) but Resource Graph has not indexed it yet: its properties are unknown. */
+  unindexed?: boolean;
+}
+
+export interface RoleAssignmentRow {
+  id?: string;
+  scope: string;
+  principalId: string;
+  roleDefinitionId: string;
+}
+
+export interface HealthSnapshot {
+  /** By existenceKey(id): the row, or undefined when the resource does not exist. */
+  resources: Map<string, Read<GraphResource | undefined>>;
+  /** By settingsKey(sourceId, scope). */
+  settings: Map<string, Read<Record<string, string>>>;
+  /** By lower-cased subscription id: the assignments read (for the principals that matter). */
+  roleAssignments: Map<string, Read<RoleAssignmentRow[]>>;
+  /** By normalized storage account id: its current key values. */
+  storageKeys: Map<string, Read<string[]>>;
+  /** By secretKey(vaultUri, name): the secret's current value, undefined when absent. */
+  keyVaultSecrets: Map<string, Read<string | undefined>>;
+  /** By secretSourceKey(source): other secret sources (templates filled from a target's secret action), resolved. */
+  resolvedSecrets: Map<string, Read<string>>;
+}
+
+export function emptySnapshot(): HealthSnapshot {
+  return { resources: new Map(), settings: new Map(), roleAssignments: new Map(), storageKeys: new Map(), keyVaultSecrets: new Map(), resolvedSecrets: new Map() };
+}
+
+/** The resource whose existence stands for `id` in Resource Graph: sub-resources (a storage account's blob
+ *  service, a vault's secret) are represented by their top-level resource; sites/slots are rows of their own. */
+export function existenceId(id: string): string {
+  const p = parseResourceId(id);
+  if (!p) return normalizeResourceId(id);
+  const base = `/subscriptions/${p.subscriptionId}/resourceGroups/${p.resourceGroup}/providers/${p.namespace}`;
+  const keep = p.fullType.toLowerCase() === "microsoft.web/sites/slots" ? 2 : 1;
+  const segments = p.types.slice(0, keep).flatMap((t, i) => [t, p.names[i]!]);
+  return normalizeResourceId(`${base}/${segments.join("/")}`);
+}
+
+export function settingsKey(sourceId: string, scope?: string | null): string {
+  return `${normalizeResourceId(sourceId)}|${(scope ?? "").toLowerCase()}`;
+}
+
+export function secretKey(vaultUri: string, name: string): string {
+  return `${vaultUri.replace(/\/+$/, "").toLowerCase()}|${name.toLowerCase()}`;
+}
+
+export function subscriptionOf(id: string): string | undefined {
+  return /\/subscriptions\/([^/]+)/i.exec(id)?.[1]?.toLowerCase();
+}
+
+/** `@Microsoft.KeyVault(SecretUri=https://v.vault.azure.net/secrets/name/[version])` → vault + name. */
+export function parseKeyVaultReference(value: string): { vaultUri: string; name: string } | undefined {
+  const m = /^@Microsoft\.KeyVault\(SecretUri=(https?:\/\/[^/]+)\/secrets\/([^/)]+)(?:\/[^)]*)?\)$/i.exec(value.trim());
+  if (m) return { vaultUri: m[1]!, name: m[2]! };
+  const n = /^@Microsoft\.KeyVault\(VaultName=([^;]+);SecretName=([^;)]+)(?:;[^)]*)?\)$/i.exec(value.trim());
+  return n ? { vaultUri: `https://${n[1]}.vault.azure.net`, name: n[2]! } : undefined;
+}
+
+/** Identity of a secret source that is resolved as a whole (no plaintext in it: sealed parts stay sealed). */
+export function secretSourceKey(source: unknown): string {
+  return JSON.stringify(source);
+}
