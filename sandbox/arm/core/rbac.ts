@@ -1,6 +1,7 @@
 // Role-based access evaluation as ARM does it: wildcard action patterns, NotActions per permission,
 // role assignments inherited from every enclosing scope.
-import type { Caller, ResourceStore, StoredResource } from "./contract.js";
+import type { Caller, StoredResource } from "./contract.js";
+import type { MemoryResourceStore } from "./store.js";
 import { BUILTIN_ROLES, isDataAction, type RoleDefinitionData, type RolePermission } from "./builtin-roles.js";
 import { isAtOrBelow } from "./ids.js";
 
@@ -31,27 +32,26 @@ export interface Grant {
 }
 
 export class RbacEvaluator {
-  constructor(private readonly store: ResourceStore) {}
+  constructor(private readonly store: MemoryResourceStore) {}
 
   /** Role definition by GUID or by any id ending in it; built-ins first, then custom ones in the store. */
   roleDefinition(idOrGuid: string): RoleDefinitionData | undefined {
     const guid = idOrGuid.split("/").pop()!.toLowerCase();
     const builtin = BUILTIN_ROLES.find((r) => r.name === guid);
     if (builtin) return builtin;
-    const custom = this.store.all().find((r) => r.type.toLowerCase() === ROLE_DEFINITION_TYPE.toLowerCase() && r.name.toLowerCase() === guid);
+    const custom = this.store.peekOfType(ROLE_DEFINITION_TYPE).find((r) => r.name.toLowerCase() === guid);
     return custom ? { ...(custom.properties as Omit<RoleDefinitionData, "name">), name: custom.name } : undefined;
   }
 
   /** Role assignments of `principalId` whose scope encloses (or equals) `scope`. */
   grants(principalId: string, scope: string): Grant[] {
     const out: Grant[] = [];
-    for (const a of this.store.all()) {
-      if (a.type.toLowerCase() !== ROLE_ASSIGNMENT_TYPE.toLowerCase()) continue;
+    for (const a of this.store.peekOfType(ROLE_ASSIGNMENT_TYPE)) {
       const p = a.properties as { principalId?: string; roleDefinitionId?: string; scope?: string } | undefined;
       if (!p?.principalId || p.principalId.toLowerCase() !== principalId.toLowerCase()) continue;
       if (!isAtOrBelow(scope, p.scope ?? "")) continue;
       const role = p.roleDefinitionId ? this.roleDefinition(p.roleDefinitionId) : undefined;
-      if (role) out.push({ assignment: a, role });
+      if (role) out.push({ assignment: structuredClone(a) as StoredResource, role });
     }
     return out;
   }

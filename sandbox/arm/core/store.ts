@@ -48,6 +48,14 @@ export class MemoryResourceStore implements ResourceStore {
     return this.filter((r) => isAtOrBelow(r.id, scope) && matchesType(r, type));
   }
 
+  /** Live, uncopied resources of one type, for hot read-only paths (RBAC checks). Callers must not mutate them. */
+  peekOfType(type: string): readonly Readonly<StoredResource>[] {
+    const t = type.toLowerCase();
+    const out: StoredResource[] = [];
+    for (const r of this.items.values()) if (r.type.toLowerCase() === t) out.push(r);
+    return out;
+  }
+
   all(): StoredResource[] {
     return this.filter(() => true);
   }
