@@ -4,6 +4,7 @@
 import { deleteLinker } from "./operations/deleteLinker.js";
 import { detectLoops } from "./operations/detectLoops.js";
 import { generateConfigurations } from "./operations/generateConfigurations.js";
+import { getHealthHistory } from "./operations/getHealthHistory.js";
 import { getLinker } from "./operations/getLinker.js";
 import { getOperationResult } from "./operations/getOperationResult.js";
 import { getOperationStatus } from "./operations/getOperationStatus.js";
@@ -67,6 +68,8 @@ export function matchRoute(path: string): RouteMatch {
     if (lower.length === 3) {
       const action = { validatelinker: validateLinker, listconfigurations: listConfigurations, generateconfigurations: generateConfigurations }[lower[2]!];
       if (action) return { resourceType: "linkers", params, operations: { POST: action } };
+      // Connection health history (src/health/README.md): an extension route in the ARM style.
+      if (lower[2] === "healthhistory") return { resourceType: "linkers/healthHistory", params, operations: { GET: getHealthHistory } };
     }
   }
   const kind = lower[0] === "locations" ? lower[2] : lower[0];

@@ -1,4 +1,5 @@
 import type { LoopScanService } from "../loops/service.js";
+import type { HealthHistory } from "../health/history.js";
 // Plain request/response shapes and the dependencies every operation receives.
 // No @azure/functions types here: src/functions/serviceLinkerApi.ts adapts the host's objects.
 import type { ConnectionStore } from "../store/types.js";
@@ -70,6 +71,8 @@ export interface ApiDeps {
   pageSize: number;
   /** Loop detection (detectLoops / loopFindings routes); absent = those routes answer 501. */
   loops?: LoopScanService;
+  /** Connection health (healthHistory route); absent = that route answers 501. */
+  health?: { history: HealthHistory };
 }
 
 export type Operation = (req: OperationRequest, deps: ApiDeps) => Promise<ApiResponse>;

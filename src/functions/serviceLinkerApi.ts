@@ -8,6 +8,7 @@ import type { ConnectionOrchestrations } from "../api/orchestrations.js";
 import { route } from "../api/router.js";
 import { durableOrchestrations } from "../orchestrations/client.js";
 import { lazyLoopScanService, memoizedLoopRuntime } from "../loops/from-settings.js";
+import { lazyHealthHistory, memoizedHealthRuntime } from "../health/from-settings.js";
 import type { ApiRequest } from "../api/types.js";
 
 /** ConnectionOrchestrations over the invocation's Durable client. */
@@ -16,6 +17,8 @@ export type OrchestrationsFactory = (client: df.DurableClient) => ConnectionOrch
 const orchestrationsFor: OrchestrationsFactory = durableOrchestrations;
 const loopRuntime = memoizedLoopRuntime();
 const loops = lazyLoopScanService(() => loopRuntime(process.env));
+const healthRuntime = memoizedHealthRuntime();
+const health = { history: lazyHealthHistory(() => healthRuntime(process.env)) };
 
 let baseDeps: Promise<ApiBaseDeps> | undefined;
 function depsOnce(context: InvocationContext): Promise<ApiBaseDeps> {
@@ -40,7 +43,7 @@ export async function serviceLinkerApi(request: HttpRequest, context: Invocation
     startDelete: (input) => orchestrationsFor(df.getClient(context)).startDelete(input),
     startValidate: (input) => orchestrationsFor(df.getClient(context)).startValidate(input),
   };
-  const response = await route(apiRequest, { ...base, orchestrations, loops });
+  const response = await route(apiRequest, { ...base, orchestrations, loops, health });
   return {
     status: response.status,
     headers: response.headers,

@@ -80,6 +80,17 @@ export function createLinkerTable(client: TableClient): LinkerRepository {
       return page;
     },
 
+    async listAll({ pageSize, continuationToken }) {
+      const pages = client
+        .listEntities<LinkerEntity>()
+        .byPage({ maxPageSize: pageSize, ...(continuationToken ? { continuationToken } : {}) });
+      const next = await pages.next();
+      if (next.done) return { items: [] };
+      const page: LinkerPage = { items: next.value.map((e) => fromEntity(e)) };
+      if (next.value.continuationToken) page.continuationToken = next.value.continuationToken;
+      return page;
+    },
+
     async save(linker, { expectedEtag }) {
       const entity = toEntity(linker);
       try {

@@ -60,6 +60,8 @@ export class ConcurrencyConflictError extends Error {
 export interface LinkerRepository {
   get(sourceId: string, name: string): Promise<StoredLinker | undefined>;
   list(sourceId: string, options: { pageSize: number; continuationToken?: string }): Promise<LinkerPage>;
+  /** Every linker of every source (cross-partition), paged; for fleet-wide work such as health revalidation. */
+  listAll(options: { pageSize: number; continuationToken?: string }): Promise<LinkerPage>;
   /**
    * Writes the linker. `expectedEtag: null` = create only (fails if present);
    * a string = replace only if unchanged. Throws ConcurrencyConflictError otherwise.

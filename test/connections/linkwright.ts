@@ -49,7 +49,14 @@ function sortKeys(v: unknown): unknown {
 
 const READ_ACTIONS = /\/list[A-Za-z]*\/action$/i;
 
-export async function startLinkwright(): Promise<Linkwright> {
+export interface StartLinkwrightOptions {
+  /** Extra function modules (under src/functions, without ".ts") loaded besides the API and the orchestrations. */
+  extraFunctions?: string[];
+  /** Extra app settings. */
+  env?: Record<string, string>;
+}
+
+export async function startLinkwright(options: StartLinkwrightOptions = {}): Promise<Linkwright> {
   const forward: ForwardTarget = {};
   const azurite = await startAzurite();
   const te = await startTestEmulator({ seed: true, withAzurite: true, providers: [serviceLinkerForwarding(forward)] });
@@ -57,20 +64,21 @@ export async function startLinkwright(): Promise<Linkwright> {
   const logger = memoryLogger();
   const host = await startFunctionHost({
     appDir: repoRoot,
-    entry: "src/functions/{serviceLinkerApi,connectionOrchestrations}.ts",
+    entry: `src/functions/{${["serviceLinkerApi", "connectionOrchestrations", ...(options.extraFunctions ?? [])].join(",")}}.ts`,
     env: {
       ...linkwrightAppSettings({ arm: te.emulator, storageConnectionString: azurite.connectionString, sealKey: SEAL_KEY }),
       LINKWRIGHT_ROLE_PROPAGATION_SECONDS: "1",
+      ...options.env,
     },
     logger,
     listeners: { timers: false, queues: false },
   });
   forward.url = host.baseUrl;
-  const options = { endpoint: te.endpoint, updateIntervalInMs: 50, retryOptions: { maxRetries: 2, retryDelayInMs: 10 } };
+  const clientOptions = { endpoint: te.endpoint, updateIntervalInMs: 50, retryOptions: { maxRetries: 2, retryDelayInMs: 10 } };
   return {
     te, host, azurite, ids: seed.resources,
-    client: new ServiceLinkerManagementClient(te.credential, options),
-    readerClient: new ServiceLinkerManagementClient(te.readerCredential, options),
+    client: new ServiceLinkerManagementClient(te.credential, clientOptions),
+    readerClient: new ServiceLinkerManagementClient(te.readerCredential, clientOptions),
     logs: () => JSON.stringify((logger as unknown as { lines?: unknown; entries?: unknown }).lines ?? (logger as unknown as { entries?: unknown }).entries ?? ""),
     comparableState: () => JSON.stringify(te.emulator.control.snapshot().store, (k, v) => (MODIFICATION_METADATA.has(k) ? undefined : sortKeys(v))),
     armWrites: () => te.emulator.control.calls().byOperation
