@@ -175,4 +175,43 @@ describe("connection health in the function app", () => {
     const [message] = await drain(3_000, 1);
     expect(message).toMatchObject({ kind: "healthChanged", previous: { status: "Unhealthy" }, current: { status: "Healthy" } });
   }, 120_000);
+
+  it("a re-deploy that wipes the app settings: the write event reports the missing keys and auto-heal restores exactly those", async () => {
+    const configured = (await linkerOf(lw.ids.webApp!, "hkv"))!;
+    const owned = (configured.state?.["configurations"] as { name: string }[]).map((c) => c.name);
+    expect(owned.length).toBeGreaterThan(0);
+    await store.linkers.update(lw.ids.webApp!, "hkv", (l) => ({ ...l, state: { ...l.state, autoHeal: true } }));
+
+    // A whole-set PUT, as a deployment does: linkwright's keys are gone, someone else's new key is there.
+    const token = await lw.te.credential.getToken(`${lw.te.endpoint}/.default`);
+    const put = await fetch(`${lw.te.endpoint}${lw.ids.webApp}/config/appsettings?api-version=2024-04-01`, {
+      method: "PUT", headers: { authorization: `Bearer ${token!.token}`, "content-type": "application/json" },
+      body: JSON.stringify({ properties: { DEPLOYED_BY: "pipeline" } }),
+    });
+    expect(put.status).toBe(200);
+    const writeEvent = [...lw.te.emulator.control.events()].reverse()
+      .find((e) => e.eventType === "Microsoft.Resources.ResourceWriteSuccess" && /\/config\/appsettings$/i.test(String((e.data as { resourceUri?: string }).resourceUri)));
+    expect(writeEvent).toBeDefined();
+
+    await drain(200);
+    await lw.host.invoke("healthOnResourceChangeQueue", { string: Buffer.from(JSON.stringify(writeEvent)).toString("base64") });
+    const [message] = await drain(5_000, 1);
+    expect(message).toMatchObject({ kind: "healthChanged", current: { status: "Unhealthy" } });
+    expect(message).toMatchObject({ failingChecks: ["Configuration"], attribution: [{ check: "Configuration", operationName: "Microsoft.Web/sites/config/write" }] });
+    // The report names the missing keys (health history, newest first).
+    const history = await apiGet(`${lw.ids.webApp}/providers/Microsoft.ServiceLinker/linkers/hkv/healthHistory?api-version=${API}&$top=1`);
+    const detail = (history.body["value"] as { validationDetail: { name: string; errorMessage?: string }[] }[])[0]!.validationDetail
+      .find((d) => d.name === "Configuration")!;
+    for (const name of owned) expect(detail.errorMessage).toContain(name);
+
+    const healed = await until("the heal operation to finish", async () => {
+      const l = await linkerOf(lw.ids.webApp!, "hkv");
+      if (!l || l.lastOperationId === configured.lastOperationId) return undefined;
+      const op = await store.operations.get(l.lastOperationId!);
+      return op?.status === "Succeeded" && l.provisioningState === "Succeeded" ? l : undefined;
+    }, 30_000);
+    expect(healed.provisioningState).toBe("Succeeded");
+    const settings = (lw.te.emulator.store.get(lw.ids.webApp!) as unknown as { appSettings: Record<string, string> }).appSettings;
+    expect(Object.keys(settings).sort()).toEqual(["DEPLOYED_BY", ...owned].sort());
+  }, 120_000);
 });
