@@ -1,5 +1,5 @@
 // Small builders used by the per-target data modules to declare configuration entries.
-import type { AuthType, CellTable, ClientType, EntrySpec, FactName, SourceKind, TargetFacts } from "./types.js";
+import type { AuthType, CellTable, ClientType, EntrySpec, FactName, SecretSource, SourceKind, TargetFacts } from "./types.js";
 
 /** Thrown by value builders when a fact they need was not supplied; index.ts turns it into a CatalogueError. */
 export class MissingFactError extends Error {
@@ -83,4 +83,16 @@ export function withSlash(url: string): string {
 export function hostOf(urlOrHost: string): string {
   if (!/^[a-z]+:\/\//i.test(urlOrHost)) return urlOrHost.replace(/\/.*$/, "");
   return new URL(urlOrHost).hostname;
+}
+
+/** Databases: the user name and password come from the request (ARM never reveals them). */
+export function userPasswordSecret(what: string): SecretSource {
+  return {
+    kind: "userProvided",
+    fields: [
+      { fact: "userName", from: "authInfo.name" },
+      { fact: "password", from: "authInfo.secretInfo (rawValue or keyVaultSecretUri)" },
+    ],
+    note: `${what} are not readable from ARM; the request supplies the user and password.`,
+  };
 }

@@ -1,5 +1,5 @@
 // Azure Database for MySQL flexible server (targets.md §4, §5b, §6.8).
-import { key, need, prop, sameForAllSources, secretKey } from "./entries.js";
+import { key, need, prop, sameForAllSources, secretKey, userPasswordSecret } from "./entries.js";
 import { RG } from "./ids.js";
 import { databaseCells, springDatabaseCells } from "./postgres.js";
 import type { ClientType, EntrySpec, TargetDescriptor, TargetFacts } from "./types.js";
@@ -81,14 +81,7 @@ export const mysqlFlexible: TargetDescriptor = {
   clientTypes: CLIENTS,
   cells: databaseCells(CLIENTS, P, clientEntries, spring),
   defaultRoles: [],
-  secretSource: {
-    kind: "userProvided",
-    fields: [
-      { fact: "userName", from: "authInfo.name" },
-      { fact: "password", from: "authInfo.secretInfo (rawValue or keyVaultSecretUri)" },
-    ],
-    note: "Server passwords are not readable from ARM; the request supplies the user and password.",
-  },
+  secretSource: userPasswordSecret("Server passwords"),
   network: { firewall: true, serviceEndpoint: true, privateLink: true },
   dataPlaneGrant: {
     engine: "mysql",

@@ -1,5 +1,5 @@
 // Azure Database for PostgreSQL flexible server (targets.md §4, §5b, §6.7).
-import { key, need, prop, sameForAllSources, secretKey, spPlus, umiClientId } from "./entries.js";
+import { key, need, prop, sameForAllSources, secretKey, spPlus, umiClientId, userPasswordSecret } from "./entries.js";
 import { RG } from "./ids.js";
 import type { AuthType, ClientType, EntrySpec, TargetDescriptor, TargetFacts } from "./types.js";
 
@@ -118,14 +118,7 @@ export const postgresFlexible: TargetDescriptor = {
   clientTypes: CLIENTS,
   cells: databaseCells(CLIENTS, P, clientEntries, springDatabaseCells(springUrl, springUser, passwordless)),
   defaultRoles: [],
-  secretSource: {
-    kind: "userProvided",
-    fields: [
-      { fact: "userName", from: "authInfo.name" },
-      { fact: "password", from: "authInfo.secretInfo (rawValue or keyVaultSecretUri)" },
-    ],
-    note: "Server passwords are not readable from ARM; the request supplies the user and password.",
-  },
+  secretSource: userPasswordSecret("Server passwords"),
   network: { firewall: true, serviceEndpoint: true, privateLink: true },
   dataPlaneGrant: {
     engine: "postgresql",

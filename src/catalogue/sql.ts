@@ -1,5 +1,5 @@
 // Azure SQL Database (targets.md §4, §5b, §6.6). Identity auth needs a contained database user (data-plane grant).
-import { key, need, prop, sameForAllSources, secretKey } from "./entries.js";
+import { key, need, prop, sameForAllSources, secretKey, userPasswordSecret } from "./entries.js";
 import { RG } from "./ids.js";
 import type { ClientType, EntrySpec, TargetDescriptor, TargetFacts } from "./types.js";
 
@@ -116,14 +116,7 @@ export const sqlDatabase: TargetDescriptor = {
   clientTypes: ["dotnet", "java", "python", "nodejs", "go", "php", "ruby", "django", "springBoot", "none"],
   cells: { systemAssignedIdentity: SMI, userAssignedIdentity: UMI, secret: SECRET, servicePrincipalSecret: SP },
   defaultRoles: [],
-  secretSource: {
-    kind: "userProvided",
-    fields: [
-      { fact: "userName", from: "authInfo.name" },
-      { fact: "password", from: "authInfo.secretInfo (rawValue or keyVaultSecretUri)" },
-    ],
-    note: "SQL logins are not readable from ARM; the request supplies the user and password.",
-  },
+  secretSource: userPasswordSecret("SQL logins"),
   network: { firewall: true, serviceEndpoint: true, privateLink: true },
   dataPlaneGrant: {
     engine: "sql",
