@@ -9,7 +9,10 @@ import type { FunctionRuntime } from "./function-runtime.js";
 import type { HostHandler } from "./http-types.js";
 import type { HostLogger } from "./logger.js";
 import { storageConnectionString } from "./storage-connection.js";
-import type { DurableHostBridge, DurableModule, DurableRuntime } from "./durable-contract.js";
+import type { DurableHostBridge, DurableRuntime } from "./durable/index.js";
+
+/** The engine module; imported lazily so apps without durable functions never load it. */
+type DurableModule = typeof import("./durable/index.js");
 
 export const DURABLE_WEBHOOK_PREFIX = "/runtime/webhooks/durabletask/";
 
@@ -43,12 +46,9 @@ export function createBridge(registry: CoreRegistry, runtime: FunctionRuntime): 
   };
 }
 
-/** The durable module path, resolved at run time so the host type-checks and runs while it does not exist. */
-const DURABLE_MODULE = "./durable/index.js";
-
 async function importDurable(): Promise<DurableModule> {
   try {
-    return (await import(/* @vite-ignore */ DURABLE_MODULE)) as DurableModule;
+    return await import("./durable/index.js");
   } catch (err) {
     throw new Error(
       `The app registers durable functions, but the durable engine (sandbox/host/durable/index.ts) could not be loaded: ${err instanceof Error ? err.message : String(err)}`,

@@ -21,7 +21,7 @@ import { createEventGridHandler } from "./eventgrid-webhook.js";
 import { startQueueListeners, type QueueListeners } from "./queue-trigger.js";
 import { startTimers, type TimerService } from "./timer-service.js";
 import { createDurableIntegration, type DurableIntegration } from "./durable-integration.js";
-import type { DurableRuntime } from "./durable-contract.js";
+import type { DurableRuntime } from "./durable/index.js";
 
 export interface StartFunctionHostOptions {
   /** The app folder: package.json, host.json, local.settings.json. */
@@ -220,5 +220,5 @@ export type { FunctionKeys } from "./auth-keys.js";
 export type { HostJson } from "./app-settings.js";
 export type { InvocationResult } from "./invoker.js";
 export type { RpcTypedData } from "./core-types.js";
-export type { DurableHostBridge, DurableRuntime } from "./durable-contract.js";
+export type { DurableHostBridge, DurableRuntime } from "./durable/index.js";
 export { consoleLogger, memoryLogger, silentLogger } from "./logger.js";
