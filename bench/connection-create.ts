@@ -15,11 +15,11 @@ import { startArmEmulator } from "../sandbox/arm/index.js";
 import { serviceLinkerForwarding, type ForwardTarget } from "../sandbox/arm/providers/forwarding.js";
 import { startFunctionHost, silentLogger } from "../sandbox/host/index.js";
 import { linkwrightAppSettings } from "../sandbox/app-settings.js";
+import { countMutations, type CallCount } from "../sandbox/arm/core/control.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const LATENCY_MS = Number(process.env.BENCH_ARM_LATENCY_MS ?? 100);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const READ_ACTIONS = /\/list[A-Za-z]*\/action$/i;
 
 async function main(): Promise<void> {
   const forward: ForwardTarget = {};
@@ -52,8 +52,9 @@ async function main(): Promise<void> {
     }, { updateIntervalInMs: 10 } as never);
     const ms = performance.now() - t;
     if (r.provisioningState !== "Succeeded") throw new Error(`create ended ${r.provisioningState}`);
-    const ops = arm.control.calls().byOperation.filter((c) => c.provider !== "Microsoft.ServiceLinker" && c.provider !== "");
-    const writes = ops.filter((c) => c.kind === "write" || c.kind === "delete" || (c.kind === "action" && !READ_ACTIONS.test(c.operation))).reduce((n, c) => n + c.count, 0);
+    const azure = (c: CallCount) => c.provider !== "Microsoft.ServiceLinker" && c.provider !== "";
+    const ops = arm.control.calls().byOperation.filter(azure);
+    const writes = countMutations(ops);
     const reads = ops.reduce((n, c) => n + c.count, 0) - writes;
     await client.linker.beginDeleteAndWait(webApp, name, { updateIntervalInMs: 10 } as never);
     return { ms, reads, writes };

@@ -8,17 +8,12 @@ import { startAzurite, type AzuriteInstance } from "../../sandbox/azurite.js";
 import { serviceLinkerForwarding, type ForwardTarget } from "../../sandbox/arm/providers/forwarding.js";
 import { startFunctionHost, memoryLogger, type FunctionHost } from "../../sandbox/host/index.js";
 import { linkwrightAppSettings } from "../../sandbox/app-settings.js";
+import { countMutations } from "../../sandbox/arm/core/control.js";
+import { comparableState, stateDiff } from "../support/emulator-state.js";
 import { startTestEmulator, type TestEmulator } from "../sandbox-arm/support/emulator.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const SEAL_KEY = "linkwright-test-seal-key-0123456789abcdef";
-// What any write changes in Azure too: modification stamps, and a Container App's revision bookkeeping
-// (every template change makes a new revision).
-const MODIFICATION_METADATA = new Set([
-  "systemData", "lastModifiedTimeUtc",
-  "latestRevisionName", "latestReadyRevisionName", "latestRevisionFqdn",
-]);
-
 export interface Linkwright {
   te: TestEmulator;
   host: FunctionHost;
@@ -36,18 +31,6 @@ export interface Linkwright {
   diff(before: string, after: string): string[];
   stop(): Promise<void>;
 }
-
-/** Key order carries no meaning in ARM JSON; compare with sorted keys. */
-/** Also: an identity of type None equals no identity, and an empty settings set equals none. */
-function sortKeys(v: unknown): unknown {
-  if (!v || typeof v !== "object" || Array.isArray(v)) return v;
-  const o = v as Record<string, unknown>;
-  const keep = (k: string) => !(k === "identity" && (o[k] as { type?: string } | null)?.type === "None")
-    && !(k === "appSettings" && o[k] && typeof o[k] === "object" && Object.keys(o[k] as object).length === 0);
-  return Object.fromEntries(Object.keys(o).filter(keep).sort().map((k) => [k, o[k]]));
-}
-
-const READ_ACTIONS = /\/list[A-Za-z]*\/action$/i;
 
 export interface StartLinkwrightOptions {
   /** Extra function modules (under src/functions, without ".ts") loaded besides the API and the orchestrations. */
@@ -80,26 +63,10 @@ export async function startLinkwright(options: StartLinkwrightOptions = {}): Pro
     client: new ServiceLinkerManagementClient(te.credential, clientOptions),
     readerClient: new ServiceLinkerManagementClient(te.readerCredential, clientOptions),
     logs: () => JSON.stringify((logger as unknown as { lines?: unknown; entries?: unknown }).lines ?? (logger as unknown as { entries?: unknown }).entries ?? ""),
-    comparableState: () => JSON.stringify(te.emulator.control.snapshot().store, (k, v) => (MODIFICATION_METADATA.has(k) ? undefined : sortKeys(v))),
-    armWrites: () => te.emulator.control.calls().byOperation
-      .filter((c) => c.provider !== "Microsoft.ServiceLinker")
-      .filter((c) => c.kind === "write" || c.kind === "delete" || (c.kind === "action" && !READ_ACTIONS.test(c.operation)))
-      .reduce((n, c) => n + c.count, 0),
+    comparableState: () => comparableState(te.emulator),
+    armWrites: () => countMutations(te.emulator.control.calls().byOperation, (c) => c.provider !== "Microsoft.ServiceLinker"),
     resetCalls: () => te.emulator.control.resetCalls(),
-    diff(before, after) {
-      const index = (s: string) => new Map((JSON.parse(s).resources as { id: string }[]).map((r) => [r.id, JSON.stringify(r)]));
-      const a = index(before), b = index(after);
-      const out: string[] = [];
-      for (const [id, v] of a) {
-        const w = b.get(id);
-        if (w === v) continue;
-        let i = 0;
-        while (w && i < v.length && v[i] === w[i]) i++;
-        out.push(`changed or removed: ${id}\n  before …${v.slice(Math.max(0, i - 120), i + 200)}\n  after  …${w?.slice(Math.max(0, i - 120), i + 200)}`);
-      }
-      for (const id of b.keys()) if (!a.has(id)) out.push(`added: ${id} ${b.get(id)}`);
-      return out;
-    },
+    diff: stateDiff,
     async stop() {
       await host.stop();
       await te.close();

@@ -4,6 +4,7 @@ import { startTestEmulator, type TestEmulator } from "../sandbox-arm/support/emu
 import { armClientsFromSettings } from "../../src/azure/fromSettings.js";
 import { createSealer } from "../../src/secrets/seal.js";
 import type { StepContext } from "../../src/steps/step.js";
+import { comparableState } from "../support/emulator-state.js";
 
 export interface StepsSandbox {
   te: TestEmulator;
@@ -16,11 +17,6 @@ export interface StepsSandbox {
   comparableState(): string;
   close(): Promise<void>;
 }
-
-const MODIFICATION_METADATA = new Set(["lastModifiedAt", "lastModifiedBy", "lastModifiedByType", "lastModifiedTimeUtc"]);
-
-/** POST actions that only read (list settings, list keys…). */
-const READ_ACTIONS = /\/list[A-Za-z]*\/action$/i;
 
 export async function startStepsSandbox(): Promise<StepsSandbox> {
   const te = await startTestEmulator({ seed: true, withAzurite: true });
@@ -35,11 +31,9 @@ export async function startStepsSandbox(): Promise<StepsSandbox> {
   const ctx: StepContext = { clients, sealer: createSealer("test-seal-key-".padEnd(40, "x")) };
   return {
     te, ctx, ids: seed.resources,
-    writes: () => te.emulator.control.calls().byOperation
-      .filter((c) => c.kind === "write" || c.kind === "delete" || (c.kind === "action" && !READ_ACTIONS.test(c.operation)))
-      .reduce((n, c) => n + c.count, 0),
+    writes: () => te.emulator.control.calls().mutations,
     resetCalls: () => te.emulator.control.resetCalls(),
-    comparableState: () => JSON.stringify(te.emulator.control.snapshot().store, (k, v) => (MODIFICATION_METADATA.has(k) ? undefined : v)),
+    comparableState: () => comparableState(te.emulator),
     close: () => te.close(),
   };
 }

@@ -47,6 +47,18 @@ export interface CallCount {
   count: number;
 }
 
+/** A POST whose action is a list (`…/listKeys/action`, `…/config/list/action`) reads; it does not change state. */
+export function isReadOnlyAction(operation: string): boolean {
+  return /\/list[A-Za-z]*\/action$/i.test(operation);
+}
+
+/** Calls that change state, optionally only those matching `include`. */
+export function countMutations(calls: CallCount[], include: (c: CallCount) => boolean = () => true): number {
+  return calls
+    .filter((c) => include(c) && (c.kind === "write" || c.kind === "delete" || (c.kind === "action" && !isReadOnlyAction(c.operation))))
+    .reduce((n, c) => n + c.count, 0);
+}
+
 let seq = 0;
 const nextId = (p: string) => `${p}-${++seq}`;
 
@@ -120,10 +132,15 @@ export class ControlState {
     else this.counts.set(k, { ...c, count: 1 });
   }
 
-  calls(): { total: number; reads: number; writes: number; byOperation: CallCount[] } {
+  /** `writes`: every non-GET call; `mutations`: those that change state (POST list actions such as listKeys or
+   *  config/appsettings/list only read, so they are not mutations). */
+  calls(): { total: number; reads: number; writes: number; mutations: number; byOperation: CallCount[] } {
     const byOperation = [...this.counts.values()].map((c) => ({ ...c }));
     const sum = (pred: (c: CallCount) => boolean) => byOperation.filter(pred).reduce((a, c) => a + c.count, 0);
-    return { total: sum(() => true), reads: sum((c) => c.kind === "read"), writes: sum((c) => c.kind !== "read"), byOperation };
+    return {
+      total: sum(() => true), reads: sum((c) => c.kind === "read"), writes: sum((c) => c.kind !== "read"),
+      mutations: countMutations(byOperation), byOperation,
+    };
   }
 
   resetCalls(): void {
