@@ -20,10 +20,16 @@ export interface AttributionQuery {
   operations: RegExp;
 }
 
-function accountOf(source: SecretSource | undefined): string | undefined {
-  return source && (source.kind === "storageConnectionString" || source.kind === "storageAccountKey")
-    ? existenceId(source.storageAccountId) : undefined;
+/** The resource whose keys a secret comes from (a storage account, a namespace, …), if linkwright reads it from ARM. */
+function secretOwnerOf(source: SecretSource | undefined): string | undefined {
+  if (!source) return undefined;
+  if (source.kind === "storageConnectionString" || source.kind === "storageAccountKey") return existenceId(source.storageAccountId);
+  if (source.kind === "template" && source.fetch) return existenceId(source.fetch.resourceId);
+  return undefined;
 }
+
+/** Operations that change a resource's keys: any regenerate action (storage, Service Bus rules, Cosmos, …) or a write. */
+const KEY_CHANGES = /\/(regenerate[A-Za-z]*\/action|write)$/i;
 
 /** Pure: the activity-log lookups that explain the failing checks of one connection. */
 export function attributionQueries(linker: StoredLinker, failing: readonly CheckResult[]): AttributionQuery[] {
@@ -60,14 +66,14 @@ export function attributionQueries(linker: StoredLinker, failing: readonly Check
       }
       case CheckNames.secret: {
         const settings = input<SettingsInput>("configuration");
-        const account = settings?.settings.map((s) => accountOf(s.secretSource)).find(Boolean);
-        if (account) queries.push({ check: check.name, resourceUri: account, operations: /\/(regenerateKey\/action|storageAccounts\/write)$/i });
+        const owner = settings?.settings.map((s) => secretOwnerOf(s.secretSource)).find(Boolean);
+        if (owner) queries.push({ check: check.name, resourceUri: owner, operations: KEY_CHANGES });
         break;
       }
       case CheckNames.keyVaultSecret: {
         const kv = input<KeyVaultSecretInput>("secretStore");
-        const account = accountOf(kv?.source);
-        if (account) queries.push({ check: check.name, resourceUri: account, operations: /\/regenerateKey\/action$/i });
+        const owner = secretOwnerOf(kv?.source);
+        if (owner) queries.push({ check: check.name, resourceUri: owner, operations: KEY_CHANGES });
         break;
       }
       default: break;

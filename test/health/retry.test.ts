@@ -53,6 +53,22 @@ describe("attribution", () => {
     expect(queries[1]!.operations.test("Microsoft.Web/sites/restart/action")).toBe(false);
   });
 
+  it("finds the resource whose keys a planned secret comes from (the planner's template sources)", () => {
+    const template = { kind: "template", template: "AccountKey={{lw-secret:accountKey}}", fetch: { resourceId: ACCOUNT, action: "listKeys", pick: [{ path: "keys[0].value", fact: "accountKey" }] } };
+    const withSecret = linker({}, [
+      { step: "secretStore", input: { vaultUri: "https://kv.vault.azure.net/", secretName: "s", source: template } },
+      { step: "configuration", input: { sourceId: SITE, settings: [{ name: "AZURE_STORAGEBLOB_CONNECTIONSTRING", secretSource: template }] } },
+    ]);
+    const failing = ["SecretValidity", "KeyVaultSecret"].map((name) => ({ name, result: "failure" as const, description: "" }));
+    const queries = attributionQueries(withSecret, failing);
+    expect(queries.map((q) => [q.check, q.resourceUri])).toEqual([["SecretValidity", existenceId(ACCOUNT)], ["KeyVaultSecret", existenceId(ACCOUNT)]]);
+    for (const q of queries) {
+      expect(q.operations.test("Microsoft.Storage/storageAccounts/regenerateKey/action")).toBe(true);
+      expect(q.operations.test("Microsoft.ServiceBus/namespaces/authorizationRules/regenerateKeys/action")).toBe(true);
+      expect(q.operations.test("Microsoft.Storage/storageAccounts/listKeys/action")).toBe(false);
+    }
+  });
+
   it("builds an activity-log filter of the accepted form and appends the caller to the failure only", () => {
     expect(activityLogFilter("/s/x", new Date(0), new Date(1000))).toBe(
       "eventTimestamp ge '1970-01-01T00:00:00.000Z' and eventTimestamp le '1970-01-01T00:00:01.000Z' and resourceUri eq '/s/x'");
