@@ -31,3 +31,16 @@ describe("parseResourceId", () => {
     expect(normalizeResourceId("/A//B/")).toBe("/a/b");
   });
 });
+
+describe("subscriptionOf / isResourceId", () => {
+  it("reads the subscription of ids, scopes and paths with a query", async () => {
+    const { subscriptionOf, requireSubscriptionOf, isResourceId } = await import("../src/azure/resourceId.js");
+    expect(subscriptionOf("/subscriptions/S1/resourceGroups/rg")).toBe("S1");
+    expect(subscriptionOf("//subscriptions/s2/providers/X/listKeys?api-version=1")).toBe("s2");
+    expect(subscriptionOf("/providers/Microsoft.ServiceLinker/operations")).toBeUndefined();
+    expect(() => requireSubscriptionOf("/tenants/t")).toThrow(/subscription/);
+    expect(isResourceId("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/a")).toBe(true);
+    expect(isResourceId("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/a/")).toBe(false);
+    expect(isResourceId("/subscriptions/s/resourceGroups/rg")).toBe(false);
+  });
+});

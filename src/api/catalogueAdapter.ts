@@ -12,16 +12,16 @@ import {
   type TargetFacts,
 } from "../catalogue/index.js";
 import type { StoredLinker } from "../store/types.js";
+import { parseResourceId } from "../azure/resourceId.js";
 import type { CatalogueHooks, ConfigurationEntry, ValidationIssue } from "./catalogueHooks.js";
 import { isObject, type LinkerProperties } from "./model/linker.js";
 import { ApiError, ErrorCodes } from "./wire/errors.js";
 
 /** Source kind from the source resource id (function apps share the web app lists, targets.md §4a). */
 export function sourceKindOf(sourceId: string): "webapp" | "slot" | "containerapp" | undefined {
-  if (/\/providers\/Microsoft\.Web\/sites\/[^/]+\/slots\/[^/]+$/i.test(sourceId)) return "slot";
-  if (/\/providers\/Microsoft\.Web\/sites\/[^/]+$/i.test(sourceId)) return "webapp";
-  if (/\/providers\/Microsoft\.App\/containerApps\/[^/]+$/i.test(sourceId)) return "containerapp";
-  return undefined;
+  const type = parseResourceId(sourceId)?.fullType.toLowerCase();
+  return type === "microsoft.web/sites" ? "webapp" : type === "microsoft.web/sites/slots" ? "slot"
+    : type === "microsoft.app/containerapps" ? "containerapp" : undefined;
 }
 
 const KEY_VAULT_REFERENCE = /^@Microsoft\.KeyVault\(/i;

@@ -3,12 +3,13 @@
 // the resource and action (target facts, listKeys-style secret actions) so one code path serves every target.
 import { createDefaultHttpClient, createHttpHeaders, createPipelineRequest, RestError } from "@azure/core-rest-pipeline";
 import type { ArmClients } from "./clients.js";
+import { subscriptionOf } from "./resourceId.js";
 import { apiVersionFor } from "../targets/apiVersions.js";
 
 const httpClient = createDefaultHttpClient();
 
 async function send(clients: ArmClients, armEndpoint: string, method: "GET" | "POST", path: string, body?: unknown): Promise<unknown> {
-  const sub = /^\/subscriptions\/([^/?]+)/i.exec(path)?.[1];
+  const sub = subscriptionOf(path);
   if (!sub) throw new Error(`Not a resource path: ${path}`);
   const client = clients.resources(sub);
   const request = createPipelineRequest({

@@ -46,3 +46,19 @@ export function sameResourceId(a: string, b: string): boolean {
 export function normalizeResourceId(id: string): string {
   return id.replace(/\/{2,}/g, "/").replace(/\/$/, "").toLowerCase();
 }
+
+/** The subscription an ARM id or scope (or a path with a query) lies in. */
+export function subscriptionOf(id: string): string | undefined {
+  return /^\/*subscriptions\/([^/?]+)/i.exec(id)?.[1];
+}
+
+export function requireSubscriptionOf(id: string): string {
+  const sub = subscriptionOf(id);
+  if (!sub) throw new Error(`'${id}' does not lie in a subscription.`);
+  return sub;
+}
+
+/** Full ARM resource id syntax: /subscriptions/{s}/resourceGroups/{rg}/providers/{Ns}/{type}/{name}(/{type}/{name})*. */
+export function isResourceId(id: string): boolean {
+  return parseResourceId(id) !== undefined && !/\/{2,}|\/$/.test(id);
+}

@@ -9,7 +9,8 @@ import type { RoleAssignmentInput } from "../steps/roleAssignment.js";
 import type { SettingsInput } from "../steps/settings.js";
 import type { SecretSource } from "../steps/secretValues.js";
 import { appliedSteps, targetIdOf } from "./evaluate.js";
-import { existenceId, subscriptionOf } from "./snapshot.js";
+import { existenceId } from "./snapshot.js";
+import { subscriptionOf } from "../azure/resourceId.js";
 import { CheckNames, type Attribution, type CheckResult } from "./types.js";
 
 /** Where to look in the activity log for a failing check. */

@@ -11,7 +11,7 @@ import type { SecretSource } from "../steps/secretValues.js";
 import { parseResourceId } from "../azure/resourceId.js";
 import type { Sealer } from "../secrets/seal.js";
 import {
-  existenceId, parseKeyVaultReference, secretKey, secretSourceKey, settingsKey, subscriptionOf,
+  existenceId, parseKeyVaultReference, secretKey, secretSourceKey, settingsKey, subscriptionKeyOf,
   type GraphResource, type HealthSnapshot, type Read,
 } from "./snapshot.js";
 import { CheckNames, INCONCLUSIVE, type CheckResult } from "./types.js";
@@ -95,7 +95,7 @@ function roleGuid(role: string): string {
 
 export function checkRoleAssignment(snap: HealthSnapshot, input: RoleAssignmentInput): CheckResult {
   const description = `Role ${roleGuid(input.role)} is assigned to the connection's principal at ${input.scope}.`;
-  const rows = snap.roleAssignments.get(subscriptionOf(input.scope) ?? "");
+  const rows = snap.roleAssignments.get(subscriptionKeyOf(input.scope) ?? "");
   if (!rows) return inconclusive(CheckNames.roleAssignment, description, "role assignments were not read");
   if (!rows.ok) return inconclusive(CheckNames.roleAssignment, description, rows.error);
   const want = input.scope.toLowerCase().replace(/\/+$/, "");

@@ -10,6 +10,7 @@
 //   LINKWRIGHT_HEALTH_PAGE_SIZE           linkers per store page during a timer run; default 500
 //   LINKWRIGHT_ROLE_PROPAGATION_SECONDS   a role assignment this young that is missing is inconclusive; default 480
 //   LINKWRIGHT_IDENTITY_CLIENT_ID         linkwright's own identity: its activity-log entries are not reported as drift
+import { requireSubscriptionOf } from "../azure/resourceId.js";
 import { randomUUID } from "node:crypto";
 import { readApiSettings } from "../api/deps.js";
 import type { CreateOrUpdateStart } from "../api/orchestrations.js";
@@ -111,11 +112,7 @@ function selfCaller(settings: HealthSettings): Caller {
   return { objectId: settings.ignoreCallers[0] ?? "linkwright", tenantId: "", principalType: "Application", ...(settings.ignoreCallers[0] ? { appId: settings.ignoreCallers[0] } : {}) };
 }
 
-function subscriptionOf(resourceId: string): string {
-  const sub = /^\/subscriptions\/([^/]+)/i.exec(resourceId)?.[1];
-  if (!sub) throw new Error(`'${resourceId}' is not in a subscription`);
-  return sub;
-}
+
 
 export async function healthRuntimeFromSettings(env: Env, options: HealthRuntimeOptions = {}): Promise<HealthRuntime> {
   const settings = readHealthSettings(env);
@@ -145,7 +142,7 @@ export async function healthRuntimeFromSettings(env: Env, options: HealthRuntime
   const heal: HealthRuntime["heal"] = async (linker, start) => {
     const operationId = randomUUID();
     await store.operations.create({
-      id: operationId, kind: "createOrUpdate", resourceId: linker.id, subscriptionId: subscriptionOf(linker.sourceId),
+      id: operationId, kind: "createOrUpdate", resourceId: linker.id, subscriptionId: requireSubscriptionOf(linker.sourceId),
       location: settings.region, status: "InProgress", startTime: clock().toISOString(),
     });
     // record() accepts an outcome only from the linker's last operation: claim it before starting.

@@ -7,7 +7,7 @@ import type { RoleAssignmentInput } from "../steps/roleAssignment.js";
 import type { SettingsInput } from "../steps/settings.js";
 import type { SecretSource } from "../steps/secretValues.js";
 import { appliedSteps, normalizeAccount, targetIdOf } from "./evaluate.js";
-import { existenceId, parseKeyVaultReference, secretKey, secretSourceKey, settingsKey, subscriptionOf } from "./snapshot.js";
+import { existenceId, parseKeyVaultReference, secretKey, secretSourceKey, settingsKey, subscriptionKeyOf } from "./snapshot.js";
 
 export interface ReadPlan {
   /** Existence ids (see existenceId) to look up in Resource Graph. */
@@ -43,7 +43,7 @@ export function planReads(linkers: readonly StoredLinker[]): ReadPlan {
       switch (applied.step) {
         case "roleAssignment": {
           const input = applied.input as RoleAssignmentInput;
-          const sub = subscriptionOf(input.scope) ?? "";
+          const sub = subscriptionKeyOf(input.scope) ?? "";
           const pairs = roles.get(sub) ?? new Map();
           pairs.set(`${input.scope.toLowerCase()}|${input.principalId.toLowerCase()}`, { scope: input.scope, principalId: input.principalId });
           roles.set(sub, pairs);

@@ -2,6 +2,7 @@
 // batches (Resource Graph rows, one settings read per source, role assignments, keys, Key Vault secrets).
 // A read that failed even after retries is kept as such, so the checks that needed it come out inconclusive
 // instead of failing.
+import { subscriptionOf } from "../azure/resourceId.js";
 import { normalizeResourceId, parseResourceId } from "../azure/resourceId.js";
 
 export type Read<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -68,8 +69,9 @@ export function secretKey(vaultUri: string, name: string): string {
   return `${vaultUri.replace(/\/+$/, "").toLowerCase()}|${name.toLowerCase()}`;
 }
 
-export function subscriptionOf(id: string): string | undefined {
-  return /\/subscriptions\/([^/]+)/i.exec(id)?.[1]?.toLowerCase();
+/** Subscription of an id, lower-cased (a map key). */
+export function subscriptionKeyOf(id: string): string | undefined {
+  return subscriptionOf(id)?.toLowerCase();
 }
 
 /** `@Microsoft.KeyVault(SecretUri=https://v.vault.azure.net/secrets/name/[version])` → vault + name. */

@@ -2,7 +2,7 @@
 // Named by a deterministic GUID (scope + principal + role) so re-runs address the same assignment; an equal
 // assignment under another name (409 RoleAssignmentExists) counts as present and is never deleted by us.
 import type { RestError } from "@azure/core-rest-pipeline";
-import { parseResourceId } from "../azure/resourceId.js";
+import { requireSubscriptionOf as subscriptionOf } from "../azure/resourceId.js";
 import { deterministicGuid } from "./deterministicGuid.js";
 import type { CheckResult, Step, StepContext, StepOutcome, StepPlan } from "./step.js";
 
@@ -18,12 +18,6 @@ export interface RoleAssignmentInput {
 export interface RoleAssignmentPrior {
   /** The assignment this step created (deleted again by compensation). */
   createdName: string;
-}
-
-function subscriptionOf(scope: string): string {
-  const sub = parseResourceId(scope)?.subscriptionId ?? /\/subscriptions\/([^/]+)/i.exec(scope)?.[1];
-  if (!sub) throw new Error(`Cannot tell the subscription of scope '${scope}'.`);
-  return sub;
 }
 
 function roleGuid(role: string): string {

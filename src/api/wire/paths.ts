@@ -41,13 +41,4 @@ export function linkerId(sourceId: string, linkerName: string): string {
   return `${sourceId}/providers/Microsoft.ServiceLinker/linkers/${linkerName}`;
 }
 
-/** Subscription id from an ARM id, if any. */
-export function subscriptionOf(resourceId: string): string | undefined {
-  const m = /^\/subscriptions\/([^/]+)/i.exec(resourceId);
-  return m?.[1];
-}
-
-/** Shallow ARM id syntax: "/subscriptions/{s}/resourceGroups/{rg}/providers/{Ns}/{type}/{name}(/{type}/{name})*". */
-export function isArmResourceId(id: string): boolean {
-  return /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/[^/]+(\/[^/]+\/[^/]+)+$/i.test(id);
-}
+export { subscriptionOf, isResourceId as isArmResourceId } from "../../azure/resourceId.js";
