@@ -1,5 +1,7 @@
 // Create or update one connection, as a saga:
-//   [source lock: plan → identity → roles ‖ firewall ‖ secret store → settings] → record.
+//   [source lock: plan → identity → roles ‖ firewall ‖ secret store ‖ settings → record].
+// Settings depend on nothing the other steps produce (every value, Key Vault references included, is fixed by the
+// plan), so they run alongside; only role assignments wait for the identity's principal.
 // Each step runs in its own activity and reports its exact prior state; on any failure the steps that changed
 // something are compensated newest first and the linker is recorded Failed with the step's error.
 // The whole operation runs inside a critical section on the source's lock entity: app settings PUT replaces the
@@ -54,17 +56,12 @@ export function* createOrUpdateOrchestrator(context: OrchestrationContext): Gene
         ...(principalId ? plan.roles.map((g) => ({ step: "roleAssignment" as const, input: { scope: g.scope, role: g.role, principalId, principalType } })) : []),
         ...(plan.firewall ? [{ step: "firewall" as const, input: plan.firewall }] : []),
         ...plan.secretStore.map((s) => ({ step: "secretStore" as const, input: s })),
+        { step: "configuration" as const, input: plan.settings },
       ];
-      if (parallel.length) {
-        const results: StepRunResult[] = yield context.df.Task.all(parallel.map((x) => context.df.callActivity(Activities.runStep, x)));
-        results.forEach((r, i) => record(parallel[i]!.step, parallel[i]!.input, r));
-        const failedAt = results.findIndex((r) => !r.ok);
-        if (failedAt >= 0) throw failure(parallel[failedAt]!.step, results[failedAt]!);
-      }
-
-      const r: StepRunResult = yield context.df.callActivity(Activities.runStep, { step: "configuration", input: plan.settings });
-      record("configuration", plan.settings, r);
-      if (!r.ok) throw failure("configuration", r);
+      const results: StepRunResult[] = yield context.df.Task.all(parallel.map((x) => context.df.callActivity(Activities.runStep, x)));
+      results.forEach((r, i) => record(parallel[i]!.step, parallel[i]!.input, r));
+      const failedAt = results.findIndex((r) => !r.ok);
+      if (failedAt >= 0) throw failure(parallel[failedAt]!.step, results[failedAt]!);
 
       outcome = { ...base, status: "Succeeded", applied, plan, ...(principalId ? { principalId } : {}) };
     } catch (e) {
