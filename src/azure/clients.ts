@@ -13,6 +13,7 @@ import { ResourceGraphClient } from "@azure/arm-resourcegraph";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { StorageManagementClient } from "@azure/arm-storage";
 import { SecretClient } from "@azure/keyvault-secrets";
+import { AppConfigurationClient } from "@azure/app-configuration";
 
 export interface ArmClientFactoryOptions {
   credential: TokenCredential;
@@ -59,6 +60,10 @@ export interface ArmClients {
   resourceGraph(): ResourceGraphClient;
   /** Key Vault secrets data plane of one vault (vaultUri as the vault reports it). */
   secrets(vaultUri: string): SecretClient;
+  /** App Configuration key-values data plane of one store (endpoint as the store reports it). */
+  appConfiguration(endpoint: string): AppConfigurationClient;
+  /** A token of linkwright's own identity for a data plane no SDK client covers (database logins). */
+  dataPlaneToken(scope: string): Promise<string>;
 }
 
 /** Builds clients lazily and keeps one per (kind, subscription). */
@@ -91,5 +96,14 @@ export function createArmClients(options: ArmClientFactoryOptions): ArmClients {
       userAgentOptions: common.userAgentOptions,
       disableChallengeResourceVerification: options.disableKeyVaultChallengeResourceVerification ?? false,
     })),
+    appConfiguration: (endpoint) => memo(`appconfig/${endpoint.toLowerCase()}`, () => new AppConfigurationClient(endpoint, cred, {
+      retryOptions: common.retryOptions,
+      userAgentOptions: common.userAgentOptions,
+    })),
+    async dataPlaneToken(scope) {
+      const token = await cred.getToken(scope);
+      if (!token) throw new Error(`No token for ${scope} from linkwright's identity.`);
+      return token.token;
+    },
   };
 }
