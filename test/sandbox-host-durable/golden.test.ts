@@ -235,6 +235,36 @@ describe("golden histories", () => {
     ]);
   });
 
+  it("a Task.any loser awaited on its own afterwards completes (no duplicate scheduling, no false stall)", async () => {
+    ({ runtime } = await startTestRuntime({
+      orchestrations: {
+        AnyThenEach: function* (context: OrchestrationContext) {
+          const fast = context.df.callActivity("TaskA");
+          const slow = context.df.callActivity("TaskB");
+          yield context.df.Task.any([fast, slow]);
+          const a: unknown = yield fast;
+          const then: unknown = yield context.df.callActivity("TaskA");
+          const b: unknown = yield slow;
+          return [a, then, b];
+        },
+      },
+      activities: {
+        TaskA: () => "a",
+        TaskB: async () => {
+          await new Promise((r) => setTimeout(r, 600));
+          return "b";
+        },
+      },
+    }));
+    const id = await runtime.startNew("AnyThenEach");
+    const row = await runtime.waitForStatus(id, ["Completed", "Failed"], 10_000);
+    expect(row.status).toBe("Completed");
+    expect(JSON.parse(row.output!)).toEqual(["a", "a", "b"]);
+    expect(sequence((await runtime.readInstance(id))!.history, { episodes: false })).toEqual([
+      "ExecutionStarted", "TaskScheduled#0", "TaskScheduled#1", "TaskCompleted(->0)", "TaskScheduled#2", "TaskCompleted(->2)", "TaskCompleted(->1)", "ExecutionCompleted",
+    ]);
+  });
+
   it("a timer canceled after Task.any never fires", async () => {
     ({ runtime } = await startTestRuntime({
       orchestrations: {

@@ -364,5 +364,8 @@ export async function replayActions(history: HistoryEvent[], actions: WireAction
       }
     }
   }
-  return { newEvents, outbound, waiting: !done && !failure, error: failure, continueAsNew, heldLocks };
+  // Waiting: the action program has not run to its end, or work it scheduled is still outstanding (a Task.any's
+  // losers, which the orchestrator may await on their own later).
+  const outstanding = pendingById.size > 0 || [...waitersByName.values()].some((w) => w.length > 0);
+  return { newEvents, outbound, waiting: !failure && (!done || outstanding), error: failure, continueAsNew, heldLocks };
 }
