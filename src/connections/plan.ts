@@ -89,10 +89,16 @@ export async function planConnection(req: PlanRequest, ctx: StepContext): Promis
   let fetch: { resourceId: string; action: string; pick: { path: string; fact: string }[] } | undefined;
   if (authType === "secret" && secretDescriptor && secretDescriptor.kind !== "none" && secretDescriptor.kind !== "userProvided") {
     const resourceId = target.resourceId ?? target.id;
-    fetch = { resourceId, action: secretDescriptor.action.split("/").slice(-2, -1)[0]!, pick: secretDescriptor.pick.map((x) => ({ path: x.path, fact: x.fact })) };
+    fetch = { resourceId, action: secretDescriptor.kind === "resourceProperty" ? "read" : secretDescriptor.action.split("/").slice(-2, -1)[0]!, pick: secretDescriptor.pick.map((x) => ({ path: x.path, fact: x.fact })) };
     for (const x of secretDescriptor.pick) (facts as Record<string, string>)[x.fact] = secretToken(x.fact);
   }
-  if (authType === "secret" && secretDescriptor?.kind === "userProvided") facts.password = secretToken("password");
+  if (authType === "secret" && secretDescriptor?.kind === "userProvided") {
+    // Every user-provided field: the secretInfo value (token "password" = authInfo.secretInfo.value), or authInfo.name.
+    for (const f of secretDescriptor.fields) {
+      if (f.from.startsWith("authInfo.secretInfo")) (facts as Record<string, string>)[f.fact] = secretToken("password");
+      else if (f.from === "authInfo.name" && facts.userName) (facts as Record<string, string>)[f.fact] = facts.userName;
+    }
+  }
 
   // Configuration entries from the catalogue.
   const configurationInfo = isObject(p.configurationInfo) ? p.configurationInfo : undefined;
@@ -174,7 +180,7 @@ export async function planConnection(req: PlanRequest, ctx: StepContext): Promis
     ...(target.resourceId ? { targetResourceId: target.resourceId } : {}),
     authType,
     clientType,
-    ...(identity ? { identity } : {}),
+    ...(identity ? { identity, observedIdentity: snapshot.identity } : {}),
     ...(principal ? { principal } : {}),
     roles,
     ...(firewall ? { firewall } : {}),

@@ -2,6 +2,7 @@
 // (secret values appear only as `{{lw-secret:…}}` tokens or sealed envelopes).
 import type { LinkerProperties } from "../api/model/linker.js";
 import type { FirewallInput } from "../steps/firewall.js";
+import type { IdentityState } from "../sources/types.js";
 import type { IdentityInput } from "../steps/identity.js";
 import type { KeyVaultSecretInput } from "../steps/keyVaultSecret.js";
 import type { StepName } from "../steps/registry.js";
@@ -36,6 +37,8 @@ export interface ConnectionPlan {
   authType: string;
   clientType: string;
   identity?: IdentityInput;
+  /** The source's identity as planning read it; handed to the identity step so it need not read again. */
+  observedIdentity?: IdentityState;
   /** Known up front for servicePrincipalSecret; from the identity step otherwise. */
   principal?: { principalId: string; principalType: "ServicePrincipal" | "User" };
   roles: RoleGrant[];

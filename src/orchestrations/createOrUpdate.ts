@@ -1,7 +1,7 @@
 // Create or update one connection, as a saga:
-//   [source lock: plan → identity → roles ‖ firewall ‖ secret store ‖ settings → record].
-// Settings depend on nothing the other steps produce (every value, Key Vault references included, is fixed by the
-// plan), so they run alongside; only role assignments wait for the identity's principal.
+//   [source lock: plan → (identity → roles) ‖ firewall ‖ secret store ‖ settings → record].
+// Only role assignments need something another step produces (the identity's principal); firewall, secret store and
+// settings are fixed by the plan (Key Vault references included), so they start with the identity step.
 // Each step runs in its own activity and reports its exact prior state; on any failure the steps that changed
 // something are compensated newest first and the linker is recorded Failed with the step's error.
 // The whole operation runs inside a critical section on the source's lock entity: app settings PUT replaces the
@@ -44,24 +44,51 @@ export function* createOrUpdateOrchestrator(context: OrchestrationContext): Gene
       plan = planned.plan!;
       let principalId = plan.principal?.principalId;
       const principalType = plan.principal?.principalType ?? "ServicePrincipal";
+      type Scheduled = { step: StepName; input: unknown; task: df.Task };
+      const schedule = (step: StepName, input: unknown, hints?: Record<string, unknown>): Scheduled => ({
+        step, input, task: context.df.callActivity(Activities.runStep, { step, input: hints ? { ...(input as object), ...hints } : input }),
+      });
 
+      // Everything but the role assignments is independent of the identity: it starts at once, alongside it.
+      const independent: Scheduled[] = [
+        ...(plan.firewall ? [schedule("firewall", plan.firewall)] : []),
+        ...plan.secretStore.map((s) => schedule("secretStore", s)),
+        schedule("configuration", plan.settings),
+      ];
+      let principalIsNew = false;
+      let identityFailed: StepRunResult | undefined;
       if (plan.identity) {
-        const r: StepRunResult = yield context.df.callActivity(Activities.runStep, { step: "identity", input: plan.identity });
+        // The plan's fresh read of the identity rides along (not recorded): no second read before the write.
+        const identity = schedule("identity", plan.identity, plan.observedIdentity ? { observed: plan.observedIdentity } : undefined);
+        // One composite yield schedules them all; afterwards each task is awaited on its own. (A task must never
+        // be part of a second Task.any/all: durable-functions would emit its action again.)
+        yield context.df.Task.any([identity.task, ...independent.map((x) => x.task)]);
+        const r: StepRunResult = yield identity.task;
         record("identity", plan.identity, r);
-        if (!r.ok) throw failure("identity", r);
-        principalId = String(r.outputs?.principalId);
+        if (r.ok) {
+          principalId = String(r.outputs?.principalId);
+          principalIsNew = r.outputs?.newPrincipal === true;
+        } else {
+          identityFailed = r;
+        }
       }
 
-      const parallel: { step: StepName; input: unknown }[] = [
-        ...(principalId ? plan.roles.map((g) => ({ step: "roleAssignment" as const, input: { scope: g.scope, role: g.role, principalId, principalType } })) : []),
-        ...(plan.firewall ? [{ step: "firewall" as const, input: plan.firewall }] : []),
-        ...plan.secretStore.map((s) => ({ step: "secretStore" as const, input: s })),
-        { step: "configuration" as const, input: plan.settings },
-      ];
-      const results: StepRunResult[] = yield context.df.Task.all(parallel.map((x) => context.df.callActivity(Activities.runStep, x)));
-      results.forEach((r, i) => record(parallel[i]!.step, parallel[i]!.input, r));
+      // A principal this operation just created has no assignments: the role step writes without looking first.
+      const roles: Scheduled[] = identityFailed || !principalId ? [] : plan.roles.map((g) =>
+        schedule("roleAssignment", { scope: g.scope, role: g.role, principalId, principalType }, principalIsNew ? { principalIsNew } : undefined));
+      const roleResults: StepRunResult[] = roles.length ? yield context.df.Task.all(roles.map((x) => x.task)) : [];
+      const independentResults: StepRunResult[] = [];
+      if (plan.identity) {
+        for (const x of independent) independentResults.push(yield x.task);
+      } else {
+        independentResults.push(...(yield context.df.Task.all(independent.map((x) => x.task))) as StepRunResult[]);
+      }
+      const rest = [...independent, ...roles];
+      const results = [...independentResults, ...roleResults];
+      results.forEach((r, i) => record(rest[i]!.step, rest[i]!.input, r));
+      if (identityFailed) throw failure("identity", identityFailed);
       const failedAt = results.findIndex((r) => !r.ok);
-      if (failedAt >= 0) throw failure(parallel[failedAt]!.step, results[failedAt]!);
+      if (failedAt >= 0) throw failure(rest[failedAt]!.step, results[failedAt]!);
 
       outcome = { ...base, status: "Succeeded", applied, plan, ...(principalId ? { principalId } : {}) };
     } catch (e) {

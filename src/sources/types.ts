@@ -37,5 +37,7 @@ export interface SourceAdapter {
   /** All settings (app settings; or the env of the scoped container with secret values resolved to markers). */
   readSettings(): Promise<Record<string, string>>;
   /** Applies upserts and removals to the current set (read-merge-write: re-reads right before writing). */
-  updateSettings(change: { upsert: SourceSetting[]; remove: string[] }): Promise<void>;
+  /** Merges the change into the current settings and writes them. `basis`: the full current set the caller read
+   *  immediately before (inside the per-source critical section), so the adapter need not read it again. */
+  updateSettings(change: { upsert: SourceSetting[]; remove: string[] }, basis?: Record<string, string>): Promise<void>;
 }

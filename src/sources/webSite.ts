@@ -43,8 +43,8 @@ export function webSiteSource(clients: ArmClients, ref: WebSiteRef): SourceAdapt
       return toIdentityState(site.identity);
     },
     readSettings: listSettings,
-    async updateSettings(change: { upsert: SourceSetting[]; remove: string[] }): Promise<void> {
-      const current = await listSettings();
+    async updateSettings(change: { upsert: SourceSetting[]; remove: string[] }, basis?: Record<string, string>): Promise<void> {
+      const current = basis ?? await listSettings();
       const next = { ...current };
       for (const key of change.remove) delete next[key];
       for (const s of change.upsert) next[s.name] = s.value;

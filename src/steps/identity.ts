@@ -12,6 +12,9 @@ export interface IdentityInput {
   userAssignedIdentityId?: string;
   /** Set by the orchestration from its reference counts: when true, compensation leaves the identity alone. */
   othersRelyOnIdentity?: boolean;
+  /** The identity as the plan read it moments before, inside the same per-source critical section: apply uses it
+   *  instead of reading the source again (one ARM round trip less on the critical path). Never recorded. */
+  observed?: IdentityState;
 }
 
 export interface IdentityPrior {
@@ -23,6 +26,8 @@ export interface IdentityOutputs {
   principalId: string;
   tenantId?: string;
   clientId?: string;
+  /** Set when apply created the principal (system-assigned identity turned on). */
+  newPrincipal?: boolean;
   [key: string]: unknown;
 }
 
@@ -66,7 +71,7 @@ export const identityStep: Step<IdentityInput, IdentityPrior> = {
 
   async apply(input: IdentityInput, ctx: StepContext): Promise<StepOutcome<IdentityPrior>> {
     const source = sourceAdapterFor(ctx.clients, input.sourceId, input.scope);
-    const current = (await source.read()).identity;
+    const current = input.observed ?? (await source.read()).identity;
     if (changesFor(current, input).length === 0) {
       const outputs = outputsFrom(current, input);
       if (!outputs) throw new Error(`The source ${input.sourceId} reports its identity without a principal id.`);
@@ -77,7 +82,9 @@ export const identityStep: Step<IdentityInput, IdentityPrior> = {
     const after = await source.writeIdentity(want.type, want.userAssignedIds);
     const outputs = outputsFrom(after, input);
     if (!outputs) throw new Error(`The identity of ${input.sourceId} has no principal id after it was enabled.`);
-    return { changed: true, prior, outputs };
+    // Turning the system-assigned identity on creates a new principal: nothing can be assigned to it yet.
+    const newPrincipal = !input.userAssignedIdentityId && input.systemAssigned && !current.type.includes("SystemAssigned");
+    return { changed: true, prior, outputs: { ...outputs, newPrincipal } };
   },
 
   async compensate(input: IdentityInput, prior: IdentityPrior, ctx: StepContext): Promise<void> {

@@ -52,8 +52,8 @@ export const settingsStep: Step<SettingsInput, SettingsPrior> = {
 
   async apply(input, ctx): Promise<StepOutcome<SettingsPrior>> {
     const source = sourceAdapterFor(ctx.clients, input.sourceId, input.scope);
-    const current = await source.readSettings();
-    const desired = await desiredValues(input, ctx);
+    // Secret values (listKeys…) and the current set are read together; the write follows the read immediately.
+    const [desired, current] = await Promise.all([desiredValues(input, ctx), source.readSettings()]);
     const { upsert, remove } = diff(current, desired, input, ctx);
     const written = Object.fromEntries(desired.map((d) => [d.name, ctx.sealer.seal(d.value)]));
     const outputs = { written: input.settings.map((s) => ({ name: s.name, writtenSealed: written[s.name]! })) };
@@ -66,7 +66,7 @@ export const settingsStep: Step<SettingsInput, SettingsPrior> = {
         writtenSealed: upsert.some((u) => u.name === name) ? written[name] : undefined,
       })),
     };
-    await source.updateSettings({ upsert, remove });
+    await source.updateSettings({ upsert, remove }, current);
     return { changed: true, prior, outputs };
   },
 
@@ -85,7 +85,7 @@ export const settingsStep: Step<SettingsInput, SettingsPrior> = {
         remove.push(c.name);
       }
     }
-    if (upsert.length || remove.length) await source.updateSettings({ upsert, remove });
+    if (upsert.length || remove.length) await source.updateSettings({ upsert, remove }, current);
   },
 
   async verify(input, ctx): Promise<CheckResult> {
