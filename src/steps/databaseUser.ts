@@ -1,0 +1,241 @@
+// Database user: an Entra principal connecting to Azure SQL / PostgreSQL flexible / MySQL flexible with identity auth
+// needs a user inside the database (targets.md §5b). The statements come from the catalogue's grant templates; they
+// run on the server as linkwright's own identity, which must be the server's Microsoft Entra admin. plan reports them
+// (dry runs, validate); apply runs them unless the user exists; compensate drops the user apply created; verify checks
+// the user exists and otherwise names the exact statements and the admin prerequisite. Never skipped silently: when a
+// statement cannot run, apply fails with the statements and what is missing.
+import type { TargetFacts } from "../catalogue/types.js";
+import { defaultDatabaseUser } from "../catalogue/grants.js";
+import { checkEntraAdmin, selfFromToken, type AdminCheck } from "../databases/admin.js";
+import { ENGINES, engineOfKind, type DatabaseEngine } from "../databases/engines.js";
+import { resolveEndpoint } from "../databases/endpoints.js";
+import { createDatabaseExecutor, type DatabaseExecutor, type DatabaseSessionRequest } from "../databases/executor.js";
+import { readDatabaseSettings, type DatabaseSettings } from "../databases/settings.js";
+import { databaseUserStatements, type DatabaseUserStatements, type PrincipalType } from "../databases/statements.js";
+import type { CheckResult, Step, StepContext, StepOutcome, StepPlan } from "./step.js";
+
+export interface DatabaseUserInput {
+  engine: DatabaseEngine;
+  /** ARM id of the server (Microsoft.Sql/servers, Microsoft.DBforPostgreSQL|DBforMySQL/flexibleServers). */
+  serverId: string;
+  /** ARM id of the target database (for messages). */
+  targetId: string;
+  databaseName: string;
+  /** The database user mapped to the principal. */
+  userName: string;
+  principal: {
+    /** Display name of the identity (messages). */
+    name: string;
+    objectId: string;
+    clientId?: string;
+    type: PrincipalType;
+  };
+}
+
+export interface DatabaseUserPrior {
+  /** apply created the user (compensation drops it). */
+  created: true;
+}
+
+export class DatabaseUserError extends Error {
+  constructor(readonly code: "DatabaseUserPrerequisiteNotMet" | "DatabaseUserNotCreated" | "DatabaseUserNotDropped", message: string) {
+    super(message);
+  }
+}
+
+export interface DatabaseUserInputArgs {
+  targetKind: string;
+  /** The server (top-level resource) id. */
+  targetResourceId: string;
+  /** The target (database) id. */
+  targetId: string;
+  targetFacts: TargetFacts;
+  principal: { name: string; objectId: string; clientId?: string; type: PrincipalType };
+  /** The connection (linker) name: PostgreSQL and MySQL users default to aad_<connectionName>. */
+  connectionName?: string;
+}
+
+/** The step input for a connection's target, or undefined when the target is not a database with a data-plane grant.
+ *  The user name is targetFacts.userName when given, else the catalogue's default. Throws on unsafe or missing values. */
+export function databaseUserInputFor(args: DatabaseUserInputArgs): DatabaseUserInput | undefined {
+  const engine = engineOfKind(args.targetKind);
+  if (!engine) return undefined;
+  const databaseName = args.targetFacts.databaseName ?? /\/databases\/([^/]+)$/i.exec(args.targetId)?.[1];
+  if (!databaseName) throw new DatabaseUserError("DatabaseUserPrerequisiteNotMet", `The target ${args.targetId} names no database.`);
+  let userName = args.targetFacts.userName;
+  if (!userName) {
+    const needsConnection = engine !== "sql";
+    if (needsConnection && !args.connectionName) throw new Error(`databaseUserInputFor: ${args.targetKind} needs the connection name for its default user aad_<connectionName>.`);
+    userName = defaultDatabaseUser(ENGINES[engine].targetKind, args.connectionName ?? "", args.principal.name);
+  }
+  const serverId = args.targetResourceId && args.targetResourceId.toLowerCase() !== args.targetId.toLowerCase()
+    ? args.targetResourceId
+    : args.targetId.replace(/\/databases\/[^/]+$/i, "");
+  const input: DatabaseUserInput = {
+    engine, serverId, targetId: args.targetId, databaseName, userName: userName!,
+    principal: { name: args.principal.name, objectId: args.principal.objectId, type: args.principal.type, ...(args.principal.clientId ? { clientId: args.principal.clientId } : {}) },
+  };
+  statementsOf(input); // refuses now what could never be rendered safely
+  return input;
+}
+
+export function statementsOf(input: DatabaseUserInput): DatabaseUserStatements {
+  return databaseUserStatements({
+    engine: input.engine, databaseName: input.databaseName, userName: input.userName,
+    objectId: input.principal.objectId, clientId: input.principal.clientId, principalType: input.principal.type,
+  });
+}
+
+export interface DatabaseUserStepOptions {
+  /** Default: the pg / mysql2 / tedious drivers. */
+  executor?: DatabaseExecutor;
+  /** Default: read from process.env at each call. */
+  settings?: () => DatabaseSettings;
+}
+
+/** Everything a session needs, or why it cannot be had. */
+type Session =
+  | { ok: true; request: DatabaseSessionRequest; fqdn: string }
+  | { ok: false; check?: AdminCheck; reason: string; fqdn?: string };
+
+function describeTarget(input: DatabaseUserInput, fqdn?: string): string {
+  return `${ENGINES[input.engine].displayName} database '${input.databaseName}' on ${fqdn ?? input.serverId}`;
+}
+
+/** The manual instructions: the prerequisite, what is missing, and the exact statements. */
+function instructions(input: DatabaseUserInput, stmts: DatabaseUserStatements, session: Session, knownFqdn?: string): string {
+  const fqdn = knownFqdn ?? session.fqdn ?? (!session.ok && session.check && !session.check.ok ? session.check.fqdn : undefined);
+  const parts = [`Prerequisite: ${stmts.prerequisite}`];
+  if (!session.ok) {
+    parts.push(`Not met: ${session.reason}`);
+    const commands = session.check && !session.check.ok ? session.check.commands : [];
+    if (commands.length) parts.push(`Fix: ${commands.join(" ; ")}`);
+  }
+  parts.push(`Then, as the server's Microsoft Entra admin with a token for ${stmts.tokenScope}, connected to database '${stmts.connectDatabase}' ` +
+    `on ${fqdn ?? input.serverId}, run: ${stmts.create.join(" ")}`);
+  return parts.join(" ");
+}
+
+export function createDatabaseUserStep(options: DatabaseUserStepOptions = {}): Step<DatabaseUserInput, DatabaseUserPrior> {
+  const executor = options.executor ?? createDatabaseExecutor();
+  const settingsOf = options.settings ?? (() => readDatabaseSettings());
+
+  async function openSession(input: DatabaseUserInput, stmts: DatabaseUserStatements, ctx: StepContext): Promise<Session> {
+    let token: string;
+    try {
+      token = await ctx.clients.dataPlaneToken(stmts.tokenScope);
+    } catch (e) {
+      return { ok: false, reason: `linkwright's identity could not get a token for ${stmts.tokenScope}: ${(e as Error).message}` };
+    }
+    try {
+      const settings = settingsOf();
+      const self = selfFromToken(token, settings.selfDisplayName);
+      const check = await checkEntraAdmin(ctx.clients, input.engine, input.serverId, self);
+      if (!check.ok) return { ok: false, check, reason: check.reason };
+      const endpoint = resolveEndpoint(check.fqdn, ENGINES[input.engine].defaultPort, settings.routes);
+      return {
+        ok: true, fqdn: check.fqdn,
+        request: {
+          engine: input.engine, serverName: endpoint.fqdn, host: endpoint.host, port: endpoint.port,
+          database: stmts.connectDatabase, user: check.login, token, timeoutMs: settings.timeoutMs,
+        },
+      };
+    } catch (e) {
+      return { ok: false, reason: `The Microsoft Entra admin of ${input.serverId} could not be checked: ${(e as Error).message}` };
+    }
+  }
+
+  /** Whether the user exists; a string says why that could not be told. */
+  async function probe(input: DatabaseUserInput, stmts: DatabaseUserStatements, ctx: StepContext): Promise<{ session: Session; exists: boolean | string }> {
+    const session = await openSession(input, stmts, ctx);
+    if (!session.ok) return { session, exists: session.reason };
+    try {
+      return { session, exists: await executor.userExists({ ...session.request, existsQuery: stmts.exists }) };
+    } catch (e) {
+      return { session: { ok: false, reason: (e as Error).message, fqdn: session.fqdn }, exists: (e as Error).message };
+    }
+  }
+
+  return {
+    name: "databaseUser",
+
+    async plan(input, ctx): Promise<StepPlan> {
+      const stmts = statementsOf(input);
+      const { session, exists } = await probe(input, stmts, ctx);
+      if (exists === true) return { changes: [] };
+      const fqdn = session.ok ? session.fqdn : undefined;
+      const changes = [
+        `Create database user '${input.userName}' for ${input.principal.name} (object id ${input.principal.objectId}) in ${describeTarget(input, fqdn)}, ` +
+        `connected to database '${stmts.connectDatabase}' as the server's Microsoft Entra admin (linkwright's identity), running:`,
+        ...stmts.create,
+      ];
+      if (!session.ok) changes.push(`Cannot run yet — ${instructions(input, stmts, session)}`);
+      return { changes };
+    },
+
+    async apply(input, ctx): Promise<StepOutcome<DatabaseUserPrior>> {
+      const stmts = statementsOf(input);
+      const session = await openSession(input, stmts, ctx);
+      if (!session.ok) {
+        throw new DatabaseUserError("DatabaseUserPrerequisiteNotMet",
+          `Database user '${input.userName}' was not created in ${describeTarget(input)}. ${instructions(input, stmts, session)}`);
+      }
+      try {
+        if (await executor.userExists({ ...session.request, existsQuery: stmts.exists })) {
+          return { changed: false, outputs: { databaseUser: input.userName } };
+        }
+      } catch (e) {
+        throw new DatabaseUserError("DatabaseUserNotCreated",
+          `Database user '${input.userName}' was not created in ${describeTarget(input, session.fqdn)}: ${(e as Error).message}. ` +
+          instructions(input, stmts, { ok: false, reason: (e as Error).message }, session.fqdn));
+      }
+      try {
+        await executor.runStatements({ ...session.request, statements: stmts.create });
+      } catch (e) {
+        // A half-made user (created, not granted) is removed again: this apply leaves nothing it did not finish.
+        const undo = await executor.userExists({ ...session.request, existsQuery: stmts.exists })
+          .then(async (made) => {
+            if (!made) return "Nothing had been created.";
+            await executor.runStatements({ ...session.request, statements: stmts.drop });
+            return "What had been created was dropped again.";
+          })
+          .catch((u: Error) => `Dropping what had been created failed too (${u.message}); run: ${stmts.drop.join(" ")}`);
+        throw new DatabaseUserError("DatabaseUserNotCreated",
+          `Database user '${input.userName}' was not created in ${describeTarget(input, session.fqdn)}: ${(e as Error).message}. ${undo} ` +
+          instructions(input, stmts, { ok: false, reason: (e as Error).message }, session.fqdn));
+      }
+      return { changed: true, prior: { created: true }, outputs: { databaseUser: input.userName } };
+    },
+
+    async compensate(input, prior, ctx): Promise<void> {
+      if (!prior?.created) return;
+      const stmts = statementsOf(input);
+      const session = await openSession(input, stmts, ctx);
+      if (!session.ok) {
+        throw new DatabaseUserError("DatabaseUserNotDropped",
+          `Database user '${input.userName}' (created by linkwright) could not be dropped from ${describeTarget(input)}: ${session.reason} Run as the Entra admin: ${stmts.drop.join(" ")}`);
+      }
+      try {
+        await executor.runStatements({ ...session.request, statements: stmts.drop });
+      } catch (e) {
+        throw new DatabaseUserError("DatabaseUserNotDropped",
+          `Database user '${input.userName}' could not be dropped from ${describeTarget(input, session.fqdn)}: ${(e as Error).message}. Run as the Entra admin: ${stmts.drop.join(" ")}`);
+      }
+    },
+
+    async verify(input, ctx): Promise<CheckResult> {
+      const stmts = statementsOf(input);
+      const { session, exists } = await probe(input, stmts, ctx);
+      const description = `Database user '${input.userName}' exists in ${describeTarget(input, session.ok ? session.fqdn : undefined)}.`;
+      if (exists === true) return { name: "Database user", result: "success", description };
+      const why: Session = session.ok ? { ok: false, reason: `The user '${input.userName}' does not exist.` } : session;
+      return {
+        name: "Database user", result: "failure", description,
+        errorCode: session.ok ? "DatabaseUserMissing" : "DatabaseUserUnverifiable",
+        errorMessage: instructions(input, stmts, why, session.ok ? session.fqdn : undefined),
+      };
+    },
+  };
+}
+
+export const databaseUserStep: Step<DatabaseUserInput, DatabaseUserPrior> = createDatabaseUserStep();
