@@ -1,5 +1,6 @@
 // Microsoft.KeyVault/vaults: get / list / createOrUpdate (PUT, LRO final-state `location`) / update (PATCH) /
 // delete / accessPolicies/{add|replace|remove}. Each vault gets its own data-plane origin (vaultUri = origin + "/").
+// networkAcls virtual-network rules are validated against the subnet's service endpoints, as Azure does.
 // Reference: arm-surface §2.6; SDK @azure/arm-keyvault 5.0.0 api/vaults/operations.js.
 import { ArmError, type CoreServices, type ResourceStore, type Route, type RouteContext, type StoredResource } from "../../core/contract.js";
 import {
@@ -67,6 +68,21 @@ function normaliseNetworkAcls(v: unknown): Record<string, unknown> {
   };
 }
 
+/** Each rule's subnet must exist and carry the Microsoft.KeyVault service endpoint, unless the rule sets
+ *  ignoreMissingVnetServiceEndpoint (as Azure validates; error code and wording as Azure answers). */
+function validateVnetRules(ctx: RouteContext, acls: Record<string, unknown>): void {
+  for (const rule of acls.virtualNetworkRules as { id: string; ignoreMissingVnetServiceEndpoint: boolean }[]) {
+    if (rule.ignoreMissingVnetServiceEndpoint) continue;
+    const endpoints = asObject(ctx.store.get(rule.id)?.properties).serviceEndpoints;
+    const ok = Array.isArray(endpoints) && endpoints.some((e) => /^Microsoft\.KeyVault$/i.test(String(asObject(e).service)));
+    if (!ok) {
+      const m = /^(.*)\/subnets\/([^/]+)$/i.exec(rule.id);
+      throw new ArmError(400, "SubnetsHaveNoServiceEndpointsConfigured",
+        `Subnets ${m?.[2] ?? rule.id} of virtual network ${m?.[1] ?? rule.id} do not have ServiceEndpoints for Microsoft.KeyVault resources configured. Add Microsoft.KeyVault to subnet's ServiceEndpoints collection before trying to ACL Microsoft.KeyVault resources to these subnets..`);
+    }
+  }
+}
+
 function vaultId(ctx: RouteContext): string {
   const { subscriptionId, resourceGroupName, vaultName } = ctx.params;
   return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroupName}/providers/Microsoft.KeyVault/vaults/${vaultName}`;
@@ -101,6 +117,7 @@ async function putVault(ctx: RouteContext) {
     id, location: existing?.location ?? requireLocation(body), tenantId: props.tenantId, origin,
     tags: (body.tags as Record<string, string>) ?? existing?.tags, properties: props,
   });
+  validateVnetRules(ctx, asObject(built.properties).networkAcls as Record<string, unknown>);
   const stored = ctx.store.put({ ...built, systemData: systemData(ctx, existing) });
   return putResult(ctx, render(stored), !existing, "location");
 }
@@ -113,6 +130,7 @@ async function patchVault(ctx: RouteContext) {
   for (const k of WRITABLE) if (changed[k] !== undefined) props[k] = structuredClone(changed[k]);
   props.accessPolicies = parseAccessPolicies(props.accessPolicies);
   props.networkAcls = normaliseNetworkAcls(props.networkAcls);
+  if (changed.networkAcls !== undefined) validateVnetRules(ctx, props.networkAcls as Record<string, unknown>);
   const stored = ctx.store.put({
     ...existing, properties: props, ...(body.tags !== undefined ? { tags: body.tags as Record<string, string> } : {}), systemData: systemData(ctx, existing),
   });

@@ -1,0 +1,168 @@
+// Network (vNetSolution type serviceEndpoint): let the source's outbound subnet through the target's firewall by
+// a virtual-network rule, which needs the target's service endpoint (e.g. Microsoft.Storage) on that subnet.
+// apply: adds the service endpoint to the subnet (read-modify-write of the subnet, everything else kept), then the
+// subnet's rule to the target. Only what is missing is written; the target's default action is never changed.
+// compensate: removes exactly what apply added, rule first, and only where it is still there.
+import type { Subnet } from "@azure/arm-network";
+import { parseResourceId, sameResourceId } from "../azure/resourceId.js";
+import type { ArmClients } from "../azure/clients.js";
+import { serviceEndpointServiceFor, topLevelResourceId, vnetRulesFor, type VnetRulesAdapter } from "../targets/vnetRules.js";
+import type { CheckResult, Step, StepContext, StepOutcome, StepPlan } from "./step.js";
+
+export interface ServiceEndpointInput {
+  /** The source's outbound subnet: /subscriptions/…/providers/Microsoft.Network/virtualNetworks/{vnet}/subnets/{subnet}. */
+  subnetId: string;
+  /** The target's top-level resource (storage account, vault, SQL server, namespace, Cosmos DB account). */
+  targetId: string;
+  /** The subnet service endpoint the target needs, e.g. Microsoft.Storage, Microsoft.KeyVault, Microsoft.Sql. */
+  serviceName: string;
+}
+
+export interface ServiceEndpointPrior {
+  /** The service endpoint this step added to the subnet; absent when it was there already. */
+  addedServiceEndpoint?: string;
+  /** The subnet whose virtual-network rule this step added to the target; absent when the rule was there already. */
+  addedRuleSubnetId?: string;
+}
+
+/** The step's input for a source subnet and a target (any id under the target resource), or undefined when
+ *  linkwright cannot configure virtual-network rules on that target type. */
+export function serviceEndpointInputFor(o: { subnetId: string; targetResourceId: string }): ServiceEndpointInput | undefined {
+  const serviceName = serviceEndpointServiceFor(o.targetResourceId);
+  const targetId = topLevelResourceId(o.targetResourceId);
+  if (!serviceName || !targetId) return undefined;
+  return { subnetId: o.subnetId, targetId, serviceName };
+}
+
+/** The 400 message when the source has no outbound subnet (not integrated with a virtual network). */
+export function noVnetIntegrationMessage(sourceId: string): string {
+  return `vNetSolution type 'serviceEndpoint' needs the source '${sourceId}' to be integrated with a virtual network ` +
+    "(App Service regional VNet integration, or a Container Apps environment in a virtual network); it is not. " +
+    "Integrate it first (e.g. az webapp vnet-integration add --vnet <vnet> --subnet <subnet>), or choose another network solution.";
+}
+
+/** The 400 message when linkwright has no virtual-network rule adapter for the target type. */
+export function serviceEndpointUnsupportedMessage(targetResourceId: string): string {
+  const type = parseResourceId(targetResourceId)?.fullType ?? targetResourceId;
+  return `vNetSolution type 'serviceEndpoint' is not supported for '${type}' targets by linkwright. Supported: ` +
+    "Microsoft.Storage/storageAccounts, Microsoft.KeyVault/vaults, Microsoft.Sql/servers, Microsoft.ServiceBus/namespaces, " +
+    "Microsoft.EventHub/namespaces, Microsoft.DocumentDB/databaseAccounts.";
+}
+
+/** A subnet as @azure/arm-network addresses it. */
+function subnetRef(subnetId: string) {
+  const id = parseResourceId(subnetId);
+  const ok = id && id.namespace.toLowerCase() === "microsoft.network" && id.types.length === 2
+    && id.types[0]!.toLowerCase() === "virtualnetworks" && id.types[1]!.toLowerCase() === "subnets";
+  if (!ok) throw new Error(`'${subnetId}' is not a subnet id (…/providers/Microsoft.Network/virtualNetworks/{vnet}/subnets/{subnet}).`);
+  return { subscriptionId: id.subscriptionId, resourceGroup: id.resourceGroup, vnet: id.names[0]!, subnet: id.names[1]! };
+}
+
+function subnets(clients: ArmClients, subnetId: string) {
+  const ref = subnetRef(subnetId);
+  const ops = () => clients.network(ref.subscriptionId).subnets;
+  return {
+    get: () => ops().get(ref.resourceGroup, ref.vnet, ref.subnet),
+    /** PUT of the subnet as read with a new service endpoint list (read-only fields are not sent by the SDK). */
+    put: async (current: Subnet, serviceEndpoints: Subnet["serviceEndpoints"]) => {
+      await ops().createOrUpdate(ref.resourceGroup, ref.vnet, ref.subnet, { ...current, serviceEndpoints });
+    },
+  };
+}
+
+/** Whether a service endpoint entry serves the service (Microsoft.Storage.Global also serves Microsoft.Storage). */
+function serves(endpointService: string | undefined, service: string): boolean {
+  const e = (endpointService ?? "").toLowerCase();
+  const s = service.toLowerCase();
+  return e === s || (s === "microsoft.storage" && e === "microsoft.storage.global");
+}
+
+function rules(input: ServiceEndpointInput, ctx: StepContext): VnetRulesAdapter {
+  const adapter = vnetRulesFor(ctx.clients, input.targetId);
+  if (!adapter) throw new Error(serviceEndpointUnsupportedMessage(input.targetId));
+  return adapter;
+}
+
+interface Missing {
+  subnet: Subnet;
+  serviceEndpoint: boolean;
+  rule: boolean;
+}
+
+async function missing(input: ServiceEndpointInput, ctx: StepContext): Promise<Missing> {
+  const [subnet, admitted] = await Promise.all([subnets(ctx.clients, input.subnetId).get(), rules(input, ctx).read()]);
+  return {
+    subnet,
+    serviceEndpoint: !(subnet.serviceEndpoints ?? []).some((e) => serves(e.service, input.serviceName)),
+    rule: !admitted.some((s) => sameResourceId(s, input.subnetId)),
+  };
+}
+
+export const serviceEndpointStep: Step<ServiceEndpointInput, ServiceEndpointPrior> = {
+  name: "serviceEndpoint",
+
+  async plan(input, ctx): Promise<StepPlan> {
+    const m = await missing(input, ctx);
+    return {
+      changes: [
+        ...(m.serviceEndpoint ? [`Enable the ${input.serviceName} service endpoint on subnet ${input.subnetId}.`] : []),
+        ...(m.rule ? [`Add a virtual-network rule for subnet ${input.subnetId} to ${input.targetId}.`] : []),
+      ],
+    };
+  },
+
+  async apply(input, ctx): Promise<StepOutcome<ServiceEndpointPrior>> {
+    const m = await missing(input, ctx);
+    if (!m.serviceEndpoint && !m.rule) return { changed: false };
+    const prior: ServiceEndpointPrior = {};
+    if (m.serviceEndpoint) {
+      // Re-read right before the write: the subnet PUT replaces the whole subnet.
+      const subnet = subnets(ctx.clients, input.subnetId);
+      const current = await subnet.get();
+      if (!(current.serviceEndpoints ?? []).some((e) => serves(e.service, input.serviceName))) {
+        await subnet.put(current, [...(current.serviceEndpoints ?? []), { service: input.serviceName }]);
+        prior.addedServiceEndpoint = input.serviceName;
+      }
+    }
+    // The target validates that the subnet carries the service endpoint, so the rule comes second.
+    if (m.rule && await rules(input, ctx).add(input.subnetId)) prior.addedRuleSubnetId = input.subnetId;
+    return prior.addedServiceEndpoint || prior.addedRuleSubnetId ? { changed: true, prior } : { changed: false };
+  },
+
+  async compensate(input, prior, ctx): Promise<void> {
+    if (prior.addedRuleSubnetId) await rules(input, ctx).remove(prior.addedRuleSubnetId);
+    if (prior.addedServiceEndpoint) {
+      const subnet = subnets(ctx.clients, input.subnetId);
+      const current = await subnet.get();
+      const endpoints = current.serviceEndpoints ?? [];
+      const kept = endpoints.filter((e) => (e.service ?? "").toLowerCase() !== prior.addedServiceEndpoint!.toLowerCase());
+      if (kept.length !== endpoints.length) await subnet.put(current, kept);
+    }
+  },
+
+  async verify(input, ctx): Promise<CheckResult> {
+    const description = "The target's virtual-network rules admit the source's subnet through its service endpoint.";
+    const m = await missing(input, ctx);
+    if (!m.serviceEndpoint && !m.rule) {
+      const caveat = await rules(input, ctx).caveat?.();
+      if (caveat) return { name: "Network", result: "warning", description, errorCode: "VirtualNetworkRulesNotApplied", errorMessage: caveat };
+      return { name: "Network", result: "success", description };
+    }
+    const problems: string[] = [];
+    const fixes: string[] = [];
+    if (m.serviceEndpoint) {
+      problems.push(`subnet ${input.subnetId} has no ${input.serviceName} service endpoint`);
+      const services = [...new Set([...(m.subnet.serviceEndpoints ?? []).map((e) => e.service ?? "").filter(Boolean), input.serviceName])];
+      fixes.push(`az network vnet subnet update --ids ${input.subnetId} --service-endpoints ${services.join(" ")}`);
+    }
+    if (m.rule) {
+      problems.push(`${input.targetId} has no virtual-network rule for that subnet`);
+      fixes.push(rules(input, ctx).addCommand(input.subnetId));
+    }
+    return {
+      name: "Network", result: "failure", description,
+      errorCode: m.serviceEndpoint ? "ServiceEndpointMissing" : "VirtualNetworkRuleMissing",
+      errorMessage: `${problems.join("; ")}. Re-run the connection, or fix it with: ${fixes.join(" && ")}`,
+    };
+  },
+};
