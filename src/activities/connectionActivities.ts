@@ -4,7 +4,7 @@
 import type { CreateOrUpdateStart, DeleteStart, ValidateStart } from "../api/orchestrations.js";
 import type { ArmClients } from "../azure/clients.js";
 import { planConnection } from "../connections/plan.js";
-import { mergeApplied } from "../connections/mergeApplied.js";
+import { keyOf, mergeApplied } from "../connections/mergeApplied.js";
 import { PlanError, type AppliedStepRecord, type ConnectionPlan, type StepRunResult } from "../connections/types.js";
 import { validateConnection, type PropagationOptions } from "../health/validate.js";
 import type { DeletePlan } from "../orchestrations/delete.js";
@@ -37,6 +37,45 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
   const now = deps.now ?? (() => new Date());
   const linkerOf = (sourceId: string, name: string) => deps.store.linkers.get(sourceId, name);
 
+  /** Which of the given applied steps may be undone: only what this linker created and no other connection uses. */
+  async function undoPlan(start: { sourceId: string; linkerName: string; linkerId: string }, linker: StoredLinker | undefined,
+    applied: AppliedStepRecord[]): Promise<DeletePlan> {
+    if (applied.length === 0) return { undo: [], kept: [] };
+    const forced = isForced(linker);
+    const others = (await listAll(deps.store, start.sourceId)).filter((l) => l.name.toLowerCase() !== start.linkerName.toLowerCase());
+    const undo: AppliedStepRecord[] = [];
+    const kept: string[] = [];
+    for (const a of [...applied].reverse()) {
+      if (a.step === "roleAssignment") {
+        const input = a.input as RoleAssignmentInput;
+        const id = String(a.outputs?.roleAssignmentId ?? "");
+        const users = id ? (await deps.store.dependencies.linkersDependingOn(id, "roleAssignment")).filter((u) => u.linkerId.toLowerCase() !== start.linkerId.toLowerCase()) : [];
+        const ours = id.toLowerCase().endsWith(roleAssignmentName(input).toLowerCase());
+        if (id && ours && (users.length === 0 || forced)) undo.push({ ...a, prior: { createdName: roleAssignmentName(input) } });
+        else if (id) kept.push(`role assignment ${id}${users.length ? " (used by other connections)" : ""}`);
+        continue;
+      }
+      if (!a.changed || a.prior === undefined) continue;
+      if (a.step === "identity" && !forced && others.some(usesIdentity)) {
+        kept.push("the source's managed identity (used by other connections)");
+        continue;
+      }
+      if (a.step === "firewall" && !forced && others.some((o) => sameTarget(o, linker))) {
+        kept.push("firewall rules (used by other connections to the same target)");
+        continue;
+      }
+      // A subnet rule, database user, Key Vault secret… another connection of this source also applied.
+      // (Settings and App Configuration keys are per connection: their steps undo only what this one wrote.)
+      const key = keyOf(a);
+      if (!forced && a.step !== "configuration" && a.step !== "appConfiguration" && others.some((o) => ((o.state?.["applied"] as AppliedStepRecord[] | undefined) ?? []).some((x) => keyOf(x) === key))) {
+        kept.push(`the ${a.step} step's changes (used by other connections)`);
+        continue;
+      }
+      undo.push(a);
+    }
+    return { undo, kept };
+  }
+
   return {
     async plan(start: CreateOrUpdateStart): Promise<{ ok: true; plan: ConnectionPlan } | Failure> {
       try {
@@ -45,6 +84,7 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
         const plan = await planConnection({
           linkerId: start.linkerId, linkerName: start.linkerName, sourceId: start.sourceId, properties: start.properties,
           tenantId: start.caller.tenantId, ownedNames: owned, ...(start.sealedSecrets ? { sealedSecrets: start.sealedSecrets } : {}),
+          previous: previousWrites(existing),
         }, ctx);
         return { ok: true, plan };
       } catch (e) {
@@ -70,36 +110,22 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
       }
     },
 
+    /** After an update: what the previous run configured that this run no longer does, and may be undone. */
+    async planObsolete(x: { sourceId: string; linkerName: string; linkerId: string; current: AppliedStepRecord[] }): Promise<DeletePlan> {
+      const linker = await linkerOf(x.sourceId, x.linkerName);
+      const keep = new Set(x.current.map(keyOf));
+      // Settings and keys no longer wanted are removed by their own steps (their `remove` lists); the identity stays.
+      const obsolete = ((linker?.state?.["applied"] as AppliedStepRecord[] | undefined) ?? [])
+        .filter((a) => !keep.has(keyOf(a)) && a.step !== "configuration" && a.step !== "appConfiguration" && a.step !== "identity");
+      return undoPlan({ sourceId: x.sourceId, linkerName: x.linkerName, linkerId: x.linkerId }, linker, obsolete);
+    },
+
     async planDelete(start: DeleteStart): Promise<DeletePlan> {
       const linker = await linkerOf(start.sourceId, start.linkerName);
       const applied = (linker?.state?.["applied"] as AppliedStepRecord[] | undefined) ?? [];
-      const forced = isForced(linker);
-      const others = (await listAll(deps.store, start.sourceId)).filter((l) => l.name.toLowerCase() !== start.linkerName.toLowerCase());
-      const undo: AppliedStepRecord[] = [];
-      const kept: string[] = [];
-      for (const a of [...applied].reverse()) {
-        if (a.step === "roleAssignment") {
-          const input = a.input as RoleAssignmentInput;
-          const id = String(a.outputs?.roleAssignmentId ?? "");
-          const users = id ? (await deps.store.dependencies.linkersDependingOn(id, "roleAssignment")).filter((u) => u.linkerId.toLowerCase() !== start.linkerId.toLowerCase()) : [];
-          const ours = id.toLowerCase().endsWith(roleAssignmentName(input).toLowerCase());
-          if (id && ours && (users.length === 0 || forced)) undo.push({ ...a, prior: { createdName: roleAssignmentName(input) } });
-          else if (id) kept.push(`role assignment ${id}${users.length ? " (used by other connections)" : ""}`);
-          continue;
-        }
-        if (!a.changed || a.prior === undefined) continue;
-        if (a.step === "identity" && !forced && others.some(usesIdentity)) {
-          kept.push("the source's managed identity (used by other connections)");
-          continue;
-        }
-        if (a.step === "firewall" && !forced && others.some((o) => sameTarget(o, linker))) {
-          kept.push("firewall rules (used by other connections to the same target)");
-          continue;
-        }
-        undo.push(a);
-      }
-      return { undo, kept };
+      return undoPlan(start, linker, applied);
     },
+
 
     async validate(start: ValidateStart): Promise<{ ok: true; result: Record<string, unknown> } | Failure> {
       try {
@@ -172,6 +198,15 @@ function dependenciesOf(linker: StoredLinker, outcome: OperationOutcome): Depend
   }
   if (outcome.principalId) out.push({ kind: "principal", resourceId: outcome.principalId });
   return out;
+}
+
+function previousWrites(linker: StoredLinker | undefined): NonNullable<import("../connections/types.js").PlanRequest["previous"]> {
+  const applied = (linker?.state?.["applied"] as AppliedStepRecord[] | undefined) ?? [];
+  const written = (step: string) => applied.find((a) => a.step === step)?.outputs?.["written"];
+  return {
+    settings: (written("configuration") as { name: string; writtenSealed: string }[] | undefined) ?? [],
+    appConfiguration: (written("appConfiguration") as { key: string; writtenSealed: string }[] | undefined) ?? [],
+  };
 }
 
 function isForced(linker: StoredLinker | undefined): boolean {

@@ -2,16 +2,20 @@
 // recorded the first time (what existed before linkwright touched the resource) must survive, so deleting the
 // connection later still restores it. This merges a run's records into the stored ones.
 import type { AppliedStepRecord } from "./types.js";
-import type { SettingsPrior } from "../steps/settings.js";
 
-function keyOf(a: AppliedStepRecord): string {
+/** What a step record is about: two records with one key configure the same thing. */
+export function keyOf(a: AppliedStepRecord): string {
   const i = a.input as Record<string, unknown>;
   switch (a.step) {
     case "identity": return `identity|${String(i.sourceId).toLowerCase()}|${String(i.userAssignedIdentityId ?? "system").toLowerCase()}`;
     case "roleAssignment": return `role|${String(i.scope).toLowerCase()}|${String(i.role).toLowerCase()}|${String(i.principalId)}`;
     case "firewall": return `firewall|${String(i.targetId).toLowerCase()}`;
     case "secretStore": return `secret|${String(i.vaultUri).toLowerCase()}|${String(i.secretName).toLowerCase()}`;
-    case "configuration": return `configuration|${String(i.sourceId).toLowerCase()}`;
+    case "configuration": return `configuration|${String(i.sourceId).toLowerCase()}|${String(i.scope ?? "").toLowerCase()}`;
+    case "serviceEndpoint": return `serviceEndpoint|${String(i.subnetId).toLowerCase()}|${String(i.targetId).toLowerCase()}`;
+    case "appConfiguration": return `appConfiguration|${String(i.storeId).toLowerCase()}|${String(i.label ?? "")}`;
+    case "databaseUser": return `databaseUser|${String(i.targetId).toLowerCase()}|${String((i.principal as { objectId?: string } | undefined)?.objectId)}`;
+    default: return `${a.step}|${JSON.stringify(i)}`;
   }
 }
 
@@ -20,15 +24,18 @@ export function mergeApplied(previous: AppliedStepRecord[], current: AppliedStep
   return current.map((c) => {
     const p = before.get(keyOf(c));
     if (!p || !p.changed || p.prior === undefined) return c;
-    if (c.step === "configuration") {
-      const old = (p.prior as SettingsPrior).changed;
-      const now = c.changed && c.prior ? (c.prior as SettingsPrior).changed : [];
-      const names = new Set(old.map((x) => x.name));
-      const merged: SettingsPrior = { changed: [...old, ...now.filter((x) => !names.has(x.name))] };
-      // The written values are the latest run's.
+    if (c.step === "configuration" || c.step === "appConfiguration") {
+      // Per setting / key: the first prior survives, the latest written value wins.
+      type Entry = { name?: string; key?: string; writtenSealed?: string; writtenEtag?: string };
+      const id = (x: Entry) => x.name ?? x.key ?? "";
+      const old = (p.prior as { changed: Entry[] }).changed;
+      const now = c.changed && c.prior ? (c.prior as { changed: Entry[] }).changed : [];
+      const names = new Set(old.map(id));
+      const merged = { changed: [...old.map((x) => ({ ...x })), ...now.filter((x) => !names.has(id(x)))] };
       for (const x of merged.changed) {
-        const latest = now.find((n) => n.name === x.name);
+        const latest = now.find((n) => id(n) === id(x));
         if (latest?.writtenSealed) x.writtenSealed = latest.writtenSealed;
+        if (latest?.writtenEtag) x.writtenEtag = latest.writtenEtag;
       }
       return { ...c, changed: true, prior: merged };
     }

@@ -9,6 +9,11 @@ import {
 import { isObject } from "../api/model/linker.js";
 import { sourceAdapterFor } from "../sources/index.js";
 import { firewallFor } from "../targets/firewall.js";
+import { readAppConfigurationStoreEndpoint } from "../targets/appConfiguration.js";
+import { sourceSubnet } from "../sources/subnet.js";
+import { engineOfKind } from "../databases/engines.js";
+import { appConfigurationKeysInputFor } from "../steps/appConfigurationKeys.js";
+import { noVnetIntegrationMessage, serviceEndpointInputFor, serviceEndpointUnsupportedMessage } from "../steps/serviceEndpoint.js";
 import { keyVaultReference } from "../steps/keyVaultSecret.js";
 import type { SettingSpec } from "../steps/settings.js";
 import type { StepContext } from "../steps/step.js";
@@ -38,11 +43,18 @@ export async function planConnection(req: PlanRequest, ctx: StepContext): Promis
   if ("code" in target) throw catalogueError(target);
   const kind = target.kind as TargetKind;
 
-  // The reads planning needs are independent: source, its settings and the target resource, at once.
+  const configurationInfo = isObject(p.configurationInfo) ? p.configurationInfo : undefined;
+  const storeId = configurationStoreOf(configurationInfo);
+  const vNetType = isObject(p.vNetSolution) ? str(p.vNetSolution["type"]) : undefined;
+
+  // The reads planning needs are independent: source, its settings, the target resource (and, when asked for, the
+  // source's subnet and the App Configuration store's endpoint), all at once.
   const source = sourceAdapterFor(ctx.clients, req.sourceId, scope);
   const arm = genericArm(ctx.clients);
-  const [snapshot, currentSettings, targetResource] = await Promise.all([
+  const [snapshot, currentSettings, targetResource, subnetId, storeEndpoint] = await Promise.all([
     source.read(), source.readSettings(), target.resourceId ? arm.getResource(target.resourceId) : Promise.resolve(undefined),
+    vNetType === "serviceEndpoint" ? sourceSubnet(ctx.clients, req.sourceId) : Promise.resolve(undefined),
+    storeId ? readAppConfigurationStoreEndpoint(ctx.clients, storeId) : Promise.resolve(undefined),
   ]);
   const problem = checkCombination({ targetKind: kind, sourceKind: snapshot.kind, authType, clientType });
   if (problem) throw new PlanError("InvalidConnection", problem.message, `properties.${problem.field}`);
@@ -101,7 +113,6 @@ export async function planConnection(req: PlanRequest, ctx: StepContext): Promis
   }
 
   // Configuration entries from the catalogue.
-  const configurationInfo = isObject(p.configurationInfo) ? p.configurationInfo : undefined;
   const binding = parseBindingAwareRequest((configurationInfo ?? null) as never);
   if ("code" in binding) throw catalogueError(binding);
   const owned = new Set(req.ownedNames.map((n) => n.toLowerCase()));
@@ -156,20 +167,55 @@ export async function planConnection(req: PlanRequest, ctx: StepContext): Promis
     if (target.roleScope) for (const g of grants) roles.push({ scope: target.roleScope, ...g });
   }
 
+  // Databases with identity auth need a database user for the principal (created after the identity step).
+  let databasePrincipal: ConnectionPlan["databasePrincipal"];
+  if ((identity || principal) && engineOfKind(kind)) {
+    const names = parseResourceId(req.sourceId)!.names;
+    databasePrincipal = identity?.userAssignedIdentityId
+      ? { name: identity.userAssignedIdentityId.split("/").pop()!, ...(facts.clientId ? { clientId: facts.clientId } : {}) }
+      : identity
+        ? { name: names.length > 1 ? `${names[0]}/slots/${names[1]}` : names[0]! }
+        : { name: facts.clientId!, clientId: facts.clientId! };
+  }
+
   // Network: open the target's firewall to the source unless the request opts out.
   let firewall: ConnectionPlan["firewall"];
   const pns = isObject(p.publicNetworkSolution) ? p.publicNetworkSolution : undefined;
   const rules = pns && isObject(pns["firewallRules"]) ? pns["firewallRules"] : undefined;
-  if (str(pns?.["action"]) !== "optOut" && networkOptions(kind)?.firewall && target.resourceId && firewallFor(ctx.clients, target.resourceId)) {
+  // With a vNetSolution the source comes in through the VNet: the public firewall is opened only when asked for.
+  const wantFirewall = vNetType ? str(pns?.["action"]) === "enable" : str(pns?.["action"]) !== "optOut";
+  if (wantFirewall && networkOptions(kind)?.firewall && target.resourceId && firewallFor(ctx.clients, target.resourceId)) {
     firewall = {
       targetId: target.resourceId,
       ips: [...(Array.isArray(rules?.["ipRanges"]) ? (rules!["ipRanges"] as string[]) : []), ...snapshot.outboundIps],
       allowAzureServices: str(rules?.["azureServices"]) === "true",
     };
   }
-  if (isObject(p.vNetSolution) && str(p.vNetSolution["type"]) === "serviceEndpoint") {
-    warnings.push("vNetSolution serviceEndpoint is not configured by linkwright yet; the subnet rule was not added.");
+  let serviceEndpoint: ConnectionPlan["serviceEndpoint"];
+  if (vNetType === "serviceEndpoint") {
+    if (!subnetId) throw new PlanError("InvalidConnection", noVnetIntegrationMessage(req.sourceId), "properties.vNetSolution");
+    serviceEndpoint = target.resourceId ? serviceEndpointInputFor({ subnetId, targetResourceId: target.resourceId }) : undefined;
+    if (!serviceEndpoint) {
+      throw new PlanError("InvalidConnection", serviceEndpointUnsupportedMessage(target.resourceId ?? target.id), "properties.vNetSolution.type");
+    }
   }
+
+  // Destination: the source's settings, or the App Configuration store's keys.
+  let appConfiguration: ConnectionPlan["appConfiguration"];
+  let sourceSettings = settings;
+  if (storeId) {
+    appConfiguration = appConfigurationKeysInputFor({
+      storeId, ...(storeEndpoint ? { endpoint: storeEndpoint } : {}), settings,
+      ...(req.previous?.appConfiguration?.length ? { remove: req.previous.appConfiguration } : {}),
+    });
+    sourceSettings = [];
+    const endpoint = (storeEndpoint ?? "").replace(/\/+$/, "").toLowerCase();
+    if (!Object.values(currentSettings).some((v) => v.replace(/\/+$/, "").toLowerCase() === endpoint)) {
+      warnings.push(`The source has no setting pointing at the App Configuration store ${storeId}; connect the source to the store (an appconfig connection) so it can read these keys.`);
+    }
+  }
+  const wanted = new Set(sourceSettings.map((x) => x.name));
+  const removeSettings = (req.previous?.settings ?? []).filter((x) => !wanted.has(x.name));
 
   return {
     sourceId: req.sourceId,
@@ -184,8 +230,11 @@ export async function planConnection(req: PlanRequest, ctx: StepContext): Promis
     ...(principal ? { principal } : {}),
     roles,
     ...(firewall ? { firewall } : {}),
+    ...(serviceEndpoint ? { serviceEndpoint } : {}),
+    ...(databasePrincipal ? { databasePrincipal } : {}),
     secretStore,
-    settings: { sourceId: req.sourceId, ...(scope ? { scope } : {}), settings },
+    settings: { sourceId: req.sourceId, ...(scope ? { scope } : {}), settings: sourceSettings, ...(removeSettings.length ? { remove: removeSettings } : {}) },
+    ...(appConfiguration ? { appConfiguration } : {}),
     configurations: entries.map((e) => ({
       name: e.name,
       ...(secretEntries.includes(e) ? {} : { value: e.value }),
@@ -195,6 +244,17 @@ export async function planConnection(req: PlanRequest, ctx: StepContext): Promis
     targetFacts,
     warnings,
   };
+}
+
+function configurationStoreOf(configurationInfo: Record<string, unknown> | undefined): string | undefined {
+  const store = configurationInfo && isObject(configurationInfo["configurationStore"]) ? configurationInfo["configurationStore"] : undefined;
+  const id = str(store?.["appConfigurationId"]);
+  if (!id) return undefined;
+  if (parseResourceId(id)?.fullType.toLowerCase() !== "microsoft.appconfiguration/configurationstores") {
+    throw new PlanError("InvalidConnection", `configurationStore.appConfigurationId '${id}' is not an App Configuration store id (Microsoft.AppConfiguration/configurationStores).`,
+      "properties.configurationInfo.configurationStore.appConfigurationId");
+  }
+  return id;
 }
 
 /** Key Vault secret names: 1–127 of [0-9a-zA-Z-]. */

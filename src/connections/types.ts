@@ -1,7 +1,9 @@
 // What the connection orchestrations pass between activities. All JSON, all secret-free
 // (secret values appear only as `{{lw-secret:…}}` tokens or sealed envelopes).
 import type { LinkerProperties } from "../api/model/linker.js";
+import type { AppConfigurationKeysInput } from "../steps/appConfigurationKeys.js";
 import type { FirewallInput } from "../steps/firewall.js";
+import type { ServiceEndpointInput } from "../steps/serviceEndpoint.js";
 import type { IdentityState } from "../sources/types.js";
 import type { IdentityInput } from "../steps/identity.js";
 import type { KeyVaultSecretInput } from "../steps/keyVaultSecret.js";
@@ -18,6 +20,8 @@ export interface PlanRequest {
   tenantId: string;
   /** Configuration names this linker wrote before (excluded from the CONN2 "already taken" set). */
   ownedNames: string[];
+  /** What this linker's previous run wrote (sealed), so an update removes what it no longer wants. */
+  previous?: { settings?: { name: string; writtenSealed: string }[]; appConfiguration?: { key: string; writtenSealed: string }[] };
 }
 
 export interface RoleGrant {
@@ -43,6 +47,11 @@ export interface ConnectionPlan {
   principal?: { principalId: string; principalType: "ServicePrincipal" | "User" };
   roles: RoleGrant[];
   firewall?: FirewallInput;
+  serviceEndpoint?: ServiceEndpointInput;
+  /** For a database target with identity auth: who gets a database user (the object id comes from the identity step). */
+  databasePrincipal?: { name: string; clientId?: string };
+  /** Set when configurationInfo.configurationStore names an App Configuration store: the keys go there. */
+  appConfiguration?: AppConfigurationKeysInput;
   secretStore: KeyVaultSecretInput[];
   settings: SettingsInput;
   /** What listConfigurations shows: names, and values for non-secrets only. */

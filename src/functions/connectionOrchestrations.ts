@@ -23,6 +23,7 @@ activity(Activities.plan, "plan");
 activity(Activities.runStep, "runStep");
 activity(Activities.compensateStep, "compensateStep");
 activity(Activities.planDelete, "planDelete");
+activity(Activities.planObsolete, "planObsolete");
 activity(Activities.validate, "validate");
 activity(Activities.record, "record");
 

@@ -11,8 +11,10 @@ import * as df from "durable-functions";
 import type { OrchestrationContext } from "durable-functions";
 import type { CreateOrUpdateStart } from "../api/orchestrations.js";
 import type { AppliedStepRecord, ConnectionPlan, StepRunResult } from "../connections/types.js";
+import { databaseUserInputFor } from "../steps/databaseUser.js";
 import type { StepName } from "../steps/registry.js";
 import { Activities, SOURCE_LOCK_ENTITY } from "./names.js";
+import type { DeletePlan } from "./delete.js";
 import type { OperationOutcome } from "./outcome.js";
 import { sourceLockKey } from "./sourceLockKey.js";
 
@@ -52,8 +54,10 @@ export function* createOrUpdateOrchestrator(context: OrchestrationContext): Gene
       // Everything but the role assignments is independent of the identity: it starts at once, alongside it.
       const independent: Scheduled[] = [
         ...(plan.firewall ? [schedule("firewall", plan.firewall)] : []),
+        ...(plan.serviceEndpoint ? [schedule("serviceEndpoint", plan.serviceEndpoint)] : []),
         ...plan.secretStore.map((s) => schedule("secretStore", s)),
-        schedule("configuration", plan.settings),
+        ...(plan.settings.settings.length || plan.settings.remove?.length ? [schedule("configuration", plan.settings)] : []),
+        ...(plan.appConfiguration ? [schedule("appConfiguration", plan.appConfiguration)] : []),
       ];
       let principalIsNew = false;
       let identityFailed: StepRunResult | undefined;
@@ -76,11 +80,19 @@ export function* createOrUpdateOrchestrator(context: OrchestrationContext): Gene
       // A principal this operation just created has no assignments: the role step writes without looking first.
       const roles: Scheduled[] = identityFailed || !principalId ? [] : plan.roles.map((g) =>
         schedule("roleAssignment", { scope: g.scope, role: g.role, principalId, principalType }, principalIsNew ? { principalIsNew } : undefined));
+      // A database target also needs a database user for the principal.
+      const databaseUser = !identityFailed && principalId && plan.databasePrincipal && plan.targetResourceId ? databaseUserInputFor({
+        targetKind: plan.targetKind, targetResourceId: plan.targetResourceId, targetId: plan.targetId, targetFacts: plan.targetFacts,
+        principal: { name: plan.databasePrincipal.name, objectId: principalId, type: "ServicePrincipal",
+          ...(plan.databasePrincipal.clientId ? { clientId: plan.databasePrincipal.clientId } : {}) },
+        connectionName: start.linkerName,
+      }) : undefined;
+      if (databaseUser) roles.push(schedule("databaseUser", databaseUser));
       const roleResults: StepRunResult[] = roles.length ? yield context.df.Task.all(roles.map((x) => x.task)) : [];
       const independentResults: StepRunResult[] = [];
       if (plan.identity) {
         for (const x of independent) independentResults.push(yield x.task);
-      } else {
+      } else if (independent.length) {
         independentResults.push(...(yield context.df.Task.all(independent.map((x) => x.task))) as StepRunResult[]);
       }
       const rest = [...independent, ...roles];
@@ -90,6 +102,16 @@ export function* createOrUpdateOrchestrator(context: OrchestrationContext): Gene
       const failedAt = results.findIndex((r) => !r.ok);
       if (failedAt >= 0) throw failure(rest[failedAt]!.step, results[failedAt]!);
 
+      // An update that no longer needs something the previous run configured (another role, another target's
+      // firewall or subnet rule) undoes it, under the same rules as delete; what cannot be undone is reported.
+      const obsolete: DeletePlan = yield context.df.callActivity(Activities.planObsolete,
+        { sourceId: start.sourceId, linkerName: start.linkerName, linkerId: start.linkerId, current: applied });
+      for (const a of obsolete.undo) {
+        const c: { ok: boolean; error?: { message: string } } =
+          yield context.df.callActivity(Activities.compensateStep, { step: a.step, input: a.input, prior: a.prior });
+        if (!c.ok) plan.warnings.push(`Could not undo the previous ${a.step} this connection no longer needs: ${c.error?.message}`);
+      }
+      for (const k of obsolete.kept) plan.warnings.push(`Kept ${k}, which this connection no longer needs.`);
       outcome = { ...base, status: "Succeeded", applied, plan, ...(principalId ? { principalId } : {}) };
     } catch (e) {
       const error = e instanceof OperationFailed ? e.error

@@ -10,6 +10,7 @@ export const Activities = {
   runStep: "linkerRunStep",
   compensateStep: "linkerCompensateStep",
   planDelete: "linkerPlanDelete",
+  planObsolete: "linkerPlanObsolete",
   validate: "linkerRunValidation",
   record: "linkerRecord",
 } as const;

@@ -1,9 +1,12 @@
 // Every configuration step by name. A connection records the steps it applied as `AppliedStep`s
 // (linker.state.applied) so validation, revalidation and compensation can re-run exactly those.
+import { appConfigurationKeysStep } from "./appConfigurationKeys.js";
+import { databaseUserStep } from "./databaseUser.js";
 import { firewallStep } from "./firewall.js";
 import { identityStep } from "./identity.js";
 import { keyVaultSecretStep } from "./keyVaultSecret.js";
 import { roleAssignmentStep } from "./roleAssignment.js";
+import { serviceEndpointStep } from "./serviceEndpoint.js";
 import { settingsStep } from "./settings.js";
 import type { Step } from "./step.js";
 
@@ -13,6 +16,9 @@ export const STEPS = {
   firewall: firewallStep,
   secretStore: keyVaultSecretStep,
   configuration: settingsStep,
+  serviceEndpoint: serviceEndpointStep,
+  appConfiguration: appConfigurationKeysStep,
+  databaseUser: databaseUserStep,
 } as const;
 
 export type StepName = keyof typeof STEPS;
