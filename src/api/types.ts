@@ -71,6 +71,8 @@ export interface ApiDeps {
   pageSize: number;
   /** Loop detection (detectLoops / loopFindings routes); absent = those routes answer 501. */
   loops?: LoopScanService;
+  /** Checks needing Azure reads before a PUT/PATCH is accepted (e.g. managed identity across tenants → 400). */
+  preflight?: (x: { sourceId: string; properties: import("./model/linker.js").LinkerProperties }) => Promise<import("./catalogueHooks.js").ValidationIssue | undefined>;
   /** Connection health (healthHistory route); absent = that route answers 501. */
   health?: { history: HealthHistory };
 }

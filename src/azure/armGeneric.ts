@@ -35,6 +35,8 @@ export interface GenericArm {
   getResource(resourceId: string): Promise<Record<string, unknown>>;
   /** POST {resourceId}/{action} (e.g. listKeys), raw wire JSON. */
   invokeAction(resourceId: string, action: string, body?: unknown): Promise<unknown>;
+  /** GET /subscriptions/{id}: its tenant (ARM answers 401 InvalidAuthenticationTokenTenant for another tenant's). */
+  getSubscription(subscriptionId: string): Promise<{ subscriptionId: string; tenantId?: string }>;
 }
 
 export function genericArm(clients: ArmClients): GenericArm {
@@ -45,6 +47,9 @@ export function genericArm(clients: ArmClients): GenericArm {
     },
     async invokeAction(resourceId, action, body) {
       return send(clients, endpoint, "POST", `${resourceId}/${action}?api-version=${apiVersionFor(resourceId)}`, body ?? {});
+    },
+    async getSubscription(subscriptionId) {
+      return (await send(clients, endpoint, "GET", `/subscriptions/${encodeURIComponent(subscriptionId)}?api-version=2022-12-01`)) as { subscriptionId: string; tenantId?: string };
     },
   };
 }

@@ -9,7 +9,9 @@ import { route } from "../api/router.js";
 import { durableOrchestrations } from "../orchestrations/client.js";
 import { lazyLoopScanService, memoizedLoopRuntime } from "../loops/from-settings.js";
 import { lazyHealthHistory, memoizedHealthRuntime } from "../health/from-settings.js";
-import type { ApiRequest } from "../api/types.js";
+import type { ApiDeps as ApiRequestDeps, ApiRequest } from "../api/types.js";
+import { armClientsFromSettings } from "../azure/fromSettings.js";
+import { createTenantPreflight } from "../connections/tenantCheck.js";
 
 /** ConnectionOrchestrations over the invocation's Durable client. */
 export type OrchestrationsFactory = (client: df.DurableClient) => ConnectionOrchestrations;
@@ -19,6 +21,8 @@ const loopRuntime = memoizedLoopRuntime();
 const loops = lazyLoopScanService(() => loopRuntime(process.env));
 const healthRuntime = memoizedHealthRuntime();
 const health = { history: lazyHealthHistory(() => healthRuntime(process.env)) };
+let tenantPreflight: ReturnType<typeof createTenantPreflight> | undefined;
+const preflight: NonNullable<ApiRequestDeps["preflight"]> = (x) => (tenantPreflight ??= createTenantPreflight(armClientsFromSettings(process.env)))(x);
 
 let baseDeps: Promise<ApiBaseDeps> | undefined;
 function depsOnce(context: InvocationContext): Promise<ApiBaseDeps> {
@@ -43,7 +47,7 @@ export async function serviceLinkerApi(request: HttpRequest, context: Invocation
     startDelete: (input) => orchestrationsFor(df.getClient(context)).startDelete(input),
     startValidate: (input) => orchestrationsFor(df.getClient(context)).startValidate(input),
   };
-  const response = await route(apiRequest, { ...base, orchestrations, loops, health });
+  const response = await route(apiRequest, { ...base, orchestrations, loops, health, preflight });
   return {
     status: response.status,
     headers: response.headers,

@@ -100,6 +100,7 @@ async function handle(core: CoreParts, req: IncomingMessage, res: ServerResponse
   let token: VerifiedToken | undefined;
   if (!route?.anonymous) {
     ({ caller, token } = await authenticateArm(core, req, baseUrl));
+    requireSubscriptionTenant(core, path, token.tid);
   }
   const armReq: ArmRequest = {
     method, path, query, apiVersion, headers: flatHeaders(req), body: parsedBody, rawBody: body,
@@ -211,6 +212,17 @@ async function authenticateArm(core: CoreParts, req: IncomingMessage, baseUrl: s
     throw new ArmError(401, code, message, undefined, undefined, {
       "WWW-Authenticate": `Bearer authorization_uri="${baseUrl}/${core.tenantId}", error="invalid_token", error_description="${message.replace(/"/g, "'")}"`,
     });
+  }
+}
+
+/** As ARM: a token of one tenant is refused for a subscription that belongs to another. */
+function requireSubscriptionTenant(core: CoreParts, path: string, tokenTenant: string): void {
+  const sub = /^\/subscriptions\/([^/]+)/i.exec(path)?.[1];
+  const owner = sub ? (core.store.get(`/subscriptions/${sub}`) as { tenantId?: string } | undefined)?.tenantId : undefined;
+  if (owner && tokenTenant && owner.toLowerCase() !== tokenTenant.toLowerCase()) {
+    throw new ArmError(401, "InvalidAuthenticationTokenTenant",
+      `The access token is from the wrong issuer 'https://sts.windows.net/${tokenTenant}/'. It must match the tenant 'https://sts.windows.net/${owner}/' associated with this subscription. Please use the authority (URL) 'https://login.windows.net/${owner}' to get the token.`,
+      undefined, undefined, { "WWW-Authenticate": `Bearer authorization_uri="https://login.windows.net/${owner}", error="invalid_token", error_description="The access token is from the wrong issuer."` });
   }
 }
 

@@ -38,6 +38,8 @@ export async function acceptLinkerChange(req: OperationRequest, deps: ApiDeps, c
     const properties = change.build(existing);
     const issues = deps.catalogue.validate({ sourceId: params.sourceId, linkerName: params.linkerName, properties });
     if (issues.length > 0) throw issuesToError(issues);
+    const preflight = await deps.preflight?.({ sourceId: params.sourceId, properties });
+    if (preflight) throw issuesToError([preflight]);
 
     if (JSON.stringify(properties).length > MAX_PROPERTIES_CHARS) {
       throw new ApiError(400, ErrorCodes.InvalidRequestContent, `The linker properties exceed ${MAX_PROPERTIES_CHARS} characters.`, "properties");
