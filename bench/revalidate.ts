@@ -1,7 +1,8 @@
 // Revalidation cost: 1,000 connections (system identity + role assignment + one app setting each) on 200 webApps,
 // each to its own storage account's blob service, against the ARM emulator with injected per-call latency.
 // Prints ARM calls per connection (counted by the emulator), wall time, and the goal bound
-// calls ≤ distinct sources + ⌈resources/1000⌉ (role-assignment pages reported apart). `name: value unit` lines.
+// calls ≤ distinct sources + ⌈resources/1000⌉ (role assignments come joined into the Graph resource queries, so
+// role-assignment queries and direct role-assignment calls are 0 here; both are printed). `name: value unit` lines.
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { ClientSecretCredential } from "@azure/identity";
@@ -105,10 +106,12 @@ try {
   console.log(`revalidate_settings_phase_time: ${run.stats.phaseMs.settings.toFixed(0)} ms`);
   console.log(`revalidate_role_assignment_phase_time: ${run.stats.phaseMs.roleAssignments.toFixed(0)} ms`);
   console.log(`revalidate_settings_reads: ${run.stats.settingsReads} calls`);
+  console.log(`revalidate_role_assignment_graph_queries: ${run.stats.roleAssignmentQueries} calls`);
   console.log(`revalidate_role_assignment_pages: ${run.stats.roleAssignmentCalls} calls`);
   console.log(`revalidate_goal_bound_sources_plus_graph_batches: ${bound} calls`);
-  console.log(`revalidate_calls_excluding_role_assignments: ${counted.total - run.stats.roleAssignmentCalls} calls`);
-  console.log(`revalidate_goal_met_excluding_role_assignments: ${counted.total - run.stats.roleAssignmentCalls <= bound ? 1 : 0} bool`);
+  const roleCalls = run.stats.roleAssignmentCalls + run.stats.roleAssignmentQueries;
+  console.log(`revalidate_calls_excluding_role_assignments: ${counted.total - roleCalls} calls`);
+  console.log(`revalidate_goal_met_excluding_role_assignments: ${counted.total - roleCalls <= bound ? 1 : 0} bool`);
   console.log(`revalidate_goal_met_including_role_assignments: ${counted.total <= bound ? 1 : 0} bool`);
   console.log(`revalidate_naive_per_connection_calls: ${CONNECTIONS * 3} calls`);
 } finally {

@@ -9,6 +9,7 @@ import type { RoleAssignmentInput } from "../steps/roleAssignment.js";
 import type { SettingsInput } from "../steps/settings.js";
 import type { SecretSource } from "../steps/secretValues.js";
 import { appliedSteps, targetIdOf } from "./evaluate.js";
+import { ownCallerIds } from "./ownIdentity.js";
 import { existenceId } from "./snapshot.js";
 import { subscriptionOf } from "../azure/resourceId.js";
 import { CheckNames, type Attribution, type CheckResult } from "./types.js";
@@ -93,8 +94,11 @@ export interface AttributionOptions {
   /** Look back to here (e.g. the last healthy check); default 24 h before `to`, never more than 90 days. */
   from?: Date;
   to?: Date;
-  /** Callers to skip (linkwright's own identity: its writes are not drift). */
+  /** Further callers to skip. */
   ignoreCallers?: string[];
+  /** Skip linkwright's own principal, learned from its credential (default true): its writes, auto-heal's
+   *  included, are never drift. */
+  ignoreSelf?: boolean;
   /** Entries read per query at most (default 500). */
   maxEntries?: number;
 }
@@ -104,7 +108,8 @@ export async function attribute(queries: readonly AttributionQuery[], options: A
   const to = options.to ?? new Date();
   const floor = new Date(to.getTime() - 90 * 24 * 3600_000);
   const from = options.from && options.from > floor ? options.from : new Date(Math.max(floor.getTime(), to.getTime() - 24 * 3600_000));
-  const ignore = new Set((options.ignoreCallers ?? []).map((c) => c.toLowerCase()));
+  const self = options.ignoreSelf === false ? [] : await ownCallerIds(options.clients).catch(() => []);
+  const ignore = new Set([...(options.ignoreCallers ?? []), ...self].map((c) => c.toLowerCase()));
   const out: Attribution[] = [];
   for (const q of queries) {
     const sub = subscriptionOf(q.resourceUri);

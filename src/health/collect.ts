@@ -1,8 +1,13 @@
 // Reads a ReadPlan into a HealthSnapshot, all ARM through ArmClients:
-//  - Resource Graph: `Resources | where id in~ (…)` with ≤ batchSize ids per query, $skipToken paging;
+//  - Resource Graph: `Resources | where id in~ (…)` with ≤ batchSize ids per query, $skipToken paging. The role
+//    assignments of a principal whose holder (the source with that system-assigned identity) is in the batch come in
+//    the same query: a leftouter join with `AuthorizationResources`, summarized to one list per principal, so the
+//    row count stays one per resource;
+//  - the other principals (user-assigned identities, a principal the source no longer has, a source Graph has not
+//    indexed): `AuthorizationResources | where principalId in~ (…)`, ≤ 1000 principals per query, paged;
+//  - private endpoints (`Resources | where type =~ 'microsoft.network/privateendpoints'`, paged), only when a
+//    connection uses vNetSolution privateLink;
 //  - one settings read per (source, scope);
-//  - role assignments: per subscription, one listing (paged) when several (scope, principal) pairs are wanted,
-//    else one filtered listForScope per pair;
 //  - listKeys once per storage account behind a secret; Key Vault secrets on the data plane.
 // Reads run with bounded concurrency under a shared retry budget; a read that still fails is recorded as failed.
 import type { RestError } from "@azure/core-rest-pipeline";
@@ -13,8 +18,11 @@ import { sourceAdapterFor } from "../sources/index.js";
 import { resolveSecretValue } from "../steps/secretValues.js";
 import { firewallFor } from "../targets/firewall.js";
 import type { ReadPlan } from "./readPlan.js";
+import { readFunctionApps } from "./collectFunctions.js";
 import { mapLimit, type RetryBudget } from "./retry.js";
-import { existenceId, emptySnapshot, type GraphResource, type HealthSnapshot, type Read, type RoleAssignmentRow } from "./snapshot.js";
+import {
+  existenceId, emptySnapshot, type GraphResource, type HealthSnapshot, type PrivateEndpointRow, type Read, type RoleAssignmentRow,
+} from "./snapshot.js";
 
 export interface CollectOptions {
   clients: ArmClients;
@@ -23,8 +31,6 @@ export interface CollectOptions {
   concurrency?: number;
   /** Ids per Resource Graph query (≤ 1000, the service's page limit). */
   graphBatchSize?: number;
-  /** Up to this many (scope, principal) pairs in a subscription are looked up one by one; more → one listing. */
-  roleAssignmentPairsPerListing?: number;
   /** Needed for secret sources with sealed parts. */
   sealer?: Sealer;
 }
@@ -33,6 +39,14 @@ export interface CollectOptions {
 export interface CallStats {
   graphQueries: number;
   settingsReads: number;
+  /** Graph queries of `AuthorizationResources` alone (also counted in graphQueries); 0 when every principal's
+   *  assignments came with its source's row. */
+  roleAssignmentQueries: number;
+  /** Pages of function listings (webApps.listFunctions) of function-app sources, when the bindings are checked. */
+  functionListings: number;
+  /** Graph queries of private endpoints (also counted in graphQueries): only when a connection uses privateLink. */
+  privateEndpointQueries: number;
+  /** Direct role-assignment reads (Microsoft.Authorization), e.g. confirming an assignment Graph does not list. */
   roleAssignmentCalls: number;
   listKeys: number;
   /** Direct reads confirming that a resource Resource Graph does not list is really gone (index lag). */
@@ -42,16 +56,16 @@ export interface CallStats {
   /** Key Vault data-plane reads (not ARM). */
   secretReads: number;
   /** Wall time of each kind of read (they run concurrently with each other). */
-  phaseMs: { graph: number; settings: number; roleAssignments: number; storageKeys: number; secrets: number };
+  phaseMs: { graph: number; settings: number; roleAssignments: number; storageKeys: number; secrets: number; functions: number };
 }
 
 export function emptyStats(): CallStats {
-  return { graphQueries: 0, settingsReads: 0, roleAssignmentCalls: 0, listKeys: 0, confirmReads: 0, secretActions: 0, secretReads: 0,
-    phaseMs: { graph: 0, settings: 0, roleAssignments: 0, storageKeys: 0, secrets: 0 } };
+  return { graphQueries: 0, settingsReads: 0, roleAssignmentQueries: 0, privateEndpointQueries: 0, functionListings: 0, roleAssignmentCalls: 0, listKeys: 0, confirmReads: 0, secretActions: 0, secretReads: 0,
+    phaseMs: { graph: 0, settings: 0, roleAssignments: 0, storageKeys: 0, secrets: 0, functions: 0 } };
 }
 
 export function armCallsOf(stats: CallStats): number {
-  return stats.graphQueries + stats.settingsReads + stats.roleAssignmentCalls + stats.listKeys + stats.confirmReads + stats.secretActions;
+  return stats.graphQueries + stats.settingsReads + stats.functionListings + stats.roleAssignmentCalls + stats.listKeys + stats.confirmReads + stats.secretActions;
 }
 
 function failed(e: unknown): { ok: false; error: string } {
@@ -69,37 +83,131 @@ function kqlString(s: string): string {
   return `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
 }
 
-/** The Resource Graph query for one batch of ids. */
-export function graphQuery(ids: readonly string[]): string {
-  return `Resources | where id in~ (${ids.map(kqlString).join(", ")}) | project id, type, properties, identity`;
+/** `AuthorizationResources` rows of the role assignments of some principals (lower-cased principalId column). */
+export function roleAssignmentsQuery(principalIds: readonly string[]): string {
+  return "AuthorizationResources | where type =~ 'microsoft.authorization/roleassignments' " +
+    "| extend principalId = tolower(tostring(properties.principalId)), scope = tostring(properties.scope), " +
+    "roleDefinitionId = tostring(properties.roleDefinitionId) " +
+    `| where principalId in~ (${principalIds.map((p) => kqlString(p.toLowerCase())).join(", ")})`;
 }
 
-async function readGraph(plan: ReadPlan, o: CollectOptions, snap: HealthSnapshot, stats: CallStats): Promise<void> {
+/** The Resource Graph query for one batch of ids; with principals, each row also carries `roleAssignments`: the
+ *  assignments of the principal of its system-assigned identity, when that principal is one of them. */
+export function graphQuery(ids: readonly string[], principalIds: readonly string[] = []): string {
+  const resources = `Resources | where id in~ (${ids.map(kqlString).join(", ")})`;
+  if (!principalIds.length) return `${resources} | project id, type, kind, properties, identity`;
+  return `${resources} | extend principalId = tolower(tostring(identity.principalId)) ` +
+    `| join kind=leftouter (${roleAssignmentsQuery(principalIds)} ` +
+    "| summarize roleAssignments = make_list(bag_pack('id', id, 'scope', scope, 'roleDefinitionId', roleDefinitionId)) by principalId) on principalId " +
+    "| project id, type, kind, properties, identity, principalId, roleAssignments";
+}
+
+/** What the Graph reads learn about role assignments, by lower-cased principal id. */
+interface RoleReads {
+  rows: Map<string, RoleAssignmentRow[]>;
+  failed: Map<string, string>;
+}
+
+type GraphRow = GraphResource & { principalId?: string; roleAssignments?: { id?: string; scope?: string; roleDefinitionId?: string }[] | null };
+
+/** Every page of one Resource Graph query ($skipToken paging), each page one call under the retry budget. */
+async function graphPages<T>(query: string, subscriptions: string[], o: CollectOptions, stats: CallStats, onCall: () => void = () => undefined): Promise<T[]> {
+  const rows: T[] = [];
+  let skipToken: string | undefined;
+  for (let page = 0; page < 100; page++) {
+    const response = await o.budget.run("resource graph", () => {
+      stats.graphQueries++;
+      onCall();
+      return o.clients.resourceGraph().resources({
+        query, subscriptions,
+        options: { top: 1000, resultFormat: "objectArray", ...(skipToken ? { skipToken } : {}) },
+      });
+    });
+    rows.push(...((response.data ?? []) as T[]));
+    skipToken = response.skipToken;
+    if (!skipToken) return rows;
+  }
+  throw new Error("Resource Graph returned more than 100 pages for one query");
+}
+
+function subscriptionsOf(ids: Iterable<string>): string[] {
+  return [...new Set([...ids].map((id) => parseResourceId(id)?.subscriptionId?.toLowerCase()).filter((s): s is string => Boolean(s)))];
+}
+
+function roleRow(principalId: string, ra: { id?: string; scope?: string; roleDefinitionId?: string }): RoleAssignmentRow {
+  return { id: ra.id, scope: ra.scope ?? "", principalId, roleDefinitionId: ra.roleDefinitionId ?? "" };
+}
+
+async function readGraph(plan: ReadPlan, o: CollectOptions, snap: HealthSnapshot, stats: CallStats, roles: RoleReads): Promise<void> {
   const size = Math.min(o.graphBatchSize ?? 1000, 1000);
   const batches = chunk(plan.resourceIds, size);
+  const wanted = new Set([...plan.roleAssignments.values()].flat().map((p) => p.principalId.toLowerCase()));
+  const roleSubscriptions = [...plan.roleAssignments.keys()].filter(Boolean);
   await mapLimit(batches, o.concurrency ?? 16, async (ids) => {
-    const subscriptions = [...new Set(ids.map((id) => parseResourceId(id)?.subscriptionId).filter((s): s is string => Boolean(s)))];
+    const inBatch = new Set(ids);
+    const principals = [...plan.principalHolders].filter(([p, holder]) => wanted.has(p) && inBatch.has(holder)).map(([p]) => p);
+    const subscriptions = [...new Set([...subscriptionsOf(ids), ...(principals.length ? roleSubscriptions : [])])];
     try {
-      const rows: GraphResource[] = [];
-      let skipToken: string | undefined;
-      for (let page = 0; page < 100; page++) {
-        const response = await o.budget.run("resource graph", () => {
-          stats.graphQueries++;
-          return o.clients.resourceGraph().resources({
-            query: graphQuery(ids), subscriptions,
-            options: { top: 1000, resultFormat: "objectArray", ...(skipToken ? { skipToken } : {}) },
-          });
-        });
-        rows.push(...((response.data ?? []) as GraphResource[]));
-        skipToken = response.skipToken;
-        if (!skipToken) break;
-      }
-      const byId = new Map(rows.map((r) => [existenceId(r.id), { ...r, properties: r.properties ?? {}, identity: r.identity ?? null }]));
+      const rows = await graphPages<GraphRow>(graphQuery(ids, principals), subscriptions, o, stats);
+      const byId = new Map(rows.map((r) => [existenceId(r.id), { id: r.id, type: r.type, properties: r.properties ?? {}, identity: r.identity ?? null, ...(typeof r.kind === "string" ? { kind: r.kind } : {}) }]));
       for (const id of ids) snap.resources.set(id, { ok: true, value: byId.get(id) });
+      for (const r of rows) {
+        const p = (r.principalId ?? "").toLowerCase();
+        if (!p || !principals.includes(p) || plan.principalHolders.get(p) !== existenceId(r.id)) continue;
+        roles.rows.set(p, (r.roleAssignments ?? []).map((ra) => roleRow(p, ra)));
+      }
     } catch (e) {
       for (const id of ids) snap.resources.set(id, failed(e));
+      for (const p of principals) roles.failed.set(p, failed(e).error);
     }
   });
+}
+
+/** Role assignments of the principals the resource rows did not bring (no holder in the plan, holder not indexed,
+ *  or a holder whose identity now has another principal). */
+async function readOtherRoleAssignments(plan: ReadPlan, o: CollectOptions, stats: CallStats, roles: RoleReads): Promise<void> {
+  const wanted = [...new Set([...plan.roleAssignments.values()].flat().map((p) => p.principalId.toLowerCase()))];
+  const rest = wanted.filter((p) => !roles.rows.has(p) && !roles.failed.has(p));
+  const subscriptions = [...plan.roleAssignments.keys()].filter(Boolean);
+  await mapLimit(chunk(rest, 1000), o.concurrency ?? 16, async (principals) => {
+    try {
+      const rows = await graphPages<{ id?: string; principalId?: string; scope?: string; roleDefinitionId?: string }>(
+        `${roleAssignmentsQuery(principals)} | project id, principalId, scope, roleDefinitionId`, subscriptions, o, stats,
+        () => { stats.roleAssignmentQueries++; });
+      for (const p of principals) roles.rows.set(p, []);
+      for (const r of rows) {
+        const p = (r.principalId ?? "").toLowerCase();
+        roles.rows.get(p)?.push(roleRow(p, r));
+      }
+    } catch (e) {
+      for (const p of principals) roles.failed.set(p, failed(e).error);
+    }
+  });
+}
+
+/** The private endpoints whose connections may name a privateLink connection's target: every private endpoint in
+ *  the plan's subscriptions (one paged Graph query; filtered client-side by target). */
+export function privateEndpointsQuery(): string {
+  return "Resources | where type =~ 'microsoft.network/privateendpoints' | project id, properties";
+}
+
+async function readPrivateEndpoints(plan: ReadPlan, o: CollectOptions, snap: HealthSnapshot, stats: CallStats): Promise<void> {
+  if (!plan.privateLinkTargets.length) return;
+  try {
+    const rows = await graphPages<PrivateEndpointRow>(privateEndpointsQuery(), subscriptionsOf(plan.resourceIds), o, stats, () => { stats.privateEndpointQueries++; });
+    snap.privateEndpoints = { ok: true, value: rows.map((r) => ({ id: r.id, properties: r.properties ?? {} })) };
+  } catch (e) {
+    snap.privateEndpoints = failed(e);
+  }
+}
+
+/** Per subscription of the plan: the assignments of its principals, or the failure of a read it needed. */
+function fillRoleAssignments(plan: ReadPlan, snap: HealthSnapshot, roles: RoleReads): void {
+  for (const [sub, pairs] of plan.roleAssignments) {
+    const principals = [...new Set(pairs.map((p) => p.principalId.toLowerCase()))];
+    const error = principals.map((p) => roles.failed.get(p)).find(Boolean);
+    snap.roleAssignments.set(sub, error ? { ok: false, error } : { ok: true, value: principals.flatMap((p) => roles.rows.get(p) ?? []) });
+  }
 }
 
 const SOURCE_TYPES = new Set(["microsoft.web/sites", "microsoft.web/sites/slots", "microsoft.app/containerapps"]);
@@ -136,52 +244,6 @@ async function readSettings(plan: ReadPlan, o: CollectOptions, snap: HealthSnaps
       snap.settings.set(s.key, { ok: true, value });
     } catch (e) {
       snap.settings.set(s.key, failed(e));
-    }
-  });
-}
-
-function toRow(ra: { id?: string; scope?: string; principalId?: string; roleDefinitionId?: string }): RoleAssignmentRow {
-  return { id: ra.id, scope: ra.scope ?? "", principalId: ra.principalId ?? "", roleDefinitionId: ra.roleDefinitionId ?? "" };
-}
-
-/** Reads every page of a listing; a failed page restarts the listing with a fresh pager (a pager that threw is
- *  finished, and reading on would silently return a truncated list). Each page request counts as a call. */
-async function collectPages<T>(list: () => AsyncIterableIterator<T[]>, o: CollectOptions, stats: CallStats): Promise<T[]> {
-  return o.budget.run("listing", async () => {
-    const out: T[] = [];
-    const pages = list();
-    for (let i = 0; i < 10_000; i++) {
-      let next: IteratorResult<T[]>;
-      try {
-        next = await pages.next();
-      } catch (e) {
-        stats.roleAssignmentCalls++;
-        throw e;
-      }
-      if (next.done) break;
-      stats.roleAssignmentCalls++;
-      out.push(...next.value);
-    }
-    return out;
-  });
-}
-
-async function readRoleAssignments(plan: ReadPlan, o: CollectOptions, snap: HealthSnapshot, stats: CallStats): Promise<void> {
-  const perListing = o.roleAssignmentPairsPerListing ?? 1;
-  await mapLimit([...plan.roleAssignments], o.concurrency ?? 16, async ([sub, pairs]) => {
-    const authz = o.clients.authorization(sub);
-    try {
-      let rows: RoleAssignmentRow[];
-      if (pairs.length > perListing) {
-        rows = (await collectPages(() => authz.roleAssignments.listForSubscription().byPage(), o, stats)).map(toRow);
-      } else {
-        const lists = await mapLimit(pairs, o.concurrency ?? 16, (p) =>
-          collectPages(() => authz.roleAssignments.listForScope(p.scope, { filter: `principalId eq '${p.principalId}'` }).byPage(), o, stats));
-        rows = lists.flat().map(toRow);
-      }
-      snap.roleAssignments.set(sub, { ok: true, value: rows });
-    } catch (e) {
-      snap.roleAssignments.set(sub, failed(e));
     }
   });
 }
@@ -250,10 +312,14 @@ export async function collectSnapshot(plan: ReadPlan, options: CollectOptions, s
     await work;
     stats.phaseMs[phase] += performance.now() - t0;
   };
+  const roles: RoleReads = { rows: new Map(), failed: new Map() };
+  const graph = readGraph(plan, options, snap, stats, roles);
+  const settings = readSettings(plan, options, snap, stats);
   await Promise.all([
-    timed("graph", readGraph(plan, options, snap, stats).then(() => confirmMissing(options, snap, stats))),
-    timed("settings", readSettings(plan, options, snap, stats)),
-    timed("roleAssignments", readRoleAssignments(plan, options, snap, stats)),
+    timed("graph", Promise.all([graph.then(() => confirmMissing(options, snap, stats)), readPrivateEndpoints(plan, options, snap, stats)]).then(() => undefined)),
+    timed("settings", settings),
+    timed("functions", Promise.all([graph, settings]).then(() => readFunctionApps(plan, options, snap, stats))),
+    timed("roleAssignments", graph.then(() => readOtherRoleAssignments(plan, options, stats, roles)).then(() => fillRoleAssignments(plan, snap, roles))),
     timed("storageKeys", readStorageKeys(plan, options, snap, stats)),
     timed("secrets", Promise.all([readSecrets(plan, options, snap, stats), readResolvedSecrets(plan, options, snap, stats)]).then(() => undefined)),
   ]);

@@ -14,12 +14,20 @@ import {
   existenceId, parseKeyVaultReference, secretKey, secretSourceKey, settingsKey, subscriptionKeyOf,
   type GraphResource, type HealthSnapshot, type Read,
 } from "./snapshot.js";
+import { checkFunctionBindings } from "./functionsCheck.js";
+import { checkPrivateLink, usesPrivateLink } from "./privateLink.js";
 import { CheckNames, INCONCLUSIVE, type CheckResult } from "./types.js";
 
 export interface EvaluateOptions {
   /** Unseals `sealed` secret sources; without it such secrets are checked for presence only. */
   sealer?: Sealer;
+  /** Step kinds checked here from the snapshot (default: all of SNAPSHOT_STEPS). The others are left to the step's
+   *  own verify (./verifyFallback.ts). */
+  snapshotSteps?: ReadonlySet<string>;
 }
+
+/** The step kinds this module checks from a snapshot. */
+export const SNAPSHOT_STEPS: ReadonlySet<string> = new Set(["identity", "roleAssignment", "firewall", "secretStore", "configuration"]);
 
 const REPUT = "Re-run the connection (PUT the linker again) to restore it";
 
@@ -240,22 +248,28 @@ export function checkConfiguration(snap: HealthSnapshot, input: SettingsInput, o
   return results;
 }
 
-/** Every check of one connection, in the order validateLinker reports them. */
+/** The checks of one connection from the snapshot, in the order validateLinker reports them (existence first; the
+ *  steps it does not batch are skipped here). */
 export function evaluateLinker(linker: StoredLinker, snap: HealthSnapshot, options: EvaluateOptions = {}): CheckResult[] {
   const details: CheckResult[] = [checkExistence(snap, linker.sourceId, "source")];
   const targetId = targetIdOf(linker);
   if (targetId) details.push(checkExistence(snap, targetId, "target"));
   if (details.some((d) => d.result === "failure")) return details;
+  if (targetId && usesPrivateLink(linker)) details.push(checkPrivateLink(snap, targetId));
   const principal = typeof linker.state?.principalId === "string" ? linker.state.principalId : undefined;
+  const batched = options.snapshotSteps ?? SNAPSHOT_STEPS;
   for (const applied of appliedSteps(linker)) {
+    if (!batched.has(applied.step)) continue;
     switch (applied.step) {
       case "identity": details.push(checkIdentity(snap, applied.input as IdentityInput, principal)); break;
       case "roleAssignment": details.push(checkRoleAssignment(snap, applied.input as RoleAssignmentInput)); break;
       case "firewall": details.push(checkNetwork(snap, applied.input as FirewallInput)); break;
       case "secretStore": details.push(checkKeyVaultSecret(snap, applied.input as KeyVaultSecretInput, options)); break;
       case "configuration": details.push(...checkConfiguration(snap, applied.input as SettingsInput, options)); break;
-      default: throw new Error(`No health check for the applied step '${(applied as AppliedStep).step}'.`);
+      default: break;
     }
   }
+  const bindings = checkFunctionBindings(snap, linker.sourceId);
+  if (bindings) details.push(bindings);
   return details;
 }

@@ -9,7 +9,9 @@
 //   LINKWRIGHT_HEALTH_EVENT_WINDOW_MS     debounce window for resource-change bursts; default 500
 //   LINKWRIGHT_HEALTH_PAGE_SIZE           linkers per store page during a timer run; default 500
 //   LINKWRIGHT_ROLE_PROPAGATION_SECONDS   a role assignment this young that is missing is inconclusive; default 480
-//   LINKWRIGHT_IDENTITY_CLIENT_ID         linkwright's own identity: its activity-log entries are not reported as drift
+//   LINKWRIGHT_IDENTITY_CLIENT_ID         linkwright's user-assigned identity; an extra ignored caller. The principal
+//                                         behind linkwright's credential is ignored in attribution in any case
+//                                         (learned from its token, src/health/ownIdentity.ts)
 import { requireSubscriptionOf } from "../azure/resourceId.js";
 import { randomUUID } from "node:crypto";
 import { readApiSettings } from "../api/deps.js";

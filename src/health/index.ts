@@ -3,9 +3,12 @@
 export * from "./types.js";
 export { validateConnection, checkConnection, type ValidateDeps, type PropagationOptions } from "./validate.js";
 export { revalidateConnections, callBound, allowPropagation, type RevalidateDeps, type RevalidationRun, type RevalidationStats } from "./revalidate.js";
-export { evaluateLinker, appliedSteps, targetIdOf, type EvaluateOptions } from "./evaluate.js";
+export { evaluateLinker, appliedSteps, targetIdOf, SNAPSHOT_STEPS, type EvaluateOptions } from "./evaluate.js";
+export { verifyOtherSteps, type FallbackOptions } from "./verifyFallback.js";
+export { ownCallerIds, callerIdsOfToken } from "./ownIdentity.js";
+export { confirmRoleAssignments } from "./confirmRoles.js";
 export { planReads, type ReadPlan } from "./readPlan.js";
-export { collectSnapshot, graphQuery, armCallsOf, emptyStats, type CallStats, type CollectOptions } from "./collect.js";
+export { collectSnapshot, graphQuery, roleAssignmentsQuery, armCallsOf, emptyStats, type CallStats, type CollectOptions } from "./collect.js";
 export { emptySnapshot, existenceId, type HealthSnapshot, type GraphResource, type RoleAssignmentRow, type Read } from "./snapshot.js";
 export { createRetryBudget, mapLimit, type RetryBudget, type RetryBudgetOptions } from "./retry.js";
 export { createHealthHistory, recordLinkerHealth, linkerHealthOf, toHealthRecord, healthTableName, type HealthHistory, type HealthRecord } from "./history.js";

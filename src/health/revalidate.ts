@@ -1,20 +1,25 @@
 // Revalidates many connections at once with few ARM calls: one snapshot for the whole set —
-//   Resource Graph `id in~ (…)` for existence/identity/firewall of every source and target (⌈R/1000⌉ queries),
+//   Resource Graph `id in~ (…)` for existence/identity/firewall of every source and target (⌈R/1000⌉ queries), the
+//   role assignments of system-assigned principals joined into the same rows (AuthorizationResources),
 //   one settings read per (source, scope) shared by its connections (S),
-//   role assignments per subscription (one filtered lookup, or one paged listing when several are wanted),
 //   listKeys once per storage account behind a secret-auth connection (K),
 // then the pure checks per connection. ARM calls per run:
-//   S + ⌈R/1000⌉ + Σ_subscriptions min(pairs, pages of the listing) + K + M
-//   (M = one direct read per resource Graph does not list, to tell index lag from deletion; + activity-log reads
-//   for connections that just turned unhealthy, shared per resource). Key Vault secret reads are data plane.
+//   S + ⌈R/1000⌉ + Q + K + M + C
+//   (Q = ⌈other principals/1000⌉ AuthorizationResources queries for principals no source row brings, 0 for
+//   system-assigned identities; M = one direct read per resource Graph does not list, to tell index lag from
+//   deletion; C = one direct read per role assignment Graph does not list; + activity-log reads for connections that
+//   just turned unhealthy, shared per resource). Key Vault secret reads are data plane.
 // Reads share a retry budget (Retry-After honoured) and a concurrency bound; what still cannot be read makes
 // the checks that need it inconclusive (status Unknown), never failed.
 import type { ArmClients } from "../azure/clients.js";
 import type { Sealer } from "../secrets/seal.js";
+import type { StepContext } from "../steps/step.js";
 import type { StoredLinker } from "../store/types.js";
 import { attribute, attributionQueries, withAttribution } from "./attribution.js";
 import { armCallsOf, collectSnapshot, emptyStats, type CallStats } from "./collect.js";
+import { confirmRoleAssignments, type RoleConfirmations } from "./confirmRoles.js";
 import { evaluateLinker } from "./evaluate.js";
+import { existenceFailed, verifyOtherSteps } from "./verifyFallback.js";
 import { planReads } from "./readPlan.js";
 import { lastConfiguredAt, toConnectionHealth, toValidateResult } from "./result.js";
 import { createRetryBudget, mapLimit, type RetryBudgetOptions } from "./retry.js";
@@ -30,13 +35,19 @@ export interface RevalidateDeps {
   budget?: RetryBudgetOptions;
   /** A missing role assignment within this long after the connection was configured is "propagating", not failed. */
   propagationWindowMs?: number;
-  roleAssignmentPairsPerListing?: number;
   /** Activity-log lookups for connections that just became unhealthy; false to skip. */
-  attribution?: false | { ignoreCallers?: string[] };
+  attribution?: false | { ignoreCallers?: string[]; ignoreSelf?: boolean };
   now?: () => Date;
+  /** Step kinds checked from the batched snapshot (default all it knows); the others run the step's own verify. */
+  snapshotSteps?: ReadonlySet<string>;
+  /** The "Functions bindings" item for function-app sources (default false: one function listing per function app
+   *  and run, for a warning-only item; validateLinker has it on). */
+  functionsBindings?: boolean;
 }
 
 export interface RevalidationStats extends CallStats {
+  /** Applied steps checked by their own verify (step kinds the snapshot does not cover); their ARM reads come on top. */
+  stepVerifications: number;
   connections: number;
   distinctSources: number;
   distinctResources: number;
@@ -50,6 +61,11 @@ export interface RevalidationRun {
   results: ConnectionHealth[];
   stats: RevalidationStats;
 }
+
+const noSealer: Sealer = {
+  seal() { throw new Error("health checks never seal"); },
+  unseal() { throw new Error("no sealer configured for health checks"); },
+};
 
 function previousHealth(linker: StoredLinker): LinkerHealth | undefined {
   const h = linker.state?.health as LinkerHealth | undefined;
@@ -71,16 +87,22 @@ export async function revalidateConnections(linkers: readonly StoredLinker[], de
   const t0 = Date.now();
   const budget = createRetryBudget(deps.budget);
   const stats = emptyStats();
-  const plan = planReads(linkers);
+  const plan = planReads(linkers, { functionsBindings: deps.functionsBindings ?? false });
   const snapshot = await collectSnapshot(plan, {
     clients: deps.clients, budget, concurrency: deps.concurrency, graphBatchSize: deps.graphBatchSize, sealer: deps.sealer,
-    roleAssignmentPairsPerListing: deps.roleAssignmentPairsPerListing,
   }, stats);
   const evaluatedAt = clock();
-  const evaluated = linkers.map((linker) => ({
-    linker,
-    details: allowPropagation(linker, evaluateLinker(linker, snapshot, { sealer: deps.sealer }), evaluatedAt.getTime(), deps.propagationWindowMs ?? 8 * 60_000),
-  }));
+  const confirmations: RoleConfirmations = new Map();
+  let stepVerifications = 0;
+  const stepContext: StepContext = { clients: deps.clients, sealer: deps.sealer ?? noSealer };
+  const evaluated = await mapLimit(linkers, deps.concurrency ?? 16, async (linker) => {
+    const checked = evaluateLinker(linker, snapshot, { sealer: deps.sealer, snapshotSteps: deps.snapshotSteps });
+    if (!existenceFailed(checked)) {
+      checked.push(...await verifyOtherSteps(linker, stepContext, { snapshotSteps: deps.snapshotSteps, onVerify: () => { stepVerifications++; } }));
+    }
+    const details = allowPropagation(linker, checked, evaluatedAt.getTime(), deps.propagationWindowMs ?? 8 * 60_000);
+    return { linker, details: await confirmRoleAssignments(linker, details, stepContext, confirmations, () => { stats.roleAssignmentCalls++; }) };
+  });
 
   let attributionCount = 0;
   // Connections failing for the same reason on the same resource share one activity-log read.
@@ -90,7 +112,8 @@ export async function revalidateConnections(linkers: readonly StoredLinker[], de
     let pending = memo.get(key);
     if (!pending) {
       attributionCount++;
-      pending = attribute([q], { clients: deps.clients, to: clock(), ignoreCallers: deps.attribution ? deps.attribution.ignoreCallers : undefined, from })
+      pending = attribute([q], { clients: deps.clients, to: clock(), ignoreCallers: deps.attribution ? deps.attribution.ignoreCallers : undefined,
+        ignoreSelf: deps.attribution ? deps.attribution.ignoreSelf : undefined, from })
         .catch(() => []);
       memo.set(key, pending);
     }
@@ -117,6 +140,7 @@ export async function revalidateConnections(linkers: readonly StoredLinker[], de
       distinctSources: sources.size,
       distinctResources: plan.resourceIds.length,
       armCalls: armCallsOf(stats),
+      stepVerifications,
       retriesUsed: budget.retriesUsed,
       attributionQueries: attributionCount,
       wallMs: Date.now() - t0,

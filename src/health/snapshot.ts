@@ -3,6 +3,7 @@
 // A read that failed even after retries is kept as such, so the checks that needed it come out inconclusive
 // instead of failing.
 import { subscriptionOf } from "../azure/resourceId.js";
+import type { FunctionBindings } from "../catalogue/bindings.js";
 import { normalizeResourceId, parseResourceId } from "../azure/resourceId.js";
 
 export type Read<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -20,6 +21,8 @@ export interface GraphResource {
   type: string;
   properties: Record<string, unknown>;
   identity: GraphIdentity | null;
+  /** `kind` (e.g. "functionapp,linux"), when Graph listed it. */
+  kind?: string;
   /** Exists (a direct read found it) but Resource Graph has not indexed it yet: its properties are unknown. */
   unindexed?: boolean;
 }
@@ -29,6 +32,21 @@ export interface RoleAssignmentRow {
   scope: string;
   principalId: string;
   roleDefinitionId: string;
+}
+
+/** A private endpoint's Resource Graph row (the columns the private-link check needs). */
+export interface PrivateEndpointRow {
+  id: string;
+  properties: {
+    privateLinkServiceConnections?: PrivateLinkServiceConnection[];
+    manualPrivateLinkServiceConnections?: PrivateLinkServiceConnection[];
+    [key: string]: unknown;
+  };
+}
+
+export interface PrivateLinkServiceConnection {
+  name?: string;
+  properties?: { privateLinkServiceId?: string; groupIds?: string[]; privateLinkServiceConnectionState?: { status?: string; description?: string } };
 }
 
 export interface HealthSnapshot {
@@ -44,10 +62,14 @@ export interface HealthSnapshot {
   keyVaultSecrets: Map<string, Read<string | undefined>>;
   /** By secretSourceKey(source): other secret sources (templates filled from a target's secret action), resolved. */
   resolvedSecrets: Map<string, Read<string>>;
+  /** By existenceId(source): the functions (name + bindings) of each function-app source, when asked for. */
+  functionBindings: Map<string, Read<FunctionBindings[]>>;
+  /** The private endpoints in the plan's subscriptions; read only when a connection uses vNetSolution privateLink. */
+  privateEndpoints?: Read<PrivateEndpointRow[]>;
 }
 
 export function emptySnapshot(): HealthSnapshot {
-  return { resources: new Map(), settings: new Map(), roleAssignments: new Map(), storageKeys: new Map(), keyVaultSecrets: new Map(), resolvedSecrets: new Map() };
+  return { resources: new Map(), settings: new Map(), roleAssignments: new Map(), storageKeys: new Map(), keyVaultSecrets: new Map(), resolvedSecrets: new Map(), functionBindings: new Map() };
 }
 
 /** The resource whose existence stands for `id` in Resource Graph: sub-resources (a storage account's blob

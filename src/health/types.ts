@@ -15,6 +15,8 @@ export const CheckNames = {
   keyVaultReference: "KeyVaultReference",
   keyVaultSecret: "KeyVaultSecret",
   secret: "SecretValidity",
+  privateLink: "PrivateLink",
+  functionsBindings: "Functions bindings",
 } as const;
 
 export type CheckName = (typeof CheckNames)[keyof typeof CheckNames];

@@ -1,6 +1,7 @@
 // validateLinker for one connection: existence of source and target, then a check per step the connection
 // applied (identity + principal, role assignment, network, configuration, Key Vault references, secret validity),
 // each failure with a fix and, when the activity log knows, who changed it.
+// Applied steps the snapshot checks do not cover run their own verify (./verifyFallback.ts).
 // A missing role assignment of a recently configured connection is re-checked with backoff (the step's own
 // verify) until the propagation window has passed: RBAC takes minutes to propagate.
 import type { ArmClients } from "../azure/clients.js";
@@ -10,6 +11,8 @@ import type { StepContext } from "../steps/step.js";
 import type { StoredLinker } from "../store/types.js";
 import { attribute, attributionQueries, withAttribution } from "./attribution.js";
 import { collectSnapshot } from "./collect.js";
+import { confirmRoleAssignments } from "./confirmRoles.js";
+import { existenceFailed, verifyOtherSteps } from "./verifyFallback.js";
 import { appliedSteps, evaluateLinker } from "./evaluate.js";
 import { planReads } from "./readPlan.js";
 import { lastConfiguredAt, toConnectionHealth, toValidateResult } from "./result.js";
@@ -32,9 +35,13 @@ export interface ValidateDeps {
   budget?: RetryBudgetOptions;
   propagation?: PropagationOptions;
   /** false: no activity-log lookups. */
-  attribution?: false | { ignoreCallers?: string[]; since?: Date };
+  attribution?: false | { ignoreCallers?: string[]; since?: Date; ignoreSelf?: boolean };
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
+  /** Step kinds checked from the batched snapshot (default all it knows); the others run the step's own verify. */
+  snapshotSteps?: ReadonlySet<string>;
+  /** The "Functions bindings" item for a function-app source (default true; one function listing). */
+  functionsBindings?: boolean;
 }
 
 const noSealer: Sealer = {
@@ -70,14 +77,19 @@ export async function checkConnection(linker: StoredLinker, deps: ValidateDeps):
   const clock = deps.now ?? (() => new Date());
   const started = clock();
   const budget = createRetryBudget(deps.budget);
-  const snapshot = await collectSnapshot(planReads([linker]), {
-    clients: deps.clients, budget, concurrency: 4, roleAssignmentPairsPerListing: Number.POSITIVE_INFINITY, sealer: deps.sealer,
+  const snapshot = await collectSnapshot(planReads([linker], { functionsBindings: deps.functionsBindings ?? true }), {
+    clients: deps.clients, budget, concurrency: 4, sealer: deps.sealer,
   });
-  let details = evaluateLinker(linker, snapshot, { sealer: deps.sealer });
+  let details = evaluateLinker(linker, snapshot, { sealer: deps.sealer, snapshotSteps: deps.snapshotSteps });
+  if (!existenceFailed(details)) {
+    details.push(...await verifyOtherSteps(linker, { clients: deps.clients, sealer: deps.sealer ?? noSealer }, { snapshotSteps: deps.snapshotSteps }));
+  }
   details = await awaitPropagation(linker, details, deps);
+  details = await confirmRoleAssignments(linker, details, { clients: deps.clients, sealer: deps.sealer ?? noSealer });
   const failing = details.filter((d) => d.result === "failure");
   const attribution = deps.attribution === false || failing.length === 0 ? [] : await attribute(attributionQueries(linker, failing), {
     clients: deps.clients, to: clock(), from: deps.attribution?.since, ignoreCallers: deps.attribution?.ignoreCallers,
+    ignoreSelf: deps.attribution?.ignoreSelf,
   }).catch(() => []);
   const result = toValidateResult(linker, withAttribution(details, attribution), started, clock());
   return toConnectionHealth(linker, result, attribution);

@@ -6,7 +6,7 @@ import { existenceId } from "../../src/health/snapshot.js";
 import { statusOf, failingChecksOf, INCONCLUSIVE } from "../../src/health/types.js";
 import { allowPropagation } from "../../src/health/revalidate.js";
 import { planReads } from "../../src/health/readPlan.js";
-import { graphQuery } from "../../src/health/collect.js";
+import { graphQuery, roleAssignmentsQuery } from "../../src/health/collect.js";
 import { ACCOUNT, CS, KEY1, KEY2, PRINCIPAL, SITE, SUB, healthySnapshot, linker } from "./fixtures.js";
 
 const byName = <T extends { name: string }>(details: T[], name: string): T | undefined => details.find((d) => d.name === name);
@@ -135,6 +135,7 @@ describe("planReads", () => {
   });
 
   it("builds one Resource Graph query over the ids, quotes escaped", () => {
-    expect(graphQuery(["/a/b", "/c'd"])).toBe("Resources | where id in~ ('/a/b', '/c\\'d') | project id, type, properties, identity");
+    expect(graphQuery(["/a/b", "/c'd"])).toBe("Resources | where id in~ ('/a/b', '/c\\'d') | project id, type, kind, properties, identity");
+    expect(roleAssignmentsQuery(["P'1"])).toContain("| where principalId in~ ('p\\'1')");
   });
 });

@@ -17,7 +17,10 @@ export const CS_SETTING = "AZURE_STORAGEBLOB_CONNECTIONSTRING";
 
 export interface Harness {
   t: TestEmulator;
+  /** linkwright's clients, as its own principal (Owner on the subscription); the SDK clients below act as `admin`. */
   clients: ArmClients;
+  /** linkwright's own principal. */
+  self: { objectId: string; clientId: string };
   store: ConnectionStore;
   web: WebSiteManagementClient;
   authz: AuthorizationManagementClient;
@@ -34,8 +37,12 @@ export interface Harness {
 export async function startHarness(tablePrefix: string): Promise<Harness> {
   const t = await startTestEmulator({ seed: true, withAzurite: true });
   const { connectionString } = inject("azurite");
+  const own = t.emulator.principals.addServicePrincipal(`linkwright-${tablePrefix}`);
+  t.emulator.assignRole(own.objectId, "Owner", `/subscriptions/${t.subscriptionId}`);
+  const credential = t.credentialFor(own.clientId!, own.clientSecret!);
+  await credential.getToken("https://management.azure.com/.default"); // token requests are not counted as ARM calls later
   const clients = createArmClients({
-    credential: t.credential, armEndpoint: t.endpoint, armAudience: "https://management.azure.com/", maxRetries: 3, maxRetryDelayInMs: 200,
+    credential, armEndpoint: t.endpoint, armAudience: "https://management.azure.com/", maxRetries: 3, maxRetryDelayInMs: 200,
   });
   const store = await createTableStore({ connectionString, tablePrefix, allowInsecureConnection: true });
   const ids = t.emulator.seeded!;
@@ -48,7 +55,7 @@ export async function startHarness(tablePrefix: string): Promise<Harness> {
   const webAppName = parseResourceId(webApp)!.names[0]!;
   const site = await web.webApps.get(rg, webAppName);
   return {
-    t, clients, store, web, authz, storage, rg, webApp, webAppName, account,
+    t, clients, self: { objectId: own.objectId, clientId: own.clientId! }, store, web, authz, storage, rg, webApp, webAppName, account,
     accountName: parseResourceId(account)!.names[0]!, blob: `${account}/blobServices/default`, principalId: site.identity!.principalId!,
   };
 }

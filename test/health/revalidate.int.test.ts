@@ -67,14 +67,16 @@ afterAll(async () => { await h?.t.close(); });
 beforeEach(() => { h.t.emulator.control.clearRules(); });
 
 describe("revalidateConnections + recordHealth", () => {
-  it("shares reads: ARM calls = settings reads per source + graph batches + role assignments + listKeys, as the emulator counts them", async () => {
+  it("shares reads: ARM calls = settings reads per source + graph batches (role assignments joined in) + listKeys, as the emulator counts them", async () => {
+    await revalidateConnections(linkers, { ...deps(), attribution: false }); // linkwright's tokens, not counted below
     h.t.emulator.control.resetCalls();
     const run = await revalidateConnections(linkers, { ...deps(), attribution: false });
     const counted = h.t.emulator.control.calls();
     expect(run.results.map((r) => r.status)).toEqual(["Healthy", "Healthy"]);
-    expect(run.stats).toMatchObject({ connections: 2, distinctSources: 1, distinctResources: 2, graphQueries: 1, settingsReads: 1, roleAssignmentCalls: 1, listKeys: 1 });
-    expect(counted.total).toBe(run.stats.armCalls);
-    expect(run.stats.armCalls).toBe(callBound(run.stats) + run.stats.roleAssignmentCalls + run.stats.listKeys);
+    expect(run.stats).toMatchObject({ connections: 2, distinctSources: 1, distinctResources: 2, graphQueries: 1, settingsReads: 1, roleAssignmentQueries: 0, roleAssignmentCalls: 0, listKeys: 1 });
+    expect(counted.total, JSON.stringify(counted.byOperation)).toBe(run.stats.armCalls);
+    expect(run.stats.armCalls).toBe(callBound(run.stats) + run.stats.listKeys);
+    expect(counted.byOperation.some((c) => /roleAssignments/i.test(JSON.stringify(c)))).toBe(false);
   });
 
   it("keeps history and last health, and sends a message only when health changes", async () => {
@@ -116,7 +118,6 @@ describe("revalidateConnections + recordHealth", () => {
     const storm = () => {
       h.t.emulator.control.addFault({ path: "Microsoft\\.ResourceGraph/resources", status: 429, retryAfter: 1, times: 2 });
       h.t.emulator.control.addFault({ path: "/config/appsettings/list", status: 429, retryAfter: 0, times: 9 });
-      h.t.emulator.control.addFault({ path: "roleAssignments", status: 429, retryAfter: 0, times: 6 });
       h.t.emulator.control.addFault({ path: "/listKeys", status: 503, retryAfter: 0, times: 5 });
     };
     storm();

@@ -1,10 +1,11 @@
 // Microsoft.ResourceGraph: POST /providers/Microsoft.ResourceGraph/resources — a KQL subset (./kql.ts) over the
-// store, scoped to the requested subscriptions and to what the caller may read, paged with $top/$skip/$skipToken.
+// store's `Resources` and `AuthorizationResources` (role assignments) tables, scoped to the requested subscriptions
+// and to what the caller may read, paged with $top/$skip/$skipToken.
 // Parse errors answer 400 BadRequest with an InvalidQuery detail, as Azure does. Reference: arm-surface §2.11.
 import { ArmError, type Provider, type RouteContext } from "../../core/contract.js";
 import { asObject, bodyObject } from "../web/resource-helpers.js";
 import { KqlError, parseKql, runKql } from "./kql.js";
-import { graphRow, isGraphResource } from "./rows.js";
+import { authorizationRow, graphRow, isGraphResource, isRoleAssignment } from "./rows.js";
 
 const MAX_TOP = 1000;
 
@@ -40,12 +41,20 @@ function query(ctx: RouteContext) {
   const options = asObject(body.options);
   const subs = Array.isArray(body.subscriptions) ? body.subscriptions.map((s) => String(s).toLowerCase()) : undefined;
   const caller = ctx.req.caller;
-  const rows = ctx.store.all()
-    .filter(isGraphResource)
-    .map((r) => graphRow(r, ctx.services.tenantId))
-    .filter((r) => !subs || subs.includes(String(r.subscriptionId).toLowerCase()))
-    .filter((r) => ctx.services.isAuthorized(caller, `${String(r.type)}/read`, String(r.id), "action"));
-  const result = runKql(parsed, rows);
+  const visible = (r: Record<string, unknown>) => (!subs || subs.includes(String(r.subscriptionId).toLowerCase()))
+    && ctx.services.isAuthorized(caller, `${String(r.type)}/read`, String(r.id), "action");
+  const tables = new Map<string, Record<string, unknown>[]>();
+  const rowsOf = (table: string) => {
+    let rows = tables.get(table);
+    if (!rows) {
+      rows = table === "authorizationresources"
+        ? ctx.store.all().filter(isRoleAssignment).map((r) => authorizationRow(r, ctx.services.tenantId)).filter(visible)
+        : ctx.store.all().filter(isGraphResource).map((r) => graphRow(r, ctx.services.tenantId)).filter(visible);
+      tables.set(table, rows);
+    }
+    return rows;
+  };
+  const result = runKql(parsed, rowsOf);
 
   const top = options.$top === undefined ? 100 : Number(options.$top);
   if (!Number.isInteger(top) || top < 1 || top > MAX_TOP) throw new ArmError(400, "BadRequest", `The $top value must be between 1 and ${MAX_TOP}.`, "options.$top");

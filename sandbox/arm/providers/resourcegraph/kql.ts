@@ -1,7 +1,10 @@
-// A small, strict subset of KQL for the emulated Resource Graph: `Resources` followed by `where` (==, =~, !=, !~,
-// contains, startswith, in, in~, !in, !in~, and, or, not(...), parentheses), `project` (dotted paths, `alias = path`),
-// `order by`/`sort by`, and `limit`/`take`. Anything else is a parse error (never a crash, never a silent ignore).
-// Pure: parse once, then run over rows.
+// A small, strict subset of KQL for the emulated Resource Graph, over the tables `Resources` and
+// `AuthorizationResources`: `where` (==, =~, !=, !~, contains, startswith, endswith, in, in~, !in, !in~, and, or,
+// not(...), parentheses), `project` and `extend` (dotted paths, `alias = expression`; expressions are literals, paths
+// and tostring/tolower/toupper/coalesce/bag_pack/pack calls), `summarize name = make_list(expr) by path`,
+// `join kind=inner|leftouter (subquery) on key` (or `on $left.a == $right.b`), `order by`/`sort by`, and
+// `limit`/`take`. Anything else is a parse error (never a crash, never a silent ignore). Pure: parse once, then run
+// over rows.
 
 export class KqlError extends Error {
   constructor(message: string, readonly position: number, readonly token: string) {
@@ -9,6 +12,9 @@ export class KqlError extends Error {
     this.name = "KqlError";
   }
 }
+
+/** Tables the emulator serves (lower-case). */
+export const KQL_TABLES = ["resources", "authorizationresources"] as const;
 
 type Value = string | number | boolean | null;
 type Path = string[];
@@ -18,9 +24,18 @@ type Expr =
   | { kind: "cmp"; op: string; path: Path; value: Value }
   | { kind: "in"; op: "in" | "in~" | "!in" | "!in~"; path: Path; values: Value[] };
 
+/** A scalar expression (extend, project, make_list arguments). */
+export type Scalar =
+  | { kind: "literal"; value: Value }
+  | { kind: "path"; path: Path }
+  | { kind: "call"; fn: string; args: Scalar[] };
+
 export type Stage =
   | { kind: "where"; expr: Expr }
-  | { kind: "project"; columns: { name: string; path: Path }[] }
+  | { kind: "project"; columns: { name: string; value: Scalar }[] }
+  | { kind: "extend"; columns: { name: string; value: Scalar }[] }
+  | { kind: "summarize"; aggregates: { name: string; fn: "make_list"; value: Scalar }[]; by: { name: string; path: Path }[] }
+  | { kind: "join"; join: "inner" | "leftouter"; right: KqlQuery; leftKey: string; rightKey: string }
   | { kind: "order"; path: Path; desc: boolean }
   | { kind: "limit"; count: number };
 
@@ -29,6 +44,10 @@ export interface KqlQuery { table: string; stages: Stage[] }
 interface Token { type: "ident" | "string" | "number" | "op" | "punct"; text: string; value?: Value; pos: number }
 
 const OPS = ["!in~", "!in", "in~", "==", "=~", "!=", "!~", "=", "|", "(", ")", ",", ".", "[", "]"];
+/** Scalar functions and their arity (min, max). */
+const FUNCTIONS: Record<string, [number, number]> = {
+  tostring: [1, 1], tolower: [1, 1], toupper: [1, 1], coalesce: [2, 64], bag_pack: [2, 64], pack: [2, 64],
+};
 
 function tokenize(src: string): Token[] {
   const out: Token[] = [];
@@ -54,8 +73,9 @@ function tokenize(src: string): Token[] {
       i += m[0].length;
       continue;
     }
-    if (/[A-Za-z_]/.test(c)) {
-      const m = /^[A-Za-z_][A-Za-z0-9_]*(~)?/.exec(src.slice(i))!;
+    if (/[A-Za-z_$]/.test(c)) {
+      const m = /^\$?[A-Za-z_][A-Za-z0-9_]*(~)?/.exec(src.slice(i));
+      if (!m) throw new KqlError(`Unexpected character '${c}'`, i, c);
       // `in~` is an operator; other identifiers never end in `~`.
       const text = m[1] && m[0].toLowerCase() !== "in~" ? m[0].slice(0, -1) : m[0];
       out.push({ type: text.toLowerCase() === "in~" ? "op" : "ident", text, pos: i });
@@ -74,10 +94,9 @@ class Parser {
   private i = 0;
   constructor(private readonly toks: Token[], private readonly src: string) {}
 
-  private peek(): Token | undefined { return this.toks[this.i]; }
-  private fail(msg: string): never {
-    const t = this.peek();
-    throw new KqlError(msg, t?.pos ?? this.src.length, t?.text ?? "<EOF>");
+  private peek(offset = 0): Token | undefined { return this.toks[this.i + offset]; }
+  private fail(msg: string, at: Token | undefined = this.peek()): never {
+    throw new KqlError(msg, at?.pos ?? this.src.length, at?.text ?? "<EOF>");
   }
   private isWord(w: string, t = this.peek()): boolean { return t?.type === "ident" && t.text.toLowerCase() === w; }
   private expect(text: string): void {
@@ -87,15 +106,26 @@ class Parser {
   }
   private ident(): string {
     const t = this.peek();
-    if (t?.type !== "ident") this.fail("Expected an identifier");
+    if (t?.type !== "ident" || t.text.startsWith("$")) this.fail("Expected an identifier");
     this.i++;
     return t.text;
   }
 
   parse(): KqlQuery {
+    const q = this.query();
+    if (this.peek()) this.fail("Expected '|'");
+    return q;
+  }
+
+  /** A tabular expression: a table and its stages, up to the end or a closing parenthesis. */
+  private query(): KqlQuery {
+    const at = this.peek();
     const table = this.ident();
+    if (!(KQL_TABLES as readonly string[]).includes(table.toLowerCase())) {
+      this.fail(`Unknown table '${table}' (the emulator serves the 'Resources' and 'AuthorizationResources' tables)`, at);
+    }
     const stages: Stage[] = [];
-    while (this.peek()) {
+    while (this.peek() && this.peek()!.text !== ")") {
       this.expect("|");
       stages.push(this.stage());
     }
@@ -103,21 +133,19 @@ class Parser {
   }
 
   private stage(): Stage {
+    const at = this.peek();
     const word = this.ident().toLowerCase();
     if (word === "where") return { kind: "where", expr: this.or() };
-    if (word === "project") {
-      const columns: { name: string; path: Path }[] = [];
+    if (word === "project" || word === "extend") {
+      const columns: { name: string; value: Scalar }[] = [];
       do {
         if (columns.length) this.expect(",");
-        const first = this.path();
-        if (this.peek()?.text === "=") {
-          if (first.length !== 1) this.fail("Expected a column name before '='");
-          this.i++;
-          columns.push({ name: first[0], path: this.path() });
-        } else columns.push({ name: first.join("_"), path: first });
+        columns.push(this.column(word === "extend"));
       } while (this.peek()?.text === ",");
-      return { kind: "project", columns };
+      return { kind: word, columns };
     }
+    if (word === "summarize") return this.summarize(at!);
+    if (word === "join") return this.join();
     if (word === "limit" || word === "take") {
       const t = this.peek();
       if (t?.type !== "number" || !Number.isInteger(t.value)) this.fail("Expected an integer row count");
@@ -133,7 +161,101 @@ class Parser {
       return { kind: "order", path, desc };
     }
     this.i--;
-    return this.fail(`Unsupported query operator '${word}' (the emulator supports where, project, order by, limit/take)`);
+    return this.fail(`Unsupported query operator '${word}' (the emulator supports where, project, extend, summarize make_list() by, join, order by, limit/take)`);
+  }
+
+  /** `name = expression`, or (project only) a path named after itself. */
+  private column(named: boolean): { name: string; value: Scalar } {
+    if (this.peek()?.type === "ident" && this.peek(1)?.text === "=") {
+      const name = this.ident();
+      this.i++;
+      return { name, value: this.scalar() };
+    }
+    if (named) this.fail("Expected 'name = expression'");
+    const path = this.path();
+    return { name: path.join("_"), value: { kind: "path", path } };
+  }
+
+  private summarize(at: Token): Stage {
+    const aggregates: { name: string; fn: "make_list"; value: Scalar }[] = [];
+    do {
+      if (aggregates.length) this.expect(",");
+      const named = this.peek()?.type === "ident" && this.peek(1)?.text === "=";
+      if (!named || !this.isWord("make_list", this.peek(2)) || this.peek(3)?.text !== "(") {
+        // Reported at the operator: the emulator's summarize knows only `name = make_list(expression)`.
+        this.fail("Unsupported aggregation in 'summarize' (the emulator supports name = make_list(expression))", at);
+      }
+      const name = this.ident();
+      this.i += 3;
+      const value = this.scalar();
+      this.expect(")");
+      aggregates.push({ name, fn: "make_list", value });
+    } while (this.peek()?.text === ",");
+    if (!this.isWord("by")) this.fail("Expected 'by' (the emulator's summarize groups by columns)");
+    this.i++;
+    const by: { name: string; path: Path }[] = [];
+    do {
+      if (by.length) this.expect(",");
+      const path = this.path();
+      by.push({ name: path.join("_"), path });
+    } while (this.peek()?.text === ",");
+    return { kind: "summarize", aggregates, by };
+  }
+
+  private join(): Stage {
+    if (!this.isWord("kind")) this.fail("Expected 'kind=inner' or 'kind=leftouter' (the emulator requires an explicit join kind)");
+    this.i++;
+    this.expect("=");
+    const kindTok = this.peek();
+    const kind = kindTok?.type === "ident" ? kindTok.text.toLowerCase() : "";
+    if (kind !== "inner" && kind !== "leftouter") this.fail("Unsupported join kind (the emulator supports inner and leftouter)");
+    this.i++;
+    this.expect("(");
+    const right = this.query();
+    this.expect(")");
+    if (!this.isWord("on")) this.fail("Expected 'on'");
+    this.i++;
+    if (this.isWord("$left")) {
+      this.i++;
+      this.expect(".");
+      const leftKey = this.ident();
+      this.expect("==");
+      if (!this.isWord("$right")) this.fail("Expected '$right'");
+      this.i++;
+      this.expect(".");
+      return { kind: "join", join: kind, right, leftKey, rightKey: this.ident() };
+    }
+    const key = this.ident();
+    return { kind: "join", join: kind, right, leftKey: key, rightKey: key };
+  }
+
+  private scalar(): Scalar {
+    const t = this.peek();
+    if (t?.type === "ident" && this.peek(1)?.text === "(") {
+      const fn = t.text.toLowerCase();
+      const arity = FUNCTIONS[fn];
+      if (!arity) this.fail(`Unsupported function '${t.text}' (the emulator supports ${Object.keys(FUNCTIONS).join(", ")})`);
+      this.i += 2;
+      const args: Scalar[] = [];
+      if (this.peek()?.text !== ")") {
+        do {
+          if (args.length) this.expect(",");
+          args.push(this.scalar());
+        } while (this.peek()?.text === ",");
+      }
+      this.expect(")");
+      if (args.length < arity[0] || args.length > arity[1] || ((fn === "bag_pack" || fn === "pack") && args.length % 2 !== 0)) {
+        this.fail(`Wrong number of arguments to '${t.text}'`, t);
+      }
+      if ((fn === "bag_pack" || fn === "pack") && args.some((a, k) => k % 2 === 0 && (a.kind !== "literal" || typeof a.value !== "string"))) {
+        this.fail(`The keys of '${t.text}' must be string literals`, t);
+      }
+      return { kind: "call", fn, args };
+    }
+    if (t?.type === "string" || t?.type === "number" || this.isWord("true") || this.isWord("false") || this.isWord("null")) {
+      return { kind: "literal", value: this.literal() };
+    }
+    return { kind: "path", path: this.path() };
   }
 
   private or(): Expr {
@@ -155,7 +277,7 @@ class Parser {
       this.expect(")");
       return e;
     }
-    if (this.isWord("not") && this.toks[this.i + 1]?.text === "(") {
+    if (this.isWord("not") && this.peek(1)?.text === "(") {
       this.i += 2;
       const inner = this.or();
       this.expect(")");
@@ -212,14 +334,12 @@ class Parser {
 }
 
 export function parseKql(src: string): KqlQuery {
-  const q = new Parser(tokenize(src), src).parse();
-  if (q.table.toLowerCase() !== "resources") {
-    throw new KqlError(`Unknown table '${q.table}' (the emulator serves the 'Resources' table)`, 0, q.table);
-  }
-  return q;
+  return new Parser(tokenize(src), src).parse();
 }
 
 type Row = Record<string, unknown>;
+/** The rows of a table by its lower-case name (or one set of rows for every table). */
+export type TableRows = Row[] | ((table: string) => Row[]);
 
 function get(row: Row, path: Path): unknown {
   let cur: unknown = row;
@@ -234,6 +354,23 @@ function get(row: Row, path: Path): unknown {
 
 const ordinal = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const str = (v: unknown) => (v === undefined || v === null ? "" : typeof v === "object" ? JSON.stringify(v) : String(v));
+
+function evaluate(s: Scalar, row: Row): unknown {
+  if (s.kind === "literal") return s.value;
+  if (s.kind === "path") return get(row, s.path) ?? null;
+  const args = s.args.map((a) => evaluate(a, row));
+  switch (s.fn) {
+    case "tostring": return str(args[0]);
+    case "tolower": return str(args[0]).toLowerCase();
+    case "toupper": return str(args[0]).toUpperCase();
+    case "coalesce": return args.find((a) => a !== null && a !== undefined && a !== "") ?? null;
+    default: { // bag_pack / pack
+      const bag: Row = {};
+      for (let k = 0; k < args.length; k += 2) bag[String(args[k])] = args[k + 1] ?? null;
+      return bag;
+    }
+  }
+}
 
 function test(e: Expr, row: Row): boolean {
   switch (e.kind) {
@@ -265,9 +402,56 @@ function test(e: Expr, row: Row): boolean {
   }
 }
 
-/** Runs a parsed query over rows; returns the resulting rows (projected objects). */
-export function runKql(q: KqlQuery, rows: Row[]): Row[] {
-  let out = rows;
+function summarize(s: Extract<Stage, { kind: "summarize" }>, rows: Row[]): Row[] {
+  const groups = new Map<string, { keys: unknown[]; lists: unknown[][] }>();
+  for (const r of rows) {
+    const keys = s.by.map((b) => get(r, b.path) ?? null);
+    const k = JSON.stringify(keys.map(str));
+    let g = groups.get(k);
+    if (!g) { g = { keys, lists: s.aggregates.map(() => []) }; groups.set(k, g); }
+    s.aggregates.forEach((a, idx) => {
+      const v = evaluate(a.value, r);
+      if (v !== null && v !== undefined) g!.lists[idx]!.push(v);
+    });
+  }
+  return [...groups.values()].map((g) => {
+    const out: Row = {};
+    s.by.forEach((b, idx) => { out[b.name] = g.keys[idx]; });
+    s.aggregates.forEach((a, idx) => { out[a.name] = g.lists[idx]; });
+    return out;
+  });
+}
+
+/** Kusto's join: left columns, then right columns (a clashing name gets the suffix 1, 2, …). */
+function join(s: Extract<Stage, { kind: "join" }>, left: Row[], tables: TableRows): Row[] {
+  const right = runKql(s.right, tables);
+  const byKey = new Map<string, Row[]>();
+  for (const r of right) {
+    const k = str(get(r, [s.rightKey]));
+    byKey.set(k, [...(byKey.get(k) ?? []), r]);
+  }
+  const rightColumns = [...new Set(right.flatMap((r) => Object.keys(r)))];
+  const merge = (l: Row, r: Row | undefined): Row => {
+    const out: Row = { ...l };
+    for (const c of rightColumns) {
+      let name = c;
+      for (let n = 1; name in out; n++) name = `${c}${n}`;
+      out[name] = r ? r[c] ?? null : null;
+    }
+    return out;
+  };
+  const out: Row[] = [];
+  for (const l of left) {
+    const matches = byKey.get(str(get(l, [s.leftKey]))) ?? [];
+    if (matches.length) for (const r of matches) out.push(merge(l, r));
+    else if (s.join === "leftouter") out.push(merge(l, undefined));
+  }
+  return out;
+}
+
+/** Runs a parsed query over the rows of its tables; returns the resulting rows (projected objects). */
+export function runKql(q: KqlQuery, tables: TableRows): Row[] {
+  let out = Array.isArray(tables) ? tables : tables(q.table.toLowerCase());
   for (const s of q.stages) {
     if (s.kind === "where") out = out.filter((r) => test(s.expr, r));
     else if (s.kind === "limit") out = out.slice(0, s.count);
@@ -278,13 +462,20 @@ export function runKql(q: KqlQuery, rows: Row[]): Row[] {
         const c = typeof x === "number" && typeof y === "number" ? x - y : ordinal(str(x), str(y));
         return s.desc ? -c : c;
       });
-    } else {
+    } else if (s.kind === "extend") {
       out = out.map((r) => {
-        const p: Row = {};
-        for (const c of s.columns) p[c.name] = get(r, c.path) ?? null;
+        const p: Row = { ...r };
+        for (const c of s.columns) p[c.name] = evaluate(c.value, p);
         return p;
       });
-    }
+    } else if (s.kind === "project") {
+      out = out.map((r) => {
+        const p: Row = {};
+        for (const c of s.columns) p[c.name] = evaluate(c.value, r);
+        return p;
+      });
+    } else if (s.kind === "summarize") out = summarize(s, out);
+    else out = join(s, out, tables);
   }
   return out;
 }

@@ -25,3 +25,20 @@ export function graphRow(r: StoredResource, tenantId: string): Record<string, un
     zones: null, extendedLocation: null,
   };
 }
+
+const ROLE_ASSIGNMENT_TYPE = "microsoft.authorization/roleassignments";
+
+export function isRoleAssignment(r: StoredResource): boolean {
+  return r.type.toLowerCase() === ROLE_ASSIGNMENT_TYPE;
+}
+
+/** An `AuthorizationResources` row of a role assignment: Resources' columns, type lower-cased, the assignment's
+ *  properties (principalId, principalType, roleDefinitionId, scope, createdOn, …) as ARM returns them. */
+export function authorizationRow(r: StoredResource, tenantId: string): Record<string, unknown> {
+  const p = parseResourceId(r.id);
+  return {
+    id: r.id, name: r.name, type: ROLE_ASSIGNMENT_TYPE, tenantId, kind: "", location: "",
+    resourceGroup: (p.resourceGroup ?? "").toLowerCase(), subscriptionId: p.subscriptionId ?? "", managedBy: "",
+    sku: null, plan: null, properties: structuredClone(r.properties ?? {}), tags: null, identity: null, zones: null, extendedLocation: null,
+  };
+}
