@@ -8,7 +8,9 @@ import {
   configurationEntries,
   isCatalogueError,
   resolveTarget,
+  secretSource,
   type ConfigurationEntry as CatalogueEntry,
+  type FactName,
   type TargetFacts,
 } from "../catalogue/index.js";
 import type { StoredLinker } from "../store/types.js";
@@ -35,6 +37,28 @@ function toHookEntry(entry: CatalogueEntry | ConfigurationEntry): ConfigurationE
     description: entry.description ?? null,
     isSecret: Boolean(entry.isSecret) && !isReference,
   };
+}
+
+/** Stands in for a secret the API never holds (keys, passwords): entries built from it are secret, hence never shown. */
+const SECRET_PLACEHOLDER = "{{linkwright-secret}}";
+const USER_SECRET_FACTS: FactName[] = ["password", "clientSecret", "kafkaApiSecret", "schemaRegistrySecret"];
+
+/** Facts a recomputation can know without I/O: the request's own (user name, client id) and placeholders for secrets. */
+function factsFromProperties(kind: Parameters<typeof secretSource>[0], props: LinkerProperties): TargetFacts {
+  const facts: Record<string, string> = {};
+  const auth = props.authInfo as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === "string" && v ? v : undefined);
+  const clientId = str(auth["clientId"]);
+  if (clientId) facts["clientId"] = clientId;
+  if (auth["authType"] === "secret" || auth["authType"] === "servicePrincipalSecret") {
+    for (const fact of USER_SECRET_FACTS) facts[fact] = SECRET_PLACEHOLDER;
+    const source = secretSource(kind);
+    if (source && "pick" in source) for (const p of source.pick) facts[p.fact] = SECRET_PLACEHOLDER;
+    const name = str(auth["name"]);
+    if (source?.kind === "userProvided" && name) for (const f of source.fields) if (f.from === "authInfo.name") facts[f.fact] = name;
+    if (name) facts["userName"] = name;
+  }
+  return facts as TargetFacts;
 }
 
 function recordedEntries(linker: StoredLinker): ConfigurationEntry[] | undefined {
@@ -82,7 +106,9 @@ export function createCatalogueHooks(): CatalogueHooks {
       if (isCatalogueError(target)) throw new ApiError(400, target.code, target.message, target.target);
       const info = configurationInfo ?? props.configurationInfo ?? undefined;
       const recordedFacts = linker.state?.["targetFacts"];
-      const facts: TargetFacts = { ...target.facts, ...(isObject(recordedFacts) ? (recordedFacts as TargetFacts) : {}) };
+      const facts: TargetFacts = {
+        ...target.facts, ...(isObject(recordedFacts) ? (recordedFacts as TargetFacts) : {}), ...factsFromProperties(target.kind, props),
+      };
       const entries = configurationEntries({
         targetKind: target.kind,
         authType: props.authInfo.authType,
@@ -99,7 +125,7 @@ export function createCatalogueHooks(): CatalogueHooks {
           : entries.message;
         throw new ApiError(status, entries.code === "MissingTargetFact" ? ErrorCodes.Conflict : entries.code, message, entries.target);
       }
-      return entries.map(toHookEntry);
+      return entries.map((e) => toHookEntry(e.value.includes(SECRET_PLACEHOLDER) ? { ...e, isSecret: true } : e));
     },
   };
 }

@@ -8,6 +8,7 @@ import { getHealthHistory } from "./operations/getHealthHistory.js";
 import { getLinker } from "./operations/getLinker.js";
 import { getOperationResult } from "./operations/getOperationResult.js";
 import { getOperationStatus } from "./operations/getOperationStatus.js";
+import { listConfigurationNames } from "./operations/listConfigurationNames.js";
 import { listConfigurations } from "./operations/listConfigurations.js";
 import { listLinkers } from "./operations/listLinkers.js";
 import { listLoopFindings } from "./operations/listLoopFindings.js";
@@ -28,7 +29,7 @@ export interface RouteMatch {
   operations: Partial<Record<string, Operation>>;
 }
 
-const NOT_IMPLEMENTED = new Set(["dryruns", "daprconfigurations", "configurationnames", "connectors"]);
+const NOT_IMPLEMENTED = new Set(["dryruns", "daprconfigurations", "connectors"]);
 
 function notImplemented(what: string): ApiError {
   return new ApiError(501, ErrorCodes.NotImplemented, `'${what}' is not implemented by linkwright.`);
@@ -44,6 +45,9 @@ export function matchRoute(path: string): RouteMatch {
   const lower = segments.map((s) => s.toLowerCase());
   if (scope === "" && lower.length === 1 && lower[0] === "operations") {
     return { resourceType: "operations", params: {}, operations: { GET: listOperations } };
+  }
+  if (scope === "" && lower.length === 1 && lower[0] === "configurationnames") {
+    return { resourceType: "configurationNames", params: {}, operations: { GET: listConfigurationNames } };
   }
   const sub = /^\/subscriptions\/([^/]+)$/i.exec(scope);
   if (sub && lower.length === 4 && lower[0] === "locations" && (lower[2] === "operationstatuses" || lower[2] === "operationresults")) {

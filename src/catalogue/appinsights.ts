@@ -8,7 +8,9 @@ const CLIENTS: ClientType[] = ["dotnet", "java", "python", "nodejs", "go", "none
 
 export const appInsights: TargetDescriptor = {
   kind: "app-insights",
-  resourceFacts: [{ fact: "connectionString", path: "properties.ConnectionString" }],
+  // The connection string is a secret: it is read only through secretSource (when the value is written), never as a
+  // resource fact (facts are recorded on the linker).
+  resourceFacts: [],
   displayName: "Application Insights",
   armType: "microsoft.insights/components",
   idPatterns: [{ template: COMPONENT }],

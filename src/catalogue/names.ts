@@ -7,7 +7,8 @@ export interface ConfigurationNameItem {
     targetService: string;
     clientType: ClientType;
     authType: AuthType;
-    secretType: "rawValue";
+    /** Only for cells that carry a secret (secret, servicePrincipalSecret); EX:ConfigurationNamesList.json omits it for identities. */
+    secretType?: "rawValue";
     names: { value: string; description: string; required: boolean }[];
   };
 }
@@ -64,7 +65,7 @@ export function configurationNames(filter?: string): ConfigurationNameResult | C
             targetService,
             clientType,
             authType,
-            secretType: "rawValue",
+            ...(specs.some((s) => s.isSecret) ? { secretType: "rawValue" as const } : {}),
             names: specs.map((s) => ({ value: s.name, description: describe(s), required: !s.appliesTo })),
           },
         });

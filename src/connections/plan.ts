@@ -6,6 +6,7 @@ import {
   checkCombination, configurationEntries, defaultRoles, describeTarget, factsFromResource, networkOptions,
   parseBindingAwareRequest, resolveTarget, type TargetFacts, type TargetKind,
 } from "../catalogue/index.js";
+import { defaultDatabaseUser } from "../catalogue/grants.js";
 import { isObject } from "../api/model/linker.js";
 import { sourceAdapterFor } from "../sources/index.js";
 import { firewallFor } from "../targets/firewall.js";
@@ -60,7 +61,8 @@ export async function planConnection(req: PlanRequest, ctx: StepContext): Promis
   if (problem) throw new PlanError("InvalidConnection", problem.message, `properties.${problem.field}`);
 
   // Facts: from the id, then the top-level resource's GET.
-  const facts: TargetFacts = { ...target.facts, ...(targetResource ? factsFromResource(kind, targetResource) : {}) };
+  // managementEndpoint: the ARM endpoint linkwright uses (Cosmos list-key URLs point there; sovereign clouds, sandbox).
+  const facts: TargetFacts = { ...target.facts, ...(targetResource ? factsFromResource(kind, targetResource) : {}), managementEndpoint: ctx.clients.armEndpoint };
   const targetFacts = Object.fromEntries(Object.entries(facts).filter(([, v]) => typeof v === "string")) as Record<string, string>;
 
   // Identity / principal.
@@ -110,6 +112,20 @@ export async function planConnection(req: PlanRequest, ctx: StepContext): Promis
       if (f.from.startsWith("authInfo.secretInfo")) (facts as Record<string, string>)[f.fact] = secretToken("password");
       else if (f.from === "authInfo.name" && facts.userName) (facts as Record<string, string>)[f.fact] = facts.userName;
     }
+  }
+
+  // Databases with identity auth need a database user for the principal (created after the identity step); the
+  // settings name that user (authInfo.userName, or the catalogue's default), so it is decided before the entries.
+  let databasePrincipal: ConnectionPlan["databasePrincipal"];
+  if ((identity || principal) && engineOfKind(kind)) {
+    const names = parseResourceId(req.sourceId)!.names;
+    databasePrincipal = identity?.userAssignedIdentityId
+      ? { name: identity.userAssignedIdentityId.split("/").pop()!, ...(facts.clientId ? { clientId: facts.clientId } : {}) }
+      : identity
+        ? { name: names.length > 1 ? `${names[0]}/slots/${names[1]}` : names[0]! }
+        : { name: facts.clientId!, clientId: facts.clientId! };
+    const userName = str(authInfo["userName"]) ?? defaultDatabaseUser(kind, req.linkerName, databasePrincipal.name);
+    if (userName) facts.userName = targetFacts.userName = userName;
   }
 
   // Configuration entries from the catalogue.
@@ -165,17 +181,6 @@ export async function planConnection(req: PlanRequest, ctx: StepContext): Promis
     const grants = requested.length ? requested.map((role) => ({ role })) : defaultRoles(kind, facts).map((r) => ({ role: r.id, roleName: r.name }));
     if (grants.length && !target.roleScope) warnings.push(`${kind} takes no RBAC role; grant data-plane access separately.`);
     if (target.roleScope) for (const g of grants) roles.push({ scope: target.roleScope, ...g });
-  }
-
-  // Databases with identity auth need a database user for the principal (created after the identity step).
-  let databasePrincipal: ConnectionPlan["databasePrincipal"];
-  if ((identity || principal) && engineOfKind(kind)) {
-    const names = parseResourceId(req.sourceId)!.names;
-    databasePrincipal = identity?.userAssignedIdentityId
-      ? { name: identity.userAssignedIdentityId.split("/").pop()!, ...(facts.clientId ? { clientId: facts.clientId } : {}) }
-      : identity
-        ? { name: names.length > 1 ? `${names[0]}/slots/${names[1]}` : names[0]! }
-        : { name: facts.clientId!, clientId: facts.clientId! };
   }
 
   // Network: open the target's firewall to the source unless the request opts out.

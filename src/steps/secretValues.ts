@@ -6,6 +6,9 @@ import { genericArm } from "../azure/armGeneric.js";
 import { readPath } from "../catalogue/index.js";
 import { fillSecretTokens, secretFactsIn } from "../connections/secretTokens.js";
 
+/** `fetch.action` meaning "GET the resource" rather than POST an action. */
+export const READ_RESOURCE = "read";
+
 export type SecretSource =
   | { kind: "storageConnectionString"; storageAccountId: string; endpointSuffix?: string }
   | { kind: "storageAccountKey"; storageAccountId: string }
@@ -15,6 +18,7 @@ export type SecretSource =
   | {
       kind: "template";
       template: string;
+      /** `action`: the ARM action to POST (e.g. `listKeys`), or READ_RESOURCE to GET the resource. */
       fetch?: { resourceId: string; action: string; pick: { path: string; fact: string }[] };
       sealedSecrets?: string;
       factPaths?: Record<string, string>;
@@ -32,7 +36,11 @@ export async function resolveSecretValue(source: SecretSource, ctx: StepContext)
       const facts: Record<string, string | undefined> = {};
       for (const [fact, path] of Object.entries(source.factPaths ?? {})) facts[fact] = user[path];
       if (source.fetch && wanted.some((f) => facts[f] === undefined)) {
-        const body = await genericArm(ctx.clients).invokeAction(source.fetch.resourceId, source.fetch.action);
+        // `read`: the secret is a property of the resource itself (Application Insights' ConnectionString).
+        const arm = genericArm(ctx.clients);
+        const body = source.fetch.action === READ_RESOURCE
+          ? await arm.getResource(source.fetch.resourceId)
+          : await arm.invokeAction(source.fetch.resourceId, source.fetch.action);
         for (const p of source.fetch.pick) {
           const v = readPath(body, p.path);
           if (typeof v === "string") facts[p.fact] ??= v;

@@ -23,7 +23,8 @@ describe("configurationNames", () => {
     expect(targets.size).toBe(TARGET_KINDS.length);
     for (const item of r.value) {
       expect(item.properties.names.length).toBeGreaterThan(0);
-      expect(item.properties.secretType).toBe("rawValue");
+      const carriesSecret = item.properties.authType === "secret" || item.properties.authType === "servicePrincipalSecret";
+      expect(item.properties.secretType).toBe(carriesSecret ? "rawValue" : undefined);
     }
   });
   it("filters by TargetService, ClientType and AuthType (case-insensitive)", () => {
@@ -35,7 +36,6 @@ describe("configurationNames", () => {
           targetService: "MICROSOFT.STORAGE/STORAGEACCOUNTS/BLOBSERVICES",
           clientType: "python",
           authType: "userAssignedIdentity",
-          secretType: "rawValue",
           names: [
             { value: "AZURE_STORAGEBLOB_RESOURCEENDPOINT", description: "blob service endpoint", required: true },
             { value: "AZURE_STORAGEBLOB_CLIENTID", description: "Client id of the user-assigned managed identity", required: true },

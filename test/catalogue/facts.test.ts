@@ -54,7 +54,9 @@ describe("facts from ARM bodies", () => {
         properties: { endpoint: "https://a.cognitiveservices.azure.com/", endpoints: { "OpenAI Language Model Instance API": "https://a.openai.azure.com/" } },
       }),
     ).toEqual({ accountKind: "AIServices", endpoint: "https://a.cognitiveservices.azure.com/", openAiEndpoint: "https://a.openai.azure.com/", location: "eastus" });
-    expect(factsFromResource("app-insights", { properties: { ConnectionString: "InstrumentationKey=x" } })).toEqual({ connectionString: "InstrumentationKey=x" });
+    // A secret: never a resource fact (those are recorded on the linker), only read through the secret source.
+    expect(factsFromResource("app-insights", { properties: { ConnectionString: "InstrumentationKey=x" } })).toEqual({});
+    expect(factsFromSecretResponse(secretSource("app-insights")!, { properties: { ConnectionString: "InstrumentationKey=x" } })).toEqual({ connectionString: "InstrumentationKey=x" });
   });
   it("user-provided secrets yield no facts from a response", () => {
     expect(factsFromSecretResponse(secretSource("sql")!, { anything: 1 })).toEqual({});
