@@ -46,7 +46,9 @@ export function firewallFor(clients: ArmClients, targetId: string): FirewallAdap
             defaultAction: s.defaultAction,
             bypass: bypass as never,
             ipRules: s.ipRules.map((ip) => ({ iPAddressOrRange: ip, action: "Allow" as const })),
-            virtualNetworkRules: s.subnetIds.map((sid) => ({ virtualNetworkResourceId: sid, action: "Allow" as const })),
+            // Existing subnet rules are kept whole (their state, action); only new ones are added.
+            virtualNetworkRules: s.subnetIds.map((sid) => current?.virtualNetworkRules?.find((r) => sameId(r.virtualNetworkResourceId, sid))
+              ?? { virtualNetworkResourceId: sid, action: "Allow" as const }),
           },
         });
       },
@@ -65,13 +67,15 @@ export function firewallFor(clients: ArmClients, targetId: string): FirewallAdap
         };
       },
       async write(s) {
+        // networkAcls is replaced whole: existing subnet rules keep their fields (ignoreMissingVnetServiceEndpoint).
+        const current = (await vaults().get(id.resourceGroup, name)).properties?.networkAcls;
         await vaults().update(id.resourceGroup, name, {
           properties: {
             networkAcls: {
               defaultAction: s.defaultAction,
               bypass: s.allowAzureServices ? "AzureServices" : "None",
               ipRules: s.ipRules.map((value) => ({ value })),
-              virtualNetworkRules: s.subnetIds.map((sid) => ({ id: sid })),
+              virtualNetworkRules: s.subnetIds.map((sid) => current?.virtualNetworkRules?.find((r) => sameId(r.id, sid)) ?? { id: sid }),
             },
           },
         });
@@ -79,6 +83,10 @@ export function firewallFor(clients: ArmClients, targetId: string): FirewallAdap
     };
   }
   return undefined;
+}
+
+function sameId(a: string | undefined, b: string): boolean {
+  return (a ?? "").toLowerCase() === b.toLowerCase();
 }
 
 function withAzureServices(bypass: string, on: boolean): string {

@@ -72,12 +72,7 @@ export const TARGET_CASES: TargetCase[] = [
     body: (ids) => ({ targetService: azure(ids.cognitiveServices!), authInfo: identity, clientType: "python" }) },
   { kind: "app-insights", targetService: "microsoft.insights/components",
     body: (ids) => ({ targetService: azure(ids.appInsights!), authInfo: { authType: "secret" }, clientType: "dotnet" }),
-    secret: { armGet: (ids) => `${ids.appInsights}?api-version=2020-02-02`, pick: "properties.ConnectionString" },
-    validateBlockedBy: {
-      check: "TargetExistence", errorCode: "TargetNotFound",
-      reason: "the Resource Graph emulator leaves every microsoft.insights type out of `Resources` (sandbox/arm/providers/resourcegraph/rows.ts " +
-        "EXCLUDED_NAMESPACES), but Azure lists microsoft.insights/components there",
-    } },
+    secret: { armGet: (ids) => `${ids.appInsights}?api-version=2020-02-02`, pick: "properties.ConnectionString" } },
   { kind: "confluent-kafka", targetService: "ConfluentBootstrapServer",
     body: () => ({
       targetService: { type: "ConfluentBootstrapServer", endpoint: "pkc-lw123.eastus.azure.confluent.cloud:9092" },

@@ -76,6 +76,7 @@ export function serviceLinkerForwarding(target: ForwardTarget): Provider {
     { method: "POST", template: `${linker}/listConfigurations`, action: `${ns}/linkers/listConfigurations/action` },
     { method: "POST", template: `${linker}/generateConfigurations`, action: `${ns}/linkers/generateConfigurations/action` },
     { method: "GET", template: `/providers/${ns}/operations`, action: `${ns}/operations/read`, skipRbac: true },
+    { method: "GET", template: `/providers/${ns}/configurationNames`, action: `${ns}/configurationNames/read`, skipRbac: true },
     { method: "GET", template: `/subscriptions/{subscriptionId}/providers/${ns}/locations/{location}/operationStatuses/{operationId}`, action: `${ns}/locations/operationStatuses/read`, kind: "read" },
     { method: "GET", template: `/subscriptions/{subscriptionId}/providers/${ns}/locations/{location}/operationResults/{operationId}`, action: `${ns}/locations/operationResults/read`, kind: "read" },
   ]);

@@ -5,12 +5,14 @@ import { parseResourceId } from "../../core/ids.js";
 import { render } from "../web/resource-helpers.js";
 
 /** Types Resource Graph keeps in other tables (ResourceContainers, AuthorizationResources) or not at all. */
-const EXCLUDED_NAMESPACES = ["microsoft.resources", "microsoft.authorization", "microsoft.insights"];
+// As in Azure's `resources` table: no subscriptions/groups/role data, no extension resources such as diagnostic
+// settings; Application Insights components (microsoft.insights/components) are listed.
+const EXCLUDED_NAMESPACES = ["microsoft.resources", "microsoft.authorization", "microsoft.insights/diagnosticsettings"];
 const EXCLUDED_CHILD_TYPES = ["/config", "/functions", "/secrets", "/accesspolicies"];
 
 export function isGraphResource(r: StoredResource): boolean {
   const type = r.type.toLowerCase();
-  if (EXCLUDED_NAMESPACES.some((ns) => type.startsWith(`${ns}/`))) return false;
+  if (EXCLUDED_NAMESPACES.some((ns) => type.startsWith(`${ns}/`) || type === ns)) return false;
   if (EXCLUDED_CHILD_TYPES.some((t) => type.endsWith(t))) return false;
   return typeof r.location === "string";
 }
