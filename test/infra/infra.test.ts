@@ -1,0 +1,394 @@
+// infra/ against the code: the deployment sets every app setting the code reads (names exactly as read), nothing the
+// code does not know, values the code's own readers accept and that equal its defaults; the seal key and the storage
+// key exist only as Key Vault secrets; every role is a real built-in role, and the constrained role-assignment
+// condition covers every role the catalogue assigns. Pure: reads files, no network, no Bicep compiler.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { readApiSettings } from "../../src/api/deps.js";
+import { listTargets } from "../../src/catalogue/index.js";
+import { readAzureSettings } from "../../src/config/settings.js";
+import { readDatabaseSettings } from "../../src/databases/settings.js";
+import { DEFAULT_HEALTH_SCHEDULE, HEALTH_SCHEDULE_SETTING, healthSchedule, readHealthSettings } from "../../src/health/from-settings.js";
+import { DEFAULT_LOOP_SCAN_SCHEDULE, LOOP_SCAN_SCHEDULE_SETTING, loopScanSchedule, readLoopSettings } from "../../src/loops/loop-settings.js";
+import { BUILTIN_ROLES } from "../../sandbox/arm/core/builtin-roles.js";
+import { evaluate, objectProperty, params, resources, stripComments, topLevelProperties, vars, type Scope } from "./bicep-text.js";
+import { codeSettings, settingsGap, settingsReadBy, settingsRequiredBy, typeScriptFiles } from "./code-settings.js";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const read = (path: string) => readFileSync(join(ROOT, path), "utf8");
+
+const mainText = stripComments(read("infra/main.bicep"));
+const subText = stripComments(read("infra/subscription-roles.bicep"));
+const moduleText = stripComments(read("infra/modules/manager-roles.bicep"));
+const BICEP_FILES = { "infra/main.bicep": mainText, "infra/subscription-roles.bicep": subText, "infra/modules/manager-roles.bicep": moduleText };
+
+/** Settings the Functions platform reads (not linkwright's code). */
+const PLATFORM_SETTINGS = [
+  "FUNCTIONS_EXTENSION_VERSION", "FUNCTIONS_WORKER_RUNTIME", "APPLICATIONINSIGHTS_CONNECTION_STRING",
+  "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING", "WEBSITE_CONTENTSHARE", "WEBSITE_SKIP_CONTENTSHARE_VALIDATION", "WEBSITE_RUN_FROM_PACKAGE",
+];
+
+/** Settings the code reads that the deployment deliberately does not set, and why. */
+const LEFT_OUT: Record<string, string> = {
+  LINKWRIGHT_STORAGE: "linkwright's tables share the AzureWebJobsStorage account",
+  LINKWRIGHT_IDENTITY_CLIENT_ID: "linkwright runs as its system-assigned identity",
+  LINKWRIGHT_IDENTITY_NAME: "linkwright runs as its system-assigned identity (its name is WEBSITE_SITE_NAME)",
+  WEBSITE_SITE_NAME: "provided by App Service",
+  WEBSITE_OWNER_NAME: "provided by App Service",
+};
+
+/** Built-in roles the ARM emulator does not model; GUID and name as published (Azure built-in roles, Privileged). */
+const BUILTIN_NOT_IN_EMULATOR: Record<string, string> = {
+  "f58310d9-a9f6-439a-9e8d-f62e7b41a168": "Role Based Access Control Administrator",
+};
+
+const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
+function resourceOf(text: string, type: string) {
+  const found = resources(text).filter((r) => r.type === type);
+  expect(found, `exactly one ${type}`).toHaveLength(1);
+  return found[0]!;
+}
+
+function appSettingsBlock(): Map<string, string> {
+  const config = resources(mainText).filter((r) => r.type === "Microsoft.Web/sites/config");
+  expect(config).toHaveLength(1);
+  expect(topLevelProperties(config[0]!.body).get("name")).toBe("'appsettings'");
+  return topLevelProperties(objectProperty(config[0]!.body, "properties")!);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Evaluating the deployed settings the way the platform would hand them to the code
+// ---------------------------------------------------------------------------------------------------------------
+
+const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+const SEAL_KEY_VALUE = "k".repeat(24) + "-test-seal-key-0123456789";
+const STORAGE_CONNECTION = "DefaultEndpointsProtocol=https;AccountName=stlwtest;AccountKey=dGVzdA==;EndpointSuffix=core.windows.net";
+
+function mainScope(): Scope {
+  const p = params(mainText);
+  const v = vars(mainText);
+  const scope: Scope = {
+    params: p, vars: v, paramValues: { sealKey: SEAL_KEY_VALUE },
+    references: {
+      "tenant().tenantId": TENANT,
+      "subscription().tenantId": TENANT,
+      "resourceGroup().id": "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-linkwright",
+      "resourceGroup().location": "westeurope",
+      "environment().resourceManager": "https://management.azure.com/",
+      "environment().suffixes.storage": "core.windows.net",
+      "appInsights.properties.ConnectionString": "InstrumentationKey=00000000-0000-0000-0000-000000000000",
+    },
+  };
+  // uniqueString() is not evaluated: names that use it get fixed test values.
+  scope.paramValues = { ...scope.paramValues, functionAppName: "linkwright-test", storageAccountName: "stlwtest", keyVaultName: "kv-lw-test" };
+  // Secrets: <symbol>.properties.secretUri, from the secret resources and the vault name.
+  const vaultName = evaluate(topLevelProperties(resourceOf(mainText, "Microsoft.KeyVault/vaults").body).get("name")!, scope);
+  for (const secret of resources(mainText).filter((r) => r.type === "Microsoft.KeyVault/vaults/secrets")) {
+    const name = evaluate(topLevelProperties(secret.body).get("name")!, scope);
+    scope.references[`${secret.symbol}.properties.secretUri`] = `https://${String(vaultName)}.vault.azure.net/secrets/${String(name)}`;
+  }
+  const share = resourceOf(mainText, "Microsoft.Storage/storageAccounts/fileServices/shares");
+  scope.references[`${share.symbol}.name`] = evaluate(topLevelProperties(share.body).get("name")!, scope);
+  return scope;
+}
+
+/** The deployed app settings with default parameters, Key Vault references resolved to the secrets' values. */
+function deployedEnvironment(): Record<string, string> {
+  const scope = mainScope();
+  const secretValues: Record<string, string> = {};
+  for (const secret of resources(mainText).filter((r) => r.type === "Microsoft.KeyVault/vaults/secrets")) {
+    const uri = String(scope.references[`${secret.symbol}.properties.secretUri`]);
+    const valueExpr = objectProperty(secret.body, "properties") && topLevelProperties(objectProperty(secret.body, "properties")!).get("value")!;
+    // The storage key comes from listKeys() at deployment time: stand in a well-formed connection string.
+    secretValues[uri] = /listKeys\(\)/.test(String(valueExpr)) ? STORAGE_CONNECTION : String(evaluate(String(valueExpr), scope));
+  }
+  const env: Record<string, string> = {
+    // What App Service itself provides.
+    WEBSITE_SITE_NAME: "linkwright-test",
+    WEBSITE_OWNER_NAME: "00000000-0000-0000-0000-000000000001+rg-linkwright-westeuropewebspace",
+  };
+  for (const [name, expr] of appSettingsBlock()) {
+    const value = evaluate(expr, scope);
+    if (typeof value !== "string") throw new Error(`${name} evaluates to a ${typeof value}, not a string`);
+    const ref = /^@Microsoft\.KeyVault\(SecretUri=([^)]+)\)$/.exec(value);
+    if (ref && !(ref[1]! in secretValues)) throw new Error(`${name} references ${ref[1]}, which main.bicep does not create`);
+    env[name] = ref ? secretValues[ref[1]!]! : value;
+  }
+  return env;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+describe("the text tools the infra checks rely on", () => {
+  it("strips comments but not // inside strings", () => {
+    expect(stripComments("param a string = 'https://x/y' // note\n/* block */var b = 1")).toBe("param a string = 'https://x/y' \nvar b = 1");
+  });
+
+  it("evaluates the expression forms the settings use, and refuses others", () => {
+    const scope: Scope = { params: params("param n int = 0\nparam list string[] = []\nparam flag bool = false"), vars: vars("var x = 'a-${string(n)}'"), references: {} };
+    expect(evaluate("n == 0 ? '' : string(n)", scope)).toBe("");
+    expect(evaluate("n == 0 ? '' : string(n)", { ...scope, paramValues: { n: 480 } })).toBe("480");
+    expect(evaluate("join(list, ',')", { ...scope, paramValues: { list: ["a", "b"] } })).toBe("a,b");
+    expect(evaluate("flag ? 'true' : 'false'", scope)).toBe("false");
+    expect(evaluate("x", scope)).toBe("a-0");
+    expect(() => evaluate("uniqueString(n)", scope)).toThrow(/unsupported function/);
+    expect(() => evaluate("someResource.properties.x", scope)).toThrow(/unknown reference/);
+  });
+
+  it("finds settings however the code reads them, and which are required", () => {
+    const src = `const a = env["LINKWRIGHT_A"]; const b = env.LINKWRIGHT_B; required(env, "LINKWRIGHT_C");
+      positiveInt(env, "LINKWRIGHT_D", 1); export const E_SETTING = "LINKWRIGHT_E"; env.push(x); env.names;
+      throw new Error("App setting LINKWRIGHT_F is required by the loop scan.");`;
+    expect([...settingsReadBy(src)].sort()).toEqual(["LINKWRIGHT_A", "LINKWRIGHT_B", "LINKWRIGHT_C", "LINKWRIGHT_D", "LINKWRIGHT_E"]);
+    expect([...settingsRequiredBy(src)].sort()).toEqual(["LINKWRIGHT_C", "LINKWRIGHT_F"]);
+  });
+
+  it("reports a newly required setting the deployment forgot", () => {
+    const gap = settingsGap({
+      read: ["LINKWRIGHT_OLD", "LINKWRIGHT_NEW"], required: ["LINKWRIGHT_NEW"], deployed: ["LINKWRIGHT_OLD", "FUNCTIONS_WORKER_RUNTIME", "LINKWRIGHT_GONE"],
+      leftOut: [], platform: ["FUNCTIONS_WORKER_RUNTIME"],
+    });
+    expect(gap).toEqual({ unaccounted: ["LINKWRIGHT_NEW"], requiredMissing: ["LINKWRIGHT_NEW"], unknown: ["LINKWRIGHT_GONE"], staleExemptions: [] });
+  });
+});
+
+describe("main.bicep app settings against the code", () => {
+  const code = codeSettings(typeScriptFiles(join(ROOT, "src")));
+  const deployed = appSettingsBlock();
+
+  it("the scan sees the settings the listed readers read", () => {
+    for (const name of ["AzureWebJobsStorage", "LINKWRIGHT_OPENID_ISSUER", "LINKWRIGHT_SEAL_KEY", "LINKWRIGHT_ARM_ENDPOINT", "LINKWRIGHT_HEALTH_SCHEDULE",
+      "LINKWRIGHT_LOOP_SCAN_SCHEDULE", "LINKWRIGHT_LOOP_ALLOWLIST", "LINKWRIGHT_DATABASE_ENDPOINTS", "LINKWRIGHT_DATABASE_TIMEOUT_MS"]) {
+      expect(code.read.has(name), name).toBe(true);
+    }
+    expect([...code.required.keys()].sort()).toEqual(expect.arrayContaining(["AzureWebJobsStorage", "LINKWRIGHT_OPENID_ISSUER", "LINKWRIGHT_SEAL_KEY"]));
+  });
+
+  it("sets every setting the code reads (or says why not), every required one, and nothing the code does not know", () => {
+    const gap = settingsGap({ read: code.read.keys(), required: code.required.keys(), deployed: deployed.keys(), leftOut: Object.keys(LEFT_OUT), platform: PLATFORM_SETTINGS });
+    expect(gap).toEqual({ unaccounted: [], requiredMissing: [], unknown: [], staleExemptions: [] });
+  });
+
+  it("fails when the code gains a required setting the deployment lacks", () => {
+    const added = settingsRequiredBy('const x = required(env, "LINKWRIGHT_SOMETHING_NEW");');
+    const gap = settingsGap({
+      read: [...code.read.keys(), ...added], required: [...code.required.keys(), ...added], deployed: deployed.keys(),
+      leftOut: Object.keys(LEFT_OUT), platform: PLATFORM_SETTINGS,
+    });
+    expect(gap.unaccounted).toEqual(["LINKWRIGHT_SOMETHING_NEW"]);
+    expect(gap.requiredMissing).toEqual(["LINKWRIGHT_SOMETHING_NEW"]);
+  });
+
+  it("the code's readers accept the deployed settings, and the defaults are the code's own", () => {
+    const env = deployedEnvironment();
+    const required = { AzureWebJobsStorage: env.AzureWebJobsStorage, LINKWRIGHT_OPENID_ISSUER: env.LINKWRIGHT_OPENID_ISSUER, LINKWRIGHT_SEAL_KEY: env.LINKWRIGHT_SEAL_KEY,
+      WEBSITE_SITE_NAME: env.WEBSITE_SITE_NAME, WEBSITE_OWNER_NAME: env.WEBSITE_OWNER_NAME };
+    for (const [name, value] of Object.entries(required)) expect(value, name).toBeTruthy();
+    expect(env.LINKWRIGHT_OPENID_ISSUER).toBe(`https://login.microsoftonline.com/${TENANT}/v2.0`);
+    expect(env.LINKWRIGHT_SEAL_KEY).toBe(SEAL_KEY_VALUE);
+    expect(env.AzureWebJobsStorage).toBe(STORAGE_CONNECTION);
+
+    expect(readApiSettings(env)).toEqual(readApiSettings(required));
+    expect(readAzureSettings(env)).toEqual(readAzureSettings(required));
+    expect(readHealthSettings(env)).toEqual(readHealthSettings(required));
+    expect(readLoopSettings(env)).toEqual(readLoopSettings(required));
+    expect(readDatabaseSettings(env)).toEqual(readDatabaseSettings(required));
+    // Timers: the deployed schedules (bound by %NAME%) are the code's defaults.
+    expect(healthSchedule(env)).toBe(`%${HEALTH_SCHEDULE_SETTING}%`);
+    expect(env[HEALTH_SCHEDULE_SETTING]).toBe(DEFAULT_HEALTH_SCHEDULE);
+    expect(loopScanSchedule(env)).toBe(`%${LOOP_SCAN_SCHEDULE_SETTING}%`);
+    expect(env[LOOP_SCAN_SCHEDULE_SETTING]).toBe(DEFAULT_LOOP_SCAN_SCHEDULE);
+    // Sandbox-only switches are off.
+    expect(env.LINKWRIGHT_STORAGE_ALLOW_INSECURE).toBe("false");
+    expect(env.LINKWRIGHT_KEYVAULT_DISABLE_CHALLENGE_VERIFICATION).toBe("false");
+  });
+
+  it("non-default parameters reach the code as the code expects them", () => {
+    const scope = mainScope();
+    scope.paramValues = {
+      ...scope.paramValues, autoHealDefault: true, rolePropagationSeconds: 300, loopScanSubscriptions: ["11111111-1111-1111-1111-111111111111", "22222222-2222-2222-2222-222222222222"],
+      loopAllowList: [{ linkerId: "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a/providers/Microsoft.ServiceLinker/linkers/l" }],
+      databaseEndpoints: { "srv.postgres.database.azure.com": "10.0.0.4:5432" }, pageSize: 25, audience: "api://linkwright",
+    };
+    const env: Record<string, string> = { AzureWebJobsStorage: STORAGE_CONNECTION, LINKWRIGHT_SEAL_KEY: SEAL_KEY_VALUE };
+    for (const [name, expr] of appSettingsBlock()) {
+      const value = String(evaluate(expr, scope));
+      if (!value.startsWith("@Microsoft.KeyVault(")) env[name] = value;
+    }
+    const health = readHealthSettings(env);
+    expect(health.autoHealDefault).toBe(true);
+    expect(health.propagationWindowMs).toBe(300_000);
+    const loops = readLoopSettings(env);
+    expect(loops.subscriptions).toEqual(["11111111-1111-1111-1111-111111111111", "22222222-2222-2222-2222-222222222222"]);
+    expect(loops.allowList).toHaveLength(1);
+    expect(readDatabaseSettings(env).routes.get("srv.postgres.database.azure.com")).toEqual({ host: "10.0.0.4", port: 5432 });
+    const api = readApiSettings(env);
+    expect(api.pageSize).toBe(25);
+    expect(api.audiences).toContain("api://linkwright");
+  });
+});
+
+describe("secrets", () => {
+  it("the seal key is a @secure() parameter without a default, stored only as a Key Vault secret", () => {
+    const sealKey = params(mainText).get("sealKey")!;
+    expect(sealKey.decorators).toContain("@secure()");
+    expect(sealKey.decorators.some((d) => /^@minLength\((\d+)\)$/.exec(d) && Number(/\d+/.exec(d)![0]) >= 32)).toBe(true);
+    expect(sealKey.defaultExpr).toBeUndefined();
+    const holders = resources(mainText).filter((r) => /\bsealKey\b/.test(r.body));
+    expect(holders.map((r) => r.type)).toEqual(["Microsoft.KeyVault/vaults/secrets"]);
+    expect(topLevelProperties(objectProperty(holders[0]!.body, "properties")!).get("value")).toBe("sealKey");
+    expect(mainText.split("\n").filter((l) => /\bsealKey\b/.test(l) && !/^\s*(param|@)/.test(l))).toHaveLength(1);
+  });
+
+  it("LINKWRIGHT_SEAL_KEY and AzureWebJobsStorage are Key Vault references, never values", () => {
+    const settings = appSettingsBlock();
+    const sealSecret = resources(mainText).find((r) => r.type === "Microsoft.KeyVault/vaults/secrets" && /value:\s*sealKey\b/.test(r.body))!;
+    expect(settings.get("LINKWRIGHT_SEAL_KEY")).toBe(`'@Microsoft.KeyVault(SecretUri=\${${sealSecret.symbol}.properties.secretUri})'`);
+    for (const name of ["AzureWebJobsStorage", "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING"]) {
+      expect(settings.get(name), name).toMatch(/^'@Microsoft\.KeyVault\(SecretUri=\$\{\w+\.properties\.secretUri\}\)'$/);
+    }
+    for (const [name, expr] of settings) {
+      expect(expr, name).not.toMatch(/listKeys|AccountKey|\bsealKey\b/);
+    }
+  });
+
+  it("no output exposes a secret", () => {
+    for (const [file, text] of Object.entries(BICEP_FILES)) {
+      for (const line of text.split("\n").filter((l) => /^output\s/.test(l))) expect(line, file).not.toMatch(/listKeys|sealKey|secret/i);
+    }
+  });
+});
+
+describe("roles", () => {
+  const builtin = new Map(BUILTIN_ROLES.map((r) => [r.name, r.roleName]));
+
+  it("every role GUID in infra/ is a real built-in role, and its comment names it", () => {
+    for (const [file, raw] of Object.entries({ "infra/main.bicep": read("infra/main.bicep"), "infra/subscription-roles.bicep": read("infra/subscription-roles.bicep"), "infra/modules/manager-roles.bicep": read("infra/modules/manager-roles.bicep") })) {
+      for (const line of raw.split("\n")) {
+        for (const guid of line.match(GUID) ?? []) {
+          const name = builtin.get(guid.toLowerCase()) ?? BUILTIN_NOT_IN_EMULATOR[guid.toLowerCase()];
+          expect(name, `${file}: ${guid} is not a built-in role`).toBeDefined();
+          const comment = /\/\/\s*(.+)$/.exec(line);
+          if (comment) expect(comment[1]!.trim(), `${file}: ${guid}`).toBe(name);
+        }
+      }
+    }
+    for (const guid of Object.keys(BUILTIN_NOT_IN_EMULATOR)) expect(builtin.has(guid), `${guid} is modelled now: drop the exemption`).toBe(false);
+  });
+
+  it("grants Contributor and User Access Administrator by default, or the constrained RBAC Administrator", () => {
+    const v = vars(subText);
+    const roleIds = v.get("roleIds")!;
+    expect(roleIds).toContain("b24988ac-6180-42a0-ab88-20f7382dd24c");
+    expect(roleIds).toContain("18d7d88d-d35e-4fb5-a5c3-7773c20a72d9");
+    expect(roleIds).toContain("f58310d9-a9f6-439a-9e8d-f62e7b41a168");
+    expect(params(subText).get("accessRole")!.defaultExpr).toBe("'UserAccessAdministrator'");
+    expect(moduleText).toContain("b24988ac-6180-42a0-ab88-20f7382dd24c");
+  });
+
+  it("the constrained condition allows every role the catalogue assigns, on write and on delete", () => {
+    const catalogueRoles = new Set<string>();
+    for (const target of listTargets()) {
+      for (const role of target.defaultRoles) catalogueRoles.add(role.id.toLowerCase());
+      for (const extra of target.binding?.extraRoles ?? []) catalogueRoles.add(extra.role.id.toLowerCase());
+    }
+    expect(catalogueRoles.size).toBeGreaterThan(5);
+    const scope: Scope = { params: params(subText), vars: vars(subText), paramValues: { principalId: "p", accessRole: "RoleBasedAccessControlAdministrator" }, references: {} };
+    const allowed = evaluate("assignableRoleIds", scope) as string[];
+    expect([...catalogueRoles].filter((id) => !allowed.includes(id))).toEqual([]);
+    const condition = String(evaluate("accessCondition", scope));
+    const write = /ActionMatches\{'Microsoft\.Authorization\/roleAssignments\/write'\}\)\) OR \(@Request\[Microsoft\.Authorization\/roleAssignments:RoleDefinitionId\] ForAnyOfAnyValues:GuidEquals \{([^}]*)\}/.exec(condition);
+    const del = /ActionMatches\{'Microsoft\.Authorization\/roleAssignments\/delete'\}\)\) OR \(@Resource\[Microsoft\.Authorization\/roleAssignments:RoleDefinitionId\] ForAnyOfAnyValues:GuidEquals \{([^}]*)\}/.exec(condition);
+    for (const m of [write, del]) expect(m?.[1]!.split(",").map((s) => s.trim()).sort()).toEqual([...allowed].sort());
+    expect(evaluate("accessRoleId", scope)).toBe("f58310d9-a9f6-439a-9e8d-f62e7b41a168");
+    expect(evaluate("accessCondition", { ...scope, paramValues: { principalId: "p" } })).toBe("");
+  });
+
+  it("role assignments have deterministic guid() names over scope, principal and role", () => {
+    for (const [file, text] of Object.entries(BICEP_FILES)) {
+      for (const r of resources(text).filter((x) => x.type === "Microsoft.Authorization/roleAssignments")) {
+        expect(r.apiVersion, `${file} ${r.symbol}`).toBe("2022-04-01");
+        const props = topLevelProperties(r.body);
+        expect(props.get("name"), `${file} ${r.symbol}`).toMatch(/^guid\(.+,.+,.+\)$/);
+        const inner = topLevelProperties(objectProperty(r.body, "properties")!);
+        expect(inner.get("principalType")).toBe("'ServicePrincipal'");
+        expect(inner.get("roleDefinitionId")).toMatch(/^subscriptionResourceId\('Microsoft\.Authorization\/roleDefinitions', \w+(\.\w+)?\)$/);
+      }
+    }
+  });
+
+  it("the app's identity can read its own Key Vault references before the settings are written", () => {
+    const kvRole = resources(mainText).find((r) => r.type === "Microsoft.Authorization/roleAssignments")!;
+    expect(topLevelProperties(kvRole.body).get("scope")).toBe("vault");
+    expect(kvRole.body).toContain("functionApp.identity.principalId");
+    const config = resources(mainText).find((r) => r.type === "Microsoft.Web/sites/config")!;
+    expect(topLevelProperties(config.body).get("dependsOn")).toContain(kvRole.symbol);
+  });
+});
+
+describe("resource shape", () => {
+  const minimum: Record<string, string> = {
+    "Microsoft.Web/sites": "2023-12-01", "Microsoft.Web/sites/config": "2023-12-01", "Microsoft.Web/serverfarms": "2023-12-01",
+    "Microsoft.Storage/storageAccounts": "2023-05-01", "Microsoft.Storage/storageAccounts/fileServices": "2023-05-01",
+    "Microsoft.Storage/storageAccounts/fileServices/shares": "2023-05-01",
+    "Microsoft.KeyVault/vaults": "2023-07-01", "Microsoft.KeyVault/vaults/secrets": "2023-07-01",
+    "Microsoft.Authorization/roleAssignments": "2022-04-01",
+  };
+
+  it("uses current API versions", () => {
+    for (const [file, text] of Object.entries(BICEP_FILES)) {
+      for (const r of resources(text)) {
+        if (minimum[r.type]) expect(r.apiVersion >= minimum[r.type]!, `${file} ${r.type}@${r.apiVersion}`).toBe(true);
+      }
+    }
+  });
+
+  it("deploys a Linux Node 20 Functions v4 app with a system-assigned identity, HTTPS only", () => {
+    const site = resourceOf(mainText, "Microsoft.Web/sites");
+    const props = topLevelProperties(site.body);
+    expect(props.get("kind")).toBe("'functionapp,linux'");
+    expect(topLevelProperties(objectProperty(site.body, "identity")!).get("type")).toBe("'SystemAssigned'");
+    const siteProps = objectProperty(site.body, "properties")!;
+    expect(topLevelProperties(siteProps).get("httpsOnly")).toBe("true");
+    expect(topLevelProperties(objectProperty(siteProps, "siteConfig")!).get("linuxFxVersion")).toBe("'Node|20'");
+    const settings = appSettingsBlock();
+    expect(settings.get("FUNCTIONS_EXTENSION_VERSION")).toBe("'~4'");
+    expect(settings.get("FUNCTIONS_WORKER_RUNTIME")).toBe("'node'");
+    const plan = topLevelProperties(resourceOf(mainText, "Microsoft.Web/serverfarms").body);
+    expect(plan.get("kind")).toBe("'elastic'");
+  });
+
+  it("hardens the storage account and puts the vault in RBAC mode", () => {
+    const storage = topLevelProperties(objectProperty(resourceOf(mainText, "Microsoft.Storage/storageAccounts").body, "properties")!);
+    expect(storage.get("supportsHttpsTrafficOnly")).toBe("true");
+    expect(storage.get("minimumTlsVersion")).toBe("'TLS1_2'");
+    expect(storage.get("allowBlobPublicAccess")).toBe("false");
+    const vault = topLevelProperties(objectProperty(resourceOf(mainText, "Microsoft.KeyVault/vaults").body, "properties")!);
+    expect(vault.get("enableRbacAuthorization")).toBe("true");
+    expect(vault.has("accessPolicies")).toBe(false);
+  });
+
+  it("has monitoring and the outputs the next step needs", () => {
+    resourceOf(mainText, "Microsoft.OperationalInsights/workspaces");
+    const ai = objectProperty(resourceOf(mainText, "Microsoft.Insights/components").body, "properties")!;
+    expect(topLevelProperties(ai).get("WorkspaceResourceId")).toMatch(/\.id$/);
+    const outputs = [...mainText.matchAll(/^output\s+(\w+)\s+string\s*=\s*(.+)$/gm)].map((m) => [m[1]!, m[2]!.trim()]);
+    expect(Object.fromEntries(outputs)).toMatchObject({
+      functionAppName: "functionApp.name", hostname: "functionApp.properties.defaultHostName", principalId: "functionApp.identity.principalId",
+    });
+  });
+
+  it("targets the right scopes", () => {
+    expect(mainText).toMatch(/^targetScope = 'resourceGroup'$/m);
+    expect(subText).toMatch(/^targetScope = 'subscription'$/m);
+    expect(moduleText).toMatch(/^targetScope = 'resourceGroup'$/m);
+  });
+});
+
+// Keeps the LEFT_OUT reasons honest documentation: every reason is non-empty.
+it("every left-out setting says why", () => {
+  for (const [name, why] of Object.entries(LEFT_OUT)) expect(why.length, name).toBeGreaterThan(10);
+});
