@@ -35,6 +35,17 @@ function callerFrom(payload: JWTPayload): Caller | undefined {
   return caller;
 }
 
+/** Microsoft Entra signs v1.0 tokens (iss https://sts.windows.net/{tid}/ — what tokens for ARM's audience are) and
+ *  v2.0 tokens (iss https://login.microsoftonline.com/{tid}/v2.0) with the same keys: either issuer of the configured
+ *  tenant is accepted. Any other issuer is accepted exactly as its discovery document names it. */
+export function acceptedIssuers(issuer: string): string[] {
+  const v2 = /^https:\/\/login\.microsoftonline\.com\/([0-9a-f-]{36})\/v2\.0\/?$/i.exec(issuer);
+  if (v2) return [issuer, `https://sts.windows.net/${v2[1]}/`];
+  const v1 = /^https:\/\/sts\.windows\.net\/([0-9a-f-]{36})\/?$/i.exec(issuer);
+  if (v1) return [issuer, `https://login.microsoftonline.com/${v1[1]}/v2.0`];
+  return [issuer];
+}
+
 export function createJwtAuthenticator(options: JwtAuthenticatorOptions): Authenticator {
   const discover = createOpenIdDiscovery({ issuer: options.issuer, ...(options.fetch ? { fetch: options.fetch } : {}) });
   let keys: { uri: string; jwks: ReturnType<typeof createRemoteJWKSet> } | undefined;
@@ -57,7 +68,7 @@ export function createJwtAuthenticator(options: JwtAuthenticatorOptions): Authen
       }
       try {
         const { payload } = await jwtVerify(match[1]!, keys.jwks, {
-          issuer: configuration.issuer,
+          issuer: acceptedIssuers(configuration.issuer),
           audience: options.audiences,
           algorithms,
           clockTolerance: tolerance,
