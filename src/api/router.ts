@@ -1,15 +1,19 @@
 // method + path -> operation. Stages, in ARM order: normalise the path -> authenticate (401) ->
 // match the route (404 InvalidResourceType / 405) -> api-version (400) -> operation.
 // Every response echoes x-ms-request-id / x-ms-correlation-request-id (and x-ms-client-request-id when sent).
+import { createDryrun } from "./operations/createDryrun.js";
+import { deleteDryrun } from "./operations/deleteDryrun.js";
 import { deleteLinker } from "./operations/deleteLinker.js";
 import { detectLoops } from "./operations/detectLoops.js";
 import { generateConfigurations } from "./operations/generateConfigurations.js";
+import { getDryrun } from "./operations/getDryrun.js";
 import { getHealthHistory } from "./operations/getHealthHistory.js";
 import { getLinker } from "./operations/getLinker.js";
 import { getOperationResult } from "./operations/getOperationResult.js";
 import { getOperationStatus } from "./operations/getOperationStatus.js";
 import { listConfigurationNames } from "./operations/listConfigurationNames.js";
 import { listConfigurations } from "./operations/listConfigurations.js";
+import { listDryruns } from "./operations/listDryruns.js";
 import { listLinkers } from "./operations/listLinkers.js";
 import { listLoopFindings } from "./operations/listLoopFindings.js";
 import { listOperations } from "./operations/listOperations.js";
@@ -29,7 +33,7 @@ export interface RouteMatch {
   operations: Partial<Record<string, Operation>>;
 }
 
-const NOT_IMPLEMENTED = new Set(["dryruns", "daprconfigurations", "connectors"]);
+const NOT_IMPLEMENTED = new Set(["daprconfigurations", "connectors"]);
 
 function notImplemented(what: string): ApiError {
   return new ApiError(501, ErrorCodes.NotImplemented, `'${what}' is not implemented by linkwright.`);
@@ -75,6 +79,11 @@ export function matchRoute(path: string): RouteMatch {
       // Connection health history (src/health/README.md): an extension route in the ARM style.
       if (lower[2] === "healthhistory") return { resourceType: "linkers/healthHistory", params, operations: { GET: getHealthHistory } };
     }
+  }
+  // Dry runs (Linkers_*Dryrun): what a createOrUpdate would do, computed without writing.
+  if (scope !== "" && !sub && lower[0] === "dryruns" && lower.length <= 2) {
+    if (lower.length === 1) return { resourceType: "dryruns", params: { sourceId: scope }, operations: { GET: listDryruns } };
+    return { resourceType: "dryruns", params: { sourceId: scope, dryrunName: segments[1]! }, operations: { GET: getDryrun, PUT: createDryrun, DELETE: deleteDryrun } };
   }
   const kind = lower[0] === "locations" ? lower[2] : lower[0];
   if (kind && NOT_IMPLEMENTED.has(kind)) throw notImplemented(`Microsoft.ServiceLinker/${segments[0] === "locations" ? segments[2] : segments[0]}`);

@@ -73,6 +73,16 @@ export interface ApiDeps {
   loops?: LoopScanService;
   /** Checks needing Azure reads before a PUT/PATCH is accepted (e.g. managed identity across tenants → 400). */
   preflight?: (x: { sourceId: string; properties: import("./model/linker.js").LinkerProperties }) => Promise<import("./catalogueHooks.js").ValidationIssue | undefined>;
+  /** Computes a createOrUpdate dry run (dryruns routes; src/connections/dryRun.ts) from Azure reads only; absent =
+   *  PUT dryruns answers 501. `properties` are secret-free; the request's secrets arrive sealed (`sealedSecrets`). */
+  dryRun?: (x: {
+    sourceId: string;
+    linkerName: string;
+    properties: import("./model/linker.js").LinkerProperties;
+    caller: Caller;
+    sealedSecrets?: string;
+    ownedNames?: string[];
+  }) => Promise<import("../connections/dryRun.js").DryRunResult>;
   /** Connection health (healthHistory route); absent = that route answers 501. */
   health?: { history: HealthHistory };
 }

@@ -12,6 +12,7 @@ import { lazyHealthHistory, memoizedHealthRuntime } from "../health/from-setting
 import type { ApiDeps as ApiRequestDeps, ApiRequest } from "../api/types.js";
 import { armClientsFromSettings } from "../azure/fromSettings.js";
 import { createTenantPreflight } from "../connections/tenantCheck.js";
+import { createDryRunService } from "../connections/dryRun.js";
 
 /** ConnectionOrchestrations over the invocation's Durable client. */
 export type OrchestrationsFactory = (client: df.DurableClient) => ConnectionOrchestrations;
@@ -23,6 +24,10 @@ const healthRuntime = memoizedHealthRuntime();
 const health = { history: lazyHealthHistory(() => healthRuntime(process.env)) };
 let tenantPreflight: ReturnType<typeof createTenantPreflight> | undefined;
 const preflight: NonNullable<ApiRequestDeps["preflight"]> = (x) => (tenantPreflight ??= createTenantPreflight(armClientsFromSettings(process.env)))(x);
+
+let dryRunService: ReturnType<typeof createDryRunService> | undefined;
+const dryRunWith = (sealer: ApiBaseDeps["sealer"]): NonNullable<ApiRequestDeps["dryRun"]> =>
+  (x) => (dryRunService ??= createDryRunService({ clients: armClientsFromSettings(process.env), sealer }))(x);
 
 let baseDeps: Promise<ApiBaseDeps> | undefined;
 function depsOnce(context: InvocationContext): Promise<ApiBaseDeps> {
@@ -47,7 +52,7 @@ export async function serviceLinkerApi(request: HttpRequest, context: Invocation
     startDelete: (input) => orchestrationsFor(df.getClient(context)).startDelete(input),
     startValidate: (input) => orchestrationsFor(df.getClient(context)).startValidate(input),
   };
-  const response = await route(apiRequest, { ...base, orchestrations, loops, health, preflight });
+  const response = await route(apiRequest, { ...base, orchestrations, loops, health, preflight, dryRun: dryRunWith(base.sealer) });
   return {
     status: response.status,
     headers: response.headers,

@@ -1,5 +1,7 @@
 // The connection store over Azure Tables (Azurite locally).
+import { TableClient } from "@azure/data-tables";
 import { createDependencyTable } from "./dependencyTable.js";
+import { createDryrunTable } from "./dryrunTable.js";
 import { createLinkerTable } from "./linkerTable.js";
 import { createOperationTable } from "./operationTable.js";
 import { createConnectionTables, ensureTables, type TableStoreOptions } from "./tableClients.js";
@@ -7,13 +9,21 @@ import type { ConnectionStore } from "./types.js";
 
 export type { TableStoreOptions } from "./tableClients.js";
 
+/** Table of the dry runs (Microsoft.ServiceLinker/dryruns), next to the connection tables. */
+export function dryrunTableName(prefix: string): string {
+  return `${prefix}linkerdryruns`;
+}
+
 /** Creates the tables if needed and returns the repositories. */
 export async function createTableStore(options: TableStoreOptions): Promise<ConnectionStore> {
   const tables = createConnectionTables(options);
-  await ensureTables(tables);
+  const dryruns = TableClient.fromConnectionString(options.connectionString, dryrunTableName(options.tablePrefix),
+    { allowInsecureConnection: options.allowInsecureConnection });
+  await Promise.all([ensureTables(tables), dryruns.createTable()]);
   return {
     linkers: createLinkerTable(tables.linkers),
     operations: createOperationTable(tables.operations),
     dependencies: createDependencyTable(tables.dependencies),
+    dryruns: createDryrunTable(dryruns),
   };
 }

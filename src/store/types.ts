@@ -110,8 +110,38 @@ export interface DependencyIndex {
   removeAll(linkerId: string): Promise<void>;
 }
 
+/** A persisted dry run (Microsoft.ServiceLinker/dryruns): the request (secret-free) and what it computed. */
+export interface StoredDryrun {
+  /** Dryrun id with the casing of the PUT. */
+  id: string;
+  sourceId: string;
+  name: string;
+  /** DryrunParameters as the wire shows them: `{actionName, ...LinkerProperties}` with secrets removed. */
+  parameters: Record<string, unknown>;
+  prerequisiteResults: Record<string, unknown>[];
+  operationPreviews: Record<string, unknown>[];
+  provisioningState: string;
+  systemData: SystemData;
+  etag?: string;
+}
+
+export interface DryrunPage {
+  items: StoredDryrun[];
+  continuationToken?: string;
+}
+
+export interface DryrunRepository {
+  get(sourceId: string, name: string): Promise<StoredDryrun | undefined>;
+  list(sourceId: string, options: { pageSize: number; continuationToken?: string }): Promise<DryrunPage>;
+  /** Creates or replaces (a dry run is recomputed on every PUT; last writer wins). */
+  save(dryrun: StoredDryrun): Promise<StoredDryrun>;
+  /** Returns false when absent. */
+  delete(sourceId: string, name: string): Promise<boolean>;
+}
+
 export interface ConnectionStore {
   linkers: LinkerRepository;
   operations: OperationRepository;
   dependencies: DependencyIndex;
+  dryruns: DryrunRepository;
 }

@@ -96,7 +96,7 @@ describe("bad input answers the ARM envelope and changes nothing", () => {
     await rejected({ method: "GET", path: `${WEBAPP}/providers/Microsoft.ServiceLinker/widgets` }, 404, "InvalidResourceType");
     await rejected({ method: "GET", path: `/subscriptions/${SUB}/providers/Microsoft.Web/sites` }, 404, "InvalidResourceType");
     await rejected({ method: "POST", path: linkerPath("bad") }, 405, "MethodNotAllowed");
-    await rejected({ method: "GET", path: `${WEBAPP}/providers/Microsoft.ServiceLinker/dryruns` }, 501, "NotImplemented");
+    await rejected({ method: "GET", path: `${WEBAPP}/providers/Microsoft.ServiceLinker/daprConfigurations` }, 501, "NotImplemented");
   });
 
   it("a valid body still works afterwards (the checks above are not vacuous)", async () => {

@@ -1,0 +1,10 @@
+// DELETE {resourceUri}/providers/Microsoft.ServiceLinker/dryruns/{dryrunName} -> 200 when it existed, 204 when absent
+// (Linkers_DeleteDryrun is not an LRO). A dry run changed nothing in Azure, so only the record goes.
+import type { Operation } from "../types.js";
+import { empty } from "../wire/response.js";
+import { dryrunParams } from "./getDryrun.js";
+
+export const deleteDryrun: Operation = async (req, deps) => {
+  const params = dryrunParams(req);
+  return empty((await deps.store.dryruns.delete(params.sourceId, params.dryrunName)) ? 200 : 204);
+};

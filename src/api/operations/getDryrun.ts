@@ -1,0 +1,49 @@
+// GET {resourceUri}/providers/Microsoft.ServiceLinker/dryruns/{dryrunName} -> 200 DryrunResource.
+// Also the dry-run wire view and path parameters the other dryruns operations share.
+import type { StoredDryrun } from "../../store/types.js";
+import type { ApiDeps, Operation, OperationRequest } from "../types.js";
+import { ApiError, ErrorCodes } from "../wire/errors.js";
+import { json } from "../wire/response.js";
+
+/** The type the spec examples show for dry runs (EX:PutDryrun.json). */
+export const DRYRUN_TYPE = "Microsoft.ServiceLinker/dryruns";
+
+export interface DryrunParams {
+  sourceId: string;
+  dryrunName: string;
+  dryrunId: string;
+}
+
+export function dryrunParams(req: OperationRequest): DryrunParams {
+  const sourceId = req.params["sourceId"];
+  const dryrunName = req.params["dryrunName"];
+  if (!sourceId || !dryrunName) throw new Error("route did not bind sourceId/dryrunName");
+  return { sourceId, dryrunName, dryrunId: `${sourceId}/providers/${DRYRUN_TYPE}/${dryrunName}` };
+}
+
+/** DryrunResource on the wire: parameters (secret-free), the results, provisioningState inside properties. */
+export function dryrunToWire(d: StoredDryrun): Record<string, unknown> {
+  return {
+    id: d.id,
+    name: d.name,
+    type: DRYRUN_TYPE,
+    systemData: d.systemData,
+    properties: {
+      parameters: d.parameters,
+      prerequisiteResults: d.prerequisiteResults,
+      operationPreviews: d.operationPreviews,
+      provisioningState: d.provisioningState,
+    },
+  };
+}
+
+export async function requireDryrun(deps: ApiDeps, params: DryrunParams): Promise<StoredDryrun> {
+  const found = await deps.store.dryruns.get(params.sourceId, params.dryrunName);
+  if (!found) {
+    throw new ApiError(404, ErrorCodes.ResourceNotFound,
+      `The Resource '${DRYRUN_TYPE}/${params.dryrunName}' under resource '${params.sourceId}' was not found.`);
+  }
+  return found;
+}
+
+export const getDryrun: Operation = async (req, deps) => json(200, dryrunToWire(await requireDryrun(deps, dryrunParams(req))));

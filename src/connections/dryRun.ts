@@ -1,0 +1,306 @@
+// Dry run of a createOrUpdate (Microsoft.ServiceLinker/dryruns, actionName "createOrUpdate"): what creating the linker
+// would change, computed from the same plan the orchestration runs (planConnection) and each step's read-only
+// plan(), and whether linkwright's own identity holds the RBAC actions those writes need. Reads only: nothing is
+// written anywhere (no ARM write, no data-plane write; the database-user step only probes whether the user exists).
+//   operationPreviews:   one entry per change a step's plan reports ({name, operationType, description, action, scope}).
+//   prerequisiteResults: {type:"basicError"} for a plan or read error (unsupported combination, no VNet integration,
+//                        missing target…), {type:"permissionsMissing"} per scope where linkwright lacks an action.
+import { createHttpHeaders, createPipelineRequest } from "@azure/core-rest-pipeline";
+import type { LinkerProperties } from "../api/model/linker.js";
+import { isObject } from "../api/model/linker.js";
+import type { ArmClients } from "../azure/clients.js";
+import { parseResourceId, subscriptionOf } from "../azure/resourceId.js";
+import { databaseUserInputFor } from "../steps/databaseUser.js";
+import { STEPS, type StepName } from "../steps/registry.js";
+import type { Step, StepContext } from "../steps/step.js";
+import { planConnection } from "./plan.js";
+import { PlanError, type ConnectionPlan } from "./types.js";
+
+export type OperationType = "configConnection" | "configNetwork" | "configAuth";
+
+export interface OperationPreview {
+  name: string;
+  operationType: OperationType;
+  description: string;
+  /** The RBAC action the write needs. */
+  action: string;
+  scope: string;
+}
+
+export type PrerequisiteResult =
+  | { type: "basicError"; code: string; message: string }
+  | { type: "permissionsMissing"; scope: string; permissions: string[]; recommendedRole: string };
+
+export interface DryRunResult {
+  prerequisiteResults: PrerequisiteResult[];
+  operationPreviews: OperationPreview[];
+}
+
+export interface DryRunRequest {
+  sourceId: string;
+  /** The connection name the linker would have (configuration names and database user names derive from it). */
+  linkerName: string;
+  /** Secret-free LinkerProperties. */
+  properties: LinkerProperties;
+  /** The caller's tenant (service-principal auth). */
+  tenantId: string;
+  /** Sealed JSON {secretPath: value} of the request's secrets (src/secrets/seal.ts), when it carried any. */
+  sealedSecrets?: string;
+  /** Configuration names an existing linker of that name already wrote (not counted as taken). */
+  ownedNames?: string[];
+}
+
+export interface DryRunContext extends StepContext {
+  /** Step implementations (default: src/steps/registry.ts). */
+  steps?: Partial<Record<StepName, Step<any, any>>>;
+  /** Check linkwright's own permissions at each scope (default true). */
+  checkPermissions?: boolean;
+}
+
+/** Object id stand-in while the identity does not exist yet; replaced by NEW_IDENTITY in descriptions. */
+const PENDING_OBJECT_ID = "00000000-0000-0000-0000-000000000000";
+export const NEW_SYSTEM_IDENTITY = "the system-assigned identity that will be enabled";
+const DATABASE_USER_ACTION = "none (SQL statements run as the server's Microsoft Entra admin)";
+const PERMISSIONS_API_VERSION = "2022-04-01";
+const MAX_PERMISSION_PAGES = 10;
+
+interface Preview { step: StepName; operationType: OperationType; action: string | ((change: string) => string); scope: string | ((change: string) => string) }
+
+export async function dryRunCreateOrUpdate(req: DryRunRequest, ctx: DryRunContext): Promise<DryRunResult> {
+  const steps = { ...STEPS, ...(ctx.steps ?? {}) } as Record<StepName, Step<any, any>>;
+  let plan: ConnectionPlan;
+  try {
+    plan = await planConnection({
+      linkerId: `${req.sourceId}/providers/Microsoft.ServiceLinker/linkers/${req.linkerName}`,
+      linkerName: req.linkerName, sourceId: req.sourceId, properties: req.properties, tenantId: req.tenantId,
+      ownedNames: req.ownedNames ?? [], ...(req.sealedSecrets ? { sealedSecrets: req.sealedSecrets } : {}),
+    }, ctx);
+  } catch (e) {
+    return { prerequisiteResults: [basicError(e)], operationPreviews: [] };
+  }
+
+  const prerequisiteResults: PrerequisiteResult[] = [];
+  const planStep = async (preview: Preview, input: unknown, rewrite = (s: string) => s): Promise<OperationPreview[]> => {
+    try {
+      const { changes } = await steps[preview.step].plan(input, ctx);
+      return toPreviews(preview, changes.map(rewrite));
+    } catch (e) {
+      prerequisiteResults.push(basicError(e, preview.step));
+      return [];
+    }
+  };
+
+  const sourceType = parseResourceId(req.sourceId)?.fullType ?? "";
+  const principal = await principalOf(plan, ctx).catch((e: unknown) => {
+    prerequisiteResults.push(basicError(e, "identity"));
+    return undefined;
+  });
+  const tasks: Promise<OperationPreview[]>[] = [];
+  if (plan.identity) {
+    tasks.push(planStep({ step: "identity", operationType: "configAuth", action: `${sourceType}/write`, scope: req.sourceId }, plan.identity));
+  }
+  if (principal) {
+    for (const g of plan.roles) {
+      const preview: Preview = { step: "roleAssignment", operationType: "configAuth", action: "Microsoft.Authorization/roleAssignments/write", scope: g.scope };
+      const withName = (s: string) => (g.roleName ? s.replace(/^Assign role (\S+)/, `Assign role $1 (${g.roleName})`) : s);
+      if (principal.objectId) {
+        tasks.push(planStep(preview, { scope: g.scope, role: g.role, principalId: principal.objectId, principalType: principal.type }, withName));
+      } else {
+        // A principal that does not exist yet has no assignment: the write is certain.
+        const role = g.role.split("/").pop()!.toLowerCase();
+        tasks.push(Promise.resolve(toPreviews(preview, [withName(`Assign role ${role} to ${principal.label} at ${g.scope}.`)])));
+      }
+    }
+    if (plan.databasePrincipal && plan.targetResourceId) {
+      const preview: Preview = { step: "databaseUser", operationType: "configAuth", action: DATABASE_USER_ACTION, scope: plan.targetId };
+      try {
+        const input = databaseUserInputFor({
+          targetKind: plan.targetKind, targetResourceId: plan.targetResourceId, targetId: plan.targetId, targetFacts: plan.targetFacts,
+          principal: {
+            name: plan.databasePrincipal.name, objectId: principal.objectId ?? PENDING_OBJECT_ID, type: "ServicePrincipal",
+            ...(plan.databasePrincipal.clientId ? { clientId: plan.databasePrincipal.clientId } : {}),
+            ...(plan.identity?.systemAssigned ? { identityScope: plan.identity.sourceId } : {}),
+          },
+          connectionName: req.linkerName,
+        });
+        // The change lines (a heading, then one line per statement) form one preview: its description carries them all.
+        if (input) {
+          tasks.push(planStep(preview, input, principal.objectId ? undefined : (s) => s.replaceAll(PENDING_OBJECT_ID, `<object id of ${principal.label}>`))
+            .then((ps) => (ps.length ? [{ ...ps[0]!, description: ps.map((p) => p.description).join("\n") }] : [])));
+        }
+      } catch (e) {
+        prerequisiteResults.push(basicError(e, "databaseUser"));
+      }
+    }
+  }
+  if (plan.firewall) {
+    const scope = plan.firewall.targetId;
+    tasks.push(planStep({ step: "firewall", operationType: "configNetwork", action: `${parseResourceId(scope)?.fullType}/write`, scope }, plan.firewall));
+  }
+  if (plan.serviceEndpoint) {
+    const se = plan.serviceEndpoint;
+    const onSubnet = (c: string) => c.startsWith("Enable the ");
+    tasks.push(planStep({
+      step: "serviceEndpoint", operationType: "configNetwork",
+      action: (c) => (onSubnet(c) ? "Microsoft.Network/virtualNetworks/subnets/write" : vnetRuleAction(se.targetId)),
+      scope: (c) => (onSubnet(c) ? se.subnetId : se.targetId),
+    }, se));
+  }
+  const vaultId = isObject(req.properties.secretStore) ? String(req.properties.secretStore["keyVaultId"] ?? "") : "";
+  for (const s of plan.secretStore) {
+    tasks.push(planStep({ step: "secretStore", operationType: "configConnection", action: "Microsoft.KeyVault/vaults/secrets/write", scope: vaultId || s.vaultUri }, s));
+  }
+  if (plan.settings.settings.length || plan.settings.remove?.length) {
+    tasks.push(planStep({ step: "configuration", operationType: "configConnection", action: settingsAction(sourceType), scope: req.sourceId }, plan.settings));
+  }
+  if (plan.appConfiguration) {
+    tasks.push(planStep({
+      step: "appConfiguration", operationType: "configConnection",
+      action: "Microsoft.AppConfiguration/configurationStores/keyValues/write", scope: plan.appConfiguration.storeId,
+    }, plan.appConfiguration));
+  }
+  const operationPreviews = (await Promise.all(tasks)).flat();
+  if (ctx.checkPermissions !== false) prerequisiteResults.push(...await missingPermissions(ctx.clients, operationPreviews));
+  return { prerequisiteResults, operationPreviews };
+}
+
+function toPreviews(p: Preview, changes: string[]): OperationPreview[] {
+  return changes.map((description) => ({
+    name: p.step,
+    operationType: p.operationType,
+    description,
+    action: typeof p.action === "function" ? p.action(description) : p.action,
+    scope: typeof p.scope === "function" ? p.scope(description) : p.scope,
+  }));
+}
+
+/** The connection's principal: known (object id), or to be created by the identity step (label only). */
+async function principalOf(plan: ConnectionPlan, ctx: StepContext): Promise<{ objectId?: string; label: string; type: "ServicePrincipal" | "User" } | undefined> {
+  if (plan.principal) return { objectId: plan.principal.principalId, label: `principal ${plan.principal.principalId}`, type: plan.principal.principalType };
+  const identity = plan.identity;
+  if (!identity) return undefined;
+  const observed = plan.observedIdentity;
+  if (identity.userAssignedIdentityId) {
+    const uaId = identity.userAssignedIdentityId;
+    const attached = Object.entries(observed?.userAssigned ?? {}).find(([id]) => id.toLowerCase() === uaId.toLowerCase())?.[1];
+    let objectId = attached?.principalId;
+    if (!objectId) {
+      const id = parseResourceId(uaId);
+      if (!id) throw new PlanError("InvalidConnection", `'${uaId}' is not a user-assigned identity id.`);
+      objectId = (await ctx.clients.msi(id.subscriptionId).userAssignedIdentities.get(id.resourceGroup, id.names[0]!)).principalId;
+    }
+    return { ...(objectId ? { objectId } : {}), label: `the user-assigned identity ${uaId}`, type: "ServicePrincipal" };
+  }
+  if (observed?.type.includes("SystemAssigned") && observed.principalId) {
+    return { objectId: observed.principalId, label: `principal ${observed.principalId}`, type: "ServicePrincipal" };
+  }
+  return { label: NEW_SYSTEM_IDENTITY, type: "ServicePrincipal" };
+}
+
+/** A plan or read failure as a prerequisite result (as the activities report a step's error, src/activities
+ *  errorOf); programming errors (TypeError, ReferenceError, RangeError) propagate: the API answers 500. */
+function basicError(e: unknown, step?: string): PrerequisiteResult {
+  if (e instanceof TypeError || e instanceof ReferenceError || e instanceof RangeError) throw e;
+  const err = e as { code?: unknown; statusCode?: unknown; message?: unknown };
+  const prefix = step ? `${step}: ` : "";
+  const message = prefix + (typeof err?.message === "string" && err.message ? err.message : String(e));
+  if (e instanceof PlanError) return { type: "basicError", code: e.code, message };
+  if (typeof err?.code === "string" && err.code) return { type: "basicError", code: err.code, message };
+  if (err?.statusCode === 404) return { type: "basicError", code: "ResourceNotFound", message };
+  if (typeof err?.statusCode === "number") return { type: "basicError", code: `Http${err.statusCode}`, message };
+  return { type: "basicError", code: "InternalError", message };
+}
+
+function settingsAction(sourceType: string): string {
+  const t = sourceType.toLowerCase();
+  if (t === "microsoft.web/sites") return "Microsoft.Web/sites/config/write";
+  if (t === "microsoft.web/sites/slots") return "Microsoft.Web/sites/slots/config/write";
+  return `${sourceType}/write`;
+}
+
+function vnetRuleAction(targetId: string): string {
+  const type = parseResourceId(targetId)?.fullType ?? "";
+  return type.toLowerCase() === "microsoft.sql/servers" ? "Microsoft.Sql/servers/virtualNetworkRules/write" : `${type}/write`;
+}
+
+/** The least-privileged built-in role granting an action linkwright checks; undefined = not checked (data plane). */
+export function recommendedRoleFor(action: string): string | undefined {
+  const a = action.toLowerCase();
+  if (a === "microsoft.authorization/roleassignments/write") return "Role Based Access Control Administrator";
+  if (a.startsWith("microsoft.web/sites/")) return "Website Contributor";
+  if (a.startsWith("microsoft.storage/storageaccounts/")) return "Storage Account Contributor";
+  if (a === "microsoft.keyvault/vaults/write") return "Key Vault Contributor";
+  if (a.startsWith("microsoft.network/virtualnetworks/")) return "Network Contributor";
+  if (a.startsWith("microsoft.sql/servers/")) return "SQL Server Contributor";
+  if (a.startsWith("microsoft.app/containerapps/")) return "Contributor";
+  if (a.startsWith("microsoft.servicebus/") || a.startsWith("microsoft.eventhub/") || a.startsWith("microsoft.documentdb/")) return "Contributor";
+  return undefined;
+}
+
+interface PermissionEntry { actions?: string[]; notActions?: string[] }
+
+function matches(pattern: string, action: string): boolean {
+  const re = new RegExp(`^${pattern.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\/]/g, "\\$&")).join(".*")}$`, "i");
+  return re.test(action);
+}
+
+/** Azure's evaluation: an entry grants the action when one of its actions matches and none of its notActions does. */
+export function permitted(entries: PermissionEntry[], action: string): boolean {
+  return entries.some((p) => (p.actions ?? []).some((x) => matches(x, action)) && !(p.notActions ?? []).some((x) => matches(x, action)));
+}
+
+/** linkwright's own effective permissions at a scope (GET {scope}/providers/Microsoft.Authorization/permissions). */
+async function permissionsAt(clients: ArmClients, scope: string): Promise<PermissionEntry[]> {
+  const sub = subscriptionOf(scope);
+  if (!sub) throw new Error(`'${scope}' is not in a subscription.`);
+  const client = clients.authorization(sub);
+  const entries: PermissionEntry[] = [];
+  let url: string | undefined = `${clients.armEndpoint.replace(/\/+$/, "")}${scope}/providers/Microsoft.Authorization/permissions?api-version=${PERMISSIONS_API_VERSION}`;
+  for (let page = 0; url && page < MAX_PERMISSION_PAGES; page++) {
+    const response = await client.sendRequest(createPipelineRequest({ url, method: "GET", headers: createHttpHeaders({ accept: "application/json" }) }));
+    if (response.status !== 200) throw Object.assign(new Error(`permissions at ${scope}: HTTP ${response.status}`), { statusCode: response.status });
+    const body = JSON.parse(response.bodyAsText ?? "{}") as { value?: PermissionEntry[]; nextLink?: string | null };
+    entries.push(...(body.value ?? []));
+    url = body.nextLink ?? undefined;
+  }
+  return entries;
+}
+
+/** One permissionsMissing per (scope, recommended role) where linkwright lacks an action a preview needs. A scope
+ *  whose permissions cannot be read (no access to list them) is left out: nothing can be said about it. */
+async function missingPermissions(clients: ArmClients, previews: OperationPreview[]): Promise<PrerequisiteResult[]> {
+  const byScope = new Map<string, { scope: string; actions: Set<string> }>();
+  for (const p of previews) {
+    if (!recommendedRoleFor(p.action)) continue;
+    const key = p.scope.toLowerCase();
+    const entry = byScope.get(key) ?? { scope: p.scope, actions: new Set<string>() };
+    entry.actions.add(p.action);
+    byScope.set(key, entry);
+  }
+  const results = await Promise.all([...byScope.values()].map(async ({ scope, actions }) => {
+    let entries: PermissionEntry[];
+    try {
+      entries = await permissionsAt(clients, scope);
+    } catch (e) {
+      if (typeof (e as { statusCode?: unknown }).statusCode === "number") return [];
+      throw e;
+    }
+    const byRole = new Map<string, string[]>();
+    for (const action of actions) {
+      if (permitted(entries, action)) continue;
+      const role = recommendedRoleFor(action)!;
+      byRole.set(role, [...(byRole.get(role) ?? []), action]);
+    }
+    return [...byRole].map(([recommendedRole, permissions]): PrerequisiteResult => ({ type: "permissionsMissing", scope, permissions, recommendedRole }));
+  }));
+  return results.flat();
+}
+
+/** The `dryRun` hook of the API (src/api/types.ts) over one set of clients. */
+export function createDryRunService(ctx: DryRunContext) {
+  return (x: { sourceId: string; linkerName: string; properties: LinkerProperties; caller: { tenantId: string }; sealedSecrets?: string; ownedNames?: string[] }) =>
+    dryRunCreateOrUpdate({
+      sourceId: x.sourceId, linkerName: x.linkerName, properties: x.properties, tenantId: x.caller.tenantId,
+      ...(x.sealedSecrets ? { sealedSecrets: x.sealedSecrets } : {}), ...(x.ownedNames ? { ownedNames: x.ownedNames } : {}),
+    }, ctx);
+}
