@@ -1,19 +1,12 @@
 // One executor over the three drivers: run statements on a server as its Entra admin, or ask whether a user exists.
 import type { DatabaseEngine } from "./engines.js";
-import type { Driver, Row } from "./drivers/driver.js";
+import type { Driver, DriverConnection, Row } from "./drivers/driver.js";
 
-export interface DatabaseSessionRequest {
+export type DatabaseSessionRequest = Omit<DriverConnection, "timeoutMs"> & {
   engine: DatabaseEngine;
-  /** The server's FQDN (TLS identity). */
-  serverName: string;
-  host: string;
-  port: number;
-  database: string;
-  user: string;
-  token: string;
   /** Default 15 s. */
   timeoutMs?: number;
-}
+};
 
 export interface DatabaseExecutor {
   /** Runs the statements in order on one session; the first failure throws a DatabaseStatementError. */
