@@ -2,7 +2,11 @@
 // with linkwright's identity being the seeded managed identity. One place for npm start, tests and benches.
 import type { ArmEmulator } from "./arm/index.js";
 
-export function linkwrightAppSettings(options: { arm: ArmEmulator; storageConnectionString: string; sealKey: string }): Record<string, string> {
+export function linkwrightAppSettings(options: {
+  arm: ArmEmulator; storageConnectionString: string; sealKey: string;
+  /** The database wire emulators' routes (sandbox/databases: `endpoints`), as LINKWRIGHT_DATABASE_ENDPOINTS. */
+  databaseEndpoints?: Record<string, string>;
+}): Record<string, string> {
   const { arm } = options;
   const identity = arm.seedResult?.linkwrightIdentity;
   if (!identity) throw new Error("The emulator was started without the seed: linkwright has no managed identity.");
@@ -16,5 +20,6 @@ export function linkwrightAppSettings(options: { arm: ArmEmulator; storageConnec
     LINKWRIGHT_ARM_ENDPOINT: arm.endpoint,
     LINKWRIGHT_KEYVAULT_DISABLE_CHALLENGE_VERIFICATION: "true",
     ...arm.managedIdentityEnvironment(identity.principalId),
+    ...(options.databaseEndpoints ? { LINKWRIGHT_DATABASE_ENDPOINTS: JSON.stringify(options.databaseEndpoints) } : {}),
   };
 }

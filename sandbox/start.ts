@@ -1,5 +1,7 @@
 // `npm start`: Azurite (persistent, .sandbox/azurite), the ARM emulator (seeded, fixed port when free,
-// persistent store under .sandbox/arm), then .sandbox/sandbox.json for clients and a short summary.
+// persistent store under .sandbox/arm), the database wire emulators (PostgreSQL, MySQL, Azure SQL) with linkwright's
+// identity granted what a platform team would grant it (sandbox/seed/platform-grants.ts), the function app, then
+// .sandbox/sandbox.json for clients and a short summary.
 // Ctrl-C / SIGTERM stops everything this process started.
 import { fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -11,6 +13,8 @@ import { startArmEmulator, type ArmEmulator } from "./arm/index.js";
 import { DEMO_RESOURCE_GROUP } from "./seed/index.js";
 import { serviceLinkerForwarding, type ForwardTarget } from "./arm/providers/forwarding.js";
 import { linkwrightAppSettings } from "./app-settings.js";
+import { startSandboxDatabases, type SandboxDatabases } from "./databases/sandbox.js";
+import { grantLinkwrightPlatformAccess } from "./seed/platform-grants.js";
 
 const ROOT = path.resolve(".sandbox");
 const ARM_PORT = Number(process.env.SANDBOX_ARM_PORT ?? 4433);
@@ -29,6 +33,8 @@ export interface SandboxContext {
   arm: ArmEmulator;
   /** Where the emulator forwards Microsoft.ServiceLinker (set once the function app listens). */
   forward: ForwardTarget;
+  /** The database wire emulators the app reaches through LINKWRIGHT_DATABASE_ENDPOINTS. */
+  databases?: SandboxDatabases;
 }
 
 /**
@@ -43,7 +49,10 @@ async function startFunctionHost(ctx: SandboxContext): Promise<{ endpoint: strin
     env: {
       ...process.env,
       NODE_EXTRA_CA_CERTS: ctx.arm.caCertFile,
-      ...linkwrightAppSettings({ arm: ctx.arm, storageConnectionString: ctx.azurite.connectionString, sealKey: sealKey() }),
+      ...linkwrightAppSettings({
+        arm: ctx.arm, storageConnectionString: ctx.azurite.connectionString, sealKey: sealKey(),
+        ...(ctx.databases ? { databaseEndpoints: ctx.databases.emulators.endpoints } : {}),
+      }),
     },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
@@ -103,7 +112,10 @@ async function main(): Promise<void> {
       azurite, log: (line) => console.error(line),
     });
     stops.push(() => arm.close());
-    const host = await startFunctionHost({ azurite, arm, forward });
+    const databases = await startSandboxDatabases(arm);
+    stops.push(() => databases.close());
+    const granted = arm.seedResult ? await grantLinkwrightPlatformAccess(arm) : [];
+    const host = await startFunctionHost({ azurite, arm, forward, databases });
     stops.push(() => host.stop());
 
     const sandbox = {
@@ -115,6 +127,8 @@ async function main(): Promise<void> {
       subscriptionId: arm.subscriptionId,
       resourceGroup: DEMO_RESOURCE_GROUP,
       storageConnectionString: azurite.connectionString,
+      /** The database wire emulators' listeners by server FQDN pattern (TLS with the sandbox CA). */
+      databaseEndpoints: databases.emulators.endpoints,
       principals: {
         admin: { clientId: arm.credentials.admin.clientId, clientSecret: arm.credentials.admin.clientSecret, objectId: arm.credentials.admin.objectId },
         reader: { clientId: arm.credentials.reader.clientId, clientSecret: arm.credentials.reader.clientSecret, objectId: arm.credentials.reader.objectId },
@@ -138,6 +152,8 @@ async function main(): Promise<void> {
       `  ARM emulator   ${arm.endpoint}   (authorityHost too; trust NODE_EXTRA_CA_CERTS=${arm.caCertFile})`,
       `  Functions      ${sandbox.functionsEndpoint}   (Microsoft.ServiceLinker is also served through the ARM endpoint)`,
       `  Azurite        ${azurite.blobEndpoint} | ${azurite.queueEndpoint} | ${azurite.tableEndpoint}`,
+      `  Databases      ${Object.entries(databases.emulators.endpoints).map(([k, v]) => `${k} → ${v}`).join(" | ")}`,
+      `  linkwright's identity: ${granted.join("; ") || "no platform grants (no seed)"}`,
       `  tenant ${arm.tenantId}  subscription ${arm.subscriptionId}  resource group ${DEMO_RESOURCE_GROUP}`,
       `  principals admin (Owner) / reader (Reader): client ids and secrets in ${file}`,
       `  seeded: ${Object.keys(sandbox.resources).join(", ") || "(no demo resources)"}`,

@@ -58,10 +58,12 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
       if (!a.changed || a.prior === undefined) continue;
       if (a.step === "identity" && !forced && others.some(usesIdentity)) {
         kept.push("the source's managed identity (used by other connections)");
+        await handOver(start.sourceId, others, a);
         continue;
       }
       if (a.step === "firewall" && !forced && others.some((o) => sameTarget(o, linker))) {
         kept.push("firewall rules (used by other connections to the same target)");
+        await handOver(start.sourceId, others, a);
         continue;
       }
       // A subnet rule, database user, Key Vault secret… another connection of this source also applied.
@@ -69,11 +71,33 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
       const key = keyOf(a);
       if (!forced && a.step !== "configuration" && a.step !== "appConfiguration" && others.some((o) => ((o.state?.["applied"] as AppliedStepRecord[] | undefined) ?? []).some((x) => keyOf(x) === key))) {
         kept.push(`the ${a.step} step's changes (used by other connections)`);
+        await handOver(start.sourceId, others, a);
         continue;
       }
       undo.push(a);
     }
     return { undo, kept };
+  }
+
+  /** A change kept because other connections rely on it passes what undoes it to one of them that applied the same
+   *  thing (and found it done, so recorded nothing to undo): the last connection to go then undoes it, instead of
+   *  leaving it behind once the connection that made it is gone. */
+  async function handOver(sourceId: string, others: StoredLinker[], a: AppliedStepRecord): Promise<void> {
+    const key = keyOf(a);
+    const heir = others.find((o) => appliedOf(o).some((x) => keyOf(x) === key));
+    if (!heir) return;
+    await deps.store.linkers.update(sourceId, heir.name, (l) => {
+      const records = appliedOf(l);
+      const i = records.findIndex((x) => keyOf(x) === key);
+      const x = records[i];
+      if (!x) return undefined;
+      // A service endpoint record's prior lists what was added: the heir undoes both what it added and what a did.
+      const prior = x.prior === undefined ? a.prior
+        : a.step === "serviceEndpoint" ? { ...(a.prior as object), ...(x.prior as object) } : undefined;
+      if (prior === undefined) return undefined;
+      const next = records.map((r, j) => (j === i ? { ...r, changed: true, prior } : r));
+      return { ...l, state: { ...l.state, applied: next } };
+    });
   }
 
   return {
@@ -84,7 +108,7 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
         const plan = await planConnection({
           linkerId: start.linkerId, linkerName: start.linkerName, sourceId: start.sourceId, properties: start.properties,
           tenantId: start.caller.tenantId, ownedNames: owned, ...(start.sealedSecrets ? { sealedSecrets: start.sealedSecrets } : {}),
-          previous: previousWrites(existing),
+          previous: previousWrites(existing, configurationStoreOf(start.properties)),
         }, ctx);
         return { ok: true, plan };
       } catch (e) {
@@ -115,8 +139,9 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
       const linker = await linkerOf(x.sourceId, x.linkerName);
       const keep = new Set(x.current.map(keyOf));
       // Settings and keys no longer wanted are removed by their own steps (their `remove` lists); the identity stays.
+      // Keys in a store this run no longer writes to (no store now, or another one) are undone like on delete.
       const obsolete = ((linker?.state?.["applied"] as AppliedStepRecord[] | undefined) ?? [])
-        .filter((a) => !keep.has(keyOf(a)) && a.step !== "configuration" && a.step !== "appConfiguration" && a.step !== "identity");
+        .filter((a) => !keep.has(keyOf(a)) && a.step !== "configuration" && a.step !== "identity");
       return undoPlan({ sourceId: x.sourceId, linkerName: x.linkerName, linkerId: x.linkerId }, linker, obsolete);
     },
 
@@ -200,13 +225,26 @@ function dependenciesOf(linker: StoredLinker, outcome: OperationOutcome): Depend
   return out;
 }
 
-function previousWrites(linker: StoredLinker | undefined): NonNullable<import("../connections/types.js").PlanRequest["previous"]> {
+/** What the previous run wrote that this run's steps remove when no longer wanted: the source's settings, and the
+ *  keys of the App Configuration store this run writes to (keys in another store are undone by planObsolete). */
+function previousWrites(linker: StoredLinker | undefined, storeId: string | undefined): NonNullable<import("../connections/types.js").PlanRequest["previous"]> {
   const applied = (linker?.state?.["applied"] as AppliedStepRecord[] | undefined) ?? [];
-  const written = (step: string) => applied.find((a) => a.step === step)?.outputs?.["written"];
+  const written = (step: string, where: (a: AppliedStepRecord) => boolean = () => true) => applied.find((a) => a.step === step && where(a))?.outputs?.["written"];
+  const sameStore = (a: AppliedStepRecord) => Boolean(storeId) && String((a.input as { storeId?: string }).storeId ?? "").toLowerCase() === storeId!.toLowerCase();
   return {
     settings: (written("configuration") as { name: string; writtenSealed: string }[] | undefined) ?? [],
-    appConfiguration: (written("appConfiguration") as { key: string; writtenSealed: string }[] | undefined) ?? [],
+    appConfiguration: (written("appConfiguration", sameStore) as { key: string; writtenSealed: string }[] | undefined) ?? [],
   };
+}
+
+function configurationStoreOf(properties: CreateOrUpdateStart["properties"]): string | undefined {
+  const info = (properties as { configurationInfo?: { configurationStore?: { appConfigurationId?: unknown } | null } | null }).configurationInfo;
+  const id = info?.configurationStore?.appConfigurationId;
+  return typeof id === "string" && id ? id : undefined;
+}
+
+function appliedOf(linker: StoredLinker | undefined): AppliedStepRecord[] {
+  return (linker?.state?.["applied"] as AppliedStepRecord[] | undefined) ?? [];
 }
 
 function isForced(linker: StoredLinker | undefined): boolean {

@@ -14,7 +14,8 @@ export function keyOf(a: AppliedStepRecord): string {
     case "configuration": return `configuration|${String(i.sourceId).toLowerCase()}|${String(i.scope ?? "").toLowerCase()}`;
     case "serviceEndpoint": return `serviceEndpoint|${String(i.subnetId).toLowerCase()}|${String(i.targetId).toLowerCase()}`;
     case "appConfiguration": return `appConfiguration|${String(i.storeId).toLowerCase()}|${String(i.label ?? "")}`;
-    case "databaseUser": return `databaseUser|${String(i.targetId).toLowerCase()}|${String((i.principal as { objectId?: string } | undefined)?.objectId)}`;
+    // PostgreSQL/MySQL users are per connection (aad_<connection>), SQL users per identity: the user name tells.
+    case "databaseUser": return `databaseUser|${String(i.targetId).toLowerCase()}|${String((i.principal as { objectId?: string } | undefined)?.objectId)}|${String(i.userName)}`;
     default: return `${a.step}|${JSON.stringify(i)}`;
   }
 }

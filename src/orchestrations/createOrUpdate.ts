@@ -11,7 +11,9 @@ import * as df from "durable-functions";
 import type { OrchestrationContext } from "durable-functions";
 import type { CreateOrUpdateStart } from "../api/orchestrations.js";
 import type { AppliedStepRecord, ConnectionPlan, StepRunResult } from "../connections/types.js";
+import { sameResourceId } from "../azure/resourceId.js";
 import { databaseUserInputFor } from "../steps/databaseUser.js";
+import { topLevelResourceId } from "../targets/vnetRules.js";
 import type { StepName } from "../steps/registry.js";
 import { Activities, SOURCE_LOCK_ENTITY } from "./names.js";
 import type { DeletePlan } from "./delete.js";
@@ -52,9 +54,13 @@ export function* createOrUpdateOrchestrator(context: OrchestrationContext): Gene
       });
 
       // Everything but the role assignments is independent of the identity: it starts at once, alongside it.
+      // Except a subnet rule on the target whose firewall this run opens too: both rewrite one rule set (a storage
+      // account's networkAcls, a vault's), so the subnet rule waits for the firewall instead of racing it.
+      const serviceEndpointAfterFirewall = Boolean(plan.firewall && plan.serviceEndpoint
+        && sameResourceId(topLevelResourceId(plan.firewall.targetId) ?? plan.firewall.targetId, plan.serviceEndpoint.targetId));
       const independent: Scheduled[] = [
         ...(plan.firewall ? [schedule("firewall", plan.firewall)] : []),
-        ...(plan.serviceEndpoint ? [schedule("serviceEndpoint", plan.serviceEndpoint)] : []),
+        ...(plan.serviceEndpoint && !serviceEndpointAfterFirewall ? [schedule("serviceEndpoint", plan.serviceEndpoint)] : []),
         ...plan.secretStore.map((s) => schedule("secretStore", s)),
         ...(plan.settings.settings.length || plan.settings.remove?.length ? [schedule("configuration", plan.settings)] : []),
         ...(plan.appConfiguration ? [schedule("appConfiguration", plan.appConfiguration)] : []),
@@ -84,7 +90,8 @@ export function* createOrUpdateOrchestrator(context: OrchestrationContext): Gene
       const databaseUser = !identityFailed && principalId && plan.databasePrincipal && plan.targetResourceId ? databaseUserInputFor({
         targetKind: plan.targetKind, targetResourceId: plan.targetResourceId, targetId: plan.targetId, targetFacts: plan.targetFacts,
         principal: { name: plan.databasePrincipal.name, objectId: principalId, type: "ServicePrincipal",
-          ...(plan.databasePrincipal.clientId ? { clientId: plan.databasePrincipal.clientId } : {}) },
+          ...(plan.databasePrincipal.clientId ? { clientId: plan.databasePrincipal.clientId } : {}),
+          ...(plan.identity?.systemAssigned ? { identityScope: plan.identity.sourceId } : {}) },
         connectionName: start.linkerName,
       }) : undefined;
       if (databaseUser) roles.push(schedule("databaseUser", databaseUser));
@@ -101,6 +108,11 @@ export function* createOrUpdateOrchestrator(context: OrchestrationContext): Gene
       if (identityFailed) throw failure("identity", identityFailed);
       const failedAt = results.findIndex((r) => !r.ok);
       if (failedAt >= 0) throw failure(rest[failedAt]!.step, results[failedAt]!);
+      if (serviceEndpointAfterFirewall) {
+        const r: StepRunResult = yield schedule("serviceEndpoint", plan.serviceEndpoint).task;
+        record("serviceEndpoint", plan.serviceEndpoint, r);
+        if (!r.ok) throw failure("serviceEndpoint", r);
+      }
 
       // An update that no longer needs something the previous run configured (another role, another target's
       // firewall or subnet rule) undoes it, under the same rules as delete; what cannot be undone is reported.

@@ -29,6 +29,10 @@ export interface DatabaseUserInput {
     objectId: string;
     clientId?: string;
     type: PrincipalType;
+    /** The resource whose system-assigned identity the principal is. A system-assigned identity's ARM view has no
+     *  client id, which MySQL's CREATE AADUSER needs: it is read from `{identityScope}/providers/
+     *  Microsoft.ManagedIdentity/identities/default` when a statement needs it. */
+    identityScope?: string;
   };
 }
 
@@ -50,7 +54,7 @@ export interface DatabaseUserInputArgs {
   /** The target (database) id. */
   targetId: string;
   targetFacts: TargetFacts;
-  principal: { name: string; objectId: string; clientId?: string; type: PrincipalType };
+  principal: { name: string; objectId: string; clientId?: string; type: PrincipalType; identityScope?: string };
   /** The connection (linker) name: PostgreSQL and MySQL users default to aad_<connectionName>. */
   connectionName?: string;
 }
@@ -73,10 +77,35 @@ export function databaseUserInputFor(args: DatabaseUserInputArgs): DatabaseUserI
     : args.targetId.replace(/\/databases\/[^/]+$/i, "");
   const input: DatabaseUserInput = {
     engine, serverId, targetId: args.targetId, databaseName, userName: userName!,
-    principal: { name: args.principal.name, objectId: args.principal.objectId, type: args.principal.type, ...(args.principal.clientId ? { clientId: args.principal.clientId } : {}) },
+    principal: {
+      name: args.principal.name, objectId: args.principal.objectId, type: args.principal.type,
+      ...(args.principal.clientId ? { clientId: args.principal.clientId } : {}),
+      ...(!args.principal.clientId && args.principal.identityScope ? { identityScope: args.principal.identityScope } : {}),
+    },
   };
-  statementsOf(input); // refuses now what could never be rendered safely
+  // Refuses now what could never be rendered safely (a client id read later is a GUID; any stands in for it here).
+  statementsOf(needsClientId(input) && input.principal.identityScope
+    ? { ...input, principal: { ...input.principal, clientId: "00000000-0000-0000-0000-000000000000" } } : input);
   return input;
+}
+
+/** Whether the engine's statements name the principal's client id (MySQL's CREATE AADUSER of a service principal). */
+function needsClientId(input: DatabaseUserInput): boolean {
+  return input.engine === "mysql" && input.principal.type === "ServicePrincipal" && !input.principal.clientId;
+}
+
+/** The input with the client id of a system-assigned identity filled in, when a statement needs it. */
+export async function withClientId(input: DatabaseUserInput, ctx: StepContext): Promise<DatabaseUserInput> {
+  const scope = input.principal.identityScope;
+  if (!needsClientId(input) || !scope) return input;
+  const subscriptionId = /^\/subscriptions\/([^/]+)/i.exec(scope)?.[1];
+  if (!subscriptionId) throw new DatabaseUserError("DatabaseUserPrerequisiteNotMet", `'${scope}' is not a resource id; the client id of its identity cannot be read.`);
+  const identity = await ctx.clients.msi(subscriptionId).systemAssignedIdentities.getByScope(scope);
+  if (!identity.clientId) {
+    throw new DatabaseUserError("DatabaseUserPrerequisiteNotMet",
+      `The system-assigned identity of ${scope} reports no client id (${scope}/providers/Microsoft.ManagedIdentity/identities/default), which ${ENGINES[input.engine].displayName}'s CREATE AADUSER needs.`);
+  }
+  return { ...input, principal: { ...input.principal, clientId: identity.clientId } };
 }
 
 export function statementsOf(input: DatabaseUserInput): DatabaseUserStatements {
@@ -159,7 +188,8 @@ export function createDatabaseUserStep(options: DatabaseUserStepOptions = {}): S
   return {
     name: "databaseUser",
 
-    async plan(input, ctx): Promise<StepPlan> {
+    async plan(request, ctx): Promise<StepPlan> {
+      const input = await withClientId(request, ctx);
       const stmts = statementsOf(input);
       const { session, exists } = await probe(input, stmts, ctx);
       if (exists === true) return { changes: [] };
@@ -173,7 +203,8 @@ export function createDatabaseUserStep(options: DatabaseUserStepOptions = {}): S
       return { changes };
     },
 
-    async apply(input, ctx): Promise<StepOutcome<DatabaseUserPrior>> {
+    async apply(request, ctx): Promise<StepOutcome<DatabaseUserPrior>> {
+      const input = await withClientId(request, ctx);
       const stmts = statementsOf(input);
       const session = await openSession(input, stmts, ctx);
       if (!session.ok) {
@@ -207,8 +238,9 @@ export function createDatabaseUserStep(options: DatabaseUserStepOptions = {}): S
       return { changed: true, prior: { created: true }, outputs: { databaseUser: input.userName } };
     },
 
-    async compensate(input, prior, ctx): Promise<void> {
+    async compensate(request, prior, ctx): Promise<void> {
       if (!prior?.created) return;
+      const input = await withClientId(request, ctx);
       const stmts = statementsOf(input);
       const session = await openSession(input, stmts, ctx);
       if (!session.ok) {
@@ -223,7 +255,17 @@ export function createDatabaseUserStep(options: DatabaseUserStepOptions = {}): S
       }
     },
 
-    async verify(input, ctx): Promise<CheckResult> {
+    async verify(request, ctx): Promise<CheckResult> {
+      let input: DatabaseUserInput;
+      try {
+        input = await withClientId(request, ctx);
+      } catch (e) {
+        return {
+          name: "Database user", result: "failure", errorCode: "DatabaseUserUnverifiable",
+          description: `Database user '${request.userName}' exists in ${describeTarget(request)}.`,
+          errorMessage: `The client id of ${request.principal.name}'s identity could not be read: ${(e as Error).message}`,
+        };
+      }
       const stmts = statementsOf(input);
       const { session, exists } = await probe(input, stmts, ctx);
       const description = `Database user '${input.userName}' exists in ${describeTarget(input, session.ok ? session.fqdn : undefined)}.`;
