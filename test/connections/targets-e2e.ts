@@ -3,9 +3,9 @@
 // the seeded web app with one auth type, its written app settings are checked against listConfigurations,
 // generateConfigurations and configurationNames, the connection is validated, deleted, and the emulator must be
 // back to its snapshot.
-import { expect } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LinkerResource } from "@azure/arm-servicelinker";
-import type { Linkwright } from "./linkwright.js";
+import { startLinkwright, type Linkwright } from "./linkwright.js";
 
 export interface TargetCase {
   /** Catalogue kind, for messages. */
@@ -178,4 +178,16 @@ export async function connectValidateDelete(lw: Linkwright, c: TargetCase): Prom
 
   await lw.client.linker.beginDeleteAndWait(webApp, name);
   expect(lw.diff(before, lw.comparableState()), `${c.kind} delete restores the snapshot`).toEqual([]);
+}
+
+/** One stack for the given cases, run one after another: create, configurations, validate, delete. */
+export function describeTargetCases(cases: TargetCase[]): void {
+  let lw: Linkwright;
+  beforeAll(async () => { lw = await startLinkwright(); }, 60_000);
+  afterAll(async () => { await lw?.stop(); });
+  describe("create, configurations, validate, delete", () => {
+    it.each(cases.map((c) => [c.kind, c] as const))("%s", async (_kind, c) => {
+      await connectValidateDelete(lw, c);
+    }, 30_000);
+  });
 }
