@@ -116,8 +116,9 @@ export function* createOrUpdateOrchestrator(context: OrchestrationContext): Gene
 
       // An update that no longer needs something the previous run configured (another role, another target's
       // firewall or subnet rule) undoes it, under the same rules as delete; what cannot be undone is reported.
-      const obsolete: DeletePlan = yield context.df.callActivity(Activities.planObsolete,
-        { sourceId: start.sourceId, linkerName: start.linkerName, linkerId: start.linkerId, current: applied });
+      // (A first create has no previous run: nothing to look up.)
+      const obsolete: DeletePlan = start.previousProperties ? yield context.df.callActivity(Activities.planObsolete,
+        { sourceId: start.sourceId, linkerName: start.linkerName, linkerId: start.linkerId, current: applied }) : { undo: [], kept: [] };
       for (const a of obsolete.undo) {
         const c: { ok: boolean; error?: { message: string } } =
           yield context.df.callActivity(Activities.compensateStep, { step: a.step, input: a.input, prior: a.prior });
