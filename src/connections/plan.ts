@@ -11,7 +11,7 @@ import { isObject } from "../api/model/linker.js";
 import { sourceAdapterFor } from "../sources/index.js";
 import { firewallFor } from "../targets/firewall.js";
 import { readAppConfigurationStoreEndpoint } from "../targets/appConfiguration.js";
-import { sourceSubnet } from "../sources/subnet.js";
+import { subnetOf } from "../sources/subnet.js";
 import { engineOfKind } from "../databases/engines.js";
 import { appConfigurationKeysInputFor } from "../steps/appConfigurationKeys.js";
 import { noVnetIntegrationMessage, serviceEndpointInputFor, serviceEndpointUnsupportedMessage } from "../steps/serviceEndpoint.js";
@@ -49,14 +49,15 @@ export async function planConnection(req: PlanRequest, ctx: StepContext): Promis
   const vNetType = isObject(p.vNetSolution) ? str(p.vNetSolution["type"]) : undefined;
 
   // The reads planning needs are independent: source, its settings, the target resource (and, when asked for, the
-  // source's subnet and the App Configuration store's endpoint), all at once.
+  // App Configuration store's endpoint), all at once.
   const source = sourceAdapterFor(ctx.clients, req.sourceId, scope);
   const arm = genericArm(ctx.clients);
-  const [snapshot, currentSettings, targetResource, subnetId, storeEndpoint] = await Promise.all([
+  const [snapshot, currentSettings, targetResource, storeEndpoint] = await Promise.all([
     source.read(), source.readSettings(), target.resourceId ? arm.getResource(target.resourceId) : Promise.resolve(undefined),
-    vNetType === "serviceEndpoint" ? sourceSubnet(ctx.clients, req.sourceId) : Promise.resolve(undefined),
     storeId ? readAppConfigurationStoreEndpoint(ctx.clients, storeId) : Promise.resolve(undefined),
   ]);
+  // A site's subnet comes with its read; only a container app's needs its environment read.
+  const subnetId = vNetType === "serviceEndpoint" ? await subnetOf(ctx.clients, snapshot) : undefined;
   const problem = checkCombination({ targetKind: kind, sourceKind: snapshot.kind, authType, clientType });
   if (problem) throw new PlanError("InvalidConnection", problem.message, `properties.${problem.field}`);
 
@@ -251,7 +252,8 @@ export async function planConnection(req: PlanRequest, ctx: StepContext): Promis
   };
 }
 
-function configurationStoreOf(configurationInfo: Record<string, unknown> | undefined): string | undefined {
+/** configurationInfo.configurationStore.appConfigurationId, checked to be an App Configuration store id. */
+export function configurationStoreOf(configurationInfo: Record<string, unknown> | null | undefined): string | undefined {
   const store = configurationInfo && isObject(configurationInfo["configurationStore"]) ? configurationInfo["configurationStore"] : undefined;
   const id = str(store?.["appConfigurationId"]);
   if (!id) return undefined;

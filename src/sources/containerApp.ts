@@ -49,6 +49,7 @@ export function containerAppSource(clients: ArmClients, ref: ContainerAppRef): S
         location: app.location,
         identity: toIdentityState(app.identity as never),
         outboundIps: app.outboundIpAddresses ?? [],
+        ...(app.managedEnvironmentId ?? app.environmentId ? { environmentId: (app.managedEnvironmentId ?? app.environmentId)! } : {}),
       };
     },
     async writeIdentity(type: IdentityType, userAssignedIds: string[]): Promise<IdentityState> {

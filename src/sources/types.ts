@@ -27,6 +27,10 @@ export interface SourceSnapshot {
   identity: IdentityState;
   /** Outbound IPs the target firewall must admit (possible outbound IPs for App Service). */
   outboundIps: string[];
+  /** A site's or slot's regional VNet integration subnet (its outbound subnet), from the same read. */
+  subnetId?: string;
+  /** A container app's managed environment (its infrastructure subnet is the outbound one). */
+  environmentId?: string;
 }
 
 export interface SourceAdapter {
@@ -36,7 +40,6 @@ export interface SourceAdapter {
   writeIdentity(type: IdentityType, userAssignedIds: string[]): Promise<IdentityState>;
   /** All settings (app settings; or the env of the scoped container with secret values resolved to markers). */
   readSettings(): Promise<Record<string, string>>;
-  /** Applies upserts and removals to the current set (read-merge-write: re-reads right before writing). */
   /** Merges the change into the current settings and writes them. `basis`: the full current set the caller read
    *  immediately before (inside the per-source critical section), so the adapter need not read it again. */
   updateSettings(change: { upsert: SourceSetting[]; remove: string[] }, basis?: Record<string, string>): Promise<void>;

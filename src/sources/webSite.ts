@@ -32,6 +32,7 @@ export function webSiteSource(clients: ArmClients, ref: WebSiteRef): SourceAdapt
         location: site.location,
         identity: toIdentityState(site.identity),
         outboundIps: splitIps(site.possibleOutboundIpAddresses ?? site.outboundIpAddresses),
+        ...(site.virtualNetworkSubnetId ? { subnetId: site.virtualNetworkSubnetId } : {}),
       };
     },
     async writeIdentity(type: IdentityType, userAssignedIds: string[]): Promise<IdentityState> {
