@@ -3,8 +3,8 @@
 // orchestration always learns what happened (a parallel branch's failure never hides another's success).
 import type { CreateOrUpdateStart, DeleteStart, ValidateStart } from "../api/orchestrations.js";
 import type { ArmClients } from "../azure/clients.js";
-import { planConnection } from "../connections/plan.js";
-import { keyOf, mergeApplied } from "../connections/mergeApplied.js";
+import { configurationStoreOf, planConnection } from "../connections/plan.js";
+import { appliedOf, keyOf, mergeApplied } from "../connections/mergeApplied.js";
 import { PlanError, type AppliedStepRecord, type ConnectionPlan, type StepRunResult } from "../connections/types.js";
 import { validateConnection, type PropagationOptions } from "../health/validate.js";
 import type { DeletePlan } from "../orchestrations/delete.js";
@@ -69,7 +69,7 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
       // A subnet rule, database user, Key Vault secret… another connection of this source also applied.
       // (Settings and App Configuration keys are per connection: their steps undo only what this one wrote.)
       const key = keyOf(a);
-      if (!forced && a.step !== "configuration" && a.step !== "appConfiguration" && others.some((o) => ((o.state?.["applied"] as AppliedStepRecord[] | undefined) ?? []).some((x) => keyOf(x) === key))) {
+      if (!forced && a.step !== "configuration" && a.step !== "appConfiguration" && others.some((o) => appliedOf(o).some((x) => keyOf(x) === key))) {
         kept.push(`the ${a.step} step's changes (used by other connections)`);
         await handOver(start.sourceId, others, a);
         continue;
@@ -108,7 +108,7 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
         const plan = await planConnection({
           linkerId: start.linkerId, linkerName: start.linkerName, sourceId: start.sourceId, properties: start.properties,
           tenantId: start.caller.tenantId, ownedNames: owned, ...(start.sealedSecrets ? { sealedSecrets: start.sealedSecrets } : {}),
-          previous: previousWrites(existing, configurationStoreOf(start.properties)),
+          previous: previousWrites(existing, configurationStoreOf(start.properties.configurationInfo as Record<string, unknown> | null | undefined)),
         }, ctx);
         return { ok: true, plan };
       } catch (e) {
@@ -140,17 +140,16 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
       const keep = new Set(x.current.map(keyOf));
       // Settings and keys no longer wanted are removed by their own steps (their `remove` lists); the identity stays.
       // Keys in a store this run no longer writes to (no store now, or another one) are undone like on delete.
-      const obsolete = ((linker?.state?.["applied"] as AppliedStepRecord[] | undefined) ?? [])
+      const obsolete = appliedOf(linker)
         .filter((a) => !keep.has(keyOf(a)) && a.step !== "configuration" && a.step !== "identity");
       return undoPlan({ sourceId: x.sourceId, linkerName: x.linkerName, linkerId: x.linkerId }, linker, obsolete);
     },
 
     async planDelete(start: DeleteStart): Promise<DeletePlan> {
       const linker = await linkerOf(start.sourceId, start.linkerName);
-      const applied = (linker?.state?.["applied"] as AppliedStepRecord[] | undefined) ?? [];
+      const applied = appliedOf(linker);
       return undoPlan(start, linker, applied);
     },
-
 
     async validate(start: ValidateStart): Promise<{ ok: true; result: Record<string, unknown> } | Failure> {
       try {
@@ -169,7 +168,7 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
         let saved: StoredLinker | undefined;
         await deps.store.linkers.update(outcome.sourceId, outcome.linkerName, (l) => {
           if (l.lastOperationId && l.lastOperationId !== outcome.operationId) return undefined;
-          const previous = (l.state?.["applied"] as AppliedStepRecord[] | undefined) ?? [];
+          const previous = appliedOf(l);
           const state = outcome.status === "Succeeded" && outcome.plan
             ? {
                 ...l.state,
@@ -213,7 +212,7 @@ const DEPENDENCY_KINDS = ["roleAssignment", "firewallRule", "keyVaultSecret", "u
 
 function dependenciesOf(linker: StoredLinker, outcome: OperationOutcome): Dependency[] {
   const out: Dependency[] = [];
-  for (const a of (linker.state?.["applied"] as AppliedStepRecord[] | undefined) ?? []) {
+  for (const a of appliedOf(linker)) {
     if (a.step === "roleAssignment" && a.outputs?.roleAssignmentId) out.push({ kind: "roleAssignment", resourceId: String(a.outputs.roleAssignmentId) });
     if (a.step === "firewall") out.push({ kind: "firewallRule", resourceId: (a.input as { targetId: string }).targetId });
     if (a.step === "secretStore" && a.outputs?.secretUri) out.push({ kind: "keyVaultSecret", resourceId: String(a.outputs.secretUri) });
@@ -228,23 +227,13 @@ function dependenciesOf(linker: StoredLinker, outcome: OperationOutcome): Depend
 /** What the previous run wrote that this run's steps remove when no longer wanted: the source's settings, and the
  *  keys of the App Configuration store this run writes to (keys in another store are undone by planObsolete). */
 function previousWrites(linker: StoredLinker | undefined, storeId: string | undefined): NonNullable<import("../connections/types.js").PlanRequest["previous"]> {
-  const applied = (linker?.state?.["applied"] as AppliedStepRecord[] | undefined) ?? [];
+  const applied = appliedOf(linker);
   const written = (step: string, where: (a: AppliedStepRecord) => boolean = () => true) => applied.find((a) => a.step === step && where(a))?.outputs?.["written"];
   const sameStore = (a: AppliedStepRecord) => Boolean(storeId) && String((a.input as { storeId?: string }).storeId ?? "").toLowerCase() === storeId!.toLowerCase();
   return {
     settings: (written("configuration") as { name: string; writtenSealed: string }[] | undefined) ?? [],
     appConfiguration: (written("appConfiguration", sameStore) as { key: string; writtenSealed: string }[] | undefined) ?? [],
   };
-}
-
-function configurationStoreOf(properties: CreateOrUpdateStart["properties"]): string | undefined {
-  const info = (properties as { configurationInfo?: { configurationStore?: { appConfigurationId?: unknown } | null } | null }).configurationInfo;
-  const id = info?.configurationStore?.appConfigurationId;
-  return typeof id === "string" && id ? id : undefined;
-}
-
-function appliedOf(linker: StoredLinker | undefined): AppliedStepRecord[] {
-  return (linker?.state?.["applied"] as AppliedStepRecord[] | undefined) ?? [];
 }
 
 function isForced(linker: StoredLinker | undefined): boolean {
@@ -259,8 +248,8 @@ function usesIdentity(l: StoredLinker): boolean {
 }
 
 function sameTarget(a: StoredLinker, b: StoredLinker | undefined): boolean {
-  const ta = (a.state?.["applied"] as AppliedStepRecord[] | undefined)?.find((x) => x.step === "firewall");
-  const tb = (b?.state?.["applied"] as AppliedStepRecord[] | undefined)?.find((x) => x.step === "firewall");
+  const ta = appliedOf(a).find((x) => x.step === "firewall");
+  const tb = appliedOf(b).find((x) => x.step === "firewall");
   return Boolean(ta && tb && (ta.input as { targetId: string }).targetId.toLowerCase() === (tb.input as { targetId: string }).targetId.toLowerCase());
 }
 

@@ -1,5 +1,6 @@
 // Pure health checks of one connection over a HealthSnapshot. Each failure says what is wrong and how to fix it;
 // a check whose data could not be read is a "warning" with errorCode CheckInconclusive, never a failure.
+import { appliedOf } from "../connections/mergeApplied.js";
 import type { StoredLinker } from "../store/types.js";
 import type { AppliedStep } from "../steps/registry.js";
 import type { FirewallInput } from "../steps/firewall.js";
@@ -32,8 +33,7 @@ export const SNAPSHOT_STEPS: ReadonlySet<string> = new Set(["identity", "roleAss
 const REPUT = "Re-run the connection (PUT the linker again) to restore it";
 
 export function appliedSteps(linker: StoredLinker): AppliedStep[] {
-  const applied = linker.state?.applied;
-  return Array.isArray(applied) ? (applied as AppliedStep[]) : [];
+  return appliedOf(linker);
 }
 
 export function targetIdOf(linker: StoredLinker): string | undefined {
