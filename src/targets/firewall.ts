@@ -11,6 +11,8 @@ export interface FirewallState {
   subnetIds: string[];
 }
 
+/** One adapter serves one read-modify-write: write() builds on the rule set its read() fetched (the fields this
+ *  shape does not carry are kept whole) and reads only when it was not read first. */
 export interface FirewallAdapter {
   read(): Promise<FirewallState>;
   write(state: FirewallState): Promise<void>;
@@ -27,9 +29,11 @@ export function firewallFor(clients: ArmClients, targetId: string): FirewallAdap
   const name = id.names[0]!;
   if (ns === "microsoft.storage" && type === "storageaccounts") {
     const accounts = () => clients.storage(id.subscriptionId).storageAccounts;
+    let lastRead: Awaited<ReturnType<ReturnType<typeof accounts>["getProperties"]>>["networkRuleSet"] | undefined;
+    const fetchAcls = async () => (lastRead = (await accounts().getProperties(id.resourceGroup, name)).networkRuleSet);
     return {
       async read() {
-        const acls = (await accounts().getProperties(id.resourceGroup, name)).networkRuleSet;
+        const acls = await fetchAcls();
         return {
           defaultAction: acls?.defaultAction === "Deny" ? "Deny" : "Allow",
           allowAzureServices: (acls?.bypass ?? "AzureServices").includes("AzureServices"),
@@ -38,7 +42,7 @@ export function firewallFor(clients: ArmClients, targetId: string): FirewallAdap
         };
       },
       async write(s) {
-        const current = (await accounts().getProperties(id.resourceGroup, name)).networkRuleSet;
+        const current = lastRead ?? await fetchAcls();
         const bypass = withAzureServices(current?.bypass ?? "AzureServices", s.allowAzureServices);
         await accounts().update(id.resourceGroup, name, {
           networkRuleSet: {
@@ -56,9 +60,11 @@ export function firewallFor(clients: ArmClients, targetId: string): FirewallAdap
   }
   if (ns === "microsoft.keyvault" && type === "vaults") {
     const vaults = () => clients.keyVault(id.subscriptionId).vaults;
+    let lastRead: Awaited<ReturnType<ReturnType<typeof vaults>["get"]>>["properties"]["networkAcls"] | undefined;
+    const fetchAcls = async () => (lastRead = (await vaults().get(id.resourceGroup, name)).properties?.networkAcls);
     return {
       async read() {
-        const acls = (await vaults().get(id.resourceGroup, name)).properties?.networkAcls;
+        const acls = await fetchAcls();
         return {
           defaultAction: acls?.defaultAction === "Deny" ? "Deny" : "Allow",
           allowAzureServices: (acls?.bypass ?? "AzureServices") === "AzureServices",
@@ -68,7 +74,7 @@ export function firewallFor(clients: ArmClients, targetId: string): FirewallAdap
       },
       async write(s) {
         // networkAcls is replaced whole: existing subnet rules keep their fields (ignoreMissingVnetServiceEndpoint).
-        const current = (await vaults().get(id.resourceGroup, name)).properties?.networkAcls;
+        const current = lastRead ?? await fetchAcls();
         await vaults().update(id.resourceGroup, name, {
           properties: {
             networkAcls: {
