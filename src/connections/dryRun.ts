@@ -10,7 +10,7 @@ import type { LinkerProperties } from "../api/model/linker.js";
 import { isObject } from "../api/model/linker.js";
 import type { ArmClients } from "../azure/clients.js";
 import { parseResourceId, subscriptionOf } from "../azure/resourceId.js";
-import { databaseUserInputFor } from "../steps/databaseUser.js";
+import { databaseUserInputOf } from "./databaseUser.js";
 import { STEPS, type StepName } from "../steps/registry.js";
 import type { Step, StepContext } from "../steps/step.js";
 import { planConnection } from "./plan.js";
@@ -114,15 +114,7 @@ export async function dryRunCreateOrUpdate(req: DryRunRequest, ctx: DryRunContex
     if (plan.databasePrincipal && plan.targetResourceId) {
       const preview: Preview = { step: "databaseUser", operationType: "configAuth", action: DATABASE_USER_ACTION, scope: plan.targetId };
       try {
-        const input = databaseUserInputFor({
-          targetKind: plan.targetKind, targetResourceId: plan.targetResourceId, targetId: plan.targetId, targetFacts: plan.targetFacts,
-          principal: {
-            name: plan.databasePrincipal.name, objectId: principal.objectId ?? PENDING_OBJECT_ID, type: "ServicePrincipal",
-            ...(plan.databasePrincipal.clientId ? { clientId: plan.databasePrincipal.clientId } : {}),
-            ...(plan.identity?.systemAssigned ? { identityScope: plan.identity.sourceId } : {}),
-          },
-          connectionName: req.linkerName,
-        });
+        const input = databaseUserInputOf(plan, principal.objectId ?? PENDING_OBJECT_ID, req.linkerName);
         // The change lines (a heading, then one line per statement) form one preview: its description carries them all.
         if (input) {
           tasks.push(planStep(preview, input, principal.objectId ? undefined : (s) => s.replaceAll(PENDING_OBJECT_ID, `<object id of ${principal.label}>`))

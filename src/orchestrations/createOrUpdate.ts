@@ -12,7 +12,7 @@ import type { OrchestrationContext } from "durable-functions";
 import type { CreateOrUpdateStart } from "../api/orchestrations.js";
 import type { AppliedStepRecord, ConnectionPlan, StepRunResult } from "../connections/types.js";
 import { sameResourceId } from "../azure/resourceId.js";
-import { databaseUserInputFor } from "../steps/databaseUser.js";
+import { databaseUserInputOf } from "../connections/databaseUser.js";
 import { topLevelResourceId } from "../targets/vnetRules.js";
 import type { StepName } from "../steps/registry.js";
 import { Activities, SOURCE_LOCK_ENTITY } from "./names.js";
@@ -87,13 +87,7 @@ export function* createOrUpdateOrchestrator(context: OrchestrationContext): Gene
       const roles: Scheduled[] = identityFailed || !principalId ? [] : plan.roles.map((g) =>
         schedule("roleAssignment", { scope: g.scope, role: g.role, principalId, principalType }, principalIsNew ? { principalIsNew } : undefined));
       // A database target also needs a database user for the principal.
-      const databaseUser = !identityFailed && principalId && plan.databasePrincipal && plan.targetResourceId ? databaseUserInputFor({
-        targetKind: plan.targetKind, targetResourceId: plan.targetResourceId, targetId: plan.targetId, targetFacts: plan.targetFacts,
-        principal: { name: plan.databasePrincipal.name, objectId: principalId, type: "ServicePrincipal",
-          ...(plan.databasePrincipal.clientId ? { clientId: plan.databasePrincipal.clientId } : {}),
-          ...(plan.identity?.systemAssigned ? { identityScope: plan.identity.sourceId } : {}) },
-        connectionName: start.linkerName,
-      }) : undefined;
+      const databaseUser = !identityFailed && principalId ? databaseUserInputOf(plan, principalId, start.linkerName) : undefined;
       if (databaseUser) roles.push(schedule("databaseUser", databaseUser));
       const roleResults: StepRunResult[] = roles.length ? yield context.df.Task.all(roles.map((x) => x.task)) : [];
       const independentResults: StepRunResult[] = [];
