@@ -1,6 +1,6 @@
 // Azure Cosmos DB: NoSQL, MongoDB, Cassandra, Gremlin and Table APIs (targets.md §4, §5a, §5c, §6.9–6.13, §7).
 // Identity auth grants DocumentDB Account Contributor; the app reads keys from the management URL it is given (§5c).
-import { forClients, key, mergeCells, need, prop, sameForAllSources, secretKey, spPlus, umiClientId, withSlash } from "./entries.js";
+import { fact, forClients, key, mergeCells, need, prop, sameForAllSources, secretKey, spPlus, umiClientId, withSlash } from "./entries.js";
 import { RG } from "./ids.js";
 import type { AuthType, ClientType, EntrySpec, SecretSource, TargetDescriptor, TargetFacts } from "./types.js";
 
@@ -12,8 +12,8 @@ const ROLE = { name: "DocumentDB Account Contributor", id: "5bd9cd88-fe45-4216-9
 const NETWORK = { firewall: true, serviceEndpoint: true, privateLink: true };
 const AUTH: AuthType[] = ["systemAssignedIdentity", "secret", "userAssignedIdentity", "servicePrincipalSecret"];
 
-const acct = (f: TargetFacts) => need(f, "resourceName");
-const db = (f: TargetFacts) => need(f, "databaseName");
+const acct = fact("resourceName");
+const db = fact("databaseName");
 /** The account's documentEndpoint, e.g. `https://<acct>.documents.azure.com:443/`. */
 const documentEndpoint = (f: TargetFacts) => withSlash(need(f, "endpoint"));
 /** API host: the resolved host, else `<acct>.<api>.cosmos.azure.com`. */

@@ -15,6 +15,9 @@ export function need(facts: TargetFacts, fact: FactName): string {
   return v;
 }
 
+/** A value builder reading one fact: `const host = fact("host")`. */
+export const fact = (name: FactName) => (f: TargetFacts): string => need(f, name);
+
 type Value = string | ((f: TargetFacts) => string);
 const toFn = (v: Value): ((f: TargetFacts) => string) => (typeof v === "string" ? () => v : v);
 

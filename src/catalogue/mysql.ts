@@ -1,5 +1,5 @@
 // Azure Database for MySQL flexible server (targets.md §4, §5b, §6.8).
-import { key, need, prop, sameForAllSources, secretKey, userPasswordSecret } from "./entries.js";
+import { fact, key, prop, sameForAllSources, secretKey, userPasswordSecret } from "./entries.js";
 import { RG } from "./ids.js";
 import { databaseCells, springDatabaseCells } from "./postgres.js";
 import type { ClientType, EntrySpec, TargetDescriptor, TargetFacts } from "./types.js";
@@ -8,10 +8,10 @@ const SERVER = `${RG}/Microsoft.DBforMySQL/flexibleServers/{resourceName}`;
 const P = "AZURE_MYSQL";
 const PORT = "3306";
 
-const host = (f: TargetFacts) => need(f, "host");
-const db = (f: TargetFacts) => need(f, "databaseName");
-const user = (f: TargetFacts) => need(f, "userName");
-const pass = (f: TargetFacts) => need(f, "password");
+const host = fact("host");
+const db = fact("databaseName");
+const user = fact("userName");
+const pass = fact("password");
 
 const CLIENTS: ClientType[] = ["dotnet", "java", "python", "nodejs", "go", "php", "ruby", "django", "springBoot", "none"];
 

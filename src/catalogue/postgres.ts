@@ -1,5 +1,5 @@
 // Azure Database for PostgreSQL flexible server (targets.md §4, §5b, §6.7).
-import { key, need, prop, sameForAllSources, secretKey, spPlus, umiClientId, userPasswordSecret } from "./entries.js";
+import { fact, key, need, prop, sameForAllSources, secretKey, spPlus, umiClientId, userPasswordSecret } from "./entries.js";
 import { RG } from "./ids.js";
 import type { AuthType, ClientType, EntrySpec, TargetDescriptor, TargetFacts } from "./types.js";
 
@@ -7,10 +7,10 @@ const SERVER = `${RG}/Microsoft.DBforPostgreSQL/flexibleServers/{resourceName}`;
 const P = "AZURE_POSTGRESQL";
 const PORT = "5432";
 
-const host = (f: TargetFacts) => need(f, "host");
-const db = (f: TargetFacts) => need(f, "databaseName");
-const user = (f: TargetFacts) => need(f, "userName");
-const pass = (f: TargetFacts) => need(f, "password");
+const host = fact("host");
+const db = fact("databaseName");
+const user = fact("userName");
+const pass = fact("password");
 
 const CLIENTS: ClientType[] = ["dotnet", "java", "python", "nodejs", "go", "php", "ruby", "django", "springBoot", "none"];
 

@@ -1,5 +1,5 @@
 // Azure Cache for Redis and Redis Enterprise (targets.md §4, §6.19).
-import { forClients, key, need, prop, sameForAllSources, secretKey, spPlus, umiClientId } from "./entries.js";
+import { fact, forClients, key, prop, sameForAllSources, secretKey, spPlus, umiClientId } from "./entries.js";
 import { RG } from "./ids.js";
 import type { CellTable, ClientType, EntrySpec, TargetDescriptor, TargetFacts } from "./types.js";
 
@@ -9,12 +9,12 @@ const P = "AZURE_REDIS";
 const CLIENTS: ClientType[] = ["dotnet", "java", "python", "nodejs", "go", "springBoot", "none"];
 const MI_CLIENTS: ClientType[] = ["dotnet", "java", "python", "nodejs", "none"];
 
-const host = (f: TargetFacts) => need(f, "host");
+const host = fact("host");
 /** TLS port: the resolved port, else 6380 (Azure Cache for Redis sslPort). */
 const port = (f: TargetFacts) => f.port ?? "6380";
 /** Database index: the numeric database segment of the id, else 0 (Enterprise databases are named). */
 const dbIndex = (f: TargetFacts) => (f.databaseName && /^\d+$/.test(f.databaseName) ? f.databaseName : "0");
-const pass = (f: TargetFacts) => need(f, "accessKey");
+const pass = fact("accessKey");
 
 const hostKey = key(P, "HOST", host, "Redis host name");
 const secretCells = (): Partial<Record<ClientType, EntrySpec[]>> => {

@@ -1,5 +1,5 @@
 // Azure Service Bus (targets.md §4, §5a, §6.14, §7).
-import { forClients, key, need, prop, sameForAllSources, secretKey, spPlus, umiClientId } from "./entries.js";
+import { fact, forClients, key, need, prop, sameForAllSources, secretKey, spPlus, umiClientId } from "./entries.js";
 import { RG } from "./ids.js";
 import type { ClientType, SecretSource, TargetDescriptor, TargetFacts } from "./types.js";
 
@@ -7,7 +7,7 @@ const NAMESPACE = `${RG}/Microsoft.ServiceBus/namespaces/{resourceName}`;
 const P = "AZURE_SERVICEBUS";
 
 /** Namespace host, e.g. `<ns>.servicebus.windows.net` (from properties.serviceBusEndpoint). */
-export const namespaceHost = (f: TargetFacts) => need(f, "host");
+export const namespaceHost = fact("host");
 /** `Endpoint=sb://<host>/;SharedAccessKeyName=<n>;SharedAccessKey=<k>` from an authorization rule's keys. */
 export const sasConnectionString = (f: TargetFacts) =>
   `Endpoint=sb://${namespaceHost(f)}/;SharedAccessKeyName=${need(f, "sharedAccessKeyName")};SharedAccessKey=${need(f, "accessKey")}`;

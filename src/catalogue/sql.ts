@@ -1,5 +1,5 @@
 // Azure SQL Database (targets.md §4, §5b, §6.6). Identity auth needs a contained database user (data-plane grant).
-import { key, need, prop, sameForAllSources, secretKey, userPasswordSecret } from "./entries.js";
+import { fact, key, need, prop, sameForAllSources, secretKey, userPasswordSecret } from "./entries.js";
 import { RG } from "./ids.js";
 import type { ClientType, EntrySpec, TargetDescriptor, TargetFacts } from "./types.js";
 
@@ -7,12 +7,12 @@ const SERVER = `${RG}/Microsoft.Sql/servers/{resourceName}`;
 const P = "AZURE_SQL";
 const PORT = "1433";
 
-const host = (f: TargetFacts) => need(f, "host");
-const db = (f: TargetFacts) => need(f, "databaseName");
-const user = (f: TargetFacts) => need(f, "userName");
-const pass = (f: TargetFacts) => need(f, "password");
-const cid = (f: TargetFacts) => need(f, "clientId");
-const csec = (f: TargetFacts) => need(f, "clientSecret");
+const host = fact("host");
+const db = fact("databaseName");
+const user = fact("userName");
+const pass = fact("password");
+const cid = fact("clientId");
+const csec = fact("clientSecret");
 
 const dotnetBase = (f: TargetFacts) => `Data Source=${host(f)},${PORT};Initial Catalog=${db(f)}`;
 const jdbcBase = (f: TargetFacts) => `jdbc:sqlserver://${host(f)}:${PORT};databaseName=${db(f)};`;

@@ -1,11 +1,11 @@
 // Azure Web PubSub (targets.md §4, §5a, §6.17, §7).
-import { forClients, key, need, sameForAllSources, secretKey, spPlus, umiClientId } from "./entries.js";
+import { fact, forClients, key, need, sameForAllSources, secretKey, spPlus, umiClientId } from "./entries.js";
 import { RG } from "./ids.js";
 import type { ClientType, TargetDescriptor, TargetFacts } from "./types.js";
 
 const WPS = `${RG}/Microsoft.SignalRService/WebPubSub/{resourceName}`;
 const P = "AZURE_WEBPUBSUB";
-const host = (f: TargetFacts) => need(f, "host");
+const host = fact("host");
 const CLIENTS: ClientType[] = ["dotnet", "java", "python", "nodejs", "none"];
 const hostKey = key(P, "HOST", host, "Web PubSub host name");
 const connectionString = (f: TargetFacts) => `Endpoint=https://${host(f)};AccessKey=${need(f, "accessKey")};Version=1.0;`;
