@@ -6,21 +6,9 @@ import type { Caller, CoreServices, DataPlaneHandler, RouteContext } from "./con
 import type { CoreParts } from "./server.js";
 import { callerFromToken, publishEvent } from "./server.js";
 import { page } from "./paging.js";
-import type { OperationTracker } from "./lro.js";
-import type { ControlState } from "./control.js";
-import type { RbacEvaluator } from "./rbac.js";
-import type { Directory } from "../identity/principals.js";
-import type { TokenService } from "../identity/tokens.js";
-import type { ActivityLog } from "./activity-log.js";
 
-export interface ServicesDeps {
-  tenantId: string;
-  directory: Directory;
-  tokens: TokenService;
-  rbac: RbacEvaluator;
-  control: ControlState;
-  operations: OperationTracker;
-  activity: ActivityLog;
+/** The core parts the services use, plus what only they need. */
+export interface ServicesDeps extends Pick<CoreParts, "tenantId" | "directory" | "tokens" | "rbac" | "control" | "operations" | "activity"> {
   tls: { key: string; cert: string };
   baseUrl(): string;
   /** Resolved lazily (the core parts reference the services object). */
