@@ -19,7 +19,8 @@ import { resolveSecretValue } from "../steps/secretValues.js";
 import { firewallFor } from "../targets/firewall.js";
 import type { ReadPlan } from "./readPlan.js";
 import { readFunctionApps } from "./collectFunctions.js";
-import { mapLimit, type RetryBudget } from "./retry.js";
+import { mapBounded } from "../concurrency/mapBounded.js";
+import type { RetryBudget } from "./retry.js";
 import {
   existenceId, emptySnapshot, type GraphResource, type HealthSnapshot, type PrivateEndpointRow, type Read, type RoleAssignmentRow,
 } from "./snapshot.js";
@@ -143,7 +144,7 @@ async function readGraph(plan: ReadPlan, o: CollectOptions, snap: HealthSnapshot
   const batches = chunk(plan.resourceIds, size);
   const wanted = new Set([...plan.roleAssignments.values()].flat().map((p) => p.principalId.toLowerCase()));
   const roleSubscriptions = [...plan.roleAssignments.keys()].filter(Boolean);
-  await mapLimit(batches, o.concurrency ?? 16, async (ids) => {
+  await mapBounded(batches, o.concurrency ?? 16, async (ids) => {
     const inBatch = new Set(ids);
     const principals = [...plan.principalHolders].filter(([p, holder]) => wanted.has(p) && inBatch.has(holder)).map(([p]) => p);
     const subscriptions = [...new Set([...subscriptionsOf(ids), ...(principals.length ? roleSubscriptions : [])])];
@@ -169,7 +170,7 @@ async function readOtherRoleAssignments(plan: ReadPlan, o: CollectOptions, stats
   const wanted = [...new Set([...plan.roleAssignments.values()].flat().map((p) => p.principalId.toLowerCase()))];
   const rest = wanted.filter((p) => !roles.rows.has(p) && !roles.failed.has(p));
   const subscriptions = [...plan.roleAssignments.keys()].filter(Boolean);
-  await mapLimit(chunk(rest, 1000), o.concurrency ?? 16, async (principals) => {
+  await mapBounded(chunk(rest, 1000), o.concurrency ?? 16, async (principals) => {
     try {
       const rows = await graphPages<{ id?: string; principalId?: string; scope?: string; roleDefinitionId?: string }>(
         `${roleAssignmentsQuery(principals)} | project id, principalId, scope, roleDefinitionId`, subscriptions, o, stats,
@@ -216,7 +217,7 @@ const SOURCE_TYPES = new Set(["microsoft.web/sites", "microsoft.web/sites/slots"
  *  reported missing (sources through their adapter, firewalled targets through theirs; others keep Graph's answer). */
 async function confirmMissing(o: CollectOptions, snap: HealthSnapshot, stats: CallStats): Promise<void> {
   const missing = [...snap.resources].filter(([, r]) => r.ok && r.value === undefined).map(([id]) => id);
-  await mapLimit(missing, o.concurrency ?? 16, async (id) => {
+  await mapBounded(missing, o.concurrency ?? 16, async (id) => {
     const type = parseResourceId(id)?.fullType.toLowerCase() ?? "";
     const firewall = SOURCE_TYPES.has(type) ? undefined : firewallFor(o.clients, id);
     const read: (() => Promise<unknown>) | undefined = SOURCE_TYPES.has(type) ? () => sourceAdapterFor(o.clients, id).read()
@@ -235,7 +236,7 @@ async function confirmMissing(o: CollectOptions, snap: HealthSnapshot, stats: Ca
 }
 
 async function readSettings(plan: ReadPlan, o: CollectOptions, snap: HealthSnapshot, stats: CallStats): Promise<void> {
-  await mapLimit(plan.settings, o.concurrency ?? 16, async (s) => {
+  await mapBounded(plan.settings, o.concurrency ?? 16, async (s) => {
     try {
       const value = await o.budget.run("settings", () => {
         stats.settingsReads++;
@@ -249,7 +250,7 @@ async function readSettings(plan: ReadPlan, o: CollectOptions, snap: HealthSnaps
 }
 
 async function readStorageKeys(plan: ReadPlan, o: CollectOptions, snap: HealthSnapshot, stats: CallStats): Promise<void> {
-  await mapLimit(plan.storageAccounts, o.concurrency ?? 16, async (accountId) => {
+  await mapBounded(plan.storageAccounts, o.concurrency ?? 16, async (accountId) => {
     const key = existenceId(accountId);
     const id = parseResourceId(accountId);
     if (!id) { snap.storageKeys.set(key, { ok: false, error: `not a storage account id: ${accountId}` }); return; }
@@ -266,7 +267,7 @@ async function readStorageKeys(plan: ReadPlan, o: CollectOptions, snap: HealthSn
 }
 
 async function readSecrets(plan: ReadPlan, o: CollectOptions, snap: HealthSnapshot, stats: CallStats): Promise<void> {
-  await mapLimit(plan.secrets, o.concurrency ?? 16, async (s) => {
+  await mapBounded(plan.secrets, o.concurrency ?? 16, async (s) => {
     let read: Read<string | undefined>;
     try {
       const value = await o.budget.run("key vault secret", async () => {
@@ -291,7 +292,7 @@ async function readResolvedSecrets(plan: ReadPlan, o: CollectOptions, snap: Heal
     seal() { throw new Error("health checks never seal"); },
     unseal() { throw new Error("no sealer configured for health checks"); },
   };
-  await mapLimit(plan.resolvedSecrets, o.concurrency ?? 16, async ({ key, source }) => {
+  await mapBounded(plan.resolvedSecrets, o.concurrency ?? 16, async ({ key, source }) => {
     try {
       const value = await o.budget.run("secret action", () => {
         stats.secretActions++;

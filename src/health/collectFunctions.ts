@@ -7,7 +7,7 @@ import { parseResourceId } from "../azure/resourceId.js";
 import { sourceAdapterFor } from "../sources/index.js";
 import type { CallStats, CollectOptions } from "./collect.js";
 import type { ReadPlan } from "./readPlan.js";
-import { mapLimit } from "./retry.js";
+import { mapBounded } from "../concurrency/mapBounded.js";
 import { existenceId, settingsKey, type HealthSnapshot } from "./snapshot.js";
 
 function failed(e: unknown): { ok: false; error: string } {
@@ -26,7 +26,7 @@ export async function readFunctionApps(plan: ReadPlan, o: CollectOptions, snap: 
     const row = snap.resources.get(existenceId(id));
     return row?.ok && row.value && /functionapp/i.test(row.value.kind ?? "");
   });
-  await mapLimit(apps, o.concurrency ?? 16, async (sourceId) => {
+  await mapBounded(apps, o.concurrency ?? 16, async (sourceId) => {
     const p = parseResourceId(sourceId);
     if (!p) return;
     const webApps = o.clients.webApps(p.subscriptionId).webApps;

@@ -10,7 +10,7 @@ export { confirmRoleAssignments } from "./confirmRoles.js";
 export { planReads, type ReadPlan } from "./readPlan.js";
 export { collectSnapshot, graphQuery, roleAssignmentsQuery, armCallsOf, emptyStats, type CallStats, type CollectOptions } from "./collect.js";
 export { emptySnapshot, existenceId, type HealthSnapshot, type GraphResource, type RoleAssignmentRow, type Read } from "./snapshot.js";
-export { createRetryBudget, mapLimit, type RetryBudget, type RetryBudgetOptions } from "./retry.js";
+export { createRetryBudget, type RetryBudget, type RetryBudgetOptions } from "./retry.js";
 export { createHealthHistory, recordLinkerHealth, linkerHealthOf, toHealthRecord, healthTableName, type HealthHistory, type HealthRecord } from "./history.js";
 export { createHealthChangePublisher, healthChanged, encodeQueueMessage, HEALTH_QUEUE, type HealthChangeMessage, type HealthChangePublisher, type HealthQueueOptions } from "./changes.js";
 export { recordHealth, type RecordHealthDeps, type RecordOutcome } from "./record.js";

@@ -3,7 +3,7 @@
 import type { LinkerRepository } from "../store/types.js";
 import type { HealthChangePublisher } from "./changes.js";
 import { toHealthRecord, recordLinkerHealth, type HealthHistory } from "./history.js";
-import { mapLimit } from "./retry.js";
+import { mapBounded } from "../concurrency/mapBounded.js";
 import type { ConnectionHealth } from "./types.js";
 
 export interface RecordHealthDeps {
@@ -23,7 +23,7 @@ export interface RecordOutcome {
 
 export async function recordHealth(results: readonly ConnectionHealth[], deps: RecordHealthDeps): Promise<RecordOutcome> {
   const outcome: RecordOutcome = { recorded: 0, changed: [], gone: [] };
-  await mapLimit(results, deps.concurrency ?? 16, async (health) => {
+  await mapBounded(results, deps.concurrency ?? 16, async (health) => {
     const stored = await recordLinkerHealth(deps.linkers, health);
     if (!stored) { outcome.gone.push(health.linkerId); return; }
     await deps.history.record(toHealthRecord(health));

@@ -22,7 +22,8 @@ import { evaluateLinker } from "./evaluate.js";
 import { existenceFailed, verifyOtherSteps } from "./verifyFallback.js";
 import { planReads } from "./readPlan.js";
 import { lastConfiguredAt, toConnectionHealth, toValidateResult } from "./result.js";
-import { createRetryBudget, mapLimit, type RetryBudgetOptions } from "./retry.js";
+import { mapBounded } from "../concurrency/mapBounded.js";
+import { createRetryBudget, type RetryBudgetOptions } from "./retry.js";
 import { CheckNames, INCONCLUSIVE, type CheckResult, type ConnectionHealth, type LinkerHealth } from "./types.js";
 
 export interface RevalidateDeps {
@@ -95,7 +96,7 @@ export async function revalidateConnections(linkers: readonly StoredLinker[], de
   const confirmations: RoleConfirmations = new Map();
   let stepVerifications = 0;
   const stepContext: StepContext = { clients: deps.clients, sealer: deps.sealer ?? noSealer };
-  const evaluated = await mapLimit(linkers, deps.concurrency ?? 16, async (linker) => {
+  const evaluated = await mapBounded(linkers, deps.concurrency ?? 16, async (linker) => {
     const checked = evaluateLinker(linker, snapshot, { sealer: deps.sealer, snapshotSteps: deps.snapshotSteps });
     if (!existenceFailed(checked)) {
       checked.push(...await verifyOtherSteps(linker, stepContext, { snapshotSteps: deps.snapshotSteps, onVerify: () => { stepVerifications++; } }));
@@ -119,7 +120,7 @@ export async function revalidateConnections(linkers: readonly StoredLinker[], de
     }
     return pending;
   })).then((lists) => lists.flat());
-  const results = await mapLimit(evaluated, deps.concurrency ?? 16, async ({ linker, details }) => {
+  const results = await mapBounded(evaluated, deps.concurrency ?? 16, async ({ linker, details }) => {
     const failing = details.filter((d) => d.result === "failure");
     const previous = previousHealth(linker);
     const newlyFailing = failing.filter((f) => !(previous?.failingChecks ?? []).includes(f.name));

@@ -7,7 +7,7 @@ import type { ArmClients } from "../azure/clients.js";
 import type { LinkerRepository } from "../store/types.js";
 import { ALLOWLIST_SETTING, AllowListError, parseAllowList } from "./allow-list.js";
 import { listFunctionAppIds, readFunctionApp } from "./arm-apps.js";
-import { mapBounded } from "./bounded.js";
+import { mapBounded } from "../concurrency/mapBounded.js";
 import { analyzeLoops } from "./index.js";
 import { connectionWritersOf } from "./linker-writers.js";
 import type { AllowListEntry, FunctionAppInput, LoopAnalysis } from "./model.js";

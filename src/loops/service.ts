@@ -5,7 +5,7 @@
  */
 import type { ArmClients } from "../azure/clients.js";
 import type { LinkerRepository } from "../store/types.js";
-import { mapBounded } from "./bounded.js";
+import { mapBounded } from "../concurrency/mapBounded.js";
 import type { LoopFindingsStore, LoopHealthRecord } from "./findings-store.js";
 import type { AllowListEntry, LoopFinding } from "./model.js";
 import { loopMessage, type LoopPublisher } from "./notify.js";

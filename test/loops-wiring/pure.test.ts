@@ -6,7 +6,7 @@ import { targetKindOf, writersOfLinker } from "../../src/loops/linker-writers.js
 import { usesHttp } from "../../src/loops/notify.js";
 import { chunkFindings } from "../../src/loops/findings-store.js";
 import { loopScanSchedule, readLoopSettings } from "../../src/loops/loop-settings.js";
-import { mapBounded } from "../../src/loops/bounded.js";
+import { mapBounded } from "../../src/concurrency/mapBounded.js";
 import type { LoopFinding } from "../../src/loops/model.js";
 import type { StoredLinker } from "../../src/store/types.js";
 import type { LoopRuntime } from "../../src/loops/from-settings.js";
