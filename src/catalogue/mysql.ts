@@ -1,19 +1,16 @@
 // Azure Database for MySQL flexible server (targets.md §4, §5b, §6.8).
-import { fact, key, prop, sameForAllSources, secretKey, userPasswordSecret } from "./entries.js";
+import { key, prop, sameForAllSources, secretKey, userPasswordSecret } from "./entries.js";
 import { RG } from "./ids.js";
-import { databaseCells, springDatabaseCells } from "./postgres.js";
+import { DATABASE_CLIENTS, databaseCells, databaseFacts, springDatabaseCells } from "./postgres.js";
 import type { ClientType, EntrySpec, TargetDescriptor, TargetFacts } from "./types.js";
 
 const SERVER = `${RG}/Microsoft.DBforMySQL/flexibleServers/{resourceName}`;
 const P = "AZURE_MYSQL";
 const PORT = "3306";
 
-const host = fact("host");
-const db = fact("databaseName");
-const user = fact("userName");
-const pass = fact("password");
+const { host, db, user, pass } = databaseFacts;
 
-const CLIENTS: ClientType[] = ["dotnet", "java", "python", "nodejs", "go", "php", "ruby", "django", "springBoot", "none"];
+const CLIENTS = DATABASE_CLIENTS;
 
 function clientEntries(client: ClientType, secret: boolean): EntrySpec[] {
   const cs = (v: (f: TargetFacts) => string) => key(P, "CONNECTIONSTRING", v, "MySQL connection string", secret);

@@ -7,12 +7,13 @@ const SERVER = `${RG}/Microsoft.DBforPostgreSQL/flexibleServers/{resourceName}`;
 const P = "AZURE_POSTGRESQL";
 const PORT = "5432";
 
-const host = fact("host");
-const db = fact("databaseName");
-const user = fact("userName");
-const pass = fact("password");
+/** The facts every database target's names are built from (PostgreSQL, MySQL, SQL). */
+export const databaseFacts = { host: fact("host"), db: fact("databaseName"), user: fact("userName"), pass: fact("password") };
+const { host, db, user, pass } = databaseFacts;
 
-const CLIENTS: ClientType[] = ["dotnet", "java", "python", "nodejs", "go", "php", "ruby", "django", "springBoot", "none"];
+/** The client types of the PostgreSQL and MySQL flexible servers. */
+export const DATABASE_CLIENTS: ClientType[] = ["dotnet", "java", "python", "nodejs", "go", "php", "ruby", "django", "springBoot", "none"];
+const CLIENTS = DATABASE_CLIENTS;
 
 /** Non-Spring keys of one client; `secret` adds the password in the form §6.7 gives for that client. */
 function clientEntries(client: ClientType, secret: boolean): EntrySpec[] {

@@ -1,16 +1,14 @@
 // Azure SQL Database (targets.md §4, §5b, §6.6). Identity auth needs a contained database user (data-plane grant).
 import { fact, key, need, prop, sameForAllSources, secretKey, userPasswordSecret } from "./entries.js";
 import { RG } from "./ids.js";
+import { databaseFacts } from "./postgres.js";
 import type { ClientType, EntrySpec, TargetDescriptor, TargetFacts } from "./types.js";
 
 const SERVER = `${RG}/Microsoft.Sql/servers/{resourceName}`;
 const P = "AZURE_SQL";
 const PORT = "1433";
 
-const host = fact("host");
-const db = fact("databaseName");
-const user = fact("userName");
-const pass = fact("password");
+const { host, db, user, pass } = databaseFacts;
 const cid = fact("clientId");
 const csec = fact("clientSecret");
 
