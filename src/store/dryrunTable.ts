@@ -1,9 +1,10 @@
 // Dry runs in Azure Tables: PartitionKey = encoded source id, RowKey = encoded dry-run name.
 // JSON-valued fields are stored as strings; original casing is kept in `id`, `sourceId`, `name`.
+import { onePage } from "./pages.js";
 import type { TableClient, TableEntityResult } from "@azure/data-tables";
 import { encodeKey } from "./keys.js";
 import { isNotFound } from "./tableErrors.js";
-import type { DryrunPage, DryrunRepository, StoredDryrun } from "./types.js";
+import type { DryrunRepository, StoredDryrun } from "./types.js";
 
 interface DryrunEntity {
   partitionKey: string;
@@ -58,15 +59,8 @@ export function createDryrunTable(client: TableClient): DryrunRepository {
       }
     },
 
-    async list(sourceId, { pageSize, continuationToken }) {
-      const pages = client
-        .listEntities<DryrunEntity>({ queryOptions: { filter: `PartitionKey eq '${encodeKey(sourceId)}'` } })
-        .byPage({ maxPageSize: pageSize, ...(continuationToken ? { continuationToken } : {}) });
-      const next = await pages.next();
-      if (next.done) return { items: [] };
-      const page: DryrunPage = { items: next.value.map((e) => fromEntity(e)) };
-      if (next.value.continuationToken) page.continuationToken = next.value.continuationToken;
-      return page;
+    async list(sourceId, options) {
+      return onePage<DryrunEntity, ReturnType<typeof fromEntity>>(client, `PartitionKey eq '${encodeKey(sourceId)}'`, options, (e) => fromEntity(e));
     },
 
     async save(dryrun) {

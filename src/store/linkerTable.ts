@@ -1,9 +1,10 @@
 // Linkers in Azure Tables: PartitionKey = encoded source id, RowKey = encoded linker name.
 // JSON-valued fields are stored as strings; original casing is kept in `id`, `sourceId`, `name`.
+import { onePage } from "./pages.js";
 import type { TableClient, TableEntityResult } from "@azure/data-tables";
 import { encodeKey } from "./keys.js";
 import { isConflictOrPrecondition, isNotFound } from "./tableErrors.js";
-import { ConcurrencyConflictError, type LinkerPage, type LinkerRepository, type StoredLinker } from "./types.js";
+import { ConcurrencyConflictError, type LinkerRepository, type StoredLinker } from "./types.js";
 
 interface LinkerEntity {
   partitionKey: string;
@@ -69,26 +70,12 @@ export function createLinkerTable(client: TableClient): LinkerRepository {
       }
     },
 
-    async list(sourceId, { pageSize, continuationToken }) {
-      const pages = client
-        .listEntities<LinkerEntity>({ queryOptions: { filter: `PartitionKey eq '${encodeKey(sourceId)}'` } })
-        .byPage({ maxPageSize: pageSize, ...(continuationToken ? { continuationToken } : {}) });
-      const next = await pages.next();
-      if (next.done) return { items: [] };
-      const page: LinkerPage = { items: next.value.map((e) => fromEntity(e)) };
-      if (next.value.continuationToken) page.continuationToken = next.value.continuationToken;
-      return page;
+    async list(sourceId, options) {
+      return onePage<LinkerEntity, ReturnType<typeof fromEntity>>(client, `PartitionKey eq '${encodeKey(sourceId)}'`, options, (e) => fromEntity(e));
     },
 
-    async listAll({ pageSize, continuationToken }) {
-      const pages = client
-        .listEntities<LinkerEntity>()
-        .byPage({ maxPageSize: pageSize, ...(continuationToken ? { continuationToken } : {}) });
-      const next = await pages.next();
-      if (next.done) return { items: [] };
-      const page: LinkerPage = { items: next.value.map((e) => fromEntity(e)) };
-      if (next.value.continuationToken) page.continuationToken = next.value.continuationToken;
-      return page;
+    async listAll(options) {
+      return onePage<LinkerEntity, ReturnType<typeof fromEntity>>(client, undefined, options, (e) => fromEntity(e));
     },
 
     async save(linker, { expectedEtag }) {
