@@ -35,6 +35,7 @@ export const appConfiguration: TargetDescriptor = {
     ]),
   },
   defaultRoles: [{ name: "App Configuration Data Reader", id: "516239f1-63e1-4d78-a4de-a74fb236a071" }],
+  allowedRoles: [{ name: "App Configuration Data Owner", id: "5ae67dd6-50cb-40e7-96ff-dc2bfa4b606b" }],
   secretSource: {
     kind: "listKeys",
     resourceTemplate: STORE,

@@ -87,6 +87,7 @@ export const cognitiveServices: TargetDescriptor = {
     { name: "Cognitive Services OpenAI Contributor", id: "a001fd3d-188f-4b5d-821b-7da978bf7442", appliesTo: (f) => flavourOf(f) !== "CognitiveServices" },
     { name: "Cognitive Services User", id: "a97b65f3-24c7-4388-baec-2e87135dc908", appliesTo: (f) => flavourOf(f) !== "OpenAI" },
   ],
+  allowedRoles: [{ name: "Cognitive Services OpenAI User", id: "5e0bd9bd-7b93-4f28-af87-19fc36ad61bd" }],
   secretSource: {
     kind: "listKeys",
     resourceTemplate: ACCOUNT,

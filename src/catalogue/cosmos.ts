@@ -55,6 +55,7 @@ const base = {
   authTypes: sameForAllSources(AUTH),
   secretIsAuto: true,
   defaultRoles: [ROLE],
+  allowedRoles: [{ name: "Cosmos DB Account Reader Role", id: "fbdf93bf-df7d-467e-a4d2-9458aa1360c8" }],
   network: NETWORK,
 };
 

@@ -64,6 +64,7 @@ export const eventHub: TargetDescriptor = {
     { name: "Azure Event Hubs Data Receiver", id: "a638d3c7-ab3a-418d-83e6-5f17a39d4fde" },
     { name: "Azure Event Hubs Data Sender", id: "2b629674-e913-4c01-ae53-ef4638d8f975" },
   ],
+  allowedRoles: [{ name: "Azure Event Hubs Data Owner", id: "f526a384-b230-433a-b45c-95f59c4a2dec" }],
   secretSource: authorizationRuleKeys("Microsoft.EventHub", NAMESPACE),
   network: { firewall: true, serviceEndpoint: true, privateLink: true },
   binding: {

@@ -18,6 +18,10 @@ export { configurationNames, parseNamesFilter, type ConfigurationNameItem, type 
 export { dataPlaneGrant, defaultDatabaseUser, renderGrant, type GrantInput, type RenderedGrant } from "./grants.js";
 export { fillTemplate, matchTemplate } from "./ids.js";
 export { factsFromResource, factsFromSecretResponse, factsFromTargetResource, readPath } from "./facts.js";
+export {
+  allowedRoles, checkRequestedRoles, neverAssignedRole, NEVER_ASSIGNED_ROLES, parseAllowedRoles, roleGuidOf, type RoleIssue, type RolePolicy,
+} from "./roles.js";
+export { checkConnectionGuards, type GuardedRequest, type GuardIssue, type GuardPolicy } from "./guards.js";
 export { unresolvedBindings, type FunctionBinding, type FunctionBindings, type UnresolvedBinding } from "./bindings.js";
 
 /** Every target descriptor (data only). */

@@ -71,6 +71,10 @@ export const keyVault: TargetDescriptor = {
     { name: "Key Vault Secrets User", id: "4633458b-17de-408a-b874-0445c86b69e6" },
     { name: "Key Vault Certificate User", id: "db79e9a7-68ee-4b58-9aeb-b90e7c24fcba" },
   ],
+  allowedRoles: [
+    { name: "Key Vault Reader", id: "21090545-7ca7-4776-b22c-e363652d74d2" },
+    { name: "Key Vault Crypto User", id: "12338af0-0e69-4776-bea7-57ae8d297424" },
+  ],
   secretSource: { kind: "none", note: "Key Vault has no secret auth type; identities only." },
   network: { firewall: true, serviceEndpoint: true, privateLink: true },
   notes: [

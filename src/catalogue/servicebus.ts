@@ -63,6 +63,7 @@ export const serviceBus: TargetDescriptor = {
     { name: "Azure Service Bus Data Receiver", id: "4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0" },
     { name: "Azure Service Bus Data Sender", id: "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39" },
   ],
+  allowedRoles: [{ name: "Azure Service Bus Data Owner", id: "090c5cfd-751d-490a-894a-3ce6f1109419" }],
   secretSource: authorizationRuleKeys("Microsoft.ServiceBus", NAMESPACE),
   network: { firewall: true, serviceEndpoint: true, privateLink: true },
   binding: {

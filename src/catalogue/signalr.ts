@@ -36,6 +36,7 @@ export const signalR: TargetDescriptor = {
     secret: forClients(CLIENTS, [cs(secretConnectionString, true)]),
   },
   defaultRoles: [{ name: "SignalR Service Owner", id: "7e4f1700-ea5a-4f59-8f37-079cfe29dce3" }],
+  allowedRoles: [{ name: "SignalR App Server", id: "420fcaa2-552c-430f-98ca-3264be4806c7" }],
   secretSource: {
     kind: "listKeys",
     resourceTemplate: SIGNALR,

@@ -103,6 +103,10 @@ export const storageBlob: TargetDescriptor = {
   clientTypes: BLOB_CLIENTS,
   cells: storageCells("blob", NON_SPRING, true),
   defaultRoles: [{ name: "Storage Blob Data Contributor", id: "ba92f5b4-2d11-453d-a403-e96b0029c9fe" }],
+  allowedRoles: [
+    { name: "Storage Blob Data Reader", id: "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1" },
+    { name: "Storage Blob Data Owner", id: "b7e6dc6d-f1e8-4753-8033-0f276bb0955b" },
+  ],
   secretSource: LIST_KEYS,
   network: NETWORK,
   binding: {
@@ -144,6 +148,11 @@ export const storageQueue: TargetDescriptor = {
   clientTypes: BLOB_CLIENTS,
   cells: storageCells("queue", NON_SPRING, true),
   defaultRoles: [{ name: "Storage Queue Data Contributor", id: "974c5e8b-45b9-4653-ba55-5f855dd0fb88" }],
+  allowedRoles: [
+    { name: "Storage Queue Data Reader", id: "19e7f393-937e-4f77-808e-94535e297925" },
+    { name: "Storage Queue Data Message Sender", id: "c6a89b2d-59bc-44d0-9896-0f6e12d7b80a" },
+    { name: "Storage Queue Data Message Processor", id: "8a0f0c08-91a1-4084-bc3d-661d67233fed" },
+  ],
   secretSource: LIST_KEYS,
   network: NETWORK,
   binding: {
@@ -172,6 +181,7 @@ export const storageTable: TargetDescriptor = {
   clientTypes: TABLE_CLIENTS,
   cells: storageCells("table", TABLE_CLIENTS, false),
   defaultRoles: [{ name: "Storage Table Data Contributor", id: "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3" }],
+  allowedRoles: [{ name: "Storage Table Data Reader", id: "76199698-9eea-4c19-bc75-cec21354c6b6" }],
   secretSource: LIST_KEYS,
   network: NETWORK,
   binding: {

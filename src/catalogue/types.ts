@@ -221,6 +221,9 @@ export interface TargetDescriptor {
   clientTypes: ClientType[];
   cells: CellTable;
   defaultRoles: RoleDefinition[];
+  /** Least-privilege alternatives a caller may ask for in `authInfo.roles` besides defaultRoles and the binding's
+   *  extraRoles (real built-in role definition GUIDs; see ./roles.ts). */
+  allowedRoles?: RoleDefinition[];
   secretSource: SecretSource;
   network: NetworkOptions;
   dataPlaneGrant?: DataPlaneGrant;

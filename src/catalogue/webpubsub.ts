@@ -28,6 +28,10 @@ export const webPubSub: TargetDescriptor = {
     secret: forClients(CLIENTS, [secretKey(P, "CONNECTIONSTRING", connectionString, "Web PubSub connection string")]),
   },
   defaultRoles: [{ name: "SignalR/Web PubSub Contributor", id: "8cf5e20a-e4b2-4e9d-b3a1-5ceb692c2761" }],
+  allowedRoles: [
+    { name: "Web PubSub Service Owner", id: "12cf5a90-567b-43ae-8102-96cf46c7d9b4" },
+    { name: "Web PubSub Service Reader", id: "bfb1c7d2-fb1a-466b-b2ba-aee63b92deaf" },
+  ],
   secretSource: {
     kind: "listKeys",
     resourceTemplate: WPS,

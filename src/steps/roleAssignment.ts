@@ -1,7 +1,11 @@
 // Role assignment: the least-privilege role for the connection's principal at the target scope.
 // Named by a deterministic GUID (scope + principal + role) so re-runs address the same assignment; an equal
 // assignment under another name (409 RoleAssignmentExists) counts as present and is never deleted by us.
+// The roles that manage access or everything (Owner, Contributor, User Access Administrator, RBAC Administrator) are
+// refused here too, whatever planned the step: the catalogue's allow-list (src/catalogue/roles.ts) is checked on the
+// request, this is the last line before linkwright's own identity writes the assignment.
 import type { RestError } from "@azure/core-rest-pipeline";
+import { neverAssignedRole, roleGuidOf } from "../catalogue/roles.js";
 import { requireSubscriptionOf as subscriptionOf } from "../azure/resourceId.js";
 import { deterministicGuid } from "./deterministicGuid.js";
 import type { CheckResult, Step, StepContext, StepOutcome, StepPlan } from "./step.js";
@@ -21,6 +25,18 @@ export interface RoleAssignmentInput {
 export interface RoleAssignmentPrior {
   /** The assignment this step created (deleted again by compensation). */
   createdName: string;
+}
+
+/** A refused role: a never-assigned one, or a role reference that is not a role definition GUID or id. */
+export class RoleNotAllowedError extends Error {
+  readonly code = "RoleNotAllowed";
+}
+
+function refuseNeverAssigned(input: RoleAssignmentInput): void {
+  const guid = roleGuidOf(input.role);
+  if (!guid) throw new RoleNotAllowedError(`'${input.role}' is not a role definition GUID or id; linkwright assigns only those.`);
+  const never = neverAssignedRole(guid);
+  if (never) throw new RoleNotAllowedError(`linkwright never assigns ${never.name} (${never.id}); it was asked to at ${input.scope}.`);
 }
 
 function roleGuid(role: string): string {
@@ -53,12 +69,14 @@ export const roleAssignmentStep: Step<RoleAssignmentInput, RoleAssignmentPrior> 
   name: "roleAssignment",
 
   async plan(input, ctx): Promise<StepPlan> {
+    refuseNeverAssigned(input);
     return (await findEffective(input, ctx))
       ? { changes: [] }
       : { changes: [`Assign role ${roleGuid(input.role)} to principal ${input.principalId} at ${input.scope}.`] };
   },
 
   async apply(input, ctx): Promise<StepOutcome<RoleAssignmentPrior>> {
+    refuseNeverAssigned(input);
     const existing = input.principalIsNew ? undefined : await findEffective(input, ctx);
     if (existing) return { changed: false, outputs: { roleAssignmentId: existing } };
     const name = roleAssignmentName(input);
