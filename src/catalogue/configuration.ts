@@ -1,7 +1,10 @@
 // Turns a (target, auth, client) cell plus resolved facts into the ordered configuration entries a connection writes:
 // default names → binding-aware names (optional) → CONN2 rule → customizedKeys → additionalConfigurations.
+// The names the caller chose (customizedKeys values, additionalConfigurations keys, binding-aware names) never match
+// the setting-name deny list (./settingNames.ts).
 import { checkCombination, descriptorOf } from "./combination.js";
 import { MissingFactError } from "./entries.js";
+import { settingNameIssue } from "./settingNames.js";
 import type { CatalogueError, ConfigurationEntry, EntrySpec, TargetDescriptor, TargetFacts } from "./types.js";
 
 /** additionalConfigurations key that asks for Functions identity-based names for a binding `connection` prefix. */
@@ -31,7 +34,12 @@ export interface ConfigurationRequest {
   existingNames?: Iterable<string>;
   /** Write Functions identity-based names for this binding prefix instead of the Service Connector defaults. */
   binding?: BindingNames;
+  /** Setting-name patterns the platform denies beyond the built-in list (LINKWRIGHT_DENIED_SETTINGS, parsed). */
+  deniedSettings?: readonly string[];
 }
+
+/** Where the binding-aware prefix is chosen in the request. */
+const BINDING_FIELD = `properties.configurationInfo.additionalConfigurations.${FUNCTIONS_CONNECTION_KEY}`;
 
 const badRequest = (message: string, target?: string): CatalogueError => ({ code: "BadRequest", message, ...(target ? { target } : {}) });
 
@@ -47,11 +55,14 @@ export function configurationEntries(req: ConfigurationRequest): ConfigurationEn
     const renamed = applyConn2(base, existing, req.connectionName);
     if ("code" in renamed) return renamed;
     const customized = applyCustomizedKeys(renamed, req.customizedKeys ?? {});
-    const additional = Object.entries(req.additionalConfigurations ?? {})
+    const additional: Chosen[] = Object.entries(req.additionalConfigurations ?? {})
       .filter(([k]) => !k.startsWith(OPTION_KEY_PREFIX))
-      .map(([name, value]) => ({ name, value, isSecret: false, description: "Additional configuration from the request" }));
+      .map(([name, value]) => ({
+        name, value, isSecret: false, description: "Additional configuration from the request",
+        chosenAt: `properties.configurationInfo.additionalConfigurations.${name}`,
+      }));
     const all = [...customized, ...additional];
-    return checkNames(all, existing);
+    return checkNames(all, existing, req.deniedSettings ?? []);
   } catch (e) {
     if (e instanceof MissingFactError) {
       return {
@@ -63,7 +74,12 @@ export function configurationEntries(req: ConfigurationRequest): ConfigurationEn
   }
 }
 
-interface Named extends ConfigurationEntry {
+/** An entry with the request field that chose its name, when the caller chose it (not a catalogue default). */
+interface Chosen extends ConfigurationEntry {
+  chosenAt?: string;
+}
+
+interface Named extends Chosen {
   /** The default name before renaming (the customizedKeys lookup key). */
   defaultName: string;
   conn2?: EntrySpec["conn2"];
@@ -88,7 +104,7 @@ function bindingEntries(d: TargetDescriptor, req: ConfigurationRequest): Named[]
   const b = d.binding;
   const { prefix, separator: sep } = req.binding!;
   if (!b) return badRequest(`${d.kind} has no Azure Functions binding; binding-aware names are not available`, `properties.configurationInfo.additionalConfigurations.${FUNCTIONS_CONNECTION_KEY}`);
-  const entry = (name: string, value: string, description: string, isSecret = false): Named => ({ name, defaultName: name, value, isSecret, description });
+  const entry = (name: string, value: string, description: string, isSecret = false): Named => ({ name, defaultName: name, value, isSecret, description, chosenAt: BINDING_FIELD });
   switch (req.authType) {
     case "secret": {
       if (!b.secretValue) return badRequest(`${d.kind} bindings have no connection-string form; use an identity auth type`, "properties.authInfo.authType");
@@ -127,17 +143,24 @@ function applyConn2(entries: Named[], existing: Set<string>, connectionName: str
 }
 
 /** customizedKeys maps a default name (or its CONN2 form) to a custom name. */
-function applyCustomizedKeys(entries: Named[], customizedKeys: Record<string, string>): ConfigurationEntry[] {
-  const lookup = new Map(Object.entries(customizedKeys).map(([k, v]) => [k.toLowerCase(), v]));
+function applyCustomizedKeys(entries: Named[], customizedKeys: Record<string, string>): Chosen[] {
+  const lookup = new Map(Object.entries(customizedKeys).map(([k, v]) => [k.toLowerCase(), { key: k, name: v }]));
   return entries.map(({ defaultName, conn2: _conn2, ...e }) => {
     const custom = lookup.get(e.name.toLowerCase()) ?? lookup.get(defaultName.toLowerCase());
-    return custom ? { ...e, name: custom } : e;
+    if (!custom?.name) return e;
+    // Mapping a name to itself chooses nothing new.
+    if (custom.name.toLowerCase() === e.name.toLowerCase()) return { ...e, name: custom.name };
+    return { ...e, name: custom.name, chosenAt: `properties.configurationInfo.customizedKeys.${custom.key}` };
   });
 }
 
-function checkNames(entries: ConfigurationEntry[], existing: Set<string>): ConfigurationEntry[] | CatalogueError {
+function checkNames(entries: Chosen[], existing: Set<string>, deniedSettings: readonly string[]): ConfigurationEntry[] | CatalogueError {
   const seen = new Set<string>();
   for (const e of entries) {
+    if (e.chosenAt) {
+      const denied = settingNameIssue(e.name, e.chosenAt, deniedSettings);
+      if (denied) return { code: denied.code, message: denied.message, target: denied.field };
+    }
     const lower = e.name.toLowerCase();
     if (seen.has(lower)) return badRequest(`configuration name '${e.name}' would be written twice`, "properties.configurationInfo");
     if (existing.has(lower)) {
@@ -152,7 +175,7 @@ function checkNames(entries: ConfigurationEntry[], existing: Set<string>): Confi
     }
     seen.add(lower);
   }
-  return entries;
+  return entries.map(({ chosenAt: _chosenAt, ...e }) => e);
 }
 
 export interface ParsedConfigurationInfo {

@@ -1,18 +1,56 @@
 // Defense in depth on what a connection request may make linkwright do with its own identity, whoever the caller is:
-// the roles it assigns (./roles.ts). Pure: the API runs it on PUT/PATCH and dry runs (validation issues, 400), the
-// planner before anything changes.
+// the roles it assigns (./roles.ts) and the setting names it writes (./settingNames.ts). Pure: the API runs it on
+// PUT/PATCH and dry runs (validation issues, 400); the planner applies the same rules (configurationEntries, the role
+// step) before anything changes.
+import { parseBindingAwareRequest } from "./configuration.js";
+import { REGISTRY } from "./registry.js";
 import { checkRequestedRoles, type RoleIssue, type RolePolicy } from "./roles.js";
+import { settingNameIssue, type SettingNameIssue } from "./settingNames.js";
+import { FUNCTIONS_CONNECTION_KEY, OPTION_KEY_PREFIX } from "./configuration.js";
+import type { TargetKind } from "./types.js";
 
-export type GuardPolicy = RolePolicy;
-export type GuardIssue = RoleIssue;
+export interface GuardPolicy extends RolePolicy {
+  /** Setting-name patterns the platform denies beyond the built-in list (LINKWRIGHT_DENIED_SETTINGS, parsed). */
+  deniedSettings?: readonly string[];
+}
+
+export type GuardIssue = RoleIssue | SettingNameIssue;
 
 export interface GuardedRequest {
   targetKind: string;
   authInfo?: { roles?: unknown } | Record<string, unknown> | null;
+  /** The wire `configurationInfo`. */
+  configurationInfo?: Record<string, unknown> | null;
 }
+
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
 
 /** Every refusal for the request; empty when linkwright may go ahead. */
 export function checkConnectionGuards(req: GuardedRequest, policy: GuardPolicy = {}): GuardIssue[] {
   const roles = (req.authInfo as { roles?: unknown } | null | undefined)?.roles;
-  return [...checkRequestedRoles(req.targetKind, roles, policy)];
+  return [...checkRequestedRoles(req.targetKind, roles, policy), ...checkChosenSettingNames(req.targetKind, req.configurationInfo, policy.deniedSettings ?? [])];
+}
+
+/** The names the caller chose in configurationInfo, checked against the deny list. */
+export function checkChosenSettingNames(targetKind: string, configurationInfo: Record<string, unknown> | null | undefined, extra: readonly string[] = []): SettingNameIssue[] {
+  const issues: SettingNameIssue[] = [];
+  const push = (issue: SettingNameIssue | undefined) => { if (issue) issues.push(issue); };
+  const customized = isRecord(configurationInfo?.["customizedKeys"]) ? configurationInfo["customizedKeys"] : {};
+  for (const [key, name] of Object.entries(customized)) {
+    if (typeof name === "string" && name.toLowerCase() !== key.toLowerCase()) push(settingNameIssue(name, `properties.configurationInfo.customizedKeys.${key}`, extra));
+  }
+  const additional = isRecord(configurationInfo?.["additionalConfigurations"]) ? configurationInfo["additionalConfigurations"] : {};
+  const parsed = parseBindingAwareRequest(configurationInfo as never);
+  if (!("code" in parsed) && parsed.binding) {
+    const { prefix, separator } = parsed.binding;
+    const binding = REGISTRY.get(targetKind as TargetKind)?.binding;
+    const names = [prefix, ...[...(binding?.identity.map((p) => p.property) ?? []), "credential", "clientId"].map((p) => `${prefix}${separator}${p}`)];
+    const field = `properties.configurationInfo.additionalConfigurations.${FUNCTIONS_CONNECTION_KEY}`;
+    const denied = names.map((n) => settingNameIssue(n, field, extra)).find(Boolean);
+    if (denied) push({ ...denied, message: `The binding connection '${prefix}' would write ${names.join(", ")}; ${denied.message}` });
+  }
+  for (const key of Object.keys(additional)) {
+    if (!key.startsWith(OPTION_KEY_PREFIX)) push(settingNameIssue(key, `properties.configurationInfo.additionalConfigurations.${key}`, extra));
+  }
+  return issues;
 }

@@ -21,7 +21,8 @@ export { factsFromResource, factsFromSecretResponse, factsFromTargetResource, re
 export {
   allowedRoles, checkRequestedRoles, neverAssignedRole, NEVER_ASSIGNED_ROLES, parseAllowedRoles, roleGuidOf, type RoleIssue, type RolePolicy,
 } from "./roles.js";
-export { checkConnectionGuards, type GuardedRequest, type GuardIssue, type GuardPolicy } from "./guards.js";
+export { checkChosenSettingNames, checkConnectionGuards, type GuardedRequest, type GuardIssue, type GuardPolicy } from "./guards.js";
+export { deniedSettingPattern, DENIED_SETTING_PATTERNS, parseDeniedSettings, settingNameIssue, type SettingNameIssue } from "./settingNames.js";
 export { unresolvedBindings, type FunctionBinding, type FunctionBindings, type UnresolvedBinding } from "./bindings.js";
 
 /** Every target descriptor (data only). */
