@@ -9,13 +9,19 @@ export function linkwrightAppSettings(options: {
 }): Record<string, string> {
   const { arm } = options;
   const identity = arm.seedResult?.linkwrightIdentity;
-  if (!identity) throw new Error("The emulator was started without the seed: linkwright has no managed identity.");
+  if (!identity || !arm.seedResult) throw new Error("The emulator was started without the seed: linkwright has no managed identity.");
   return {
     AzureWebJobsStorage: options.storageConnectionString,
     LINKWRIGHT_STORAGE_ALLOW_INSECURE: "true",
     LINKWRIGHT_OPENID_ISSUER: `${arm.endpoint}/${arm.tenantId}/v2.0`,
-    // HLC SDK clients ask for "<endpoint>/.default"; ARM's own audience is always accepted too.
-    LINKWRIGHT_AUDIENCE: arm.endpoint,
+    // linkwright's app registration: users' tokens for it are exchanged on their behalf (the app's credential is
+    // linkwright's managed identity, a federated credential), applications' tokens carry its app role.
+    LINKWRIGHT_AUDIENCE: arm.seedResult.linkwrightApp.audience,
+    LINKWRIGHT_APP_CLIENT_ID: arm.seedResult.linkwrightApp.clientId,
+    // The sandbox's ARM endpoint forwards Microsoft.ServiceLinker with the caller's ARM token, as ARM does; the
+    // token is the caller's credential for the permission checks. (HLC SDK clients ask for "<endpoint>/.default":
+    // the ARM endpoint's origin counts as ARM's audience.)
+    LINKWRIGHT_ACCEPT_ARM_TOKENS: "true",
     LINKWRIGHT_SEAL_KEY: options.sealKey,
     LINKWRIGHT_ARM_ENDPOINT: arm.endpoint,
     LINKWRIGHT_KEYVAULT_DISABLE_CHALLENGE_VERIFICATION: "true",

@@ -5,6 +5,8 @@ import type { CreateOrUpdateStart, DeleteStart, ValidateStart } from "../api/orc
 import type { ArmClients } from "../azure/clients.js";
 import { configurationStoreOf, planConnection } from "../connections/plan.js";
 import { appliedOf, keyOf, mergeApplied } from "../connections/mergeApplied.js";
+import { ownedNamesOf, previousWrites } from "../connections/previousRun.js";
+import { changeRequirements, notCovered } from "../authorization/requirements.js";
 import { PlanError, type AppliedStepRecord, type ConnectionPlan, type StepRunResult } from "../connections/types.js";
 import { validateConnection, type PropagationOptions } from "../health/validate.js";
 import type { DeletePlan } from "../orchestrations/delete.js";
@@ -104,12 +106,21 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
     async plan(start: CreateOrUpdateStart): Promise<{ ok: true; plan: ConnectionPlan } | Failure> {
       try {
         const existing = await linkerOf(start.sourceId, start.linkerName);
-        const owned = ((existing?.state?.["configurations"] as { name: string }[] | undefined) ?? []).map((c) => c.name);
+        const owned = ownedNamesOf(existing);
         const plan = await planConnection({
           linkerId: start.linkerId, linkerName: start.linkerName, sourceId: start.sourceId, properties: start.properties,
           tenantId: start.caller.tenantId, ownedNames: owned, ...(start.sealedSecrets ? { sealedSecrets: start.sealedSecrets } : {}),
           previous: previousWrites(existing, configurationStoreOf(start.properties.configurationInfo as Record<string, unknown> | null | undefined)),
         }, ctx);
+        // The API authorized the caller for what its own plan needed; this plan (made inside the source's lock, maybe
+        // later) may need nothing more. Otherwise nothing is done: the caller must be authorized again.
+        if (start.authorized) {
+          const beyond = notCovered(start.authorized, changeRequirements(plan, start.properties));
+          if (beyond.length) {
+            return { ok: false, error: { code: "AuthorizationFailed", message:
+              `The connection's plan changed after its caller was authorized: it now needs ${beyond.map((b) => `'${b.action}' over scope '${b.scope}'`).join(", ")}, which were not checked. Nothing was changed; send the request again.` } };
+          }
+        }
         return { ok: true, plan };
       } catch (e) {
         return { ok: false, error: errorOf(e) };
@@ -222,18 +233,6 @@ function dependenciesOf(linker: StoredLinker, outcome: OperationOutcome): Depend
   }
   if (outcome.principalId) out.push({ kind: "principal", resourceId: outcome.principalId });
   return out;
-}
-
-/** What the previous run wrote that this run's steps remove when no longer wanted: the source's settings, and the
- *  keys of the App Configuration store this run writes to (keys in another store are undone by planObsolete). */
-function previousWrites(linker: StoredLinker | undefined, storeId: string | undefined): NonNullable<import("../connections/types.js").PlanRequest["previous"]> {
-  const applied = appliedOf(linker);
-  const written = (step: string, where: (a: AppliedStepRecord) => boolean = () => true) => applied.find((a) => a.step === step && where(a))?.outputs?.["written"];
-  const sameStore = (a: AppliedStepRecord) => Boolean(storeId) && String((a.input as { storeId?: string }).storeId ?? "").toLowerCase() === storeId!.toLowerCase();
-  return {
-    settings: (written("configuration") as { name: string; writtenSealed: string }[] | undefined) ?? [],
-    appConfiguration: (written("appConfiguration", sameStore) as { key: string; writtenSealed: string }[] | undefined) ?? [],
-  };
 }
 
 function isForced(linker: StoredLinker | undefined): boolean {

@@ -6,15 +6,15 @@
 //   LINKWRIGHT_STORAGE                optional: a different storage connection string for connection data
 //   LINKWRIGHT_STORAGE_ALLOW_INSECURE "true" to permit an http:// table endpoint (Azurite); default false
 //   LINKWRIGHT_TABLE_PREFIX           optional table-name prefix (letters/digits); default ""
-//   LINKWRIGHT_OPENID_ISSUER          required: OpenID issuer whose JWKS signs bearer tokens
-//   LINKWRIGHT_AUDIENCE               optional: the app's own token audience (direct calls)
-//   LINKWRIGHT_ARM_AUDIENCE           ARM token audience for calls ARM forwards (default https://management.azure.com/)
+//   LINKWRIGHT_OPENID_ISSUER, LINKWRIGHT_AUDIENCE, LINKWRIGHT_ACCEPT_ARM_TOKENS, LINKWRIGHT_REQUIRED_SCOPE,
+//   LINKWRIGHT_APP_ROLE               who may call and how (src/config/settings.ts readAuthorizationSettings)
 //   LINKWRIGHT_SEAL_KEY               required: ≥32 chars; seals secrets handed to orchestrations (src/secrets/seal.ts)
 //   LINKWRIGHT_REGION                 region segment of operation-status URLs; default "global"
 //   LINKWRIGHT_PAGE_SIZE              default list page size; default 100
 import { randomUUID } from "node:crypto";
-import { createJwtAuthenticator, ARM_AUDIENCES } from "../auth/jwtAuthenticator.js";
-import { readAzureSettings, type Env } from "../config/settings.js";
+import { createJwtAuthenticator } from "../auth/jwtAuthenticator.js";
+import type { Authorizer } from "../authorization/authorizer.js";
+import { readAuthorizationSettings, type AuthorizationSettings, type Env } from "../config/settings.js";
 import { createSealer } from "../secrets/seal.js";
 import { createTableStore } from "../store/tableStore.js";
 import { createCatalogueHooks } from "./catalogueAdapter.js";
@@ -26,8 +26,7 @@ export interface ApiSettings {
   storageConnectionString: string;
   allowInsecureStorage: boolean;
   tablePrefix: string;
-  openIdIssuer: string;
-  audiences: string[];
+  authorization: AuthorizationSettings;
   sealKey: string;
   region: string;
   pageSize: number;
@@ -40,24 +39,22 @@ function required(env: Env, name: string): string {
 }
 
 export function readApiSettings(env: Env): ApiSettings {
-  const arm = readAzureSettings(env);
   const storage = env["LINKWRIGHT_STORAGE"] || required(env, "AzureWebJobsStorage");
-  const appAudience = env["LINKWRIGHT_AUDIENCE"];
   const pageSize = Number(env["LINKWRIGHT_PAGE_SIZE"] ?? "100");
   if (!Number.isInteger(pageSize) || pageSize < 1) throw new Error("LINKWRIGHT_PAGE_SIZE must be a positive integer.");
   return {
     storageConnectionString: storage,
     allowInsecureStorage: (env["LINKWRIGHT_STORAGE_ALLOW_INSECURE"] ?? "false").toLowerCase() === "true",
     tablePrefix: env["LINKWRIGHT_TABLE_PREFIX"] ?? "",
-    openIdIssuer: required(env, "LINKWRIGHT_OPENID_ISSUER"),
-    audiences: [...new Set([arm.armAudience, ...(arm.armAudience === ARM_AUDIENCES[0] ? ARM_AUDIENCES : []), ...(appAudience ? [appAudience] : [])])],
+    authorization: readAuthorizationSettings(env),
     sealKey: required(env, "LINKWRIGHT_SEAL_KEY"),
     region: env["LINKWRIGHT_REGION"] || "global",
     pageSize,
   };
 }
 
-export async function createApiDeps(settings: ApiSettings, options: { reportError: ApiDeps["reportError"] }): Promise<ApiBaseDeps> {
+export async function createApiDeps(settings: ApiSettings, options: { reportError: ApiDeps["reportError"]; authorizer: Authorizer }): Promise<ApiBaseDeps> {
+  const auth = settings.authorization;
   return {
     store: await createTableStore({
       connectionString: settings.storageConnectionString,
@@ -65,7 +62,11 @@ export async function createApiDeps(settings: ApiSettings, options: { reportErro
       allowInsecureConnection: settings.allowInsecureStorage,
     }),
     catalogue: createCatalogueHooks(),
-    authenticator: createJwtAuthenticator({ issuer: settings.openIdIssuer, audiences: settings.audiences }),
+    authenticator: createJwtAuthenticator({
+      issuer: auth.openIdIssuer, armAudiences: auth.armAudiences, requiredScope: auth.requiredScope, appRole: auth.appRole,
+      ...(auth.appAudience ? { appAudience: auth.appAudience } : {}),
+    }),
+    authorizer: options.authorizer,
     sealer: createSealer(settings.sealKey),
     clock: () => new Date(),
     newId: () => randomUUID(),

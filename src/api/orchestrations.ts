@@ -28,6 +28,9 @@ export interface CreateOrUpdateStart extends StartBase {
   sealedSecrets?: string;
   /** Secret paths whose previously stored secret stays in place (the update omitted them). */
   keptSecretPaths: string[];
+  /** What the caller was authorized for (src/authorization): the saga's plan must need nothing beyond it.
+   *  Absent only for connections accepted before caller authorization existed. */
+  authorized?: { scope: string; action: string; dataAction?: boolean }[];
 }
 
 export interface DeleteStart extends StartBase {

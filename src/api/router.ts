@@ -25,6 +25,7 @@ import { requireApiVersion } from "./wire/apiVersion.js";
 import { ApiError, ErrorCodes } from "./wire/errors.js";
 import { normalisePath, splitAtServiceLinker, splitTarget } from "./wire/paths.js";
 import { errorResponse, publicBaseUrl } from "./wire/response.js";
+import { accessFor } from "./access.js";
 
 export interface RouteMatch {
   /** Resource type for api-version messages, e.g. "linkers". */
@@ -109,7 +110,7 @@ export async function route(req: ApiRequest, deps: ApiDeps): Promise<ApiResponse
   const path = normalisePath(rawPath);
   const method = req.method.toUpperCase();
   try {
-    const caller = await deps.authenticator.authenticate(req.headers["authorization"]);
+    const authenticated = await deps.authenticator.authenticate(req.headers["authorization"]);
     const match = matchRoute(path);
     const operation = match.operations[method];
     if (!operation) {
@@ -118,7 +119,7 @@ export async function route(req: ApiRequest, deps: ApiDeps): Promise<ApiResponse
     }
     const apiVersion = requireApiVersion(query, match.resourceType);
     const response = await operation({
-      method, path, query, headers: req.headers, apiVersion, caller,
+      method, path, query, headers: req.headers, apiVersion, caller: authenticated.caller, access: accessFor(deps.authorizer, authenticated),
       baseUrl: publicBaseUrl(req.url, req.headers), params: match.params,
       ...(req.body !== undefined ? { body: req.body } : {}),
     }, deps);

@@ -8,14 +8,11 @@ import type { ConnectionOrchestrations } from "./orchestrations.js";
 import type { Sealer } from "../secrets/seal.js";
 import type { ApiVersion } from "./wire/apiVersion.js";
 
-/** The authenticated caller (from the bearer token). */
-export interface Caller {
-  objectId: string;
-  tenantId: string;
-  appId?: string;
-  /** "User" | "Application" (systemData createdByType vocabulary). */
-  principalType: "User" | "Application";
-}
+import type { AuthenticatedCaller, Caller } from "../model/caller.js";
+import type { Authorizer, Decision } from "../authorization/authorizer.js";
+import type { RequiredPermission } from "../authorization/permissions.js";
+import type { StoredLinker } from "../store/types.js";
+export type { Caller } from "../model/caller.js";
 
 export interface ApiRequest {
   method: string;
@@ -43,6 +40,8 @@ export interface OperationRequest {
   body?: string;
   apiVersion: ApiVersion;
   caller: Caller;
+  /** What the caller may do (src/authorization): every operation checks what it needs before it acts. */
+  access: CallerAccess;
   /** Public base URL for absolute links (nextLink, Azure-AsyncOperation, Location). */
   baseUrl: string;
   /** Template parameters of the matched route. */
@@ -51,7 +50,19 @@ export interface OperationRequest {
 
 export interface Authenticator {
   /** Resolves the caller, or throws an ApiError (401) in the ARM envelope. */
-  authenticate(authorizationHeader: string | undefined): Promise<Caller>;
+  authenticate(authorizationHeader: string | undefined): Promise<AuthenticatedCaller>;
+}
+
+/** The request's caller, bound to the authorizer (src/api/access.ts). */
+export interface CallerAccess {
+  /** How this caller's permissions are learnt (audit). */
+  via: AuthenticatedCaller["credential"]["kind"];
+  /** Throws 403 AuthorizationFailed naming every missing permission; nothing has changed yet. */
+  require(required: RequiredPermission[]): Promise<Decision>;
+  /** The decision without throwing (dry runs report it). */
+  decide(required: RequiredPermission[]): Promise<Decision>;
+  /** Starts reading the caller's permissions at scopes the request will check (overlaps its planning). */
+  prefetch(scopes: string[]): void;
 }
 
 export interface ApiDeps {
@@ -59,6 +70,11 @@ export interface ApiDeps {
   orchestrations: ConnectionOrchestrations;
   catalogue: CatalogueHooks;
   authenticator: Authenticator;
+  /** Decides what a caller may have linkwright do (src/authorization). */
+  authorizer: Authorizer;
+  /** What a create or update would do, as permissions the caller needs (plans with linkwright's reads); absent =
+   *  only what the request names (src/authorization/requirements.ts baseChangeRequirements). */
+  requirementsForChange?: (x: { sourceId: string; linkerName: string; properties: import("./model/linker.js").LinkerProperties; existing?: StoredLinker; tenantId: string }) => Promise<RequiredPermission[]>;
   /** Seals secret values handed to the orchestration (src/secrets/seal.ts). */
   sealer: Sealer;
   /** Reports unexpected failures (never called with secret values). */

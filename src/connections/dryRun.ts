@@ -5,16 +5,19 @@
 //   operationPreviews:   one entry per change a step's plan reports ({name, operationType, description, action, scope}).
 //   prerequisiteResults: {type:"basicError"} for a plan or read error (unsupported combination, no VNet integration,
 //                        missing target…), {type:"permissionsMissing"} per scope where linkwright lacks an action.
-import { createHttpHeaders, createPipelineRequest } from "@azure/core-rest-pipeline";
 import type { LinkerProperties } from "../api/model/linker.js";
 import { isObject } from "../api/model/linker.js";
 import type { ArmClients } from "../azure/clients.js";
-import { parseResourceId, subscriptionOf } from "../azure/resourceId.js";
+import { parseResourceId } from "../azure/resourceId.js";
 import { databaseUserInputOf } from "./databaseUser.js";
 import { STEPS, type StepName } from "../steps/registry.js";
 import type { Step, StepContext } from "../steps/step.js";
 import { planConnection } from "./plan.js";
 import { PlanError, type ConnectionPlan } from "./types.js";
+import { baseChangeRequirements, changeRequirements, settingsWriteAction, vnetRuleAction } from "../authorization/requirements.js";
+import { grants, type PermissionEntry, type RequiredPermission } from "../authorization/permissions.js";
+import { permissionsApiReader } from "../authorization/permissionReaders.js";
+import { ownCallerIds } from "../health/ownIdentity.js";
 
 export type OperationType = "configConnection" | "configNetwork" | "configAuth";
 
@@ -34,6 +37,8 @@ export type PrerequisiteResult =
 export interface DryRunResult {
   prerequisiteResults: PrerequisiteResult[];
   operationPreviews: OperationPreview[];
+  /** What the connection would need of its caller (src/authorization): the API reports the caller's missing ones. */
+  required: RequiredPermission[];
 }
 
 export interface DryRunRequest {
@@ -61,8 +66,6 @@ export interface DryRunContext extends StepContext {
 const PENDING_OBJECT_ID = "00000000-0000-0000-0000-000000000000";
 export const NEW_SYSTEM_IDENTITY = "the system-assigned identity that will be enabled";
 const DATABASE_USER_ACTION = "none (SQL statements run as the server's Microsoft Entra admin)";
-const PERMISSIONS_API_VERSION = "2022-04-01";
-const MAX_PERMISSION_PAGES = 10;
 
 interface Preview { step: StepName; operationType: OperationType; action: string | ((change: string) => string); scope: string | ((change: string) => string) }
 
@@ -76,7 +79,7 @@ export async function dryRunCreateOrUpdate(req: DryRunRequest, ctx: DryRunContex
       ownedNames: req.ownedNames ?? [], ...(req.sealedSecrets ? { sealedSecrets: req.sealedSecrets } : {}),
     }, ctx);
   } catch (e) {
-    return { prerequisiteResults: [basicError(e)], operationPreviews: [] };
+    return { prerequisiteResults: [basicError(e)], operationPreviews: [], required: baseChangeRequirements(req.sourceId) };
   }
 
   const prerequisiteResults: PrerequisiteResult[] = [];
@@ -143,7 +146,7 @@ export async function dryRunCreateOrUpdate(req: DryRunRequest, ctx: DryRunContex
     tasks.push(planStep({ step: "secretStore", operationType: "configConnection", action: "Microsoft.KeyVault/vaults/secrets/write", scope: vaultId || s.vaultUri }, s));
   }
   if (plan.settings.settings.length || plan.settings.remove?.length) {
-    tasks.push(planStep({ step: "configuration", operationType: "configConnection", action: settingsAction(sourceType), scope: req.sourceId }, plan.settings));
+    tasks.push(planStep({ step: "configuration", operationType: "configConnection", action: settingsWriteAction(req.sourceId), scope: req.sourceId }, plan.settings));
   }
   if (plan.appConfiguration) {
     tasks.push(planStep({
@@ -153,7 +156,7 @@ export async function dryRunCreateOrUpdate(req: DryRunRequest, ctx: DryRunContex
   }
   const operationPreviews = (await Promise.all(tasks)).flat();
   if (ctx.checkPermissions !== false) prerequisiteResults.push(...await missingPermissions(ctx.clients, operationPreviews));
-  return { prerequisiteResults, operationPreviews };
+  return { prerequisiteResults, operationPreviews, required: changeRequirements(plan, req.properties) };
 }
 
 function toPreviews(p: Preview, changes: string[]): OperationPreview[] {
@@ -203,18 +206,6 @@ function basicError(e: unknown, step?: string): PrerequisiteResult {
   return { type: "basicError", code: "InternalError", message };
 }
 
-function settingsAction(sourceType: string): string {
-  const t = sourceType.toLowerCase();
-  if (t === "microsoft.web/sites") return "Microsoft.Web/sites/config/write";
-  if (t === "microsoft.web/sites/slots") return "Microsoft.Web/sites/slots/config/write";
-  return `${sourceType}/write`;
-}
-
-function vnetRuleAction(targetId: string): string {
-  const type = parseResourceId(targetId)?.fullType ?? "";
-  return type.toLowerCase() === "microsoft.sql/servers" ? "Microsoft.Sql/servers/virtualNetworkRules/write" : `${type}/write`;
-}
-
 /** The least-privileged built-in role granting an action linkwright checks; undefined = not checked (data plane). */
 export function recommendedRoleFor(action: string): string | undefined {
   const a = action.toLowerCase();
@@ -229,33 +220,10 @@ export function recommendedRoleFor(action: string): string | undefined {
   return undefined;
 }
 
-interface PermissionEntry { actions?: string[]; notActions?: string[] }
-
-function matches(pattern: string, action: string): boolean {
-  const re = new RegExp(`^${pattern.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\/]/g, "\\$&")).join(".*")}$`, "i");
-  return re.test(action);
-}
-
-/** Azure's evaluation: an entry grants the action when one of its actions matches and none of its notActions does. */
+/** Azure's evaluation (src/authorization/permissions.ts): an entry grants the action when one of its actions matches
+ *  and none of its notActions does. */
 export function permitted(entries: PermissionEntry[], action: string): boolean {
-  return entries.some((p) => (p.actions ?? []).some((x) => matches(x, action)) && !(p.notActions ?? []).some((x) => matches(x, action)));
-}
-
-/** linkwright's own effective permissions at a scope (GET {scope}/providers/Microsoft.Authorization/permissions). */
-async function permissionsAt(clients: ArmClients, scope: string): Promise<PermissionEntry[]> {
-  const sub = subscriptionOf(scope);
-  if (!sub) throw new Error(`'${scope}' is not in a subscription.`);
-  const client = clients.authorization(sub);
-  const entries: PermissionEntry[] = [];
-  let url: string | undefined = `${clients.armEndpoint.replace(/\/+$/, "")}${scope}/providers/Microsoft.Authorization/permissions?api-version=${PERMISSIONS_API_VERSION}`;
-  for (let page = 0; url && page < MAX_PERMISSION_PAGES; page++) {
-    const response = await client.sendRequest(createPipelineRequest({ url, method: "GET", headers: createHttpHeaders({ accept: "application/json" }) }));
-    if (response.status !== 200) throw Object.assign(new Error(`permissions at ${scope}: HTTP ${response.status}`), { statusCode: response.status });
-    const body = JSON.parse(response.bodyAsText ?? "{}") as { value?: PermissionEntry[]; nextLink?: string | null };
-    entries.push(...(body.value ?? []));
-    url = body.nextLink ?? undefined;
-  }
-  return entries;
+  return grants(entries, action);
 }
 
 /** One permissionsMissing per (scope, recommended role) where linkwright lacks an action a preview needs. A scope
@@ -272,7 +240,7 @@ async function missingPermissions(clients: ArmClients, previews: OperationPrevie
   const results = await Promise.all([...byScope.values()].map(async ({ scope, actions }) => {
     let entries: PermissionEntry[];
     try {
-      entries = await permissionsAt(clients, scope);
+      entries = await permissionsApiReader(clients).at(scope);
     } catch (e) {
       if (typeof (e as { statusCode?: unknown }).statusCode === "number") return [];
       throw e;
@@ -288,11 +256,29 @@ async function missingPermissions(clients: ArmClients, previews: OperationPrevie
   return results.flat();
 }
 
-/** The `dryRun` hook of the API (src/api/types.ts) over one set of clients. */
+/** What linkwright's own identity lacks, as a prerequisite result of its own (a dry run's `permissionsMissing` are the
+ *  caller's): who lacks what where, and the command a platform admin runs to grant it. */
+export function linkwrightPermissionMissing(missing: Extract<PrerequisiteResult, { type: "permissionsMissing" }>, principalId: string | undefined): PrerequisiteResult {
+  const who = principalId ? `linkwright's identity (principal ${principalId})` : "linkwright's identity";
+  const assignee = principalId ? `--assignee-object-id ${principalId} --assignee-principal-type ServicePrincipal` : "--assignee <linkwright's principal id>";
+  return {
+    type: "basicError", code: "LinkwrightPermissionsMissing",
+    message: `${who} lacks ${missing.permissions.map((p) => `'${p}'`).join(", ")} over scope '${missing.scope}', so the connection would fail. ` +
+      `A platform administrator grants it with: az role assignment create ${assignee} --role "${missing.recommendedRole}" --scope ${missing.scope}`,
+  };
+}
+
+/** The `dryRun` hook of the API (src/api/types.ts) over one set of clients: linkwright's own missing permissions are
+ *  reported as their own prerequisite results (the API adds the caller's as `permissionsMissing`). */
 export function createDryRunService(ctx: DryRunContext) {
-  return (x: { sourceId: string; linkerName: string; properties: LinkerProperties; caller: { tenantId: string }; sealedSecrets?: string; ownedNames?: string[] }) =>
-    dryRunCreateOrUpdate({
+  return async (x: { sourceId: string; linkerName: string; properties: LinkerProperties; caller: { tenantId: string }; sealedSecrets?: string; ownedNames?: string[] }): Promise<DryRunResult> => {
+    const result = await dryRunCreateOrUpdate({
       sourceId: x.sourceId, linkerName: x.linkerName, properties: x.properties, tenantId: x.caller.tenantId,
       ...(x.sealedSecrets ? { sealedSecrets: x.sealedSecrets } : {}), ...(x.ownedNames ? { ownedNames: x.ownedNames } : {}),
     }, ctx);
+    const own = result.prerequisiteResults.filter((r): r is Extract<PrerequisiteResult, { type: "permissionsMissing" }> => r.type === "permissionsMissing");
+    if (!own.length) return result;
+    const principalId = (await ownCallerIds(ctx.clients).catch(() => []))[0];
+    return { ...result, prerequisiteResults: result.prerequisiteResults.map((r) => (r.type === "permissionsMissing" ? linkwrightPermissionMissing(r, principalId) : r)) };
+  };
 }

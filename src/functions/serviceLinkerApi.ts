@@ -13,6 +13,9 @@ import type { ApiDeps as ApiRequestDeps, ApiRequest } from "../api/types.js";
 import { armClientsFromSettings } from "../azure/fromSettings.js";
 import { createTenantPreflight } from "../connections/tenantCheck.js";
 import { createDryRunService } from "../connections/dryRun.js";
+import { authorizerFromSettings } from "../authorization/fromSettings.js";
+import { createChangeRequirements } from "../authorization/changeRequirements.js";
+import type { Authorizer } from "../authorization/authorizer.js";
 
 /** ConnectionOrchestrations over the invocation's Durable client. */
 export type OrchestrationsFactory = (client: df.DurableClient) => ConnectionOrchestrations;
@@ -29,9 +32,19 @@ let dryRunService: ReturnType<typeof createDryRunService> | undefined;
 const dryRunWith = (sealer: ApiBaseDeps["sealer"]): NonNullable<ApiRequestDeps["dryRun"]> =>
   (x) => (dryRunService ??= createDryRunService({ clients: armClientsFromSettings(process.env), sealer }))(x);
 
+let authorizer: Authorizer | undefined;
+const lazyAuthorizer: Authorizer = {
+  decide: (who, required) => (authorizer ??= authorizerFromSettings(process.env)).decide(who, required),
+  prefetch: (who, scopes) => (authorizer ??= authorizerFromSettings(process.env)).prefetch(who, scopes),
+};
+let changeRequirements: ReturnType<typeof createChangeRequirements> | undefined;
+const requirementsWith = (sealer: ApiBaseDeps["sealer"]): NonNullable<ApiRequestDeps["requirementsForChange"]> =>
+  (x) => (changeRequirements ??= createChangeRequirements({ clients: armClientsFromSettings(process.env), sealer }))(x);
+
 let baseDeps: Promise<ApiBaseDeps> | undefined;
 function depsOnce(context: InvocationContext): Promise<ApiBaseDeps> {
   baseDeps ??= createApiDeps(readApiSettings(process.env), {
+    authorizer: lazyAuthorizer,
     reportError: (error, where) => context.error(`ServiceLinker API ${where.method} ${where.path} failed (request ${where.requestId}):`, error instanceof Error ? error.message : String(error)),
   }).catch((error: unknown) => {
     baseDeps = undefined;
@@ -52,7 +65,7 @@ export async function serviceLinkerApi(request: HttpRequest, context: Invocation
     startDelete: (input) => orchestrationsFor(df.getClient(context)).startDelete(input),
     startValidate: (input) => orchestrationsFor(df.getClient(context)).startValidate(input),
   };
-  const response = await route(apiRequest, { ...base, orchestrations, loops, health, preflight, dryRun: dryRunWith(base.sealer) });
+  const response = await route(apiRequest, { ...base, orchestrations, loops, health, preflight, dryRun: dryRunWith(base.sealer), requirementsForChange: requirementsWith(base.sealer) });
   return {
     status: response.status,
     headers: response.headers,

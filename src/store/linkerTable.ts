@@ -20,6 +20,7 @@ interface LinkerEntity {
   lastOperationId?: string;
   lastError?: string;
   state?: string;
+  authorization?: string;
 }
 
 function toEntity(linker: StoredLinker): LinkerEntity {
@@ -38,6 +39,7 @@ function toEntity(linker: StoredLinker): LinkerEntity {
   if (linker.lastOperationId !== undefined) entity.lastOperationId = linker.lastOperationId;
   if (linker.lastError !== undefined) entity.lastError = JSON.stringify(linker.lastError);
   if (linker.state !== undefined) entity.state = JSON.stringify(linker.state);
+  if (linker.authorization !== undefined) entity.authorization = JSON.stringify(linker.authorization);
   return entity;
 }
 
@@ -55,6 +57,7 @@ function fromEntity(entity: TableEntityResult<LinkerEntity>): StoredLinker {
   if (entity.lastOperationId) linker.lastOperationId = entity.lastOperationId;
   if (entity.lastError) linker.lastError = JSON.parse(entity.lastError);
   if (entity.state) linker.state = JSON.parse(entity.state);
+  if (entity.authorization) linker.authorization = JSON.parse(entity.authorization);
   if (entity.etag) linker.etag = entity.etag;
   return linker;
 }

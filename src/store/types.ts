@@ -1,5 +1,16 @@
 // Persistence contracts for connections (linkers), their operations and the dependency index.
 import type { LinkerProperties, SystemData } from "../api/model/linker.js";
+import type { Caller, CallerCredential } from "../model/caller.js";
+
+/** Who asked for a change and what linkwright checked they may do (audit; the saga stays within it). */
+export interface AuthorizationRecord {
+  caller: Caller;
+  /** How the caller's permissions were learnt: their ARM token, on their behalf, or their role assignments. */
+  via: CallerCredential["kind"];
+  decidedAt: string;
+  /** Every permission checked and granted. */
+  permissions: { scope: string; action: string; dataAction?: boolean }[];
+}
 
 export interface StoredLinker {
   /** Linker id with the casing of the first PUT. */
@@ -20,6 +31,8 @@ export interface StoredLinker {
   lastError?: { code: string; message: string };
   /** Anything else the orchestrations record about what they configured (JSON-serialisable). */
   state?: Record<string, unknown>;
+  /** The caller and permission decision of the last accepted change (what auto-heal may re-apply). */
+  authorization?: AuthorizationRecord;
   /** Store ETag (set on read and after a write). */
   etag?: string;
 }
@@ -41,6 +54,9 @@ export interface StoredOperation {
   error?: { code: string; message: string; target?: string; details?: unknown[] };
   /** Result document (validateLinker: the ValidateResult `properties`). */
   result?: Record<string, unknown>;
+  /** Who started the operation (they may poll it), and what was checked for them. */
+  requestedBy?: Caller;
+  authorization?: AuthorizationRecord;
   etag?: string;
 }
 

@@ -30,7 +30,7 @@ beforeAll(async () => {
     ...h.deps,
     dryRun: async (x) => {
       hookCalls.push(x);
-      return { prerequisiteResults: [], operationPreviews: [{ ...PREVIEW, operationType: "configConnection" }] };
+      return { prerequisiteResults: [], operationPreviews: [{ ...PREVIEW, operationType: "configConnection" }], required: [] };
     },
   };
 }, 30_000);
@@ -46,6 +46,7 @@ async function call(op: Operation, o: { method: string; source?: string; name?: 
     method: o.method, path, query: new URLSearchParams({ "api-version": API, ...(o.query ?? {}) }), headers: {},
     apiVersion: API as ApiVersion, caller: { objectId: "11111111-1111-1111-1111-111111111111", tenantId: "22222222-2222-2222-2222-222222222222", principalType: "User" },
     baseUrl: BASE, params: { sourceId: source, ...(o.name !== undefined ? { dryrunName: o.name } : {}) },
+    access: { via: "armToken", decide: async (required) => ({ allowed: true, missing: [], checked: required }), require: async (required) => ({ allowed: true, missing: [], checked: required }), prefetch: () => undefined },
     ...(o.body !== undefined ? { body: typeof o.body === "string" ? o.body : JSON.stringify(o.body) } : {}),
   };
   try {

@@ -3,28 +3,42 @@ import { HttpRequest, InvocationContext } from "@azure/functions";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { readApiSettings } from "../../src/api/deps.js";
 import { createTableStore } from "../../src/store/tableStore.js";
-import { startLocalIssuer, type LocalIssuer } from "../auth/localIssuer.js";
-import { blobLinker, linkerPath, WEBAPP } from "./harness.js";
+import { startLocalIssuer, TEST_OID, type LocalIssuer } from "../auth/localIssuer.js";
+import { linkerSettings, startTestEmulator, type TestEmulator } from "./registrationSupport.js";
 
 let issuer: LocalIssuer;
+let te: TestEmulator;
+let WEBAPP: string;
+let BLOB: string;
+const linkerPath = (name: string) => `${WEBAPP}/providers/Microsoft.ServiceLinker/linkers/${name}`;
+const blobLinker = () => ({ properties: { targetService: { type: "AzureResource", id: BLOB }, authInfo: { authType: "systemAssignedIdentity" }, clientType: "nodejs" } });
+/** An application's token for linkwright's audience, with linkwright's app role (its permissions: its role assignments). */
+const appToken = () => issuer.token({ idtyp: "app", scp: undefined, roles: ["Connections.ReadWrite"] }, { audience: "api://linkwright" });
 let handler: typeof import("../../src/functions/serviceLinkerApi.js").serviceLinkerApi;
 const logs: string[] = [];
 
 beforeAll(async () => {
   issuer = await startLocalIssuer();
+  // ARM is the seeded emulator: linkwright plans with its own identity there and reads the caller's role assignments.
+  te = await startTestEmulator({ seed: true, withAzurite: true });
+  WEBAPP = te.emulator.seedResult!.resources.webApp!;
+  BLOB = `${te.emulator.seedResult!.resources.storageAccount}/blobServices/default`;
+  te.emulator.principals.add({ objectId: TEST_OID, displayName: "registration-test-app", principalType: "ServicePrincipal" });
+  te.emulator.assignRole(TEST_OID, "Owner", `/subscriptions/${te.subscriptionId}`);
   const { connectionString } = inject("azurite");
-  Object.assign(process.env, {
+  Object.assign(process.env, linkerSettings(te), {
     AzureWebJobsStorage: connectionString,
     LINKWRIGHT_STORAGE_ALLOW_INSECURE: "true",
     LINKWRIGHT_TABLE_PREFIX: "apifn",
     LINKWRIGHT_OPENID_ISSUER: issuer.issuer,
     LINKWRIGHT_AUDIENCE: "api://linkwright",
+    LINKWRIGHT_ACCEPT_ARM_TOKENS: "true",
     LINKWRIGHT_SEAL_KEY: "function-test-seal-key-0123456789abcdef",
     LINKWRIGHT_REGION: "westeurope",
   });
   ({ serviceLinkerApi: handler } = await import("../../src/functions/serviceLinkerApi.js"));
 });
-afterAll(async () => { await issuer.close(); });
+afterAll(async () => { await issuer.close(); await te?.close(); });
 
 function context(): InvocationContext {
   return new InvocationContext({ invocationId: "i1", functionName: "serviceLinkerApi", logHandler: (_level, ...args) => logs.push(args.map(String).join(" ")) });
@@ -44,7 +58,7 @@ async function invoke(method: string, path: string, options: { token?: string; b
 describe("serviceLinkerApi registration", () => {
   it("reads its settings: audiences include ARM's and the app's own", () => {
     const settings = readApiSettings(process.env);
-    expect(settings.audiences).toEqual(expect.arrayContaining(["https://management.azure.com/", "api://linkwright"]));
+    expect([settings.authorization.appAudience, ...settings.authorization.armAudiences]).toEqual(expect.arrayContaining(["https://management.azure.com/", "api://linkwright"]));
     expect(settings.allowInsecureStorage).toBe(true);
     expect(() => readApiSettings({ ...process.env, LINKWRIGHT_OPENID_ISSUER: "" })).toThrow(/LINKWRIGHT_OPENID_ISSUER/);
   });
@@ -56,14 +70,13 @@ describe("serviceLinkerApi registration", () => {
   });
 
   it("lists (no Durable client needed) with an app-audience token", async () => {
-    const token = await issuer.token({}, { audience: "api://linkwright" });
-    const res = await invoke("GET", `/${WEBAPP}/providers/Microsoft.ServiceLinker/linkers`, { token });
+    const res = await invoke("GET", `/${WEBAPP}/providers/Microsoft.ServiceLinker/linkers`, { token: await appToken() });
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ value: [] });
   });
 
   it("fails loudly on PUT while no orchestration layer is wired, recording the failure", async () => {
-    const res = await invoke("PUT", linkerPath("fn1"), { token: await issuer.token(), body: blobLinker() });
+    const res = await invoke("PUT", linkerPath("fn1"), { token: await appToken(), body: blobLinker() });
     expect(res.status).toBe(500);
     expect(res.json.error.code).toBe("InternalServerError");
     const store = await createTableStore({ connectionString: inject("azurite").connectionString, tablePrefix: "apifn", allowInsecureConnection: true });

@@ -14,6 +14,17 @@ import { tableNames } from "../../src/store/tableClients.js";
 import { createTableStore } from "../../src/store/tableStore.js";
 import type { ConnectionStore } from "../../src/store/types.js";
 import { startLocalIssuer, type LocalIssuer } from "../auth/localIssuer.js";
+import type { Authorizer } from "../../src/authorization/authorizer.js";
+
+/** The API layer's tests are about the wire (shapes, paging, LROs, preconditions), with no ARM to ask: every caller
+ *  is granted what it asks for, and what was asked is recorded. Caller authorization itself is proven against the
+ *  real ARM emulator in test/security/. */
+export function grantingAuthorizer(asked: { scope: string; action: string }[] = []): Authorizer {
+  return {
+    decide: async (_who, required) => { asked.push(...required); return { allowed: true, missing: [], checked: required }; },
+    prefetch: () => undefined,
+  };
+}
 
 export const BASE = "https://linkwright.test";
 export const SUB = "00000000-0000-0000-0000-00000000aaaa";
@@ -65,7 +76,8 @@ export async function createHarness(prefix: string, options: { onStart?: (call: 
     store,
     orchestrations,
     catalogue: createCatalogueHooks(),
-    authenticator: createJwtAuthenticator({ issuer: issuer.issuer, audiences: ["https://management.azure.com/"] }),
+    authenticator: createJwtAuthenticator({ issuer: issuer.issuer, armAudiences: ["https://management.azure.com/"] }),
+    authorizer: grantingAuthorizer(),
     sealer: createSealer("test-seal-key-0123456789abcdefghijklmnop"),
     clock: () => new Date(),
     newId: () => randomUUID(),

@@ -8,7 +8,7 @@ beforeAll(async () => { issuer = await startLocalIssuer(); });
 afterAll(async () => { await issuer.close(); });
 
 const APP_AUDIENCE = "api://linkwright";
-const authenticator = () => createJwtAuthenticator({ issuer: issuer.issuer, audiences: ["https://management.azure.com/", APP_AUDIENCE] });
+const authenticator = () => createJwtAuthenticator({ issuer: issuer.issuer, armAudiences: ["https://management.azure.com/"], appAudience: APP_AUDIENCE });
 
 async function rejection(header: string | undefined): Promise<ApiError> {
   const error = await authenticator().authenticate(header).then(() => undefined, (e: unknown) => e);
@@ -21,14 +21,17 @@ async function rejection(header: string | undefined): Promise<ApiError> {
 
 describe("jwt authenticator", () => {
   it("accepts a good ARM-audience token and returns the caller", async () => {
-    const caller = await authenticator().authenticate(`Bearer ${await issuer.token()}`);
+    const token = await issuer.token();
+    const { caller, credential } = await authenticator().authenticate(`Bearer ${token}`);
     expect(caller).toEqual({ objectId: TEST_OID, tenantId: TEST_TENANT, appId: "04b07795-8ddb-461a-bbee-02f9e1bf7b46", principalType: "User" });
+    expect(credential).toEqual({ kind: "armToken", token });
   });
 
   it("accepts the app's own audience and marks app-only tokens as Application", async () => {
-    const token = await issuer.token({ idtyp: "app", scp: undefined, roles: ["x"] }, { audience: APP_AUDIENCE });
-    const caller = await authenticator().authenticate(`Bearer ${token}`);
+    const token = await issuer.token({ idtyp: "app", scp: undefined, roles: ["Connections.ReadWrite"] }, { audience: APP_AUDIENCE });
+    const { caller, credential } = await authenticator().authenticate(`Bearer ${token}`);
     expect(caller.principalType).toBe("Application");
+    expect(credential).toEqual({ kind: "application" });
   });
 
   it("caches the JWKS across requests", async () => {

@@ -227,7 +227,7 @@ describe("main.bicep app settings against the code", () => {
     expect(readDatabaseSettings(env).routes.get("srv.postgres.database.azure.com")).toEqual({ host: "10.0.0.4", port: 5432 });
     const api = readApiSettings(env);
     expect(api.pageSize).toBe(25);
-    expect(api.audiences).toContain("api://linkwright");
+    expect(api.authorization.appAudience).toBe("api://linkwright");
   });
 });
 

@@ -1,6 +1,7 @@
 // The shared tail of PUT and PATCH (Radius DefaultAsyncPut): validated properties -> catalogue checks ->
 // split secrets -> persist Accepted (ETag-guarded) -> record the operation -> start the orchestration -> 201.
-import type { StoredLinker } from "../../store/types.js";
+import type { AuthorizationRecord, StoredLinker } from "../../store/types.js";
+import { baseChangeRequirements, scopesNamedBy } from "../../authorization/requirements.js";
 import { ConcurrencyConflictError } from "../../store/types.js";
 import { ProvisioningStates, type LinkerProperties } from "../model/linker.js";
 import { extractSecrets, keptSecretPaths } from "../model/secrets.js";
@@ -26,6 +27,8 @@ const MAX_PROPERTIES_CHARS = 30_000;
 
 export async function acceptLinkerChange(req: OperationRequest, deps: ApiDeps, change: LinkerChange): Promise<ApiResponse> {
   const { params } = change;
+  // The linker write on the source first: nothing about the source's linkers is told to whoever may not write them.
+  await req.access.require(baseChangeRequirements(params.sourceId));
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const existing = await deps.store.linkers.get(params.sourceId, params.linkerName);
     checkPreconditions(req.headers, existing);
@@ -40,13 +43,22 @@ export async function acceptLinkerChange(req: OperationRequest, deps: ApiDeps, c
     if (issues.length > 0) throw issuesToError(issues);
     const preflight = await deps.preflight?.({ sourceId: params.sourceId, properties });
     if (preflight) throw issuesToError([preflight]);
+    // Authorized as its caller before anything is accepted: the connection is planned (linkwright's reads; the
+    // caller's permissions at the scopes the request names are read meanwhile) and every permission its plan needs
+    // is checked. Missing any → 403, nothing changed.
+    req.access.prefetch(scopesNamedBy(params.sourceId, properties));
+    const required = deps.requirementsForChange
+      ? await deps.requirementsForChange({ sourceId: params.sourceId, linkerName: params.linkerName, properties, ...(existing ? { existing } : {}), tenantId: req.caller.tenantId })
+      : baseChangeRequirements(params.sourceId);
+    const decision = await req.access.require(required);
+    const authorization = authorizationRecord(req, decision.checked, deps.clock());
 
     if (JSON.stringify(properties).length > MAX_PROPERTIES_CHARS) {
       throw new ApiError(400, ErrorCodes.InvalidRequestContent, `The linker properties exceed ${MAX_PROPERTIES_CHARS} characters.`, "properties");
     }
     const extracted = extractSecrets(properties);
     const kept = keptSecretPaths({ previous: existing, next: extracted.properties, newValues: extracted.values });
-    const operation = newOperation(deps, "createOrUpdate", params);
+    const operation = { ...newOperation(deps, "createOrUpdate", params), requestedBy: req.caller, authorization };
     const linker: StoredLinker = {
       id: existing?.id ?? params.linkerId,
       sourceId: existing?.sourceId ?? params.sourceId,
@@ -56,6 +68,7 @@ export async function acceptLinkerChange(req: OperationRequest, deps: ApiDeps, c
       systemData: systemDataFor(req.caller, deps.clock(), existing?.systemData),
       secretPaths: [...new Set([...kept.kept, ...Object.keys(extracted.values)])].sort(),
       lastOperationId: operation.id,
+      authorization,
     };
     if (existing?.secretReference !== undefined && kept.kept.length > 0) linker.secretReference = existing.secretReference;
     if (existing?.state !== undefined) linker.state = existing.state;
@@ -88,6 +101,7 @@ export async function acceptLinkerChange(req: OperationRequest, deps: ApiDeps, c
         ...(existing ? { previousProperties: existing.properties } : {}),
         ...(Object.keys(values).length > 0 ? { sealedSecrets: deps.sealer.seal(JSON.stringify(values)) } : {}),
         keptSecretPaths: kept.kept,
+        authorized: authorization.permissions,
       });
     } catch (error) {
       return failStart(deps, op, params, error, true);
@@ -98,4 +112,14 @@ export async function acceptLinkerChange(req: OperationRequest, deps: ApiDeps, c
     });
   }
   throw new Error("unreachable");
+}
+
+/** The audit record of an authorized change: who, how, when, and every permission checked. */
+export function authorizationRecord(req: OperationRequest, checked: { scope: string; action: string; dataAction?: boolean }[], now: Date): AuthorizationRecord {
+  return {
+    caller: req.caller,
+    via: req.access.via,
+    decidedAt: now.toISOString(),
+    permissions: checked.map((c) => ({ scope: c.scope, action: c.action, ...(c.dataAction ? { dataAction: true } : {}) })),
+  };
 }

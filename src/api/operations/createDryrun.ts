@@ -18,6 +18,8 @@ import { json } from "../wire/response.js";
 import { checkLinkerName, issuesToError, systemDataFor } from "./linkerShared.js";
 import { dryrunParams, dryrunToWire } from "./getDryrun.js";
 import type { StoredDryrun } from "../../store/types.js";
+import type { MissingPermission } from "../../authorization/authorizer.js";
+import { ServiceLinkerActions } from "../../authorization/requirements.js";
 
 export const SUPPORTED_DRYRUN_ACTIONS = ["createOrUpdate"];
 const PARAMETERS = "properties.parameters";
@@ -48,8 +50,23 @@ function parseParameters(body: unknown): Record<string, unknown> {
   return parameters;
 }
 
+/** The caller's missing permissions as Service Connector reports them: one per (scope, recommended role). */
+function permissionsMissing(missing: MissingPermission[]): Record<string, unknown>[] {
+  const groups = new Map<string, { scope: string; permissions: string[]; recommendedRole: string }>();
+  for (const m of missing) {
+    const key = `${m.scope.toLowerCase()}|${m.recommendedRole}`;
+    const g = groups.get(key) ?? { scope: m.scope, permissions: [], recommendedRole: m.recommendedRole };
+    g.permissions.push(m.action);
+    groups.set(key, g);
+  }
+  return [...groups.values()].map((g) => ({ type: "permissionsMissing", ...g }));
+}
+
+// Authorization: Microsoft.ServiceLinker/dryruns/write on the source (403 otherwise); what the connection would need
+// of the caller beyond that is reported, not refused: `permissionsMissing` are the caller's, as in Service Connector.
 export const createDryrun: Operation = async (req, deps) => {
   const params = dryrunParams(req);
+  await req.access.require([{ scope: params.sourceId, action: ServiceLinkerActions.dryrunWrite, why: "create a dry run of the source" }]);
   try {
     checkLinkerName(params.dryrunName);
   } catch (e) {
@@ -84,7 +101,11 @@ export const createDryrun: Operation = async (req, deps) => {
       sourceId: params.sourceId, linkerName: params.dryrunName, properties, caller: req.caller, ownedNames,
       ...(Object.keys(values).length ? { sealedSecrets: deps.sealer.seal(JSON.stringify(values)) } : {}),
     });
-    result = { prerequisiteResults: computed.prerequisiteResults as unknown as Record<string, unknown>[], operationPreviews: computed.operationPreviews as unknown as Record<string, unknown>[] };
+    const decision = await req.access.decide(computed.required);
+    result = {
+      prerequisiteResults: [...permissionsMissing(decision.missing), ...computed.prerequisiteResults as unknown as Record<string, unknown>[]],
+      operationPreviews: computed.operationPreviews as unknown as Record<string, unknown>[],
+    };
   }
   const previous = await deps.store.dryruns.get(params.sourceId, params.dryrunName);
   const saved = await deps.store.dryruns.save({

@@ -2,6 +2,9 @@
 // The linker stays (provisioningState Deleting) until the delete orchestration removes it.
 import { ConcurrencyConflictError } from "../../store/types.js";
 import { ProvisioningStates } from "../model/linker.js";
+import { deleteRequirements, linkerDeleteRequirement } from "../../authorization/requirements.js";
+import { appliedOf } from "../../connections/mergeApplied.js";
+import { authorizationRecord } from "./acceptLinkerChange.js";
 import type { Operation } from "../types.js";
 import { ApiError, ErrorCodes } from "../wire/errors.js";
 import { lroHeaders } from "../wire/lro.js";
@@ -10,17 +13,22 @@ import { checkPreconditions, failStart, linkerParams, newOperation } from "./lin
 
 export const deleteLinker: Operation = async (req, deps) => {
   const params = linkerParams(req);
+  // The delete itself first: whether the linker exists is not told to whoever may not delete it.
+  await req.access.require(linkerDeleteRequirement(params.sourceId));
   for (let attempt = 1; attempt <= 3; attempt++) {
     const existing = await deps.store.linkers.get(params.sourceId, params.linkerName);
     if (!existing) return empty(204);
     checkPreconditions(req.headers, existing);
+    // Authorization: the linker delete, and everything undoing what the connection applied needs (its role
+    // assignments, settings, secrets, keys, firewall and subnet rules), as the caller.
+    const decision = await req.access.require(deleteRequirements(existing.sourceId, existing.properties, appliedOf(existing)));
     if (existing.provisioningState === ProvisioningStates.Deleting && existing.lastOperationId) {
       const running = await deps.store.operations.get(existing.lastOperationId);
       if (running?.status === "InProgress") {
         return empty(202, lroHeaders(running, { baseUrl: req.baseUrl, apiVersion: req.apiVersion, location: true }));
       }
     }
-    const operation = newOperation(deps, "delete", params);
+    const operation = { ...newOperation(deps, "delete", params), requestedBy: req.caller, authorization: authorizationRecord(req, decision.checked, deps.clock()) };
     try {
       await deps.store.linkers.save(
         { ...existing, provisioningState: ProvisioningStates.Deleting, lastOperationId: operation.id },

@@ -1,6 +1,7 @@
 // GET {resourceUri}/providers/Microsoft.ServiceLinker/dryruns/{dryrunName} -> 200 DryrunResource.
 // Also the dry-run wire view and path parameters the other dryruns operations share.
 import type { StoredDryrun } from "../../store/types.js";
+import { linkerReadRequirement } from "../../authorization/requirements.js";
 import type { ApiDeps, Operation, OperationRequest } from "../types.js";
 import { ApiError, ErrorCodes } from "../wire/errors.js";
 import { json } from "../wire/response.js";
@@ -46,4 +47,9 @@ export async function requireDryrun(deps: ApiDeps, params: DryrunParams): Promis
   return found;
 }
 
-export const getDryrun: Operation = async (req, deps) => json(200, dryrunToWire(await requireDryrun(deps, dryrunParams(req))));
+// Authorization: read on the source.
+export const getDryrun: Operation = async (req, deps) => {
+  const params = dryrunParams(req);
+  await req.access.require(linkerReadRequirement(params.sourceId));
+  return json(200, dryrunToWire(await requireDryrun(deps, params)));
+};

@@ -2,6 +2,7 @@
 //   -> 200 { value: [{ checkedAt, status, failingChecks, validationDetail, attribution }], nextLink? }
 // The connection's health checks (timer, resource events), newest first, paged with $top / $skipToken.
 // 404 when the linker does not exist; 501 when health is not wired into this deployment (ApiDeps.health).
+import { linkerReadRequirement } from "../../authorization/requirements.js";
 import type { ApiDeps, Operation } from "../types.js";
 import type { HealthHistory } from "../../health/history.js";
 import { ApiError, ErrorCodes } from "../wire/errors.js";
@@ -27,7 +28,10 @@ function offsetOf(token: string | null): number {
 
 export const getHealthHistory: Operation = async (req, deps) => {
   const history = historyFrom(deps);
-  const linker = await requireLinker(deps, linkerParams(req));
+  const params = linkerParams(req);
+  // Authorization: read on the source (the history names who changed what).
+  await req.access.require(linkerReadRequirement(params.sourceId));
+  const linker = await requireLinker(deps, params);
   const pageSize = pageSizeFrom(req.query, deps.pageSize);
   const offset = offsetOf(req.query.get("$skipToken"));
   const rows = await history.list(linker.id, { top: offset + pageSize + 1 });

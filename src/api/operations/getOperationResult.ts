@@ -8,6 +8,7 @@ import { empty, json } from "../wire/response.js";
 import { requireOperation } from "./getOperationStatus.js";
 import { linkerToWire } from "./linkerShared.js";
 
+// Authorization: as the status (requireOperation): who started the operation, or read on the linker's source.
 export const getOperationResult: Operation = async (req, deps) => {
   const op = await requireOperation(req, deps);
   if (isRunning(op)) {

@@ -1,5 +1,7 @@
 // GET /subscriptions/{s}/providers/Microsoft.ServiceLinker/locations/{loc}/operationStatuses/{id} -> 200 status document.
 import type { StoredOperation } from "../../store/types.js";
+import { linkerReadRequirement } from "../../authorization/requirements.js";
+import { splitLinkerId } from "../../store/linkerId.js";
 import type { ApiDeps, Operation, OperationRequest } from "../types.js";
 import { ApiError, ErrorCodes } from "../wire/errors.js";
 import { operationStatusDocument } from "../wire/lro.js";
@@ -10,6 +12,15 @@ export async function requireOperation(req: OperationRequest, deps: ApiDeps): Pr
   const op = id ? await deps.store.operations.get(id) : undefined;
   if (!op || op.subscriptionId.toLowerCase() !== (req.params["subscriptionId"] ?? "").toLowerCase()) {
     throw new ApiError(404, ErrorCodes.ResourceNotFound, `The operation '${id}' was not found.`);
+  }
+  // Authorization (ARM leaves it to the provider for subscription-level status URLs): the caller who started the
+  // operation may poll it; anyone else needs read on the linker's source.
+  const started = op.requestedBy && op.requestedBy.objectId.toLowerCase() === req.caller.objectId.toLowerCase()
+    && op.requestedBy.tenantId.toLowerCase() === req.caller.tenantId.toLowerCase();
+  if (!started) {
+    const sourceId = splitLinkerId(op.resourceId)?.sourceId;
+    if (!sourceId) throw new ApiError(404, ErrorCodes.ResourceNotFound, `The operation '${id}' was not found.`);
+    await req.access.require(linkerReadRequirement(sourceId));
   }
   return op;
 }

@@ -1,4 +1,5 @@
 // GET /providers/Microsoft.ServiceLinker/configurationNames?$filter=…&$skipToken=… -> 200 ConfigurationNameResult
+// Authorization: none beyond authentication — the catalogue's names, about no resource (ARM serves it to any caller).
 // (servicelinker-api.md §1c, §2; EX:ConfigurationNamesList.json): `{value:[{properties:{targetService, clientType,
 // authType, secretType?, names:[{value, description, required}]}}], nextLink}`. The names come from the catalogue;
 // pages are slices of its (stable) order, the skip token is the opaque offset of the next page.

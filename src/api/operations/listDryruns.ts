@@ -1,4 +1,5 @@
 // GET {resourceUri}/providers/Microsoft.ServiceLinker/dryruns -> 200 DryrunList {value, nextLink?} (absolute nextLink).
+import { linkerReadRequirement } from "../../authorization/requirements.js";
 import type { Operation } from "../types.js";
 import { listPage } from "../wire/paging.js";
 import { json } from "../wire/response.js";
@@ -7,5 +8,7 @@ import { dryrunToWire } from "./getDryrun.js";
 export const listDryruns: Operation = async (req, deps) => {
   const sourceId = req.params["sourceId"];
   if (!sourceId) throw new Error("route did not bind sourceId");
+  // Authorization: read on the source.
+  await req.access.require(linkerReadRequirement(sourceId));
   return json(200, await listPage(req, deps.pageSize, (o) => deps.store.dryruns.list(sourceId, o), dryrunToWire));
 };

@@ -1,6 +1,7 @@
 // GET {functionAppId}/providers/Microsoft.ServiceLinker/loopFindings -> 200 { value: [LoopFinding], nextLink? }
 // The app's findings as the last scan (timer, Event Grid, detectLoops) recorded them; [] when none or never scanned.
 import { loopsFrom } from "../../loops/api-deps.js";
+import { linkerReadRequirement } from "../../authorization/requirements.js";
 import type { Operation } from "../types.js";
 import { ApiError, ErrorCodes } from "../wire/errors.js";
 import { nextLink, pageBody, pageSizeFrom } from "../wire/paging.js";
@@ -21,6 +22,8 @@ export const listLoopFindings: Operation = async (req, deps) => {
   if (!SITE_ID.test(appId)) {
     throw new ApiError(400, ErrorCodes.BadRequest, `Loop findings exist only for function apps (Microsoft.Web/sites); '${appId}' is not one.`);
   }
+  // Authorization: read on the function app.
+  await req.access.require(linkerReadRequirement(appId));
   const pageSize = pageSizeFrom(req.query, deps.pageSize);
   const offset = offsetOf(req.query.get("$skipToken"));
   const record = await loopsFrom(deps).healthOf(appId);

@@ -1,4 +1,5 @@
 // GET /providers/Microsoft.ServiceLinker/operations -> 200 OperationListResult (names from EX:OperationsList.json).
+// Authorization: none beyond authentication — the provider's public operation list (ARM serves it to any caller).
 import type { Operation } from "../types.js";
 import { json } from "../wire/response.js";
 

@@ -1,6 +1,7 @@
 // POST .../linkers/{linkerName}/validateLinker -> 202 + Azure-AsyncOperation + Location + Retry-After.
 // The orchestration stores the ValidateResult as the operation's `result`; the status document then
 // carries it as `properties` (what SDK 2.1.0 returns) and the Location URL answers ValidateOperationResult.
+import { ServiceLinkerActions } from "../../authorization/requirements.js";
 import type { Operation } from "../types.js";
 import { lroHeaders } from "../wire/lro.js";
 import { empty } from "../wire/response.js";
@@ -8,8 +9,10 @@ import { failStart, linkerParams, newOperation, requireLinker } from "./linkerSh
 
 export const validateLinker: Operation = async (req, deps) => {
   const params = linkerParams(req);
+  // Authorization: Microsoft.ServiceLinker/linkers/validateLinker/action on the source (validation only reads).
+  await req.access.require([{ scope: params.sourceId, action: ServiceLinkerActions.validate, why: "validate a connection of the source" }]);
   const linker = await requireLinker(deps, params);
-  const op = await deps.store.operations.create(newOperation(deps, "validate", { ...params, linkerId: linker.id }));
+  const op = await deps.store.operations.create({ ...newOperation(deps, "validate", { ...params, linkerId: linker.id }), requestedBy: req.caller });
   try {
     await deps.orchestrations.startValidate({
       operationId: op.id, linkerId: linker.id, sourceId: linker.sourceId, linkerName: linker.name,

@@ -1,0 +1,37 @@
+// What a create or update would do, as the permissions its caller needs: the connection is planned exactly as the
+// saga plans it (linkwright's reads only; nothing is written) and every step of the plan becomes a requirement.
+// When planning fails (an unsupported combination, a missing target…), only what the request itself names is
+// required; the saga's own plan then fails the same way, and a plan that has since changed is checked against
+// what was authorized (src/activities: the plan activity), so nothing unauthorized can slip through in between.
+import type { LinkerProperties } from "../api/model/linker.js";
+import { configurationStoreOf, planConnection } from "../connections/plan.js";
+import { ownedNamesOf, previousWrites } from "../connections/previousRun.js";
+import type { StepContext } from "../steps/step.js";
+import type { StoredLinker } from "../store/types.js";
+import type { RequiredPermission } from "./permissions.js";
+import { baseChangeRequirements, changeRequirements } from "./requirements.js";
+
+export interface ChangeRequest {
+  sourceId: string;
+  linkerName: string;
+  properties: LinkerProperties;
+  existing?: StoredLinker;
+  tenantId: string;
+}
+
+export function createChangeRequirements(ctx: StepContext) {
+  return async (x: ChangeRequest): Promise<RequiredPermission[]> => {
+    try {
+      const storeId = configurationStoreOf(x.properties.configurationInfo as Record<string, unknown> | null | undefined);
+      const plan = await planConnection({
+        linkerId: `${x.sourceId}/providers/Microsoft.ServiceLinker/linkers/${x.linkerName}`,
+        linkerName: x.linkerName, sourceId: x.sourceId, properties: x.properties, tenantId: x.tenantId,
+        ownedNames: ownedNamesOf(x.existing), previous: previousWrites(x.existing, storeId),
+      }, ctx);
+      return changeRequirements(plan, x.properties);
+    } catch (e) {
+      if (e instanceof TypeError || e instanceof ReferenceError || e instanceof RangeError) throw e;
+      return baseChangeRequirements(x.sourceId);
+    }
+  };
+}
