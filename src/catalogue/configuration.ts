@@ -154,12 +154,29 @@ function applyCustomizedKeys(entries: Named[], customizedKeys: Record<string, st
   });
 }
 
+/** The variable a host reads a setting as: case-insensitive, '.' and '-' as '_' (Linux environment names), ':' as '__'
+ *  (the .NET configuration separator). */
+function hostForm(name: string): string {
+  return name.toLowerCase().replace(/:/g, "__").replace(/[.-]/g, "_");
+}
+
 function checkNames(entries: Chosen[], existing: Set<string>, deniedSettings: readonly string[]): ConfigurationEntry[] | CatalogueError {
   const seen = new Set<string>();
+  const existingForms = new Set([...existing].map(hostForm));
   for (const e of entries) {
     if (e.chosenAt) {
       const denied = settingNameIssue(e.name, e.chosenAt, deniedSettings);
       if (denied) return { code: denied.code, message: denied.message, target: denied.field };
+      // A name the caller chose never overwrites a setting this connection did not write (set outside linkwright, or
+      // written by another connection): existingNames excludes only this connection's own earlier names.
+      if (existingForms.has(hostForm(e.name))) {
+        return {
+          code: "SettingExists",
+          message: `The setting '${e.name}' already exists on the source and was not written by this connection (it is set ` +
+            "outside linkwright or belongs to another connection); linkwright never overwrites it. Choose another name.",
+          target: e.chosenAt,
+        };
+      }
     }
     const lower = e.name.toLowerCase();
     if (seen.has(lower)) return badRequest(`configuration name '${e.name}' would be written twice`, "properties.configurationInfo");
