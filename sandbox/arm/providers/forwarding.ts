@@ -1,6 +1,6 @@
 // Forwards a resource provider namespace to an external service, as ARM routes calls to a resource provider:
 // the emulator authenticates the caller and enforces RBAC on the source scope (a Reader gets 403 and nothing
-// is forwarded), then relays the request with the caller's token and a Referer carrying the original ARM URL
+// is forwarded; routes marked skipRbac, such as operation-status polls, are only authenticated), then relays the request with the caller's token and a Referer carrying the original ARM URL
 // (so the provider's Azure-AsyncOperation / Location / nextLink point back at the ARM endpoint).
 // Used for Microsoft.ServiceLinker → linkwright's function app.
 import type { HttpMethod, Provider, Route, RouteContext, RouteResult } from "../core/contract.js";
@@ -81,7 +81,9 @@ export function serviceLinkerForwarding(target: ForwardTarget): Provider {
     { method: "DELETE", template: `{*scope}/providers/${ns}/dryruns/{name}`, action: `${ns}/dryruns/delete` },
     { method: "GET", template: `/providers/${ns}/operations`, action: `${ns}/operations/read`, skipRbac: true },
     { method: "GET", template: `/providers/${ns}/configurationNames`, action: `${ns}/configurationNames/read`, skipRbac: true },
-    { method: "GET", template: `/subscriptions/{subscriptionId}/providers/${ns}/locations/{location}/operationStatuses/{operationId}`, action: `${ns}/locations/operationStatuses/read`, kind: "read" },
-    { method: "GET", template: `/subscriptions/{subscriptionId}/providers/${ns}/locations/{location}/operationResults/{operationId}`, action: `${ns}/locations/operationResults/read`, kind: "read" },
+    // Operation status / result polls are authenticated but not RBAC-checked by ARM: the provider decides who may
+    // see an operation (linkwright checks that the caller is the one who started it).
+    { method: "GET", template: `/subscriptions/{subscriptionId}/providers/${ns}/locations/{location}/operationStatuses/{operationId}`, action: `${ns}/locations/operationStatuses/read`, kind: "read", skipRbac: true },
+    { method: "GET", template: `/subscriptions/{subscriptionId}/providers/${ns}/locations/{location}/operationResults/{operationId}`, action: `${ns}/locations/operationResults/read`, kind: "read", skipRbac: true },
   ]);
 }

@@ -1,0 +1,60 @@
+// Microsoft.ServiceLinker forwarded to a provider service as ARM routes it: linker calls are RBAC-checked by the
+// emulator; the subscription-level operation status/result polls are only authenticated (the provider judges them).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { startTestEmulator, type TestEmulator } from "./support/emulator.js";
+import { rawRequest } from "./support/raw.js";
+import { serviceLinkerForwarding, type ForwardTarget } from "../../sandbox/arm/providers/forwarding.js";
+
+let t: TestEmulator;
+let upstream: http.Server;
+const seen: { path: string; authorization?: string }[] = [];
+const target: ForwardTarget = {};
+
+beforeAll(async () => {
+  upstream = http.createServer((req, res) => {
+    seen.push({ path: req.url ?? "", authorization: req.headers.authorization });
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify({ status: "Succeeded" }));
+  });
+  await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
+  target.url = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+  t = await startTestEmulator({ providers: [serviceLinkerForwarding(target)] });
+});
+afterAll(async () => {
+  await t?.close();
+  await new Promise<void>((resolve) => upstream?.close(() => resolve()));
+});
+
+describe("Microsoft.ServiceLinker forwarding", () => {
+  it("forwards operationStatuses / operationResults polls of any authenticated caller without an RBAC check", async () => {
+    const stranger = t.emulator.principals.addServicePrincipal("stranger"); // no role anywhere
+    const token = await t.emulator.tokenFor(stranger.objectId);
+    for (const kind of ["operationStatuses", "operationResults"]) {
+      const path = `/subscriptions/${t.subscriptionId}/providers/Microsoft.ServiceLinker/locations/westus/${kind}/op-1?api-version=2024-04-01`;
+      seen.length = 0;
+      const r = await rawRequest(t.endpoint, "GET", path, { token });
+      expect(r.status, kind).toBe(200);
+      expect(r.json()).toEqual({ status: "Succeeded" });
+      expect(seen).toEqual([{ path, authorization: `Bearer ${token}` }]);
+
+      seen.length = 0;
+      const anonymous = await rawRequest(t.endpoint, "GET", path);
+      expect(anonymous.status, kind).toBe(401);
+      expect(anonymous.json().error.code).toBe("AuthenticationFailed");
+      expect(seen).toEqual([]);
+    }
+  });
+
+  it("still RBAC-checks linker calls (a caller without a role gets 403 and nothing is forwarded)", async () => {
+    const stranger = t.emulator.principals.addServicePrincipal("stranger-2");
+    const token = await t.emulator.tokenFor(stranger.objectId);
+    seen.length = 0;
+    const r = await rawRequest(t.endpoint, "GET",
+      `/subscriptions/${t.subscriptionId}/resourceGroups/rg/providers/Microsoft.Web/sites/app/providers/Microsoft.ServiceLinker/linkers/l1?api-version=2024-04-01`, { token });
+    expect(r.status).toBe(403);
+    expect(r.json().error.code).toBe("AuthorizationFailed");
+    expect(seen).toEqual([]);
+  });
+});
