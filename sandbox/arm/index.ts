@@ -25,7 +25,10 @@ import { identityProvider } from "./identity/oauth-routes.js";
 import { ManagedIdentityEndpoint } from "./identity/msi-routes.js";
 import { providers as registeredProviders } from "./providers/index.js";
 import { subscriptionResource } from "./providers/resources.js";
-import { roleDefinitionId } from "./providers/authorization.js";
+import { roleDefinitionId, validateCondition } from "./providers/authorization.js";
+import { audienceOf } from "./identity/tokens.js";
+import type { TokenExtras } from "./core/control-api.js";
+import type { DenyAssignmentInput } from "./core/deny-assignments.js";
 
 export interface AzuriteEndpoints {
   blobEndpoint: string;
@@ -78,15 +81,26 @@ export interface ArmEmulator {
   store: MemoryResourceStore;
   services: CoreServices;
   principals: Directory;
-  /** `admin` (Owner on the subscription) and `reader` (Reader on the subscription). */
-  credentials: { admin: PrincipalCredentials; reader: PrincipalCredentials };
+  /** `admin` (Owner on the subscription) and `reader` (Reader on the subscription); with the seed also `team`
+   *  (Contributor on lw-demo-web, Role Based Access Control Administrator on lwdemostorage). */
+  credentials: { admin: PrincipalCredentials; reader: PrincipalCredentials; team?: PrincipalCredentials };
   control: ControlApi;
-  /** A signed access token for a principal (display name, objectId or clientId) and resource/scope. */
-  tokenFor(principal: string, resource?: string): Promise<string>;
+  /**
+   * A signed access token for a principal (display name, objectId or clientId) and resource/scope (default ARM).
+   * `extra.scp` adds delegated scopes (a user's token for an API, e.g. "user_impersonation"); `extra.roles` sets the
+   * `roles` claim. Without `extra.roles`, an app principal's token for a registered API carries the app roles assigned
+   * to it, as the token endpoint would issue (`roles: []` for none).
+   */
+  tokenFor(principal: string, resource?: string, extra?: TokenExtras): Promise<string>;
+  /** Creates a deny assignment (read-only through ARM, as in Azure); returns it as ARM renders it. See core/deny-assignments.ts. */
+  addDenyAssignment(input: DenyAssignmentInput): Record<string, unknown>;
+  /** Removes a deny assignment by name or id. */
+  removeDenyAssignment(nameOrId: string): boolean;
   /** IDENTITY_ENDPOINT + IDENTITY_HEADER for a process running as `principalId` (App Service MSI protocol). */
   managedIdentityEnvironment(principalId: string): { IDENTITY_ENDPOINT: string; IDENTITY_HEADER: string };
-  /** Assigns a built-in or custom role (GUID or name) to a principal at a scope, bypassing RBAC (seeding/tests). */
-  assignRole(principalId: string, role: string, scope: string): string;
+  /** Assigns a built-in or custom role (GUID or name) to a principal at a scope, bypassing RBAC (seeding/tests);
+   *  `options.condition` (ABAC, version 2.0) must be one the sandbox implements (core/abac.ts). Returns the assignment id. */
+  assignRole(principalId: string, role: string, scope: string, options?: { condition?: string; conditionVersion?: string; description?: string }): string;
   /** Seeding result (resource ids) when started with seed: true. */
   seeded?: Record<string, string>;
   /** Full seeding result (resource group, linkwright's own identity, resource ids) when started with seed: true. */
@@ -150,14 +164,24 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
   if (!store.get(`/subscriptions/${subscriptionId}`)) store.put(subscriptionResource(subscriptionId, tenantId, "linkwright sandbox"));
   const subScope = `/subscriptions/${subscriptionId}`;
 
-  const assignRole = (principalId: string, role: string, scope: string): string => {
+  const assignRole = (principalId: string, role: string, scope: string,
+    opts: { condition?: string; conditionVersion?: string; description?: string } = {}): string => {
     const def = rbac.roleDefinition(role) ?? BUILTIN_ROLES.find((r) => r.roleName.toLowerCase() === role.toLowerCase());
     if (!def) throw new Error(`unknown role '${role}'`);
+    const condition = validateCondition(opts.condition, opts.conditionVersion);
     const existing = store.all().find((r) => r.type === ROLE_ASSIGNMENT_TYPE
       && (r.properties as { principalId: string }).principalId.toLowerCase() === principalId.toLowerCase()
       && String((r.properties as { scope: string }).scope).toLowerCase() === scope.toLowerCase()
       && String((r.properties as { roleDefinitionId: string }).roleDefinitionId).toLowerCase().endsWith(def.name));
-    if (existing) return existing.id;
+    if (existing) {
+      const ep = existing.properties as { condition?: string | null; description?: string | null };
+      // Only what the caller passes is changed (a re-seed without options keeps a condition set since).
+      if ((opts.condition !== undefined && (ep.condition ?? null) !== condition.condition) || (opts.description !== undefined && ep.description !== opts.description)) {
+        store.put({ ...existing, properties: { ...existing.properties, ...(opts.condition !== undefined ? condition : {}),
+          description: opts.description ?? ep.description ?? null, updatedOn: new Date().toISOString() } });
+      }
+      return existing.id;
+    }
     const name = randomUUID();
     const p = directory.get(principalId);
     const now = new Date().toISOString();
@@ -165,7 +189,7 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
     store.put({
       id, name, type: ROLE_ASSIGNMENT_TYPE,
       properties: { roleDefinitionId: roleDefinitionId(scope, def.name), principalId, principalType: p?.principalType ?? "ServicePrincipal",
-        scope, condition: null, conditionVersion: null, description: null, createdOn: now, updatedOn: now, createdBy: null, updatedBy: null },
+        scope, ...condition, description: opts.description ?? null, createdOn: now, updatedOn: now, createdBy: null, updatedBy: null },
     });
     return id;
   };
@@ -177,11 +201,14 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
     if (!p) throw new Error(`no principal '${name}' in the sandbox directory`);
     return p;
   };
-  const tokenFor = async (principal: string, resource = "https://management.azure.com"): Promise<string> => {
+  const tokenFor = async (principal: string, resource = "https://management.azure.com", extra: TokenExtras = {}): Promise<string> => {
     const p = resolvePrincipal(principal);
+    const api = directory.application(audienceOf(resource));
+    const roles = extra.roles ?? (api && p.principalType !== "User" ? directory.appRolesOf(p.objectId, api) : []);
     const issued = await tokens.issue(endpoint, {
       oid: p.objectId, tid: tenantId, appid: p.clientId, idtyp: p.principalType === "User" ? "user" : "app",
       name: p.displayName, upn: p.userPrincipalName,
+      ...(extra.scp ? { scp: extra.scp } : {}), ...(roles.length ? { roles } : {}),
     }, resource);
     return issued.accessToken;
   };
@@ -216,6 +243,8 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
     },
     control: controlApi,
     tokenFor,
+    addDenyAssignment: (input) => controlApi.addDenyAssignment(input),
+    removeDenyAssignment: (nameOrId) => controlApi.removeDenyAssignment(nameOrId),
     managedIdentityEnvironment: (principalId) => msi.environmentFor(endpoint, principalId),
     assignRole,
     get seeded() { return seedResult?.resources; },
@@ -239,6 +268,8 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
   if (options.seed) {
     const { seedSandbox } = await import("../seed/index.js");
     seedResult = await seedSandbox(emulator, log);
+    const team = directory.get(seedResult.team.objectId);
+    if (team) emulator.credentials.team = { objectId: team.objectId, clientId: team.clientId!, clientSecret: team.clientSecret!, displayName: team.displayName };
   }
   for (const spec of options.eventSubscribers ?? []) await events.subscribe(spec);
   if (persist) {
@@ -251,6 +282,8 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
 }
 
 
-export type { ControlApi, EmulatorSnapshot } from "./core/control-api.js";
+export type { ControlApi, EmulatorSnapshot, TokenExtras } from "./core/control-api.js";
+export type { DenyAssignmentInput, DenyPrincipal } from "./core/deny-assignments.js";
+export { EVERYONE } from "./core/deny-assignments.js";
 export type { SubscriberSpec } from "./core/event-grid.js";
 export { ROLE_IDS } from "./core/builtin-roles.js";

@@ -148,6 +148,6 @@ describe("role definitions and permissions", () => {
     const reader = new AuthorizationManagementClient(t.readerCredential, t.subscriptionId, t.clientOptions);
     const perms = [];
     for await (const p of reader.permissions.listForResourceGroup("authz")) perms.push(p);
-    expect(perms).toEqual([{ actions: ["*/read"], notActions: [], dataActions: [], notDataActions: [] }]);
+    expect(perms).toEqual([{ actions: ["*/read"], notActions: [], dataActions: [], notDataActions: [], condition: null, conditionVersion: null }]);
   });
 });

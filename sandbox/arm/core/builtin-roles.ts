@@ -39,6 +39,7 @@ const CORE_ROLE_IDS = {
   Contributor: "b24988ac-6180-42a0-ab88-20f7382dd24c",
   Reader: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
   UserAccessAdministrator: "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
+  RoleBasedAccessControlAdministrator: "f58310d9-a9f6-439a-9e8d-f62e7b41a168",
   StorageBlobDataOwner: "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
   StorageBlobDataContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
   StorageBlobDataReader: "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
@@ -76,6 +77,9 @@ const CORE_ROLES: RoleDefinitionData[] = [
   role(ROLE_IDS.Reader, "Reader", "View all resources, but does not allow you to make any changes.", { actions: ["*/read"] }),
   role(ROLE_IDS.UserAccessAdministrator, "User Access Administrator", "Lets you manage user access to Azure resources.",
     { actions: ["*/read", "Microsoft.Authorization/*", "Microsoft.Support/*"] }),
+  role(ROLE_IDS.RoleBasedAccessControlAdministrator, "Role Based Access Control Administrator",
+    "Manage access to Azure resources by assigning roles using Azure RBAC. This role does not allow you to manage access using other ways, such as Azure Policy.",
+    { actions: ["Microsoft.Authorization/roleAssignments/write", "Microsoft.Authorization/roleAssignments/delete", "*/read", "Microsoft.Support/*"] }),
   role(ROLE_IDS.StorageBlobDataOwner, "Storage Blob Data Owner",
     "Provides full access to Azure Storage blob containers and data, including assigning POSIX access control.", {
       actions: [`${SA}/blobServices/containers/*`, `${SA}/blobServices/generateUserDelegationKey/action`],

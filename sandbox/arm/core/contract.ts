@@ -6,7 +6,8 @@
 //    requires api-version (400 MissingApiVersionParameter) and parses JSON bodies
 //    (400 InvalidRequestContent) before any route runs;
 //  - authenticates the bearer token (401) and enforces RBAC: the caller needs `route.action`
-//    at the request path (role assignments at any prefix scope count) -> 403 AuthorizationFailed;
+//    at the request path (role assignments at any prefix scope count, their ABAC conditions evaluated against
+//    `route.accessAttributes`) -> 403 AuthorizationFailed; a matching deny assignment -> 403 DenyAssignmentAuthorizationFailed;
 //  - matches templates case-insensitively; `{name}` matches one segment, `{*scope}` one or more
 //    leading segments (used for extension resources such as roleAssignments at any scope);
 //  - after a successful (2xx) non-GET response, records an activity-log entry and emits the
@@ -105,6 +106,9 @@ export interface Route {
   skipRbac?: boolean;
   /** Skip the api-version requirement (OAuth/OpenID endpoints). Added by the core. */
   noApiVersion?: boolean;
+  /** Attribute values the caller's ABAC role-assignment conditions see (`@Request[…]`, `@Resource[…]`), computed
+   *  before the RBAC check; e.g. the role assignment being written or deleted. Added by the core. */
+  accessAttributes?(ctx: RouteContext): Omit<import("./abac.js").AbacContext, "action">;
   handle(ctx: RouteContext): Promise<RouteResult> | RouteResult;
 }
 
@@ -132,7 +136,8 @@ export interface CoreServices {
   recordEvent(kind: "write" | "delete" | "action", resourceId: string, operationName: string, ctx: RouteContext): void;
   /** Validates a bearer token (signature, issuer, expiry) for the given audience, e.g. "https://vault.azure.net". */
   authenticate(authorizationHeader: string | undefined, audience: string): Promise<Caller | undefined>;
-  /** Whether `caller` holds `action` (control-plane action or data action) at `scope` through its role assignments. */
+  /** Whether `caller` holds `action` (control-plane action or data action) at `scope` through its role assignments
+   *  (ABAC conditions evaluated with no request attributes) and no deny assignment blocks it. */
   /** `kind` (added by the core) forces control-plane vs data-action evaluation; by default data actions are
    *  recognised by name (blobs/messages/entities/files, Key Vault secrets|keys|certificates .../action,
    *  App Configuration keyValues, SignalR) and need `dataActions`, which `*` in `actions` never grants. */

@@ -7,6 +7,13 @@ import type { ActivityEntry, ActivityLog } from "./activity-log.js";
 import type { EventGridEvent, EventGridFanout, Subscriber, SubscriberSpec } from "./event-grid.js";
 import type { OperationTracker } from "./lro.js";
 import type { Directory, Principal, PrincipalSnapshot } from "../identity/principals.js";
+import { buildDenyAssignment, DENY_ASSIGNMENT_TYPE, renderDenyAssignment, type DenyAssignmentInput } from "./deny-assignments.js";
+
+/** Claims a test may add to a minted token: a user's delegated scopes (`scp`, space-separated) or app roles (`roles`). */
+export interface TokenExtras {
+  scp?: string;
+  roles?: string[];
+}
 
 export interface EmulatorSnapshot {
   store: StoreSnapshot;
@@ -39,6 +46,11 @@ export interface ControlApi {
   clearActivityLog(): void;
   principals(): Omit<Principal, "clientSecret">[];
   apiVersions(): Record<string, string[]>;
+  /** Creates a deny assignment (Azure's are read-only through ARM: this is how the sandbox plays Azure creating one);
+   *  returns it as ARM renders it. Throws on invalid input. */
+  addDenyAssignment(input: DenyAssignmentInput): Record<string, unknown>;
+  /** Removes a deny assignment by name (GUID) or id; false when there is none. */
+  removeDenyAssignment(nameOrId: string): boolean;
 }
 
 export interface ControlDeps {
@@ -51,7 +63,7 @@ export interface ControlDeps {
   apiVersionsSeen: Map<string, Set<string>>;
   /** The state `reset()` returns to. */
   baseline(): EmulatorSnapshot;
-  issueToken(principal: string, resource: string): Promise<string>;
+  issueToken(principal: string, resource: string, extra?: TokenExtras): Promise<string>;
 }
 
 export function createControlApi(d: ControlDeps): ControlApi {
@@ -91,6 +103,15 @@ export function createControlApi(d: ControlDeps): ControlApi {
     clearActivityLog: () => d.activity.clear(),
     principals: () => d.directory.list().map(({ clientSecret: _secret, ...p }) => p),
     apiVersions: () => Object.fromEntries([...d.apiVersionsSeen].map(([k, v]) => [k, [...v]])),
+    addDenyAssignment(input) {
+      return renderDenyAssignment(d.store.put(buildDenyAssignment(input)));
+    },
+    removeDenyAssignment(nameOrId) {
+      const key = nameOrId.split("/").pop()!.toLowerCase();
+      const found = d.store.all().find((r) => r.type.toLowerCase() === DENY_ASSIGNMENT_TYPE.toLowerCase()
+        && (r.name.toLowerCase() === key || r.id.toLowerCase() === nameOrId.toLowerCase()));
+      return found ? d.store.delete(found.id) : false;
+    },
   };
 }
 
@@ -144,8 +165,16 @@ export async function handleControlRequest(api: ControlApi, d: ControlDeps, req:
       case "POST token": {
         const principal = String(body.principal ?? "");
         const resource = String(body.resource ?? "https://management.azure.com");
-        return reply(200, { access_token: await d.issueToken(principal, resource) });
+        const extra: TokenExtras = {};
+        if (body.scp !== undefined) extra.scp = String(body.scp);
+        if (body.roles !== undefined) {
+          if (!Array.isArray(body.roles)) throw new Error("roles must be an array of strings");
+          extra.roles = body.roles.map(String);
+        }
+        return reply(200, { access_token: await d.issueToken(principal, resource, extra) });
       }
+      case "POST denyAssignments": return reply(201, api.addDenyAssignment(body as unknown as DenyAssignmentInput));
+      case "DELETE denyAssignments": return reply(id && api.removeDenyAssignment(id) ? 204 : 404);
       default:
         return reply(404, { error: { code: "NotFound", message: `Unknown control operation '${route}'. See sandbox/arm/README.md.` } });
     }

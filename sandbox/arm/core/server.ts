@@ -1,6 +1,6 @@
 // The ARM front door: one request pipeline over the route table.
 // normalise -> control surface -> latency -> faults -> body (size limit) -> route -> api-version -> JSON
-// -> authenticate -> RBAC -> subscription/RG existence -> handler -> activity log + Event Grid -> response.
+// -> authenticate -> RBAC (role assignments with their ABAC conditions, deny assignments) -> subscription/RG existence -> handler -> activity log + Event Grid -> response.
 // Nothing thrown escapes: unknown errors become 500 InternalServerError in the ARM envelope.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
@@ -13,7 +13,7 @@ import type { ControlState } from "./control.js";
 import type { OperationTracker } from "./lro.js";
 import type { ActivityLog } from "./activity-log.js";
 import { buildResourceEvent, type EventGridFanout } from "./event-grid.js";
-import type { RbacEvaluator } from "./rbac.js";
+import type { AccessAttributes, RbacEvaluator } from "./rbac.js";
 import type { Directory } from "../identity/principals.js";
 import { ARM_AUDIENCES, TokenError, type TokenService, type VerifiedToken } from "../identity/tokens.js";
 
@@ -125,9 +125,13 @@ async function handle(core: CoreParts, req: IncomingMessage, res: ServerResponse
   const defaultTarget = kind === "action" ? path.split("/").slice(0, -1).join("/") : path;
   const canonicalBefore = audit ? core.store.get(defaultTarget)?.id : undefined;
   let result: RouteResult;
+  let attributes: AccessAttributes | undefined;
   try {
     if (!resolved.route.anonymous) {
-      if (!resolved.route.skipRbac) authorize(core, caller, resolved.route.action, path);
+      if (!resolved.route.skipRbac) {
+        attributes = resolved.route.accessAttributes?.(ctx);
+        authorize(core, caller, resolved.route.action, path, attributes);
+      }
       checkParents(core, path);
     }
     // As ARM does: BeginRequest/Started once the request is accepted, EndRequest/Succeeded|Failed when it ends.
@@ -143,7 +147,7 @@ async function handle(core: CoreParts, req: IncomingMessage, res: ServerResponse
   if (audit && result.status >= 200 && result.status < 300) {
     const target = result.eventResourceId ?? core.store.get(defaultTarget)?.id ?? canonicalBefore ?? defaultTarget;
     recordActivity(core, ctx, resolved.route.action, target, result.status, undefined, token);
-    publishEvent(core, ctx, kind as "write" | "delete" | "action", target, resolved.route.action, token);
+    publishEvent(core, ctx, kind as "write" | "delete" | "action", target, resolved.route.action, token, attributes);
   }
   send(res, method === "HEAD" && result.status === 200 ? 204 : result.status, result.body, result.headers, method === "HEAD");
 }
@@ -236,9 +240,16 @@ export function callerFromToken(directory: Directory, token: VerifiedToken): Cal
   };
 }
 
-function authorize(core: CoreParts, caller: Caller, action: string, scope: string): void {
-  if (core.rbac.isAuthorized(caller, action, scope, "action")) return;
+/** RBAC as ARM applies it: a role assignment (its ABAC condition holding) must grant the action, and no deny
+ *  assignment may block it (403 DenyAssignmentAuthorizationFailed, ARM's wording, even for an Owner). */
+function authorize(core: CoreParts, caller: Caller, action: string, scope: string, attributes?: AccessAttributes): void {
   const client = caller.appId ?? caller.objectId;
+  if (core.rbac.authorizingGrant(caller, action, scope, "action", attributes)) {
+    const deny = core.rbac.denyingAssignment(caller.objectId, action, scope, "action");
+    if (!deny) return;
+    throw new ArmError(403, "DenyAssignmentAuthorizationFailed",
+      `The client '${client}' with object id '${caller.objectId}' has permission to perform action '${action}' on scope '${scope}'; however, the access is denied because of the deny assignment with name '${deny.properties.denyAssignmentName}' and Id '${deny.assignment.name.replace(/-/g, "")}' at scope '${deny.properties.scope}'.`);
+  }
   throw new ArmError(403, "AuthorizationFailed",
     `The client '${client}' with object id '${caller.objectId}' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`);
 }
@@ -266,10 +277,11 @@ function recordActivity(core: CoreParts, ctx: RouteContext, action: string, reso
   });
 }
 
-export function publishEvent(core: CoreParts, ctx: RouteContext, kind: "write" | "delete" | "action", resourceId: string, action: string, token?: VerifiedToken): void {
+export function publishEvent(core: CoreParts, ctx: RouteContext, kind: "write" | "delete" | "action", resourceId: string, action: string,
+  token?: VerifiedToken, attributes?: AccessAttributes): void {
   const p = parseResourceId(resourceId);
   if (!p.subscriptionId) return;
-  const grant = ctx.req.caller.objectId ? core.rbac.authorizingGrant(ctx.req.caller, action, resourceId, "action") : undefined;
+  const grant = ctx.req.caller.objectId ? core.rbac.authorizingGrant(ctx.req.caller, action, resourceId, "action", attributes) : undefined;
   const claims: Record<string, string> = {
     aud: "https://management.azure.com/",
     iss: `https://sts.windows.net/${ctx.req.caller.tenantId}/`,

@@ -1,9 +1,11 @@
 // Microsoft identity platform surface for MSAL / @azure/identity pointed at the emulator (authorityHost):
 // OpenID configuration, JWKS, instance discovery, and the v2.0 token endpoint
-// (client_credentials with client_secret; on-behalf-of via urn:ietf:params:oauth:grant-type:jwt-bearer).
+// (client_credentials and on-behalf-of via urn:ietf:params:oauth:grant-type:jwt-bearer; the client authenticates with
+// client_secret or with a client_assertion matched against the app's federated identity credentials).
 import type { Provider, Route, RouteContext, RouteResult } from "../core/contract.js";
-import type { Directory } from "./principals.js";
-import { TokenService, audienceOf } from "./tokens.js";
+import type { Directory, Principal } from "./principals.js";
+import { TokenError, TokenService, audienceOf, verifyEmulatorSignature } from "./tokens.js";
+import { isGuid } from "../core/ids.js";
 
 export interface IdentityDeps {
   tokens: TokenService;
@@ -12,6 +14,7 @@ export interface IdentityDeps {
 }
 
 const OBO_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+const JWT_BEARER_ASSERTION = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 function oauthError(status: number, error: string, description: string, code: number, ctx: RouteContext): RouteResult {
   return {
@@ -66,6 +69,7 @@ async function token(ctx: RouteContext, deps: IdentityDeps): Promise<RouteResult
     clientId ||= decodeURIComponent(id ?? "");
     clientSecret ||= decodeURIComponent(secret ?? "");
   }
+  const clientAssertion = form.get("client_assertion") ?? "";
   const grant = form.get("grant_type");
   const scope = form.get("scope") ?? form.get("resource") ?? "";
   const tid = tenant.toLowerCase() === "common" || tenant.toLowerCase() === "organizations" ? deps.tenantId : tenant;
@@ -74,18 +78,33 @@ async function token(ctx: RouteContext, deps: IdentityDeps): Promise<RouteResult
   if (grant !== "client_credentials" && grant !== OBO_GRANT)
     return oauthError(400, "unsupported_grant_type", `The grant type '${grant ?? ""}' is not supported by the sandbox identity endpoint.`, 70003, ctx);
   if (!clientId) return oauthError(400, "invalid_request", "The request body must contain the following parameter: 'client_id'.", 900144, ctx);
-  if (!clientSecret) {
+  if (!clientSecret && !clientAssertion) {
     return oauthError(401, "invalid_client", "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.", 7000218, ctx);
   }
+  if (clientSecret && clientAssertion)
+    return oauthError(401, "invalid_client", "The request must carry one client credential: 'client_assertion' or 'client_secret', not both.", 7000218, ctx);
   const app = deps.directory.byClientId(clientId);
   if (!app) return oauthError(400, "unauthorized_client", `Application with identifier '${clientId}' was not found in the directory '${tenant}'.`, 700016, ctx);
-  if (!deps.directory.checkSecret(clientId, clientSecret))
+  if (clientAssertion) {
+    const failure = await checkFederatedAssertion(ctx, deps, app, form.get("client_assertion_type"), clientAssertion);
+    if (failure) return failure;
+  } else if (!deps.directory.checkSecret(clientId, clientSecret)) {
     return oauthError(401, "invalid_client", `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`, 7000215, ctx);
+  }
   if (!scope) return oauthError(400, "invalid_request", "The request body must contain the following parameter: 'scope'.", 900144, ctx);
   const resource = audienceOf(scope);
+  // An API named by an app id URI or an application id must be registered in the tenant.
+  const api = deps.directory.application(resource);
+  if (!api && (/^api:\/\//i.test(resource) || isGuid(resource))) {
+    return oauthError(400, "invalid_resource", `The resource principal named ${resource} was not found in the tenant named ${tenant}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`, 500011, ctx);
+  }
 
   if (grant === "client_credentials") {
-    const issued = await deps.tokens.issue(ctx.req.baseUrl, { oid: app.objectId, tid: deps.tenantId, appid: app.clientId, idtyp: "app" }, resource);
+    // App-only: a token for an API carries the app roles assigned to the calling principal (no `roles` claim when none).
+    const roles = api ? deps.directory.appRolesOf(app.objectId, api) : [];
+    const issued = await deps.tokens.issue(ctx.req.baseUrl, {
+      oid: app.objectId, tid: deps.tenantId, appid: app.clientId, idtyp: "app", ...(roles.length ? { roles } : {}),
+    }, resource);
     return tokenResponse(issued.accessToken, issued.expiresOn);
   }
 
@@ -93,12 +112,22 @@ async function token(ctx: RouteContext, deps: IdentityDeps): Promise<RouteResult
   if (form.get("requested_token_use") !== "on_behalf_of")
     return oauthError(400, "invalid_request", "The request must contain requested_token_use=on_behalf_of.", 50027, ctx);
   const assertion = form.get("assertion") ?? "";
+  const audiences = [app.clientId!, `api://${app.clientId}`, ...(app.identifierUris ?? [])];
   let user;
   try {
-    user = await deps.tokens.verify(assertion, [app.clientId!, `api://${app.clientId}`], ctx.req.baseUrl);
+    user = await deps.tokens.verify(assertion, audiences, ctx.req.baseUrl);
   } catch (e) {
+    if (e instanceof TokenError && e.code === "InvalidAuthenticationTokenAudience") {
+      const aud = decodeAudience(assertion);
+      return oauthError(400, "invalid_grant", `Assertion audience does not match the Client app presenting the assertion. The audience in the assertion was '${aud}' and the expected audience is '${app.clientId}' or one of the Application Id URIs of this application with App ID '${app.clientId}'(${app.displayName}).`, 500131, ctx);
+    }
+    if ((e as { code?: string }).code === "ERR_JWT_EXPIRED")
+      return oauthError(400, "invalid_grant", `Assertion is not within its valid time range. Ensure that the access token is not expired before using it for user assertion, or request a new token. Current time: ${new Date().toISOString()}.`, 500133, ctx);
     return oauthError(400, "invalid_grant", `Assertion is invalid: ${(e as Error).message}`, 50013, ctx);
   }
+  // Only a user's (delegated) token can be exchanged; an app-only token cannot (Learn: OBO "client limitations").
+  if (user.idtyp === "app" || deps.directory.get(user.oid)?.principalType === "ServicePrincipal")
+    return oauthError(400, "unauthorized_client", `Application '${app.clientId}' is not allowed to make application on-behalf-of calls.`, 7000114, ctx);
   const principal = deps.directory.get(user.oid);
   const issued = await deps.tokens.issue(ctx.req.baseUrl, {
     oid: user.oid, tid: user.tid, appid: app.clientId, idtyp: "user",
@@ -106,6 +135,59 @@ async function token(ctx: RouteContext, deps: IdentityDeps): Promise<RouteResult
     scp: "user_impersonation",
   }, resource);
   return tokenResponse(issued.accessToken, issued.expiresOn);
+}
+
+function decodeAudience(jwt: string): string {
+  try {
+    const aud = (JSON.parse(Buffer.from(jwt.split(".")[1] ?? "", "base64url").toString("utf8")) as { aud?: string | string[] }).aud;
+    return Array.isArray(aud) ? aud.join(", ") : aud ?? "";
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * Workload identity federation: `client_assertion` (type jwt-bearer) instead of a secret. The assertion must be a
+ * token this emulator signed (e.g. a managed identity's token for `api://AzureADTokenExchange`) whose issuer and
+ * subject match one of the app's federated identity credentials, and whose audience is that credential's audience.
+ * Returns the error to answer, or undefined when the client is authenticated.
+ */
+async function checkFederatedAssertion(ctx: RouteContext, deps: IdentityDeps, app: Principal, type: string | null, assertion: string):
+  Promise<RouteResult | undefined> {
+  if (!type) return oauthError(400, "invalid_request", "The request body must contain the following parameter: 'client_assertion_type'.", 900144, ctx);
+  if (type !== JWT_BEARER_ASSERTION)
+    return oauthError(400, "invalid_request", `The 'client_assertion_type' '${type}' is not supported; it must be '${JWT_BEARER_ASSERTION}'.`, 90014, ctx);
+  let payload;
+  try {
+    payload = await verifyEmulatorSignature(deps.tokens, assertion);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === "ERR_JWT_EXPIRED" || code === "ERR_JWT_CLAIM_VALIDATION_FAILED") {
+      const claims = safeClaims(assertion);
+      const at = (n: unknown) => (typeof n === "number" ? new Date(n * 1000).toISOString() : "unknown");
+      return oauthError(400, "invalid_client", `Client assertion is not within its valid time range. Current time: ${new Date().toISOString()}, assertion valid from ${at(claims.nbf ?? claims.iat)}, expiry time of assertion ${at(claims.exp)}. Review the documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials .`, 700024, ctx);
+    }
+    return oauthError(401, "invalid_client", "Client assertion failed signature validation. (The ARM sandbox accepts only client assertions it signed itself, i.e. its own tokens such as a managed identity's token for api://AzureADTokenExchange presented under a federated identity credential; certificate credentials are not implemented.)", 700027, ctx);
+  }
+  const iss = String(payload.iss ?? "");
+  const sub = String(payload.sub ?? "");
+  const auds = Array.isArray(payload.aud) ? payload.aud : [String(payload.aud ?? "")];
+  const candidates = (app.federatedIdentityCredentials ?? []).filter((f) => f.issuer === iss && f.subject === sub);
+  if (candidates.length === 0) {
+    return oauthError(401, "invalid_client", `No matching federated identity record found for presented assertion. Assertion Issuer: '${iss}'. Assertion Subject: '${sub}'. Assertion Audience: '${auds.join(", ")}'. https://learn.microsoft.com/entra/workload-id/workload-identity-federation`, 70021, ctx);
+  }
+  if (!candidates.some((f) => f.audiences.some((a) => auds.includes(a)))) {
+    return oauthError(401, "invalid_client", `No matching federated identity record found for presented assertion audience '${auds.join(", ")}'. Please note that the matching is done using a case-sensitive comparison. Check your federated identity credential Subject, Audience and Issuer against the presented assertion. https://learn.microsoft.com/entra/workload-id/workload-identity-federation`, 700212, ctx);
+  }
+  return undefined;
+}
+
+function safeClaims(jwt: string): Record<string, unknown> {
+  try {
+    return JSON.parse(Buffer.from(jwt.split(".")[1] ?? "", "base64url").toString("utf8")) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
 }
 
 function tokenResponse(accessToken: string, expiresOn: number): RouteResult {

@@ -104,6 +104,14 @@ export class TokenService {
   }
 }
 
+/** Verifies only that `token` is a JWT this emulator signed and that it is within its validity window (a client
+ *  assertion: audience, issuer and subject are matched by the caller against federated identity credentials).
+ *  Throws jose's errors (code ERR_JWT_EXPIRED, ERR_JWS_SIGNATURE_VERIFICATION_FAILED, …). */
+export async function verifyEmulatorSignature(service: TokenService, token: string): Promise<JWTPayload> {
+  const { payload } = await jwtVerify(token, createLocalJWKSet(service.jwks()), { algorithms: ["RS256"] });
+  return payload;
+}
+
 export class TokenError extends Error {
   constructor(readonly code: string, message: string) {
     super(message);

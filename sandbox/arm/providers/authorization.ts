@@ -1,10 +1,13 @@
-// Microsoft.Authorization: role assignments at any scope, role definitions (built-in + custom in the store),
-// and the caller's effective permissions (reference arm-surface §2.4).
+// Microsoft.Authorization: role assignments at any scope (with ABAC conditions, core/abac.ts), role definitions
+// (built-in + custom in the store), deny assignments (read-only, as in Azure; created through the control surface) and
+// the caller's effective permissions (reference arm-surface §2.4).
 import { ArmError, type Provider, type Route, type RouteContext, type StoredResource } from "../core/contract.js";
 import type { CoreProviderDeps } from "../core/provider-registry.js";
 import { BUILTIN_ROLES, type RoleDefinitionData } from "../core/builtin-roles.js";
 import { isAtOrBelow, isGuid, normalisePath, parseResourceId } from "../core/ids.js";
-import { ROLE_ASSIGNMENT_TYPE, ROLE_DEFINITION_TYPE } from "../core/rbac.js";
+import { ROLE_ASSIGNMENT_TYPE, ROLE_DEFINITION_TYPE, type AccessAttributes } from "../core/rbac.js";
+import { AbacSyntaxError, parseCondition } from "../core/abac.js";
+import { DENY_ASSIGNMENT_TYPE, EVERYONE, renderDenyAssignment, type DenyAssignmentProperties } from "../core/deny-assignments.js";
 
 const NS = "/providers/Microsoft.Authorization";
 const PRINCIPAL_TYPES = ["User", "Group", "ServicePrincipal", "ForeignGroup", "Device"];
@@ -85,6 +88,7 @@ function putAssignment(ctx: RouteContext, deps: CoreProviderDeps, scope: string,
   if (!principal) throw new ArmError(400, "PrincipalNotFound", `Principal ${principalId.replace(/-/g, "")} does not exist in the directory ${deps.tenantId}. Check that you have the correct principal ID. If you are creating this principal and then immediately assigning a role, this error might be related to a replication delay. In this case, set the role assignment principalType property to a value, such as ServicePrincipal, User, or Group.  See https://aka.ms/docs-principaltype`);
   const principalType = typeof p.principalType === "string" ? p.principalType : principal.principalType;
   if (!PRINCIPAL_TYPES.includes(principalType)) throw new ArmError(400, "InvalidPrincipalType", `The principal type '${principalType}' is not valid.`);
+  const { condition, conditionVersion } = validateCondition(p.condition, p.conditionVersion);
 
   const id = `${scope}${NS}/roleAssignments/${name}`;
   const existing = ctx.store.get(id);
@@ -102,7 +106,7 @@ function putAssignment(ctx: RouteContext, deps: CoreProviderDeps, scope: string,
     id: existing?.id ?? id, name, type: ROLE_ASSIGNMENT_TYPE,
     properties: {
       roleDefinitionId: roleDefinitionId(scope, role.name), principalId, principalType, scope,
-      condition: p.condition ?? null, conditionVersion: p.conditionVersion ?? null, description: p.description ?? null,
+      condition, conditionVersion, description: p.description ?? null,
       createdOn: (existing?.properties as { createdOn?: string } | undefined)?.createdOn ?? now, updatedOn: now,
       createdBy: (existing?.properties as { createdBy?: string } | undefined)?.createdBy ?? ctx.req.caller.objectId,
       updatedBy: ctx.req.caller.objectId, delegatedManagedIdentityResourceId: p.delegatedManagedIdentityResourceId ?? null,
@@ -111,11 +115,97 @@ function putAssignment(ctx: RouteContext, deps: CoreProviderDeps, scope: string,
   return { status: existing ? 200 : 201, body: renderAssignment(stored) };
 }
 
+const INVALID_CONDITION = "The given role assignment condition is invalid.";
+
+/** A role assignment's condition as ARM stores it: version 2.0 (the default), parsed by the sandbox's ABAC subset.
+ *  Anything the sandbox cannot parse is refused (it could not enforce it), saying so. */
+export function validateCondition(condition: unknown, conditionVersion: unknown): { condition: string | null; conditionVersion: string | null } {
+  if (condition === undefined || condition === null || condition === "") return { condition: null, conditionVersion: null };
+  if (typeof condition !== "string") throw new ArmError(400, "InvalidRoleAssignmentCondition", INVALID_CONDITION);
+  const version = conditionVersion === undefined || conditionVersion === null || conditionVersion === "" ? "2.0" : String(conditionVersion);
+  if (version !== "2.0") throw new ArmError(400, "InvalidRoleAssignmentCondition", `${INVALID_CONDITION} (conditionVersion '${version}': only 2.0 is supported.)`);
+  try {
+    parseCondition(condition);
+  } catch (e) {
+    if (!(e instanceof AbacSyntaxError)) throw e;
+    throw new ArmError(400, "InvalidRoleAssignmentCondition",
+      `${INVALID_CONDITION} The ARM sandbox does not implement this condition syntax: ${e.message}. It implements the role-assignment delegation ` +
+      "conditions: ActionMatches{'…'}, ! / NOT, AND / &&, OR / ||, parentheses, and @Request[…] / @Resource[Microsoft.Authorization/roleAssignments:" +
+      "RoleDefinitionId|PrincipalId|PrincipalType] with ForAnyOfAnyValues / ForAnyOfAllValues / ForAllOfAnyValues / ForAllOfAllValues and " +
+      "GuidEquals, GuidNotEquals, StringEquals(IgnoreCase), StringNotEquals(IgnoreCase) (see sandbox/arm/core/abac.ts).");
+  }
+  return { condition, conditionVersion: version };
+}
+
+/** `@Request[…]` of a role-assignment PUT: the assignment being written, as sent. */
+function requestAttributes(ctx: RouteContext): AccessAttributes {
+  const p = (ctx.req.body as { properties?: Record<string, unknown> } | undefined)?.properties ?? {};
+  const one = (v: unknown) => (typeof v === "string" && v ? [v] : []);
+  return {
+    request: {
+      RoleDefinitionId: one(p.roleDefinitionId).map((id) => id.split("/").pop()!),
+      PrincipalId: one(p.principalId),
+      PrincipalType: one(p.principalType),
+    },
+  };
+}
+
+/** `@Resource[…]` of a role-assignment DELETE: the stored assignment being removed. */
+function resourceAttributes(ctx: RouteContext, id: string): AccessAttributes {
+  const r = ctx.store.get(id);
+  if (!r) return { resource: {} };
+  const p = r.properties as { roleDefinitionId?: string; principalId?: string; principalType?: string };
+  return {
+    resource: {
+      RoleDefinitionId: p.roleDefinitionId ? [p.roleDefinitionId.split("/").pop()!] : [],
+      PrincipalId: p.principalId ? [p.principalId] : [],
+      PrincipalType: p.principalType ? [p.principalType] : [],
+    },
+  };
+}
+
+function allDenyAssignments(ctx: RouteContext): StoredResource[] {
+  return ctx.store.all().filter((r) => r.type.toLowerCase() === DENY_ASSIGNMENT_TYPE.toLowerCase());
+}
+
+/** `$filter` for deny assignments, as documented for the List operations: atScope(), denyAssignmentName eq '…',
+ *  principalId eq '…' (those that apply to the principal: listed, or Everyone), gdprExportPrincipalId eq '…' (listed or
+ *  excluded; only name and description returned), combined with `and`. */
+export function filterDenyAssignments(all: StoredResource[], scope: string, filter: string | null): Record<string, unknown>[] {
+  const f = filter ?? "";
+  const atScope = /atScope\(\)/i.test(f);
+  const name = /denyAssignmentName\s+eq\s+'((?:[^']|'')*)'/i.exec(f)?.[1]?.replace(/''/g, "'");
+  const principal = /(?<!gdprExport)principalId\s+eq\s+'([^']+)'/i.exec(f)?.[1]?.toLowerCase();
+  const gdpr = /gdprExportPrincipalId\s+eq\s+'([^']+)'/i.exec(f)?.[1]?.toLowerCase();
+  const rest = f.replace(/atScope\(\)/ig, "").replace(/denyAssignmentName\s+eq\s+'(?:[^']|'')*'/ig, "")
+    .replace(/(gdprExport)?principalId\s+eq\s+'[^']+'/ig, "").replace(/\band\b/ig, "").trim();
+  if (rest) {
+    throw new ArmError(400, "UnsupportedQuery",
+      `The filter '${f}' is not supported. Supported filters are 'atScope()', 'denyAssignmentName eq '{value}'', 'principalId eq '{value}'' and 'gdprExportPrincipalId eq '{value}''.`);
+  }
+  const ids = (list: { id: string }[] | undefined) => (list ?? []).map((x) => x.id.toLowerCase());
+  return all.filter((r) => {
+    const p = r.properties as unknown as DenyAssignmentProperties;
+    const above = isAtOrBelow(scope, p.scope);
+    const below = isAtOrBelow(p.scope, scope);
+    if (atScope ? !above : !(above || below)) return false;
+    if (name !== undefined && p.denyAssignmentName.toLowerCase() !== name.toLowerCase()) return false;
+    if (principal && !ids(p.principals).some((id) => id === principal || id === EVERYONE)) return false;
+    if (gdpr && !ids(p.principals).includes(gdpr) && !ids(p.excludePrincipals).includes(gdpr)) return false;
+    return true;
+  }).map((r) => {
+    if (!gdpr) return renderDenyAssignment(r);
+    const p = r.properties as unknown as DenyAssignmentProperties;
+    return { id: r.id, name: r.name, type: DENY_ASSIGNMENT_TYPE, properties: { denyAssignmentName: p.denyAssignmentName, description: p.description } };
+  });
+}
+
 export function authorizationProvider(deps: CoreProviderDeps): Provider {
   const scopeOf = (ctx: RouteContext) => ctx.params.scope ?? "";
   const routes: Route[] = [
     {
       method: "PUT", template: `{*scope}${NS}/roleAssignments/{name}`, action: "Microsoft.Authorization/roleAssignments/write",
+      accessAttributes: requestAttributes,
       handle: (ctx) => putAssignment(ctx, deps, scopeOf(ctx), ctx.params.name),
     },
     {
@@ -128,6 +218,7 @@ export function authorizationProvider(deps: CoreProviderDeps): Provider {
     },
     {
       method: "DELETE", template: `{*scope}${NS}/roleAssignments/{name}`, action: "Microsoft.Authorization/roleAssignments/delete",
+      accessAttributes: (ctx) => resourceAttributes(ctx, `${scopeOf(ctx)}${NS}/roleAssignments/${ctx.params.name}`),
       handle: (ctx) => {
         const id = `${scopeOf(ctx)}${NS}/roleAssignments/${ctx.params.name}`;
         const r = ctx.store.get(id);
@@ -168,10 +259,27 @@ export function authorizationProvider(deps: CoreProviderDeps): Provider {
     {
       method: "GET", template: `{*scope}${NS}/permissions`, action: "Microsoft.Authorization/permissions/read", skipRbac: true,
       handle: (ctx) => {
+        // One entry per (role assignment, role permission), with the assignment's condition (null when none), as
+        // api-version 2022-04-01 answers; deny assignments are not subtracted (Azure does not either).
         const perms = deps.rbac.permissionsAt(ctx.req.caller.objectId, scopeOf(ctx))
-          .map((p) => ({ actions: p.actions, notActions: p.notActions, dataActions: p.dataActions, notDataActions: p.notDataActions }));
+          .map((p) => ({ actions: p.actions, notActions: p.notActions, dataActions: p.dataActions, notDataActions: p.notDataActions,
+            condition: p.condition, conditionVersion: p.conditionVersion }));
         return { status: 200, body: ctx.services.page(perms, ctx) };
       },
+    },
+    // Deny assignments: read-only (no PUT/DELETE routes: 405, as ARM refuses writes to them).
+    {
+      method: "GET", template: `{*scope}${NS}/denyAssignments/{name}`, action: "Microsoft.Authorization/denyAssignments/read",
+      handle: (ctx) => {
+        const r = ctx.store.get(`${scopeOf(ctx)}${NS}/denyAssignments/${ctx.params.name}`);
+        if (!r || r.type.toLowerCase() !== DENY_ASSIGNMENT_TYPE.toLowerCase())
+          throw new ArmError(404, "DenyAssignmentNotFound", `The deny assignment '${ctx.params.name}' is not found.`);
+        return { status: 200, body: renderDenyAssignment(r) };
+      },
+    },
+    {
+      method: "GET", template: `{*scope}${NS}/denyAssignments`, action: "Microsoft.Authorization/denyAssignments/read",
+      handle: (ctx) => ({ status: 200, body: ctx.services.page(filterDenyAssignments(allDenyAssignments(ctx), scopeOf(ctx), ctx.req.query.get("$filter")), ctx) }),
     },
   ];
   return { namespace: "Microsoft.Authorization", routes };
