@@ -132,6 +132,17 @@ async function main(): Promise<void> {
       principals: {
         admin: { clientId: arm.credentials.admin.clientId, clientSecret: arm.credentials.admin.clientSecret, objectId: arm.credentials.admin.objectId },
         reader: { clientId: arm.credentials.reader.clientId, clientSecret: arm.credentials.reader.clientSecret, objectId: arm.credentials.reader.objectId },
+        /** Least privilege: Contributor on lw-demo-web, Role Based Access Control Administrator on lwdemostorage, app role
+         *  Connections.ReadWrite on linkwright (its client-credentials tokens for linkwrightApp.audience carry it). */
+        ...(arm.credentials.team ? {
+          team: { clientId: arm.credentials.team.clientId, clientSecret: arm.credentials.team.clientSecret, objectId: arm.credentials.team.objectId },
+        } : {}),
+        /** A user with team's role assignments; users cannot sign in here: POST /_sandbox/token {principal: "dev",
+         *  resource: linkwrightApp.audience, scp: "user_impersonation"} mints their delegated token. */
+        ...(arm.seedResult ? { dev: arm.seedResult.dev } : {}),
+        /** linkwright's app registration (audience, delegated scope, app role); its credential is linkwright's managed
+         *  identity through a federated identity credential. */
+        ...(arm.seedResult ? { linkwrightApp: arm.seedResult.linkwrightApp } : {}),
       },
       resources: arm.seeded ?? {},
       /** linkwright's own function app identity (Contributor + User Access Administrator on the subscription):
@@ -155,7 +166,8 @@ async function main(): Promise<void> {
       `  Databases      ${Object.entries(databases.emulators.endpoints).map(([k, v]) => `${k} → ${v}`).join(" | ")}`,
       `  linkwright's identity: ${granted.join("; ") || "no platform grants (no seed)"}`,
       `  tenant ${arm.tenantId}  subscription ${arm.subscriptionId}  resource group ${DEMO_RESOURCE_GROUP}`,
-      `  principals admin (Owner) / reader (Reader): client ids and secrets in ${file}`,
+      `  principals admin (Owner) / reader (Reader)${arm.credentials.team ? " / team (Contributor on lw-demo-web, RBAC Administrator on lwdemostorage)" : ""}: client ids and secrets in ${file}`,
+      ...(arm.seedResult ? [`  user dev (${arm.seedResult.dev.userPrincipalName}, team's roles); linkwright's app ${arm.seedResult.linkwrightApp.audience} (scope ${arm.seedResult.linkwrightApp.scope}, app role ${arm.seedResult.linkwrightApp.appRole})`] : []),
       `  seeded: ${Object.keys(sandbox.resources).join(", ") || "(no demo resources)"}`,
       `  control surface: ${arm.endpoint}/_sandbox/  (see sandbox/arm/README.md)`,
       "Ctrl-C to stop.",

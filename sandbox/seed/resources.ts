@@ -1,7 +1,7 @@
 // Demo resources for the sandbox, written straight into the ARM store in the shapes the providers serve:
 // a Linux Node web app with a `staging` slot, a function app with a blob-triggered function whose output binding
 // writes back under the trigger's container (a real trigger/output loop), a container app, a user-assigned
-// identity, a storage account (endpoints on Azurite when present), an RBAC-model key vault with its data plane
+// identity, a storage account (endpoints on Azurite when present) and a second one "of another team" (lwotherstorage), an RBAC-model key vault with its data plane
 // listening, and a vnet with a subnet; plus one of each connection target (seedTargetResources below): an Azure SQL
 // server + database, PostgreSQL and MySQL flexible servers + databases, a Cosmos DB NoSQL account + database, Service
 // Bus and Event Hubs namespaces, SignalR, Web PubSub, an App Configuration store (its key-values data plane
@@ -28,7 +28,7 @@ import { buildAppInsightsComponent } from "../arm/providers/appinsights/index.js
 
 export const DEMO_NAMES = {
   webApp: "lw-demo-web", slot: "staging", functionApp: "lw-demo-func", containerApp: "lw-demo-aca", userIdentity: "lw-demo-identity",
-  storageAccount: "lwdemostorage", keyVault: "lw-demo-kv", vnet: "lw-demo-vnet", subnet: "apps",
+  storageAccount: "lwdemostorage", otherStorageAccount: "lwotherstorage", keyVault: "lw-demo-kv", vnet: "lw-demo-vnet", subnet: "apps",
   sqlServer: "lw-demo-sql", postgresServer: "lw-demo-pg", mysqlServer: "lw-demo-mysql", database: "appdb", cosmosAccount: "lw-demo-cosmos",
   serviceBus: "lw-demo-sb", eventHubs: "lw-demo-eh", eventHub: "events", signalR: "lw-demo-signalr", webPubSub: "lw-demo-wps",
   appConfig: "lw-demo-appconfig", redis: "lw-demo-redis", cognitiveServices: "lw-demo-openai", appInsights: "lw-demo-insights",
@@ -45,6 +45,7 @@ export async function seedDemoResources(s: {
     containerApp: `${rg}/providers/Microsoft.App/containerApps/${DEMO_NAMES.containerApp}`,
     userIdentity: `${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${DEMO_NAMES.userIdentity}`,
     storageAccount: `${rg}/providers/Microsoft.Storage/storageAccounts/${DEMO_NAMES.storageAccount}`,
+    otherStorageAccount: `${rg}/providers/Microsoft.Storage/storageAccounts/${DEMO_NAMES.otherStorageAccount}`,
     keyVault: `${rg}/providers/Microsoft.KeyVault/vaults/${DEMO_NAMES.keyVault}`,
     vnet: `${rg}/providers/Microsoft.Network/virtualNetworks/${DEMO_NAMES.vnet}`,
   };
@@ -71,6 +72,10 @@ export async function seedDemoResources(s: {
   const account = (store.get(ids.storageAccount) ?? store.put(buildStorageAccount(services, {
     id: ids.storageAccount, location, kind: "StorageV2", sku: { name: "Standard_LRS" },
   }))) as ReturnType<typeof buildStorageAccount>;
+  // "Another team's" account, same shape: the least-privilege `team` principal holds no role on it.
+  if (!store.get(ids.otherStorageAccount)) {
+    store.put(buildStorageAccount(services, { id: ids.otherStorageAccount, location, kind: "StorageV2", sku: { name: "Standard_LRS" } }));
+  }
   const storageConnection = services.azurite?.connectionString
     ?? `DefaultEndpointsProtocol=https;AccountName=${DEMO_NAMES.storageAccount};AccountKey=${(account as AccountPrivate).accountKeys?.[0]?.value ?? ""};EndpointSuffix=core.windows.net`;
 
@@ -134,7 +139,7 @@ export async function seedDemoResources(s: {
 
   return {
     webApp: ids.webApp, slot, functionApp: ids.functionApp, containerApp: ids.containerApp, userIdentity: ids.userIdentity,
-    storageAccount: ids.storageAccount, keyVault: ids.keyVault, subnet,
+    storageAccount: ids.storageAccount, otherStorageAccount: ids.otherStorageAccount, keyVault: ids.keyVault, subnet,
     ...(await seedTargetResources({ store, services, subscriptionId: s.subscriptionId, rg, location })),
   };
 }

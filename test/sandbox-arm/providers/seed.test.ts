@@ -25,7 +25,7 @@ describe("seedDemoResources", () => {
   it("returns every documented id", () => {
     expect(Object.keys(ids).sort()).toEqual([
       "appConfig", "appInsights", "cognitiveServices", "containerApp", "cosmosAccount", "cosmosSqlDatabase", "eventHubs", "functionApp",
-      "keyVault", "mysqlDatabase", "postgresDatabase", "redis", "serviceBus", "signalR", "slot", "sqlDatabase", "storageAccount", "subnet",
+      "keyVault", "mysqlDatabase", "otherStorageAccount", "postgresDatabase", "redis", "serviceBus", "signalR", "slot", "sqlDatabase", "storageAccount", "subnet",
       "userIdentity", "webApp", "webPubSub",
     ]);
   });
