@@ -8,7 +8,9 @@
 //  - private endpoints (`Resources | where type =~ 'microsoft.network/privateendpoints'`, paged), only when a
 //    connection uses vNetSolution privateLink;
 //  - one settings read per (source, scope);
-//  - listKeys once per storage account behind a secret; Key Vault secrets on the data plane.
+//  - listKeys once per storage account behind a secret; Key Vault secrets on the data plane, and only from vaults ARM
+//    reports: the vaults whose `properties.vaultUri` has the origin of a secret to read ride in the first Resource
+//    Graph query (tenant-wide, no call of their own); a secret on any other host is never requested.
 // Reads run with bounded concurrency under a shared retry budget; a read that still fails is recorded as failed.
 import type { RestError } from "@azure/core-rest-pipeline";
 import type { ArmClients } from "../azure/clients.js";
@@ -22,7 +24,7 @@ import { readFunctionApps } from "./collectFunctions.js";
 import { mapBounded } from "../concurrency/mapBounded.js";
 import type { RetryBudget } from "./retry.js";
 import {
-  existenceId, emptySnapshot, type GraphResource, type HealthSnapshot, type PrivateEndpointRow, type Read, type RoleAssignmentRow,
+  existenceId, emptySnapshot, vaultOrigin, type GraphResource, type HealthSnapshot, type PrivateEndpointRow, type Read, type RoleAssignmentRow,
 } from "./snapshot.js";
 
 export interface CollectOptions {
@@ -93,9 +95,13 @@ export function roleAssignmentsQuery(principalIds: readonly string[]): string {
 }
 
 /** The Resource Graph query for one batch of ids; with principals, each row also carries `roleAssignments`: the
- *  assignments of the principal of its system-assigned identity, when that principal is one of them. */
-export function graphQuery(ids: readonly string[], principalIds: readonly string[] = []): string {
-  const resources = `Resources | where id in~ (${ids.map(kqlString).join(", ")})`;
+ *  assignments of the principal of its system-assigned identity, when that principal is one of them. With vault
+ *  origins (see vaultOrigin), the Key Vaults whose `properties.vaultUri` has one of them come as rows too. */
+export function graphQuery(ids: readonly string[], principalIds: readonly string[] = [], vaultOrigins: readonly string[] = []): string {
+  const byId = `id in~ (${ids.map(kqlString).join(", ")})`;
+  const vaults = `(type =~ 'microsoft.keyvault/vaults' and vaultUri in~ (${vaultOrigins.flatMap((o) => [`${o}/`, o]).map(kqlString).join(", ")}))`;
+  const resources = !vaultOrigins.length ? `Resources | where ${byId}`
+    : `Resources | extend vaultUri = tolower(tostring(properties.vaultUri)) | where ${ids.length ? `${byId} or ${vaults}` : vaults}`;
   if (!principalIds.length) return `${resources} | project id, type, kind, properties, identity`;
   return `${resources} | extend principalId = tolower(tostring(identity.principalId)) ` +
     `| join kind=leftouter (${roleAssignmentsQuery(principalIds)} ` +
@@ -112,7 +118,7 @@ interface RoleReads {
 type GraphRow = GraphResource & { principalId?: string; roleAssignments?: { id?: string; scope?: string; roleDefinitionId?: string }[] | null };
 
 /** Every page of one Resource Graph query ($skipToken paging), each page one call under the retry budget. */
-async function graphPages<T>(query: string, subscriptions: string[], o: CollectOptions, stats: CallStats, onCall: () => void = () => undefined): Promise<T[]> {
+async function graphPages<T>(query: string, subscriptions: string[] | undefined, o: CollectOptions, stats: CallStats, onCall: () => void = () => undefined): Promise<T[]> {
   const rows: T[] = [];
   let skipToken: string | undefined;
   for (let page = 0; page < 100; page++) {
@@ -120,7 +126,7 @@ async function graphPages<T>(query: string, subscriptions: string[], o: CollectO
       stats.graphQueries++;
       onCall();
       return o.clients.resourceGraph().resources({
-        query, subscriptions,
+        query, ...(subscriptions ? { subscriptions } : {}),
         options: { top: 1000, resultFormat: "objectArray", ...(skipToken ? { skipToken } : {}) },
       });
     });
@@ -139,17 +145,26 @@ function roleRow(principalId: string, ra: { id?: string; scope?: string; roleDef
   return { id: ra.id, scope: ra.scope ?? "", principalId, roleDefinitionId: ra.roleDefinitionId ?? "" };
 }
 
+/** The distinct origins of the vaults whose secrets the plan reads. */
+function vaultOriginsOf(plan: ReadPlan): string[] {
+  return [...new Set(plan.secrets.map((s) => vaultOrigin(s.vaultUri)).filter((o): o is string => Boolean(o)))];
+}
+
 async function readGraph(plan: ReadPlan, o: CollectOptions, snap: HealthSnapshot, stats: CallStats, roles: RoleReads): Promise<void> {
   const size = Math.min(o.graphBatchSize ?? 1000, 1000);
   const batches = chunk(plan.resourceIds, size);
+  // The vaults to recognise ride in the first queries (≤ 1000 origins each): no query of their own.
+  const vaultBatches = chunk(vaultOriginsOf(plan), 1000);
   const wanted = new Set([...plan.roleAssignments.values()].flat().map((p) => p.principalId.toLowerCase()));
   const roleSubscriptions = [...plan.roleAssignments.keys()].filter(Boolean);
-  await mapBounded(batches, o.concurrency ?? 16, async (ids) => {
+  const queries = Array.from({ length: Math.max(batches.length, vaultBatches.length) }, (_, i) => ({ ids: batches[i] ?? [], vaults: vaultBatches[i] ?? [] }));
+  await mapBounded(queries, o.concurrency ?? 16, async ({ ids, vaults }) => {
     const inBatch = new Set(ids);
     const principals = [...plan.principalHolders].filter(([p, holder]) => wanted.has(p) && inBatch.has(holder)).map(([p]) => p);
-    const subscriptions = [...new Set([...subscriptionsOf(ids), ...(principals.length ? roleSubscriptions : [])])];
+    // A vault may be in any subscription linkwright can read: a query carrying vaults is not limited to the batch's.
+    const subscriptions = vaults.length ? undefined : [...new Set([...subscriptionsOf(ids), ...(principals.length ? roleSubscriptions : [])])];
     try {
-      const rows = await graphPages<GraphRow>(graphQuery(ids, principals), subscriptions, o, stats);
+      const rows = await graphPages<GraphRow>(graphQuery(ids, principals, vaults), subscriptions, o, stats);
       const byId = new Map(rows.map((r) => [existenceId(r.id), { id: r.id, type: r.type, properties: r.properties ?? {}, identity: r.identity ?? null, ...(typeof r.kind === "string" ? { kind: r.kind } : {}) }]));
       for (const id of ids) snap.resources.set(id, { ok: true, value: byId.get(id) });
       for (const r of rows) {
@@ -157,9 +172,17 @@ async function readGraph(plan: ReadPlan, o: CollectOptions, snap: HealthSnapshot
         if (!p || !principals.includes(p) || plan.principalHolders.get(p) !== existenceId(r.id)) continue;
         roles.rows.set(p, (r.roleAssignments ?? []).map((ra) => roleRow(p, ra)));
       }
+      const reported = new Map<string, string>();
+      for (const r of rows) {
+        if (String(r.type).toLowerCase() !== "microsoft.keyvault/vaults") continue;
+        const origin = vaultOrigin(String((r.properties ?? {})["vaultUri"] ?? ""));
+        if (origin) reported.set(origin, r.id);
+      }
+      for (const origin of vaults) snap.keyVaults.set(origin, { ok: true, value: reported.get(origin) });
     } catch (e) {
       for (const id of ids) snap.resources.set(id, failed(e));
       for (const p of principals) roles.failed.set(p, failed(e).error);
+      for (const origin of vaults) snap.keyVaults.set(origin, failed(e));
     }
   });
 }
@@ -266,8 +289,14 @@ async function readStorageKeys(plan: ReadPlan, o: CollectOptions, snap: HealthSn
   });
 }
 
+/** Secrets of the vaults ARM reports (snap.keyVaults, filled by readGraph); nothing is sent to any other host. */
 async function readSecrets(plan: ReadPlan, o: CollectOptions, snap: HealthSnapshot, stats: CallStats): Promise<void> {
-  await mapBounded(plan.secrets, o.concurrency ?? 16, async (s) => {
+  const recognised = plan.secrets.filter((s) => {
+    const origin = vaultOrigin(s.vaultUri);
+    const vault = origin ? snap.keyVaults.get(origin) : undefined;
+    return vault?.ok === true && vault.value !== undefined;
+  });
+  await mapBounded(recognised, o.concurrency ?? 16, async (s) => {
     let read: Read<string | undefined>;
     try {
       const value = await o.budget.run("key vault secret", async () => {
@@ -322,7 +351,7 @@ export async function collectSnapshot(plan: ReadPlan, options: CollectOptions, s
     timed("functions", Promise.all([graph, settings]).then(() => readFunctionApps(plan, options, snap, stats))),
     timed("roleAssignments", graph.then(() => readOtherRoleAssignments(plan, options, stats, roles)).then(() => fillRoleAssignments(plan, snap, roles))),
     timed("storageKeys", readStorageKeys(plan, options, snap, stats)),
-    timed("secrets", Promise.all([readSecrets(plan, options, snap, stats), readResolvedSecrets(plan, options, snap, stats)]).then(() => undefined)),
+    timed("secrets", Promise.all([graph.then(() => readSecrets(plan, options, snap, stats)), readResolvedSecrets(plan, options, snap, stats)]).then(() => undefined)),
   ]);
   return snap;
 }

@@ -12,7 +12,7 @@ import type { SecretSource } from "../steps/secretValues.js";
 import { parseResourceId } from "../azure/resourceId.js";
 import type { Sealer } from "../secrets/seal.js";
 import {
-  existenceId, parseKeyVaultReference, secretKey, secretSourceKey, settingsKey, subscriptionKeyOf,
+  existenceId, parseKeyVaultReference, secretKey, secretSourceKey, settingsKey, subscriptionKeyOf, vaultOrigin,
   type GraphResource, type HealthSnapshot, type Read,
 } from "./snapshot.js";
 import { checkFunctionBindings } from "./functionsCheck.js";
@@ -172,8 +172,27 @@ export function normalizeAccount(id: string): string {
   return existenceId(id);
 }
 
+/** Whether a vault URI is a Key Vault ARM reports (its secrets were read), is not one (nothing was sent to it), or could
+ *  not be told. */
+function vaultStatus(snap: HealthSnapshot, vaultUri: string): "reported" | "unrecognized" | { error: string } {
+  const origin = vaultOrigin(vaultUri);
+  if (!origin) return "unrecognized";
+  const vault = snap.keyVaults.get(origin);
+  if (!vault) return { error: `the vault ${origin} was not looked up` };
+  if (!vault.ok) return { error: `the vaults ARM reports could not be read (${vault.error})` };
+  return vault.value ? "reported" : "unrecognized";
+}
+
+const NOT_A_VAULT = "is not a Key Vault that ARM reports in this tenant (no vault's vaultUri has that host), so linkwright sends it nothing";
+
 export function checkKeyVaultSecret(snap: HealthSnapshot, input: KeyVaultSecretInput, options: EvaluateOptions): CheckResult {
   const description = `The secret ${input.secretName} in ${input.vaultUri} exists and holds the target's current secret.`;
+  const vault = vaultStatus(snap, input.vaultUri);
+  if (vault === "unrecognized") {
+    return fail(CheckNames.keyVaultSecret, description, "KeyVaultNotRecognized",
+      `${input.vaultUri} ${NOT_A_VAULT}. Set secretStore.keyVaultId to a vault in this tenant and re-run the connection (PUT the linker again).`);
+  }
+  if (vault !== "reported") return inconclusive(CheckNames.keyVaultSecret, description, vault.error);
   const current = snap.keyVaultSecrets.get(secretKey(input.vaultUri, input.secretName));
   if (!current) return inconclusive(CheckNames.keyVaultSecret, description, "the secret was not read");
   if (!current.ok) return inconclusive(CheckNames.keyVaultSecret, description, current.error);
@@ -218,12 +237,20 @@ export function checkConfiguration(snap: HealthSnapshot, input: SettingsInput, o
 
   if (kvRefs.length) {
     const kvDescription = "The Key Vault references in the configuration resolve to existing secrets.";
-    const reads = kvRefs.map((r) => ({ ...r, read: snap.keyVaultSecrets.get(secretKey(r.vaultUri, r.name)) }));
+    const withVault = kvRefs.map((r) => ({ ...r, vault: vaultStatus(snap, r.vaultUri) }));
+    const unrecognized = withVault.filter((r) => r.vault === "unrecognized");
+    const unknownVault = withVault.find((r): r is typeof r & { vault: { error: string } } => typeof r.vault === "object");
+    const reads = withVault.filter((r) => r.vault === "reported").map((r) => ({ ...r, read: snap.keyVaultSecrets.get(secretKey(r.vaultUri, r.name)) }));
     const unread = reads.find((r) => !r.read || !r.read.ok);
     const broken = reads.filter((r) => r.read?.ok && r.read.value === undefined);
-    results.push(broken.length
+    results.push(unrecognized.length
+      ? fail(CheckNames.keyVaultReference, kvDescription, "KeyVaultNotRecognized",
+        `${unrecognized.map((u) => `${u.setting} → ${vaultOrigin(u.vaultUri) ?? u.vaultUri}`).join("; ")}: ${NOT_A_VAULT}. ` +
+        "Point the reference at a secret of a vault in this tenant, or remove it.")
+      : broken.length
       ? fail(CheckNames.keyVaultReference, kvDescription, "KeyVaultReferenceUnresolved",
         `${broken.map((b) => `${b.setting} → secret ${b.name} in ${b.vaultUri}`).join("; ")} does not exist. ${REPUT}, or restore the secret (az keyvault secret recover).`)
+      : unknownVault ? inconclusive(CheckNames.keyVaultReference, kvDescription, unknownVault.vault.error)
       : unread ? inconclusive(CheckNames.keyVaultReference, kvDescription, unread.read && !unread.read.ok ? unread.read.error : "the secret was not read")
       : ok(CheckNames.keyVaultReference, kvDescription));
   }

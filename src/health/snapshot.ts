@@ -58,8 +58,12 @@ export interface HealthSnapshot {
   roleAssignments: Map<string, Read<RoleAssignmentRow[]>>;
   /** By normalized storage account id: its current key values. */
   storageKeys: Map<string, Read<string[]>>;
-  /** By secretKey(vaultUri, name): the secret's current value, undefined when absent. */
+  /** By secretKey(vaultUri, name): the secret's current value, undefined when absent. Read only from vaults ARM
+   *  reports (keyVaults): a secret of any other host has no entry. */
   keyVaultSecrets: Map<string, Read<string | undefined>>;
+  /** By vaultOrigin(uri) of every Key Vault a connection reads: the id of the vault ARM reports with exactly that
+   *  `properties.vaultUri` origin, or undefined when none does (then nothing is sent to that host). */
+  keyVaults: Map<string, Read<string | undefined>>;
   /** By secretSourceKey(source): other secret sources (templates filled from a target's secret action), resolved. */
   resolvedSecrets: Map<string, Read<string>>;
   /** By existenceId(source): the functions (name + bindings) of each function-app source, when asked for. */
@@ -69,7 +73,10 @@ export interface HealthSnapshot {
 }
 
 export function emptySnapshot(): HealthSnapshot {
-  return { resources: new Map(), settings: new Map(), roleAssignments: new Map(), storageKeys: new Map(), keyVaultSecrets: new Map(), resolvedSecrets: new Map(), functionBindings: new Map() };
+  return {
+    resources: new Map(), settings: new Map(), roleAssignments: new Map(), storageKeys: new Map(), keyVaultSecrets: new Map(), keyVaults: new Map(),
+    resolvedSecrets: new Map(), functionBindings: new Map(),
+  };
 }
 
 /** The resource whose existence stands for `id` in Resource Graph: sub-resources (a storage account's blob
@@ -102,6 +109,17 @@ export function parseKeyVaultReference(value: string): { vaultUri: string; name:
   if (m) return { vaultUri: m[1]!, name: m[2]! };
   const n = /^@Microsoft\.KeyVault\(VaultName=([^;]+);SecretName=([^;)]+)(?:;[^)]*)?\)$/i.exec(value.trim());
   return n ? { vaultUri: `https://${n[1]}.vault.azure.net`, name: n[2]! } : undefined;
+}
+
+/** `scheme://host[:port]` of a vault URI or secret URI, lower-cased (default ports dropped); undefined when it is not
+ *  an http(s) URL. Two URIs name the same vault only when these are equal. */
+export function vaultOrigin(uri: string): string | undefined {
+  try {
+    const u = new URL(uri);
+    return u.protocol === "https:" || u.protocol === "http:" ? u.origin.toLowerCase() : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Identity of a secret source that is resolved as a whole (no plaintext in it: sealed parts stay sealed). */

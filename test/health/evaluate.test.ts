@@ -96,6 +96,12 @@ describe("evaluateLinker", () => {
     const snap = healthySnapshot();
     snap.settings.set(`${SITE.toLowerCase()}|`, { ok: true, value: { CONN: ref } });
     expect(planReads([kvLinker]).secrets.map((s) => s.name)).toEqual(["conn"]);
+    // Only a vault ARM reports is read: until the lookup says so the reference cannot be told, and a host no vault
+    // has is a failure.
+    expect(byName(evaluateLinker(kvLinker, snap), "KeyVaultReference")).toMatchObject({ result: "warning", errorCode: INCONCLUSIVE });
+    snap.keyVaults.set("https://kv1.vault.azure.net", { ok: true, value: undefined });
+    expect(byName(evaluateLinker(kvLinker, snap), "KeyVaultReference")).toMatchObject({ result: "failure", errorCode: "KeyVaultNotRecognized" });
+    snap.keyVaults.set("https://kv1.vault.azure.net", { ok: true, value: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv1" });
     snap.keyVaultSecrets.set("https://kv1.vault.azure.net|conn", { ok: true, value: undefined });
     expect(byName(evaluateLinker(kvLinker, snap), "KeyVaultReference")).toMatchObject({ result: "failure", errorCode: "KeyVaultReferenceUnresolved" });
     snap.keyVaultSecrets.set("https://kv1.vault.azure.net|conn", { ok: true, value: "v" });
