@@ -117,7 +117,8 @@ export function changeRequirements(plan: ConnectionPlan, properties: LinkerPrope
     out.push({ scope: plan.targetResourceId, action: databaseAdminAction(plan.targetResourceId), why: "create the connection's database user (as the server's Microsoft Entra admin)" });
   }
   for (const f of secretFetches(plan)) out.push({ scope: f.resourceId, action: secretReadAction(f), why: "read the target's secret for the connection" });
-  if (plan.firewall) out.push({ scope: plan.firewall.targetId, action: `${typeOf(plan.firewall.targetId)}/write`, why: "open the target's firewall to the source" });
+  // An open firewall needs no rule: the step changes nothing (and a saga planning later against a closed one needs it).
+  if (plan.firewall && !plan.firewallOpen) out.push({ scope: plan.firewall.targetId, action: `${typeOf(plan.firewall.targetId)}/write`, why: "open the target's firewall to the source" });
   if (plan.serviceEndpoint) {
     const se = plan.serviceEndpoint;
     out.push({ scope: se.subnetId, action: SUBNET_WRITE, why: "enable the service endpoint on the source's subnet" });

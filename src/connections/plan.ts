@@ -235,7 +235,7 @@ export async function planConnection(req: PlanRequest, ctx: StepContext): Promis
     ...(identity ? { identity, observedIdentity: snapshot.identity } : {}),
     ...(principal ? { principal } : {}),
     roles,
-    ...(firewall ? { firewall } : {}),
+    ...(firewall ? { firewall, ...(firewallOpen(targetResource) ? { firewallOpen: true } : {}) } : {}),
     ...(serviceEndpoint ? { serviceEndpoint } : {}),
     ...(databasePrincipal ? { databasePrincipal } : {}),
     secretStore,
@@ -250,6 +250,12 @@ export async function planConnection(req: PlanRequest, ctx: StepContext): Promis
     targetFacts,
     warnings,
   };
+}
+
+/** The target's firewall lets everyone in (default action Allow, as its read showed): the firewall step has nothing to do. */
+function firewallOpen(targetResource: Record<string, unknown> | undefined): boolean {
+  const acls = isObject(targetResource?.["properties"]) ? (targetResource!["properties"] as Record<string, unknown>)["networkAcls"] : undefined;
+  return !isObject(acls) || acls["defaultAction"] !== "Deny";
 }
 
 /** configurationInfo.configurationStore.appConfigurationId, checked to be an App Configuration store id. */

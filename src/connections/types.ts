@@ -47,6 +47,8 @@ export interface ConnectionPlan {
   principal?: { principalId: string; principalType: "ServicePrincipal" | "User" };
   roles: RoleGrant[];
   firewall?: FirewallInput;
+  /** The target's firewall was open (default action Allow) when planned: the firewall step will change nothing. */
+  firewallOpen?: boolean;
   serviceEndpoint?: ServiceEndpointInput;
   /** For a database target with identity auth: who gets a database user (the object id comes from the identity step). */
   databasePrincipal?: { name: string; clientId?: string };
