@@ -91,7 +91,6 @@ export const mysqlFlexible: TargetDescriptor = {
     userNameTemplate: "aad_<connectionName>",
     statements: [
       "SET aad_auth_validate_oids_in_tenant = OFF;",
-      "DROP USER IF EXISTS '<u>'@'%';",
       "CREATE AADUSER '<u>' IDENTIFIED BY '<identifiedBy>';",
       "GRANT ALL PRIVILEGES ON `<db>`.* TO '<u>'@'%';",
       "FLUSH privileges;",
@@ -99,6 +98,8 @@ export const mysqlFlexible: TargetDescriptor = {
   },
   notes: [
     "CREATE AADUSER is IDENTIFIED BY the identity's client id (the user's object id for a user account).",
+    "The CLI's `DROP USER IF EXISTS` before CREATE AADUSER is left out: linkwright never drops a user it did not create (it " +
+      "creates the user only when it does not exist, and a same-name user is reported, not replaced).",
     "Secret .NET/Java strings and Ruby/none passwords were not in the doc: Password=<p>; / &password=<p> / AZURE_MYSQL_PASSWORD.",
     "Spring Boot UMI adds spring.cloud.azure.credential.client-id and client-managed-identity-enabled (as PostgreSQL).",
   ],

@@ -125,13 +125,14 @@ export const sqlDatabase: TargetDescriptor = {
     connectDatabase: "<db>",
     userNameTemplate: "<identityName>",
     statements: [
-      'DROP USER IF EXISTS "<u>";',
       'CREATE USER "<u>" FROM EXTERNAL PROVIDER;',
       'GRANT CONTROL ON DATABASE::"<db>" TO "<u>";',
     ],
   },
   notes: [
     "Go, PHP, Ruby and Django are secret only (§6.6).",
+    "The CLI's `DROP USER IF EXISTS` before CREATE USER is left out: linkwright never drops a user it did not create (it " +
+      "creates the user only when it does not exist, and a same-name user is reported, not replaced).",
     "UMI Python: AZURE_SQL_USER holds the client id (the doc sample uses it so, §8).",
     "SP Python: AZURE_SQL_AUTHENTICATION=ActiveDirectoryServicePrincipal, the value drivers accept (the doc spells it ActiveDirectoryServerPrincipal, §8).",
     "SP Node: AZURE_SQL_AUTHENTICATIONTYPE=azure-active-directory-service-principal-secret (tedious's name; the doc gives no value).",

@@ -1,7 +1,8 @@
 // The exact statements that give an Entra principal a database user, rendered from the catalogue's data-plane
 // grant templates (src/catalogue/{sql,postgres,mysql}.ts, targets.md §5b) with every placeholder quoted for the
 // context the template puts it in: "<x>" is an identifier, '<x>' a string literal, `<x>` a MySQL identifier.
-// Also the statement that tells whether the user exists, and the ones that remove it again (compensation).
+// Also the statement that tells whether the user exists, and the ones that remove it again (compensation, only for a
+// user the step created). The create statements never drop: a user of that name is never replaced.
 import { dataPlaneGrant } from "../catalogue/grants.js";
 import { ENGINES, type DatabaseEngine } from "./engines.js";
 import { quoteIdentifier, quoteLiteral, UnsafeValueError } from "./quoting.js";
@@ -28,8 +29,14 @@ export interface DatabaseUserStatements {
   tokenScope: string;
   /** The catalogue's prerequisite text (Entra admin, Entra authentication on the server). */
   prerequisite: string;
-  /** Creates the user and grants its access, in order. */
+  /** Creates the user and grants its access, in order (createUser then grant). Never drops anything: a user of that
+   *  name that exists already makes createUser fail, it is not replaced. */
   create: string[];
+  /** The statements up to and including the one that creates the user (session settings before it): when they
+   *  succeed, the user is one this run created. */
+  createUser: string[];
+  /** The rest of create: the grants. */
+  grant: string[];
   /** Removes what `create` made (compensation), in order. */
   drop: string[];
   /** A query returning one row when the user exists, none otherwise. */
@@ -41,6 +48,8 @@ export class StatementsError extends Error {
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The statement of each engine that creates the user. */
+const CREATES_USER = /^\s*(CREATE\s+(AAD)?USER\b|select\s+\*\s+from\s+pgaadauth_create_principal)/i;
 const PLACEHOLDER = /(["'`])<(\w+)>\1|<(\w+)>/g;
 
 /** PostgreSQL's pgaadauth principal type: 'service' for managed identities and service principals. */
@@ -99,6 +108,9 @@ export function databaseUserStatements(spec: DatabaseUserSpec): DatabaseUserStat
   const render = (t: string) => renderTemplate(spec.engine, t, values);
   const templates = spec.engine === "sql" ? grant.statements.map(sqlCreateWithObjectId) : grant.statements;
   const create = templates.map(render);
+  if (create.some((s) => /^\s*DROP\b/i.test(s))) throw new StatementsError("The catalogue's create statements must not drop anything.");
+  const creating = create.findIndex((s) => CREATES_USER.test(s));
+  if (creating < 0) throw new StatementsError(`The catalogue's ${spec.engine} statements create no user.`);
   const u = values.u!;
   let drop: string[];
   let exists: string;
@@ -125,6 +137,8 @@ export function databaseUserStatements(spec: DatabaseUserSpec): DatabaseUserStat
     tokenScope: ENGINES[spec.engine].tokenScope,
     prerequisite: grant.prerequisite,
     create,
+    createUser: create.slice(0, creating + 1),
+    grant: create.slice(creating + 1),
     drop,
     exists,
   };

@@ -3,7 +3,9 @@
 // run on the server as linkwright's own identity, which must be the server's Microsoft Entra admin. plan reports them
 // (dry runs, validate); apply runs them unless the user exists; compensate drops the user apply created; verify checks
 // the user exists and otherwise names the exact statements and the admin prerequisite. Never skipped silently: when a
-// statement cannot run, apply fails with the statements and what is missing.
+// statement cannot run, apply fails with the statements and what is missing. A user linkwright did not create is never
+// dropped: one that exists is left alone (no change, nothing recorded to undo), one that appears between the probe and
+// the CREATE makes apply fail, and only a user this apply's CREATE made is dropped when a grant then fails.
 import type { TargetFacts } from "../catalogue/types.js";
 import { defaultDatabaseUser } from "../catalogue/grants.js";
 import { checkEntraAdmin, selfFromToken, type AdminCheck } from "../databases/admin.js";
@@ -220,20 +222,30 @@ export function createDatabaseUserStep(options: DatabaseUserStepOptions = {}): S
           `Database user '${input.userName}' was not created in ${describeTarget(input, session.fqdn)}: ${(e as Error).message}. ` +
           instructions(input, stmts, { ok: false, reason: (e as Error).message }, session.fqdn));
       }
+      const notCreated = (e: unknown, outcome: string) => new DatabaseUserError("DatabaseUserNotCreated",
+        `Database user '${input.userName}' was not created in ${describeTarget(input, session.fqdn)}: ${(e as Error).message}. ${outcome} ` +
+        instructions(input, stmts, { ok: false, reason: (e as Error).message }, session.fqdn));
       try {
-        await executor.runStatements({ ...session.request, statements: stmts.create });
+        await executor.runStatements({ ...session.request, statements: stmts.createUser });
       } catch (e) {
-        // A half-made user (created, not granted) is removed again: this apply leaves nothing it did not finish.
-        const undo = await executor.userExists({ ...session.request, existsQuery: stmts.exists })
-          .then(async (made) => {
-            if (!made) return "Nothing had been created.";
-            await executor.runStatements({ ...session.request, statements: stmts.drop });
-            return "What had been created was dropped again.";
-          })
+        // The CREATE did not run or failed: whatever user of that name exists now is not linkwright's (someone created
+        // it after the probe), so it is neither dropped nor granted anything.
+        const outcome = await executor.userExists({ ...session.request, existsQuery: stmts.exists })
+          .then((exists) => exists
+            ? `A user '${input.userName}' already exists and was not created by linkwright; it was left as it is (not dropped, nothing granted). ` +
+              "Drop it yourself if it is not needed, or name another user in authInfo.userName."
+            : "Nothing had been created.")
+          .catch(() => "Nothing was dropped.");
+        throw notCreated(e, outcome);
+      }
+      try {
+        if (stmts.grant.length) await executor.runStatements({ ...session.request, statements: stmts.grant });
+      } catch (e) {
+        // The user this apply created but could not grant is removed again: this apply leaves nothing it did not finish.
+        const undo = await executor.runStatements({ ...session.request, statements: stmts.drop })
+          .then(() => "What had been created was dropped again.")
           .catch((u: Error) => `Dropping what had been created failed too (${u.message}); run: ${stmts.drop.join(" ")}`);
-        throw new DatabaseUserError("DatabaseUserNotCreated",
-          `Database user '${input.userName}' was not created in ${describeTarget(input, session.fqdn)}: ${(e as Error).message}. ${undo} ` +
-          instructions(input, stmts, { ok: false, reason: (e as Error).message }, session.fqdn));
+        throw notCreated(e, undo);
       }
       return { changed: true, prior: { created: true }, outputs: { databaseUser: input.userName } };
     },

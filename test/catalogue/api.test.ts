@@ -64,7 +64,6 @@ describe("data-plane grants", () => {
     const g = renderGrant("sql", { userName: "my-app", databaseName: "db1", objectId: "oid-1", principalType: "service" });
     if (isCatalogueError(g)) throw new Error(g.message);
     expect(g.statements).toEqual([
-      'DROP USER IF EXISTS "my-app";',
       'CREATE USER "my-app" FROM EXTERNAL PROVIDER;',
       'GRANT CONTROL ON DATABASE::"db1" TO "my-app";',
     ]);

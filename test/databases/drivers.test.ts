@@ -101,8 +101,8 @@ describe("sql driver (tedious, TDS 8.0 strict) + emulator", () => {
     expect(await executor.userExists({ ...s, existsQuery: stmts.exists })).toBe(true);
     expect(db.principals(SERVERS.sql)).toEqual([expect.objectContaining({ name: `it's [my] "app"`, externalId: OID, grants: ["CONTROL ON DATABASE :: app]db"] })]);
     expect(db.executed(SERVERS.sql).every((x) => x.oid === te.emulator.credentials.admin.objectId && x.database === "app]db")).toBe(true);
-    const dup = await executor.runStatements({ ...s, statements: [stmts.create[1]!] }).catch((e: unknown) => e) as DatabaseStatementError;
-    expect([dup.serverCode, dup.statement]).toEqual(["15023", stmts.create[1]]);
+    const dup = await executor.runStatements({ ...s, statements: [stmts.createUser.at(-1)!] }).catch((e: unknown) => e) as DatabaseStatementError;
+    expect([dup.serverCode, dup.statement]).toEqual(["15023", stmts.createUser.at(-1)]);
     await executor.runStatements({ ...s, statements: stmts.drop });
     expect(await executor.userExists({ ...s, existsQuery: stmts.exists })).toBe(false);
   });
