@@ -18,7 +18,7 @@ export function connectionActivitiesFromSettings(env: Record<string, string | un
     });
     const windowSeconds = env.LINKWRIGHT_ROLE_PROPAGATION_SECONDS;
     return createConnectionActivities({
-      clients: armClientsFromSettings(env), store, sealer: createSealer(settings.sealKey),
+      clients: armClientsFromSettings(env), store, sealer: createSealer(settings.sealKey), policy: settings.policy,
       ...(windowSeconds ? { propagation: { windowMs: Number(windowSeconds) * 1000, initialDelayMs: 200 } } : {}),
     });
   })().catch((e: unknown) => {

@@ -5,6 +5,8 @@
 // (from the target id, plus `state.targetFacts` the orchestration recorded).
 import {
   checkCombination,
+  checkConnectionGuards,
+  type GuardPolicy,
   configurationEntries,
   isCatalogueError,
   resolveTarget,
@@ -66,7 +68,8 @@ function recordedEntries(linker: StoredLinker): ConfigurationEntry[] | undefined
   return Array.isArray(recorded) ? (recorded as ConfigurationEntry[]).map(toHookEntry) : undefined;
 }
 
-export function createCatalogueHooks(): CatalogueHooks {
+/** `policy`: what the platform allows beyond the catalogue (src/config/settings.ts readConnectionPolicy). */
+export function createCatalogueHooks(policy: GuardPolicy = {}): CatalogueHooks {
   return {
     validate({ sourceId, properties }) {
       const issues: ValidationIssue[] = [];
@@ -93,6 +96,8 @@ export function createCatalogueHooks(): CatalogueHooks {
       if (problem) {
         issues.push({ field: problem.field === "sourceKind" ? "resourceUri" : `properties.${problem.field}`, code: ErrorCodes.BadRequest, message: problem.message });
       }
+      // What no caller may have linkwright do: assign roles beyond the target's, write platform or code-loading settings.
+      issues.push(...checkConnectionGuards({ targetKind: target.kind, authInfo: properties.authInfo, configurationInfo: properties.configurationInfo ?? null }, policy));
       return issues;
     },
 
@@ -117,6 +122,7 @@ export function createCatalogueHooks(): CatalogueHooks {
         connectionName: linker.name,
         customizedKeys: isObject(info?.["customizedKeys"]) ? (info["customizedKeys"] as Record<string, string>) : null,
         additionalConfigurations: isObject(info?.["additionalConfigurations"]) ? (info["additionalConfigurations"] as Record<string, string>) : null,
+        deniedSettings: policy.deniedSettings ?? [],
       });
       if (isCatalogueError(entries)) {
         const status = entries.code === "MissingTargetFact" ? 409 : 400;

@@ -14,7 +14,8 @@
 import { randomUUID } from "node:crypto";
 import { createJwtAuthenticator } from "../auth/jwtAuthenticator.js";
 import type { Authorizer } from "../authorization/authorizer.js";
-import { readAuthorizationSettings, type AuthorizationSettings, type Env } from "../config/settings.js";
+import { readConnectionPolicy, type AuthorizationSettings, type Env } from "../config/settings.js";
+import type { GuardPolicy } from "../catalogue/index.js";
 import { createSealer } from "../secrets/seal.js";
 import { createTableStore } from "../store/tableStore.js";
 import { createCatalogueHooks } from "./catalogueAdapter.js";
@@ -26,7 +27,8 @@ export interface ApiSettings {
   storageConnectionString: string;
   allowInsecureStorage: boolean;
   tablePrefix: string;
-  authorization: AuthorizationSettings;
+  /** What the platform allows connections beyond the catalogue (roles, setting names). */
+  policy: GuardPolicy;
   sealKey: string;
   region: string;
   pageSize: number;
@@ -46,22 +48,22 @@ export function readApiSettings(env: Env): ApiSettings {
     storageConnectionString: storage,
     allowInsecureStorage: (env["LINKWRIGHT_STORAGE_ALLOW_INSECURE"] ?? "false").toLowerCase() === "true",
     tablePrefix: env["LINKWRIGHT_TABLE_PREFIX"] ?? "",
-    authorization: readAuthorizationSettings(env),
+    policy: readConnectionPolicy(env),
     sealKey: required(env, "LINKWRIGHT_SEAL_KEY"),
     region: env["LINKWRIGHT_REGION"] || "global",
     pageSize,
   };
 }
 
-export async function createApiDeps(settings: ApiSettings, options: { reportError: ApiDeps["reportError"]; authorizer: Authorizer }): Promise<ApiBaseDeps> {
-  const auth = settings.authorization;
+export async function createApiDeps(settings: ApiSettings, options: { reportError: ApiDeps["reportError"]; authorizer: Authorizer; authentication: AuthorizationSettings }): Promise<ApiBaseDeps> {
+  const auth = options.authentication;
   return {
     store: await createTableStore({
       connectionString: settings.storageConnectionString,
       tablePrefix: settings.tablePrefix,
       allowInsecureConnection: settings.allowInsecureStorage,
     }),
-    catalogue: createCatalogueHooks(),
+    catalogue: createCatalogueHooks(settings.policy),
     authenticator: createJwtAuthenticator({
       issuer: auth.openIdIssuer, armAudiences: auth.armAudiences, requiredScope: auth.requiredScope, appRole: auth.appRole,
       ...(auth.appAudience ? { appAudience: auth.appAudience } : {}),

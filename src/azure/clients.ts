@@ -14,6 +14,7 @@ import { ResourceManagementClient } from "@azure/arm-resources";
 import { StorageManagementClient } from "@azure/arm-storage";
 import { SecretClient } from "@azure/keyvault-secrets";
 import { AppConfigurationClient } from "@azure/app-configuration";
+import { isLoopbackHost } from "../secrets/loopback.js";
 
 export interface ArmClientFactoryOptions {
   credential: TokenCredential;
@@ -27,7 +28,7 @@ export interface ArmClientFactoryOptions {
   maxRetryDelayInMs?: number;
   userAgentPrefix?: string;
   /** Key Vault clients check that the vault's auth challenge names a Key Vault domain; only a vault served on a
-   *  non-Azure host name (a private emulator) needs this off. */
+   *  loopback host (a local emulator) may skip it — the switch is ignored for any other host. */
   disableKeyVaultChallengeResourceVerification?: boolean;
 }
 
@@ -94,7 +95,8 @@ export function createArmClients(options: ArmClientFactoryOptions): ArmClients {
     secrets: (vaultUri) => memo(`secrets/${vaultUri.toLowerCase()}`, () => new SecretClient(vaultUri, cred, {
       retryOptions: common.retryOptions,
       userAgentOptions: common.userAgentOptions,
-      disableChallengeResourceVerification: options.disableKeyVaultChallengeResourceVerification ?? false,
+      // Honoured only for a vault on a loopback host (a local emulator): a vault anywhere else must prove it is Key Vault.
+      disableChallengeResourceVerification: (options.disableKeyVaultChallengeResourceVerification ?? false) && isLoopbackHost(vaultUri),
     })),
     appConfiguration: (endpoint) => memo(`appconfig/${endpoint.toLowerCase()}`, () => new AppConfigurationClient(endpoint, cred, {
       retryOptions: common.retryOptions,

@@ -4,7 +4,7 @@
 // the setting-name deny list (./settingNames.ts).
 import { checkCombination, descriptorOf } from "./combination.js";
 import { MissingFactError } from "./entries.js";
-import { settingNameIssue } from "./settingNames.js";
+import { isHostStorageConnectionSetting, settingNameIssue } from "./settingNames.js";
 import type { CatalogueError, ConfigurationEntry, EntrySpec, TargetDescriptor, TargetFacts } from "./types.js";
 
 /** additionalConfigurations key that asks for Functions identity-based names for a binding `connection` prefix. */
@@ -165,7 +165,8 @@ function checkNames(entries: Chosen[], existing: Set<string>, deniedSettings: re
   const existingForms = new Set([...existing].map(hostForm));
   for (const e of entries) {
     if (e.chosenAt) {
-      const denied = settingNameIssue(e.name, e.chosenAt, deniedSettings);
+      const hostStorage = e.chosenAt === BINDING_FIELD && isHostStorageConnectionSetting(e.name);
+      const denied = hostStorage ? undefined : settingNameIssue(e.name, e.chosenAt, deniedSettings);
       if (denied) return { code: denied.code, message: denied.message, target: denied.field };
       // A name the caller chose never overwrites a setting this connection did not write (set outside linkwright, or
       // written by another connection): existingNames excludes only this connection's own earlier names.

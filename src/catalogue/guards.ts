@@ -5,7 +5,7 @@
 import { parseBindingAwareRequest } from "./configuration.js";
 import { REGISTRY } from "./registry.js";
 import { checkRequestedRoles, type RoleIssue, type RolePolicy } from "./roles.js";
-import { settingNameIssue, type SettingNameIssue } from "./settingNames.js";
+import { isHostStorageConnectionSetting, settingNameIssue, type SettingNameIssue } from "./settingNames.js";
 import { FUNCTIONS_CONNECTION_KEY, OPTION_KEY_PREFIX } from "./configuration.js";
 import type { TargetKind } from "./types.js";
 
@@ -28,11 +28,11 @@ const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === "obj
 /** Every refusal for the request; empty when linkwright may go ahead. */
 export function checkConnectionGuards(req: GuardedRequest, policy: GuardPolicy = {}): GuardIssue[] {
   const roles = (req.authInfo as { roles?: unknown } | null | undefined)?.roles;
-  return [...checkRequestedRoles(req.targetKind, roles, policy), ...checkChosenSettingNames(req.targetKind, req.configurationInfo, policy.deniedSettings ?? [])];
+  return [...checkRequestedRoles(req.targetKind, roles, policy), ...checkChosenSettingNames(req.targetKind, req.configurationInfo, policy.deniedSettings ?? [], (req.authInfo as { authType?: unknown } | null | undefined)?.authType === "secret")];
 }
 
 /** The names the caller chose in configurationInfo, checked against the deny list. */
-export function checkChosenSettingNames(targetKind: string, configurationInfo: Record<string, unknown> | null | undefined, extra: readonly string[] = []): SettingNameIssue[] {
+export function checkChosenSettingNames(targetKind: string, configurationInfo: Record<string, unknown> | null | undefined, extra: readonly string[] = [], secretAuth = false): SettingNameIssue[] {
   const issues: SettingNameIssue[] = [];
   const push = (issue: SettingNameIssue | undefined) => { if (issue) issues.push(issue); };
   const customized = isRecord(configurationInfo?.["customizedKeys"]) ? configurationInfo["customizedKeys"] : {};
@@ -44,9 +44,11 @@ export function checkChosenSettingNames(targetKind: string, configurationInfo: R
   if (!("code" in parsed) && parsed.binding) {
     const { prefix, separator } = parsed.binding;
     const binding = REGISTRY.get(targetKind as TargetKind)?.binding;
-    const names = [prefix, ...[...(binding?.identity.map((p) => p.property) ?? []), "credential", "clientId"].map((p) => `${prefix}${separator}${p}`)];
+    // Secret auth writes the connection string under the prefix itself; identity auth only the prefixed properties.
+    const names = [...(secretAuth ? [prefix] : []), ...[...(binding?.identity.map((p) => p.property) ?? []), "credential", "clientId"].map((p) => `${prefix}${separator}${p}`)];
     const field = `properties.configurationInfo.additionalConfigurations.${FUNCTIONS_CONNECTION_KEY}`;
-    const denied = names.map((n) => settingNameIssue(n, field, extra)).find(Boolean);
+    // The host storage connection's identity-based settings may be written (isHostStorageConnectionSetting).
+    const denied = names.filter((n) => !isHostStorageConnectionSetting(n)).map((n) => settingNameIssue(n, field, extra)).find(Boolean);
     if (denied) push({ ...denied, message: `The binding connection '${prefix}' would write ${names.join(", ")}; ${denied.message}` });
   }
   for (const key of Object.keys(additional)) {

@@ -68,3 +68,12 @@ export function settingNameIssue(name: string, field: string, extra: readonly st
     message: `The configuration name '${name}' matches '${pattern}', a platform or code-loading setting linkwright never writes; choose another name.`,
   };
 }
+
+/** The Functions host's own storage connection in its identity-based form (AzureWebJobsStorage__blobServiceUri, …, or
+ *  with ':' in App Configuration): a connection like any other — the one storage triggers use by default — and what
+ *  linkwright exists to set up without keys. Writing it needs the caller's own right to write the app's settings
+ *  (checked as the caller before anything happens), so a binding-aware connection may write it; every other
+ *  AzureWebJobs* name stays denied. */
+export function isHostStorageConnectionSetting(name: string): boolean {
+  return /^AzureWebJobsStorage(__|:)[A-Za-z]+$/i.test(name);
+}

@@ -1,4 +1,5 @@
 // Typed access to the app settings linkwright reads. One place, so the README's settings table stays true.
+import { parseAllowedRoles, parseDeniedSettings, type GuardPolicy } from "../catalogue/index.js";
 
 export interface AzureSettings {
   /** ARM endpoint; the public cloud unless overridden (sovereign clouds, or a local emulator). */
@@ -12,6 +13,12 @@ export interface AzureSettings {
 }
 
 export type Env = Record<string, string | undefined>;
+
+/** What the platform allows connections beyond the catalogue: extra assignable roles (LINKWRIGHT_ALLOWED_ROLES, role
+ *  definition GUIDs) and extra denied setting-name patterns (LINKWRIGHT_DENIED_SETTINGS); both comma-separated. */
+export function readConnectionPolicy(env: Env = process.env): GuardPolicy {
+  return { allowedRoles: parseAllowedRoles(env.LINKWRIGHT_ALLOWED_ROLES), deniedSettings: parseDeniedSettings(env.LINKWRIGHT_DENIED_SETTINGS) };
+}
 
 export function readAzureSettings(env: Env = process.env): AzureSettings {
   const armEndpoint = trimSlash(env.LINKWRIGHT_ARM_ENDPOINT ?? "https://management.azure.com");

@@ -3,7 +3,7 @@
 import { genericArm } from "../azure/armGeneric.js";
 import { parseResourceId } from "../azure/resourceId.js";
 import {
-  checkCombination, configurationEntries, defaultRoles, describeTarget, factsFromResource, networkOptions,
+  checkCombination, checkRequestedRoles, configurationEntries, defaultRoles, describeTarget, factsFromResource, networkOptions,
   parseBindingAwareRequest, resolveTarget, type TargetFacts, type TargetKind,
 } from "../catalogue/index.js";
 import { defaultDatabaseUser } from "../catalogue/grants.js";
@@ -143,6 +143,7 @@ export async function planConnection(req: PlanRequest, ctx: StepContext): Promis
     customizedKeys: (configurationInfo?.["customizedKeys"] ?? null) as Record<string, string> | null,
     additionalConfigurations: binding.additionalConfigurations,
     existingNames: Object.keys(currentSettings).filter((n) => !owned.has(n.toLowerCase())),
+    deniedSettings: ctx.policy?.deniedSettings ?? [],
     binding: binding.binding,
   });
   if ("code" in entries) throw catalogueError(entries);
@@ -175,7 +176,10 @@ export async function planConnection(req: PlanRequest, ctx: StepContext): Promis
     }
   }
 
-  // Roles for identity and service-principal auth.
+  // Roles for identity and service-principal auth: only the catalogue's roles for the target (or the platform's
+  // allow-list), and never Owner, Contributor, User Access Administrator or RBAC Administrator.
+  const roleIssue = checkRequestedRoles(kind, authInfo["roles"], ctx.policy ?? {})[0];
+  if (roleIssue) throw new PlanError(roleIssue.code, roleIssue.message, roleIssue.field);
   const roles: RoleGrant[] = [];
   if ((identity || principal) && !optOutAuth) {
     const requested = Array.isArray(authInfo["roles"]) ? (authInfo["roles"] as unknown[]).filter((r): r is string => typeof r === "string") : [];

@@ -7,10 +7,14 @@
 // Steps are plain async functions over injected clients; the durable activities wrap them one step per activity.
 import type { ArmClients } from "../azure/clients.js";
 import type { Sealer } from "../secrets/seal.js";
+import type { GuardPolicy } from "../catalogue/guards.js";
 
 export interface StepContext {
   clients: ArmClients;
   sealer: Sealer;
+  /** What the platform allows beyond the catalogue (LINKWRIGHT_ALLOWED_ROLES, LINKWRIGHT_DENIED_SETTINGS): planning
+   *  refuses other roles and setting names before anything changes. */
+  policy?: GuardPolicy;
 }
 
 export interface StepPlan {

@@ -2,6 +2,7 @@
 import { HttpRequest, InvocationContext } from "@azure/functions";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { readApiSettings } from "../../src/api/deps.js";
+import { readAuthorizationSettings } from "../../src/config/settings.js";
 import { createTableStore } from "../../src/store/tableStore.js";
 import { startLocalIssuer, TEST_OID, type LocalIssuer } from "../auth/localIssuer.js";
 import { linkerSettings, startTestEmulator, type TestEmulator } from "./registrationSupport.js";
@@ -58,9 +59,10 @@ async function invoke(method: string, path: string, options: { token?: string; b
 describe("serviceLinkerApi registration", () => {
   it("reads its settings: audiences include ARM's and the app's own", () => {
     const settings = readApiSettings(process.env);
-    expect([settings.authorization.appAudience, ...settings.authorization.armAudiences]).toEqual(expect.arrayContaining(["https://management.azure.com/", "api://linkwright"]));
+    const authorization = readAuthorizationSettings(process.env);
+    expect([authorization.appAudience, ...authorization.armAudiences]).toEqual(expect.arrayContaining(["https://management.azure.com/", "api://linkwright"]));
     expect(settings.allowInsecureStorage).toBe(true);
-    expect(() => readApiSettings({ ...process.env, LINKWRIGHT_OPENID_ISSUER: "" })).toThrow(/LINKWRIGHT_OPENID_ISSUER/);
+    expect(() => readAuthorizationSettings({ ...process.env, LINKWRIGHT_OPENID_ISSUER: "" })).toThrow(/LINKWRIGHT_OPENID_ISSUER/);
   });
 
   it("answers 401 in the ARM envelope without a token", async () => {

@@ -44,8 +44,9 @@ describe("caller-chosen setting names", () => {
     expect(r).toMatchObject({ code: "SettingNameNotAllowed", target: "properties.configurationInfo.customizedKeys.AZURE_STORAGEBLOB_RESOURCEENDPOINT" });
   });
 
-  it("refuses a binding-aware connection prefix whose names would be denied (linkwright's own AzureWebJobsStorage too)", () => {
-    for (const prefix of ["AzureWebJobsStorage", "WEBSITE_X"]) {
+  it("refuses a binding-aware connection prefix whose names would be denied (but the host storage's identity form is a connection)", () => {
+    expect(() => refusal({ binding: { prefix: "AzureWebJobsStorage", separator: "__" } })).toThrow();
+    for (const prefix of ["AzureWebJobsScriptRoot", "WEBSITE_X"]) {
       const r = refusal({ binding: { prefix, separator: "__" } });
       expect(r).toMatchObject({ code: "SettingNameNotAllowed", target: "properties.configurationInfo.additionalConfigurations.linkwright.functionsConnection" });
       expect(r.message).toContain(`${prefix}__blobServiceUri`);
@@ -84,7 +85,7 @@ describe("caller-chosen setting names", () => {
       targetKind: "storage-blob", authInfo: { authType: "systemAssignedIdentity" },
       configurationInfo: {
         customizedKeys: { AZURE_STORAGEBLOB_RESOURCEENDPOINT: "WEBSITE_RUN_FROM_PACKAGE" },
-        additionalConfigurations: { "linkwright.functionsConnection": "AzureWebJobsStorage", FINE: "1", LD_PRELOAD: "/tmp/x.so" },
+        additionalConfigurations: { "linkwright.functionsConnection": "AzureWebJobsSecretStorage", FINE: "1", LD_PRELOAD: "/tmp/x.so" },
       },
     });
     expect(issues.map((i) => [i.code, i.field])).toEqual([
