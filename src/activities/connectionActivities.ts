@@ -15,6 +15,7 @@ import type { Sealer } from "../secrets/seal.js";
 import { stepByName } from "../steps/registry.js";
 import { roleAssignmentName, type RoleAssignmentInput } from "../steps/roleAssignment.js";
 import type { StepContext } from "../steps/step.js";
+import type { GuardPolicy } from "../catalogue/index.js";
 import type { ConnectionStore, Dependency, StoredLinker } from "../store/types.js";
 
 export interface ConnectionActivityDeps {
@@ -24,6 +25,8 @@ export interface ConnectionActivityDeps {
   now?: () => Date;
   /** How long validation waits for a new role assignment to propagate. */
   propagation?: PropagationOptions;
+  /** What the platform allows connections beyond the catalogue (roles, setting names). */
+  policy?: GuardPolicy;
 }
 
 type Failure = { ok: false; error: { code: string; message: string; target?: string } };
@@ -35,7 +38,7 @@ export function errorOf(e: unknown): Failure["error"] {
 }
 
 export function createConnectionActivities(deps: ConnectionActivityDeps) {
-  const ctx: StepContext = { clients: deps.clients, sealer: deps.sealer };
+  const ctx: StepContext = { clients: deps.clients, sealer: deps.sealer, ...(deps.policy ? { policy: deps.policy } : {}) };
   const now = deps.now ?? (() => new Date());
   const linkerOf = (sourceId: string, name: string) => deps.store.linkers.get(sourceId, name);
 
@@ -81,6 +84,17 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
     return { undo, kept };
   }
 
+  /** Whether another connection of the source (or an earlier run of this one) was changed or configured after `since`
+   *  (an operation that ran between an API's planning and this saga's turn in the source's lock); a deleted one took
+   *  its names with it. */
+  async function sourceChangedSince(sourceId: string, linkerName: string, since: string): Promise<boolean> {
+    const after = (t: unknown) => typeof t === "string" && t >= since;
+    return (await listAll(deps.store, sourceId)).some((l) => (l.name.toLowerCase() === linkerName.toLowerCase()
+      // This connection's own acceptance stamps it after planning; only an earlier run of it recording since counts.
+      ? after(l.state?.["configuredAt"])
+      : [l.systemData.lastModifiedAt, l.state?.["configuredAt"], l.authorization?.decidedAt].some(after)));
+  }
+
   /** A change kept because other connections rely on it passes what undoes it to one of them that applied the same
    *  thing (and found it done, so recorded nothing to undo): the last connection to go then undoes it, instead of
    *  leaving it behind once the connection that made it is gone. */
@@ -105,6 +119,11 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
   return {
     async plan(start: CreateOrUpdateStart): Promise<{ ok: true; plan: ConnectionPlan } | Failure> {
       try {
+        // The plan the caller was authorized on still holds unless another operation changed the source since it was
+        // made (names taken, settings written): then it is used as is, without planning's ARM reads again.
+        if (start.plan && start.plannedAt && !(await sourceChangedSince(start.sourceId, start.linkerName, start.plannedAt))) {
+          return { ok: true, plan: start.plan };
+        }
         const existing = await linkerOf(start.sourceId, start.linkerName);
         const owned = ownedNamesOf(existing);
         const plan = await planConnection({

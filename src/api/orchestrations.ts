@@ -31,6 +31,10 @@ export interface CreateOrUpdateStart extends StartBase {
   /** What the caller was authorized for (src/authorization): the saga's plan must need nothing beyond it.
    *  Absent only for connections accepted before caller authorization existed. */
   authorized?: { scope: string; action: string; dataAction?: boolean }[];
+  /** The plan authorization was decided on, and when it was made: the saga uses it instead of planning again unless
+   *  another operation changed the source since (src/activities: plan). Secret-free like every plan. */
+  plan?: import("../connections/types.js").ConnectionPlan;
+  plannedAt?: string;
 }
 
 export interface DeleteStart extends StartBase {

@@ -74,7 +74,7 @@ export interface ApiDeps {
   authorizer: Authorizer;
   /** What a create or update would do, as permissions the caller needs (plans with linkwright's reads); absent =
    *  only what the request names (src/authorization/requirements.ts baseChangeRequirements). */
-  requirementsForChange?: (x: { sourceId: string; linkerName: string; properties: import("./model/linker.js").LinkerProperties; existing?: StoredLinker; tenantId: string }) => Promise<RequiredPermission[]>;
+  requirementsForChange?: (x: import("../authorization/changeRequirements.js").ChangeRequest) => Promise<import("../authorization/changeRequirements.js").ChangeRequirements>;
   /** Seals secret values handed to the orchestration (src/secrets/seal.ts). */
   sealer: Sealer;
   /** Reports unexpected failures (never called with secret values). */

@@ -9,6 +9,7 @@ import { ownedNamesOf, previousWrites } from "../connections/previousRun.js";
 import type { StepContext } from "../steps/step.js";
 import type { StoredLinker } from "../store/types.js";
 import type { RequiredPermission } from "./permissions.js";
+import type { ConnectionPlan } from "../connections/types.js";
 import { baseChangeRequirements, changeRequirements } from "./requirements.js";
 
 export interface ChangeRequest {
@@ -17,21 +18,30 @@ export interface ChangeRequest {
   properties: LinkerProperties;
   existing?: StoredLinker;
   tenantId: string;
+  /** The request's sealed secrets, so the plan is the one the saga would make (it may hand it on). */
+  sealedSecrets?: string;
+}
+
+export interface ChangeRequirements {
+  required: RequiredPermission[];
+  /** The plan the requirements came from, when planning succeeded (the saga may use it instead of planning again). */
+  plan?: ConnectionPlan;
 }
 
 export function createChangeRequirements(ctx: StepContext) {
-  return async (x: ChangeRequest): Promise<RequiredPermission[]> => {
+  return async (x: ChangeRequest): Promise<ChangeRequirements> => {
     try {
       const storeId = configurationStoreOf(x.properties.configurationInfo as Record<string, unknown> | null | undefined);
       const plan = await planConnection({
         linkerId: `${x.sourceId}/providers/Microsoft.ServiceLinker/linkers/${x.linkerName}`,
         linkerName: x.linkerName, sourceId: x.sourceId, properties: x.properties, tenantId: x.tenantId,
         ownedNames: ownedNamesOf(x.existing), previous: previousWrites(x.existing, storeId),
+        ...(x.sealedSecrets ? { sealedSecrets: x.sealedSecrets } : {}),
       }, ctx);
-      return changeRequirements(plan, x.properties);
+      return { required: changeRequirements(plan, x.properties), plan };
     } catch (e) {
       if (e instanceof TypeError || e instanceof ReferenceError || e instanceof RangeError) throw e;
-      return baseChangeRequirements(x.sourceId);
+      return { required: baseChangeRequirements(x.sourceId) };
     }
   };
 }

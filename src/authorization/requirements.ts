@@ -7,7 +7,7 @@ import type { LinkerProperties } from "../api/model/linker.js";
 import type { AppliedStepRecord, ConnectionPlan } from "../connections/types.js";
 import type { SecretSource } from "../steps/secretValues.js";
 import { resolveTarget } from "../catalogue/index.js";
-import type { RequiredPermission } from "./permissions.js";
+import { actionMatches, isAtOrBelow, type RequiredPermission } from "./permissions.js";
 
 const SL = "Microsoft.ServiceLinker";
 export const ServiceLinkerActions = {
@@ -77,10 +77,11 @@ export function permissionKey(r: Pick<RequiredPermission, "scope" | "action" | "
   return `${r.scope.replace(/\/+$/, "").toLowerCase()}|${r.action.toLowerCase()}|${r.dataAction ? "data" : "control"}`;
 }
 
-/** What `needed` asks that `authorized` did not include (the saga checks its plan against what was authorized). */
+/** What `needed` asks that `authorized` does not cover (the saga checks its plan against what was authorized), read
+ *  as ARM reads a grant: an authorized action (wildcards allowed) at a scope covers it at that scope and below. */
 export function notCovered(authorized: Pick<RequiredPermission, "scope" | "action" | "dataAction">[], needed: RequiredPermission[]): RequiredPermission[] {
-  const have = new Set(authorized.map(permissionKey));
-  return needed.filter((r) => !have.has(permissionKey(r)));
+  return needed.filter((r) => !authorized.some((a) => Boolean(a.dataAction) === Boolean(r.dataAction)
+    && actionMatches(a.action, r.action) && isAtOrBelow(r.scope, a.scope)));
 }
 
 export function linkerReadRequirement(sourceId: string): RequiredPermission[] {
@@ -171,7 +172,8 @@ export function deleteRequirements(sourceId: string, properties: LinkerPropertie
 export function scopesNamedBy(sourceId: string, properties: LinkerProperties): string[] {
   const scopes = [sourceId];
   const target = resolveTarget(properties.targetService as never);
-  if (!("code" in target)) scopes.push(...[target.roleScope, target.resourceId].filter((s): s is string => Boolean(s)));
+  // The role scope is checked for every identity connection; the target itself only when its firewall is closed.
+  if (!("code" in target) && target.roleScope) scopes.push(target.roleScope);
   const vault = isObject(properties.secretStore) ? str(properties.secretStore["keyVaultId"]) : undefined;
   if (vault) scopes.push(vault);
   const info = isObject(properties.configurationInfo) ? properties.configurationInfo : undefined;

@@ -46,18 +46,24 @@ export async function acceptLinkerChange(req: OperationRequest, deps: ApiDeps, c
     // Authorized as its caller before anything is accepted: the connection is planned (linkwright's reads; the
     // caller's permissions at the scopes the request names are read meanwhile) and every permission its plan needs
     // is checked. Missing any → 403, nothing changed.
-    req.access.prefetch(scopesNamedBy(params.sourceId, properties));
-    const required = deps.requirementsForChange
-      ? await deps.requirementsForChange({ sourceId: params.sourceId, linkerName: params.linkerName, properties, ...(existing ? { existing } : {}), tenantId: req.caller.tenantId })
-      : baseChangeRequirements(params.sourceId);
-    const decision = await req.access.require(required);
-    const authorization = authorizationRecord(req, decision.checked, deps.clock());
-
     if (JSON.stringify(properties).length > MAX_PROPERTIES_CHARS) {
       throw new ApiError(400, ErrorCodes.InvalidRequestContent, `The linker properties exceed ${MAX_PROPERTIES_CHARS} characters.`, "properties");
     }
     const extracted = extractSecrets(properties);
     const kept = keptSecretPaths({ previous: existing, next: extracted.properties, newValues: extracted.values });
+    const values = extracted.values;
+    const sealedSecrets = Object.keys(values).length > 0 ? deps.sealer.seal(JSON.stringify(values)) : undefined;
+    req.access.prefetch(scopesNamedBy(params.sourceId, properties));
+    const plannedAt = deps.clock().toISOString();
+    const planned = deps.requirementsForChange
+      ? await deps.requirementsForChange({
+        sourceId: params.sourceId, linkerName: params.linkerName, properties: kept.properties, ...(existing ? { existing } : {}),
+        tenantId: req.caller.tenantId, ...(sealedSecrets ? { sealedSecrets } : {}),
+      })
+      : { required: baseChangeRequirements(params.sourceId) };
+    const decision = await req.access.require(planned.required);
+    const authorization = authorizationRecord(req, decision.checked, deps.clock());
+
     const operation = { ...newOperation(deps, "createOrUpdate", params), requestedBy: req.caller, authorization };
     const linker: StoredLinker = {
       id: existing?.id ?? params.linkerId,
@@ -88,7 +94,6 @@ export async function acceptLinkerChange(req: OperationRequest, deps: ApiDeps, c
       { kind: "source", resourceId: saved.sourceId },
       ...(typeof saved.properties.targetService["id"] === "string" ? [{ kind: "target" as const, resourceId: saved.properties.targetService["id"] }] : []),
     ]);
-    const values = extracted.values;
     try {
       await deps.orchestrations.startCreateOrUpdate({
         operationId: op.id,
@@ -99,9 +104,10 @@ export async function acceptLinkerChange(req: OperationRequest, deps: ApiDeps, c
         caller: req.caller,
         properties: saved.properties,
         ...(existing ? { previousProperties: existing.properties } : {}),
-        ...(Object.keys(values).length > 0 ? { sealedSecrets: deps.sealer.seal(JSON.stringify(values)) } : {}),
+        ...(sealedSecrets ? { sealedSecrets } : {}),
         keptSecretPaths: kept.kept,
         authorized: authorization.permissions,
+        ...(planned.plan ? { plan: planned.plan, plannedAt } : {}),
       });
     } catch (error) {
       return failStart(deps, op, params, error, true);
