@@ -36,11 +36,13 @@ async function main(): Promise<void> {
     console.log(`sandbox_start_seconds: ${((Date.now() - t0) / 1000).toFixed(1)}`);
     // The demo is a client process of its own: it must trust the sandbox CA from its start.
     const { caCertFile } = JSON.parse(readFileSync(path.resolve(".sandbox/sandbox.json"), "utf8")) as { caCertFile: string };
-    const demo = spawnSync(process.execPath, ["--import", "tsx", path.resolve("sandbox/demo.ts")], {
-      stdio: "inherit", env: { ...process.env, NODE_EXTRA_CA_CERTS: caCertFile }, timeout: 120_000,
-    });
-    if (demo.status !== 0) throw new Error(`the demo exited with ${demo.status}`);
-    console.log("smoke: npm start + demo OK");
+    for (const as of ["admin", "team"]) {
+      const demo = spawnSync(process.execPath, ["--import", "tsx", path.resolve("sandbox/demo.ts"), "--as", as], {
+        stdio: "inherit", env: { ...process.env, NODE_EXTRA_CA_CERTS: caCertFile }, timeout: 120_000,
+      });
+      if (demo.status !== 0) throw new Error(`the demo as ${as} exited with ${demo.status}`);
+    }
+    console.log("smoke: npm start + demo (as admin, and as team: a success and a 403) OK");
   } finally {
     await stop();
   }

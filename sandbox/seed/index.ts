@@ -1,5 +1,5 @@
 // Seeds the sandbox: tenant + subscription (by startArmEmulator), resource group `linkwright-demo`, principals
-// `admin` (Owner) and `reader` (Reader), linkwright's own function-app managed identity (Contributor +
+// `admin` (Owner, plus the data roles of the demo vault and App Configuration store) and `reader` (Reader), linkwright's own function-app managed identity (Contributor +
 // User Access Administrator on the subscription), the demo resources of sandbox/seed/resources.ts, then the principals
 // of caller authorization: linkwright's app registration (audience api://{clientId}, delegated scope
 // user_impersonation, app role Connections.ReadWrite, a federated identity credential trusting linkwright's managed
@@ -73,6 +73,10 @@ export async function seedSandbox(emulator: ArmEmulator, log: (line: string) => 
   } else if (mod) {
     log("[seed] sandbox/seed/resources.ts has no seedDemoResources export; demo resources not seeded");
   }
+  // The admin is Owner, which grants no data actions: like a platform admin who uses the demo vault and store as a
+  // connection's secretStore / configurationStore, it holds their data roles (linkwright checks them as the caller).
+  if (resources.keyVault) emulator.assignRole(emulator.credentials.admin.objectId, "Key Vault Secrets Officer", resources.keyVault);
+  if (resources.appConfig) emulator.assignRole(emulator.credentials.admin.objectId, "App Configuration Data Owner", resources.appConfig);
   const principals = seedCallerPrincipals(emulator, mi.principalId, resources, log);
   return { resourceGroup: DEMO_RESOURCE_GROUP, location: DEMO_LOCATION, linkwrightIdentity: { principalId: mi.principalId, clientId: mi.clientId }, resources, ...principals };
 }
