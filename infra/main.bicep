@@ -1,10 +1,12 @@
 // linkwright: the one-time deployment a platform team runs (resource-group scope).
 //
-//   az deployment group create -g <rg> -f infra/main.bicep -p sealKey=<≥32 random chars> [audience=…]
+//   az deployment group create -g <rg> -f infra/main.bicep -p sealKey=<≥32 random chars> [appRoleAssignees=…]
 //
 // Deploys the Functions app that serves the Microsoft.ServiceLinker-compatible API, with its storage, monitoring,
-// Key Vault and system-assigned identity. infra/subscription-roles.bicep then grants that identity the roles it
-// needs on the scopes it manages. infra/README.md explains every parameter; test/infra/infra.test.ts keeps the app
+// Key Vault and system-assigned identity, and linkwright's app registration in Microsoft Entra ID
+// (modules/app-registration.bicep: the audience callers get tokens for, its scope and app role, the managed identity
+// as its federated credential). infra/subscription-roles.bicep then grants the identity the roles it needs on the
+// scopes it manages. infra/README.md explains every parameter; test/infra/infra.test.ts keeps the app
 // settings below in step with the settings the code reads.
 //
 // Hosting plan: Elastic Premium (EP1 by default), Linux, not Flex Consumption, because
@@ -70,11 +72,38 @@ param maximumInstances int = 20
 @maxValue(730)
 param logRetentionDays int = 30
 
-@description('LINKWRIGHT_OPENID_ISSUER: the OpenID issuer whose keys sign callers\' bearer tokens. The default (this tenant, v2.0) accepts v2.0 tokens only; ARM-audience tokens are v1.0, issued by https://sts.windows.net/<tenant>/ — to accept them use https://login.microsoftonline.com/<tenant>/ (infra/README.md, "Calling it").')
+@description('LINKWRIGHT_OPENID_ISSUER: the OpenID issuer whose keys sign callers\' bearer tokens. For this tenant both its v2.0 issuer and its v1.0 issuer (https://sts.windows.net/<tenant>/, what linkwright\'s v1.0 tokens carry) are accepted.')
 param openIdIssuer string = 'https://login.microsoftonline.com/${tenant().tenantId}/v2.0'
 
-@description('LINKWRIGHT_AUDIENCE: the app\'s own token audience for direct calls (e.g. api://linkwright or the API URL); empty = ARM\'s audience only.')
-param audience string = ''
+@description('uniqueName and display name of linkwright\'s app registration in Microsoft Entra ID (its key: re-deploying updates the same registration).')
+@minLength(1)
+@maxLength(120)
+param appRegistrationName string = functionAppName
+
+@description('LINKWRIGHT_AUDIENCE: the registration\'s identifier URI, the audience of callers\' tokens; empty = api://<tenant id>/<appRegistrationName>. Set api://<appClientId output> on a second deployment for the api://<appId> form (infra/README.md, "Callers and authorization").')
+param appIdentifierUri string = ''
+
+@description('Pre-authorize the Azure CLI and Azure PowerShell for linkwright\'s user_impersonation scope, so their users are not asked to consent (other clients need user or admin consent).')
+param preAuthorizeAzureTools bool = true
+
+@description('Object ids of service principals (CI pipelines, automation) that call linkwright as themselves: given the app role Connections.ReadWrite.')
+param appRoleAssignees string[] = []
+
+@description('Grant tenant-wide consent for linkwright to call ARM on behalf of its users (needed for on-behalf-of; needs a deployer who may grant it). false = an administrator grants it afterwards.')
+param grantArmConsent bool = true
+
+@description('LINKWRIGHT_ACCEPT_ARM_TOKENS: also accept tokens for ARM\'s audience as the caller\'s credential. Only behind something that forwards callers\' ARM tokens (an ARM-style front end); anyone holding a user\'s ARM token (any ARM client) could then call linkwright directly.')
+param acceptArmTokens bool = false
+
+@description('LINKWRIGHT_PERMISSION_CACHE_SECONDS: how long a caller\'s permissions at a scope are reused; 0 = never.')
+@minValue(0)
+param permissionCacheSeconds int = 30
+
+@description('LINKWRIGHT_ALLOWED_ROLES: role definition GUIDs connections may assign beyond the catalogue\'s (with the constrained RBAC Administrator, add them to subscription-roles.bicep assignableRoleIds too).')
+param allowedRoles string[] = []
+
+@description('LINKWRIGHT_DENIED_SETTINGS: app setting name patterns connections may never write, beyond the built-in list.')
+param deniedSettings string[] = []
 
 @description('LINKWRIGHT_SEAL_KEY: ≥ 32 random characters that seal secret-bearing values. Stored only in Key Vault.')
 @secure()
@@ -317,11 +346,27 @@ resource vaultSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   }
 }
 
+// linkwright's app registration (modules/app-registration.bicep): the audience callers get tokens for, the scope
+// users' tokens carry, the app role applications' tokens carry, and this app's identity as its federated credential
+// (on-behalf-of exchanges without a secret).
+module appRegistration 'modules/app-registration.bicep' = {
+  name: 'linkwright-app-registration'
+  params: {
+    uniqueName: appRegistrationName
+    managedIdentityPrincipalId: functionApp.identity.principalId
+    appIdentifierUri: appIdentifierUri
+    preAuthorizeAzureTools: preAuthorizeAzureTools
+    appRoleAssignees: appRoleAssignees
+    grantArmConsent: grantArmConsent
+  }
+}
+
 // App settings are written after the identity can read the vault, so the Key Vault references resolve on first
 // start. Names exactly as the code reads them (src/config/settings.ts, src/api/deps.ts, src/health/from-settings.ts,
 // src/loops/loop-settings.ts, src/databases/settings.ts); values default to the code's own defaults.
 // Deliberately not set: LINKWRIGHT_STORAGE (tables share AzureWebJobsStorage), LINKWRIGHT_IDENTITY_CLIENT_ID and
-// LINKWRIGHT_IDENTITY_NAME (linkwright runs as its system-assigned identity); WEBSITE_SITE_NAME and
+// LINKWRIGHT_IDENTITY_NAME (linkwright runs as its system-assigned identity), LINKWRIGHT_APP_CERTIFICATE_PATH (the
+// registration's credential is the managed identity, a federated credential); WEBSITE_SITE_NAME and
 // WEBSITE_OWNER_NAME are provided by the platform.
 resource appSettings 'Microsoft.Web/sites/config@2023-12-01' = {
   parent: functionApp
@@ -339,9 +384,18 @@ resource appSettings 'Microsoft.Web/sites/config@2023-12-01' = {
     AzureWebJobsStorage: '@Microsoft.KeyVault(SecretUri=${storageConnectionSecret.properties.secretUri})'
     LINKWRIGHT_STORAGE_ALLOW_INSECURE: 'false'
     LINKWRIGHT_TABLE_PREFIX: tablePrefix
-    // Callers and sealing
+    // Callers: tokens for linkwright's app registration; users on-behalf-of, applications by the app role
     LINKWRIGHT_OPENID_ISSUER: openIdIssuer
-    LINKWRIGHT_AUDIENCE: audience
+    LINKWRIGHT_AUDIENCE: appRegistration.outputs.audience
+    LINKWRIGHT_APP_CLIENT_ID: appRegistration.outputs.clientId
+    LINKWRIGHT_REQUIRED_SCOPE: appRegistration.outputs.requiredScope
+    LINKWRIGHT_APP_ROLE: appRegistration.outputs.appRole
+    LINKWRIGHT_ACCEPT_ARM_TOKENS: acceptArmTokens ? 'true' : 'false'
+    LINKWRIGHT_PERMISSION_CACHE_SECONDS: string(permissionCacheSeconds)
+    // What connections may do beyond the catalogue
+    LINKWRIGHT_ALLOWED_ROLES: join(allowedRoles, ',')
+    LINKWRIGHT_DENIED_SETTINGS: join(deniedSettings, ',')
+    // Sealing
     LINKWRIGHT_SEAL_KEY: '@Microsoft.KeyVault(SecretUri=${sealKeySecret.properties.secretUri})'
     // ARM
     LINKWRIGHT_ARM_ENDPOINT: armEndpoint
@@ -388,3 +442,9 @@ output principalId string = functionApp.identity.principalId
 
 @description('Name of the Key Vault holding linkwright\'s own secrets.')
 output keyVaultName string = vault.name
+
+@description('Application (client) id of linkwright\'s app registration (LINKWRIGHT_APP_CLIENT_ID).')
+output appClientId string = appRegistration.outputs.clientId
+
+@description('Audience callers request tokens for (LINKWRIGHT_AUDIENCE): az rest --resource <audience>, SDK scope <audience>/.default.')
+output audience string = appRegistration.outputs.audience

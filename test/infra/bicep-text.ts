@@ -80,6 +80,54 @@ export function resources(text: string): ResourceBlock[] {
   return found;
 }
 
+export interface ModuleBlock {
+  symbol: string;
+  /** The module's file, relative to the declaring file. */
+  path: string;
+  /** The text between the outer braces. */
+  body: string;
+}
+
+/** Every `module sym 'path' = [if (…)] {…}` declaration (not module loops; comments already stripped). */
+export function modules(text: string): ModuleBlock[] {
+  const found: ModuleBlock[] = [];
+  const header = /^module\s+(\w+)\s+'([^']+)'\s*=\s*(?:if\s*\(([^\n]*?)\)\s*)?\{/gm;
+  for (let m = header.exec(text); m; m = header.exec(text)) {
+    const open = m.index + m[0].length - 1;
+    const end = braceEnd(text, open);
+    found.push({ symbol: m[1]!, path: m[2]!, body: text.slice(open + 1, end - 1) });
+  }
+  return found;
+}
+
+/** `output name type = expr` declarations (single-line), name → expression. */
+export function outputs(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of text.matchAll(/^output\s+(\w+)\s+[\w[\]]+\s*=\s*(.+)$/gm)) out.set(m[1]!, m[2]!.trim());
+  return out;
+}
+
+/** The bodies of the `{ … }` items of an array literal `[ {…} {…} ]` (items that are not objects are refused). */
+export function arrayObjects(raw: string): string[] {
+  const text = raw.trim();
+  if (!text.startsWith("[") || braceEnd(text, 0) !== text.length) throw new Error(`not an array literal: ${text.slice(0, 60)}`);
+  const items: string[] = [];
+  let i = 1;
+  while (i < text.length - 1) {
+    const c = text[i]!;
+    if (/\s/.test(c)) {
+      i++;
+    } else if (c === "{") {
+      const end = braceEnd(text, i);
+      items.push(text.slice(i + 1, end - 1));
+      i = end;
+    } else {
+      throw new Error(`array item is not an object literal: ${text.slice(i, i + 60)}`);
+    }
+  }
+  return items;
+}
+
 /** The text inside `key: { … }` at the top level of a block body. */
 export function objectProperty(body: string, key: string): string | undefined {
   const props = topLevelProperties(body);

@@ -1,19 +1,23 @@
 // infra/ against the code: the deployment sets every app setting the code reads (names exactly as read), nothing the
 // code does not know, values the code's own readers accept and that equal its defaults; the seal key and the storage
 // key exist only as Key Vault secrets; every role is a real built-in role, and the constrained role-assignment
-// condition covers every role the catalogue assigns. Pure: reads files, no network, no Bicep compiler.
+// condition covers every role the catalogue assigns; linkwright's app registration has the scope and app role the
+// code requires and the app's managed identity as its only credential. Pure: reads files, no network, no Bicep
+// compiler.
+import { readdirSync } from "node:fs";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { readApiSettings } from "../../src/api/deps.js";
 import { listTargets } from "../../src/catalogue/index.js";
-import { readAuthorizationSettings, readAzureSettings } from "../../src/config/settings.js";
+import { readAuthorizationSettings, readAzureSettings, readConnectionPolicy } from "../../src/config/settings.js";
 import { readDatabaseSettings } from "../../src/databases/settings.js";
 import { DEFAULT_HEALTH_SCHEDULE, HEALTH_SCHEDULE_SETTING, healthSchedule, readHealthSettings } from "../../src/health/from-settings.js";
 import { DEFAULT_LOOP_SCAN_SCHEDULE, LOOP_SCAN_SCHEDULE_SETTING, loopScanSchedule, readLoopSettings } from "../../src/loops/loop-settings.js";
+import { FEDERATED_TOKEN_SCOPE } from "../../src/azure/credential.js";
 import { BUILTIN_ROLES } from "../../sandbox/arm/core/builtin-roles.js";
-import { evaluate, objectProperty, params, resources, stripComments, topLevelProperties, vars, type Scope } from "./bicep-text.js";
+import { arrayObjects, evaluate, modules, objectProperty, outputs, params, resources, stripComments, topLevelProperties, vars, type Scope, type Value } from "./bicep-text.js";
 import { codeSettings, settingsGap, settingsReadBy, settingsRequiredBy, typeScriptFiles } from "./code-settings.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -22,7 +26,11 @@ const read = (path: string) => readFileSync(join(ROOT, path), "utf8");
 const mainText = stripComments(read("infra/main.bicep"));
 const subText = stripComments(read("infra/subscription-roles.bicep"));
 const moduleText = stripComments(read("infra/modules/manager-roles.bicep"));
-const BICEP_FILES = { "infra/main.bicep": mainText, "infra/subscription-roles.bicep": subText, "infra/modules/manager-roles.bicep": moduleText };
+const appRegText = stripComments(read("infra/modules/app-registration.bicep"));
+const BICEP_FILES = {
+  "infra/main.bicep": mainText, "infra/subscription-roles.bicep": subText, "infra/modules/manager-roles.bicep": moduleText,
+  "infra/modules/app-registration.bicep": appRegText,
+};
 
 /** Settings the Functions platform reads (not linkwright's code). */
 const PLATFORM_SETTINGS = [
@@ -35,6 +43,7 @@ const LEFT_OUT: Record<string, string> = {
   LINKWRIGHT_STORAGE: "linkwright's tables share the AzureWebJobsStorage account",
   LINKWRIGHT_IDENTITY_CLIENT_ID: "linkwright runs as its system-assigned identity",
   LINKWRIGHT_IDENTITY_NAME: "linkwright runs as its system-assigned identity (its name is WEBSITE_SITE_NAME)",
+  LINKWRIGHT_APP_CERTIFICATE_PATH: "the app registration's credential is linkwright's managed identity (a federated identity credential), no certificate",
   WEBSITE_SITE_NAME: "provided by App Service",
   WEBSITE_OWNER_NAME: "provided by App Service",
 };
@@ -62,6 +71,8 @@ function appSettingsBlock(): Map<string, string> {
 // ---------------------------------------------------------------------------------------------------------------
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+/** The app registration's appId, known only once Microsoft Graph created it. */
+const APP_CLIENT_ID = "3f6a1c2e-5b7d-4e8f-9a0b-1c2d3e4f5a6b";
 const SEAL_KEY_VALUE = "k".repeat(24) + "-test-seal-key-0123456789";
 const STORAGE_CONNECTION = "DefaultEndpointsProtocol=https;AccountName=stlwtest;AccountKey=dGVzdA==;EndpointSuffix=core.windows.net";
 
@@ -90,7 +101,54 @@ function mainScope(): Scope {
   }
   const share = resourceOf(mainText, "Microsoft.Storage/storageAccounts/fileServices/shares");
   scope.references[`${share.symbol}.name`] = evaluate(topLevelProperties(share.body).get("name")!, scope);
+  // The app registration module's outputs, evaluated from the parameters main.bicep passes it.
+  const appRegistration = appRegistrationModule();
+  for (const [name, value] of Object.entries(appRegistrationOutputs(scope))) scope.references[`${appRegistration.symbol}.outputs.${name}`] = value;
   return scope;
+}
+
+function appRegistrationModule() {
+  const found = modules(mainText).filter((m) => m.path === "modules/app-registration.bicep");
+  expect(found, "main.bicep composes modules/app-registration.bicep once").toHaveLength(1);
+  return found[0]!;
+}
+
+/** The module's scope: its parameters as main.bicep passes them (those main can evaluate offline). */
+function appRegistrationScope(main: Scope): Scope {
+  const paramValues: Record<string, Value> = {};
+  for (const [name, expr] of topLevelProperties(objectProperty(appRegistrationModule().body, "params")!)) {
+    try {
+      paramValues[name] = evaluate(expr, main);
+    } catch {
+      // Deployment-time values (the identity's principal id) stay unknown: using one fails loudly.
+    }
+  }
+  return {
+    params: params(appRegText), vars: vars(appRegText), paramValues,
+    references: {
+      "tenant().tenantId": TENANT,
+      "environment().authentication.loginEndpoint": "https://login.microsoftonline.com/",
+      [`${applicationResource().symbol}.appId`]: APP_CLIENT_ID,
+    },
+  };
+}
+
+function applicationResource() {
+  return resourceOf(appRegText, "Microsoft.Graph/applications");
+}
+
+/** The outputs of the app registration module that can be known offline (the client id stands in as APP_CLIENT_ID). */
+function appRegistrationOutputs(main: Scope): Record<string, Value> {
+  const scope = appRegistrationScope(main);
+  const values: Record<string, Value> = {};
+  for (const [name, expr] of outputs(appRegText)) {
+    try {
+      values[name] = evaluate(expr, scope);
+    } catch {
+      // e.g. the service principal's object id
+    }
+  }
+  return values;
 }
 
 /** The deployed app settings with default parameters, Key Vault references resolved to the secrets' values. */
@@ -134,6 +192,14 @@ describe("the text tools the infra checks rely on", () => {
     expect(evaluate("x", scope)).toBe("a-0");
     expect(() => evaluate("uniqueString(n)", scope)).toThrow(/unsupported function/);
     expect(() => evaluate("someResource.properties.x", scope)).toThrow(/unknown reference/);
+  });
+
+  it("reads modules, outputs and arrays of objects", () => {
+    const text = "module m 'modules/x.bicep' = {\n  name: 'n'\n  params: {\n    a: b.c\n  }\n}\noutput o string = m.outputs.v\noutput list string[] = []";
+    expect(modules(text)).toEqual([{ symbol: "m", path: "modules/x.bicep", body: "\n  name: 'n'\n  params: {\n    a: b.c\n  }\n" }]);
+    expect([...outputs(text)]).toEqual([["o", "m.outputs.v"], ["list", "[]"]]);
+    expect(arrayObjects("[\n  {\n    a: 1\n  }\n  { b: '}' }\n]").map((o) => o.trim())).toEqual(["a: 1", "b: '}'"]);
+    expect(() => arrayObjects("[ 'a' ]")).toThrow(/not an object/);
   });
 
   it("finds settings however the code reads them, and which are required", () => {
@@ -194,6 +260,15 @@ describe("main.bicep app settings against the code", () => {
     expect(readHealthSettings(env)).toEqual(readHealthSettings(required));
     expect(readLoopSettings(env)).toEqual(readLoopSettings(required));
     expect(readDatabaseSettings(env)).toEqual(readDatabaseSettings(required));
+    // Callers: the app registration's audience and client id; everything else the code's defaults, ARM tokens refused.
+    expect(env.LINKWRIGHT_AUDIENCE).toBe(`api://${TENANT}/linkwright-test`);
+    expect(env.LINKWRIGHT_APP_CLIENT_ID).toBe(APP_CLIENT_ID);
+    const auth = readAuthorizationSettings(env);
+    expect(auth).toEqual(readAuthorizationSettings({ ...required, LINKWRIGHT_AUDIENCE: env.LINKWRIGHT_AUDIENCE, LINKWRIGHT_APP_CLIENT_ID: APP_CLIENT_ID }));
+    expect(auth).toMatchObject({ appAudience: env.LINKWRIGHT_AUDIENCE, appClientId: APP_CLIENT_ID, acceptArmTokens: false, armAudiences: [] });
+    expect(auth.appCertificatePath).toBeUndefined();
+    expect(env.LINKWRIGHT_ACCEPT_ARM_TOKENS).toBe("false");
+    expect(readConnectionPolicy(env)).toEqual(readConnectionPolicy({}));
     // Timers: the deployed schedules (bound by %NAME%) are the code's defaults.
     expect(healthSchedule(env)).toBe(`%${HEALTH_SCHEDULE_SETTING}%`);
     expect(env[HEALTH_SCHEDULE_SETTING]).toBe(DEFAULT_HEALTH_SCHEDULE);
@@ -209,8 +284,11 @@ describe("main.bicep app settings against the code", () => {
     scope.paramValues = {
       ...scope.paramValues, autoHealDefault: true, rolePropagationSeconds: 300, loopScanSubscriptions: ["11111111-1111-1111-1111-111111111111", "22222222-2222-2222-2222-222222222222"],
       loopAllowList: [{ linkerId: "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a/providers/Microsoft.ServiceLinker/linkers/l" }],
-      databaseEndpoints: { "srv.postgres.database.azure.com": "10.0.0.4:5432" }, pageSize: 25, audience: "api://linkwright",
+      databaseEndpoints: { "srv.postgres.database.azure.com": "10.0.0.4:5432" }, pageSize: 25, appIdentifierUri: "api://linkwright",
+      acceptArmTokens: true, permissionCacheSeconds: 0, allowedRoles: ["ba92f5b4-2d11-453d-a403-e96b0029c9fe", "974c5e8b-45b9-4653-ba55-5f855dd0fb88"],
+      deniedSettings: ["CUSTOM_*", "SECRET_SAUCE"],
     };
+    for (const [name, value] of Object.entries(appRegistrationOutputs(scope))) scope.references[`${appRegistrationModule().symbol}.outputs.${name}`] = value;
     const env: Record<string, string> = { AzureWebJobsStorage: STORAGE_CONNECTION, LINKWRIGHT_SEAL_KEY: SEAL_KEY_VALUE };
     for (const [name, expr] of appSettingsBlock()) {
       const value = String(evaluate(expr, scope));
@@ -226,6 +304,14 @@ describe("main.bicep app settings against the code", () => {
     const api = readApiSettings(env);
     expect(api.pageSize).toBe(25);
     expect(readAuthorizationSettings(env).appAudience).toBe("api://linkwright");
+    const auth = readAuthorizationSettings(env);
+    expect(auth.appClientId).toBe(APP_CLIENT_ID);
+    expect(auth.acceptArmTokens).toBe(true);
+    expect(auth.armAudiences).toContain("https://management.azure.com/");
+    expect(auth.permissionCacheSeconds).toBe(0);
+    const policy = readConnectionPolicy(env);
+    expect(policy).not.toEqual(readConnectionPolicy({}));
+    expect(policy).toEqual(readConnectionPolicy({ LINKWRIGHT_ALLOWED_ROLES: "ba92f5b4-2d11-453d-a403-e96b0029c9fe,974c5e8b-45b9-4653-ba55-5f855dd0fb88", LINKWRIGHT_DENIED_SETTINGS: "CUSTOM_*,SECRET_SAUCE" }));
   });
 });
 
@@ -383,6 +469,96 @@ describe("resource shape", () => {
     expect(mainText).toMatch(/^targetScope = 'resourceGroup'$/m);
     expect(subText).toMatch(/^targetScope = 'subscription'$/m);
     expect(moduleText).toMatch(/^targetScope = 'resourceGroup'$/m);
+  });
+});
+
+describe("linkwright's app registration (modules/app-registration.bicep)", () => {
+  const app = applicationResource();
+  const appProps = topLevelProperties(app.body);
+  const moduleScope = () => appRegistrationScope(mainScope());
+  const valueOf = (expr: string | undefined) => evaluate(expr!, moduleScope());
+  const defaults = readAuthorizationSettings({ LINKWRIGHT_OPENID_ISSUER: `https://login.microsoftonline.com/${TENANT}/v2.0`, LINKWRIGHT_AUDIENCE: "api://x" });
+
+  it("uses the Microsoft Graph extension that infra/bicepconfig.json names, v1.0 types only", () => {
+    expect(appRegText).toMatch(/^extension microsoftGraphV1$/m);
+    const config = JSON.parse(read("infra/bicepconfig.json").split("\n").filter((l) => !/^\s*\/\//.test(l)).join("\n")) as { extensions: Record<string, string> };
+    expect(config.extensions.microsoftGraphV1).toMatch(/^br:mcr\.microsoft\.com\/bicep\/extensions\/microsoftgraph\/v1\.0:\d+\.\d+\.\d+/);
+    const graph = resources(appRegText).filter((r) => r.type.startsWith("Microsoft.Graph/"));
+    expect(graph.length).toBeGreaterThanOrEqual(4);
+    for (const r of graph) expect(r.apiVersion, `${r.symbol} ${r.type}`).toBe("v1.0");
+    expect(appRegText).not.toMatch(/@beta'/);
+    // Only the module talks to Graph.
+    for (const [file, text] of Object.entries(BICEP_FILES)) if (file !== "infra/modules/app-registration.bicep") expect(text, file).not.toMatch(/Microsoft\.Graph\//);
+  });
+
+  it("declares the delegated scope the code requires of users, with a stable id", () => {
+    const scopes = arrayObjects(topLevelProperties(objectProperty(app.body, "api")!).get("oauth2PermissionScopes")!).map((o) => topLevelProperties(o));
+    expect(scopes).toHaveLength(1);
+    expect(valueOf(scopes[0]!.get("value"))).toBe("user_impersonation");
+    expect(valueOf(scopes[0]!.get("value"))).toBe(defaults.requiredScope);
+    expect(scopes[0]!.get("isEnabled")).toBe("true");
+    expect(vars(appRegText).get(scopes[0]!.get("id")!)).toMatch(/^guid\(uniqueName, .+\)$/);
+    // Pre-authorized clients are given exactly that scope.
+    expect(topLevelProperties(objectProperty(app.body, "api")!).get("preAuthorizedApplications")).toMatch(new RegExp(`delegatedPermissionIds: \\[\\s*${scopes[0]!.get("id")}\\s*\\]`));
+  });
+
+  it("declares the app role the code requires of applications, for applications only, with a stable id", () => {
+    const roles = arrayObjects(appProps.get("appRoles")!).map((o) => topLevelProperties(o));
+    expect(roles).toHaveLength(1);
+    expect(valueOf(roles[0]!.get("value"))).toBe("Connections.ReadWrite");
+    expect(valueOf(roles[0]!.get("value"))).toBe(defaults.appRole);
+    expect(valueOf(roles[0]!.get("allowedMemberTypes"))).toEqual(["Application"]);
+    expect(roles[0]!.get("isEnabled")).toBe("true");
+    expect(vars(appRegText).get(roles[0]!.get("id")!)).toMatch(/^guid\(uniqueName, .+\)$/);
+    // CI service principals get that role.
+    expect(appRegText).toMatch(/'Microsoft\.Graph\/appRoleAssignedTo@v1\.0' = \[\s*for \w+ in appRoleAssignees: \{\s*appRoleId: appRoleId\b/);
+  });
+
+  it("deploys the scope, role, audience and client id the registration has", () => {
+    const env = deployedEnvironment();
+    const scope = moduleScope();
+    expect(env.LINKWRIGHT_REQUIRED_SCOPE).toBe("user_impersonation");
+    expect(env.LINKWRIGHT_APP_ROLE).toBe("Connections.ReadWrite");
+    expect(valueOf(appProps.get("identifierUris"))).toEqual([env.LINKWRIGHT_AUDIENCE]);
+    expect(env.LINKWRIGHT_APP_CLIENT_ID).toBe(evaluate(outputs(appRegText).get("clientId")!, scope));
+    expect(outputs(appRegText).get("clientId")).toBe(`${app.symbol}.appId`);
+    // v1.0 access tokens: aud is the identifier URI the caller asked for, i.e. LINKWRIGHT_AUDIENCE.
+    expect(topLevelProperties(objectProperty(app.body, "api")!).get("requestedAccessTokenVersion")).toBe("1");
+    expect(valueOf(appProps.get("signInAudience"))).toBe("AzureADMyOrg");
+    const sp = resources(appRegText).filter((r) => r.type === "Microsoft.Graph/servicePrincipals" && topLevelProperties(r.body).get("appId") === `${app.symbol}.appId`);
+    expect(sp).toHaveLength(1);
+  });
+
+  it("has linkwright's managed identity as a federated identity credential, the credential the code uses", () => {
+    const fic = resourceOf(appRegText, "Microsoft.Graph/applications/federatedIdentityCredentials");
+    const props = topLevelProperties(fic.body);
+    expect(props.get("name")).toMatch(new RegExp(`^'\\$\\{${app.symbol}\\.uniqueName\\}/[\\w-]+'$`));
+    expect(valueOf(props.get("audiences"))).toEqual(["api://AzureADTokenExchange"]);
+    expect(`${(valueOf(props.get("audiences")) as string[])[0]}/.default`).toBe(FEDERATED_TOKEN_SCOPE);
+    expect(valueOf(props.get("issuer"))).toBe(`https://login.microsoftonline.com/${TENANT}/v2.0`);
+    // The subject is the function app's system-assigned identity's principal (object) id.
+    const subject = props.get("subject")!;
+    expect(params(appRegText).has(subject)).toBe(true);
+    const site = resourceOf(mainText, "Microsoft.Web/sites");
+    expect(topLevelProperties(objectProperty(appRegistrationModule().body, "params")!).get(subject)).toBe(`${site.symbol}.identity.principalId`);
+  });
+
+  it("consents to ARM's user_impersonation for on-behalf-of exchanges", () => {
+    const access = arrayObjects(appProps.get("requiredResourceAccess")!).map((o) => topLevelProperties(o));
+    expect(access.map((a) => valueOf(a.get("resourceAppId")))).toEqual(["797f4846-ba00-4fd7-ba43-dac1f8f63013"]);
+    const grant = topLevelProperties(resourceOf(appRegText, "Microsoft.Graph/oauth2PermissionGrants").body);
+    expect(grant.get("consentType")).toBe("'AllPrincipals'");
+    expect(grant.get("scope")).toBe("'user_impersonation'");
+    const arm = resources(appRegText).find((r) => r.symbol === grant.get("resourceId")!.replace(/\.id$/, ""))!;
+    expect(valueOf(topLevelProperties(arm.body).get("appId"))).toBe("797f4846-ba00-4fd7-ba43-dac1f8f63013");
+  });
+
+  it("no client secret or certificate anywhere in infra/", () => {
+    const files = (dir: string): string[] => readdirSync(join(ROOT, dir), { withFileTypes: true })
+      .flatMap((e) => (e.isDirectory() ? files(`${dir}/${e.name}`) : [`${dir}/${e.name}`]));
+    const all = files("infra");
+    expect(all).toContain("infra/modules/app-registration.bicep");
+    for (const file of all) expect(read(file), file).not.toMatch(/passwordCredentials|addPassword|clientSecret|client_secret|keyCredentials/i);
   });
 });
 
