@@ -137,7 +137,8 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
           const beyond = notCovered(start.authorized, changeRequirements(plan, start.properties));
           if (beyond.length) {
             return { ok: false, error: { code: "AuthorizationFailed", message:
-              `The connection's plan changed after its caller was authorized: it now needs ${beyond.map((b) => `'${b.action}' over scope '${b.scope}'`).join(", ")}, which were not checked. Nothing was changed; send the request again.` } };
+              `The connection's plan changed after its caller was authorized${start.planErrorWhenAuthorized ? ` (then it could not be planned: ${start.planErrorWhenAuthorized})` : ""}: ` +
+              `it now needs ${beyond.map((b) => `'${b.action}' over scope '${b.scope}'`).join(", ")}, which were not checked for the caller. Nothing was changed; send the request again.` } };
           }
         }
         return { ok: true, plan };

@@ -35,6 +35,8 @@ export interface CreateOrUpdateStart extends StartBase {
    *  another operation changed the source since (src/activities: plan). Secret-free like every plan. */
   plan?: import("../connections/types.js").ConnectionPlan;
   plannedAt?: string;
+  /** Why planning failed when the caller was authorized (then only the linker write was required). */
+  planErrorWhenAuthorized?: string;
 }
 
 export interface DeleteStart extends StartBase {

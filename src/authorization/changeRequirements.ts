@@ -26,6 +26,8 @@ export interface ChangeRequirements {
   required: RequiredPermission[];
   /** The plan the requirements came from, when planning succeeded (the saga may use it instead of planning again). */
   plan?: ConnectionPlan;
+  /** Why planning failed, when it did (only what the request names was then required). */
+  planError?: string;
 }
 
 export function createChangeRequirements(ctx: StepContext) {
@@ -41,7 +43,7 @@ export function createChangeRequirements(ctx: StepContext) {
       return { required: changeRequirements(plan, x.properties), plan };
     } catch (e) {
       if (e instanceof TypeError || e instanceof ReferenceError || e instanceof RangeError) throw e;
-      return { required: baseChangeRequirements(x.sourceId) };
+      return { required: baseChangeRequirements(x.sourceId), planError: e instanceof Error ? e.message : String(e) };
     }
   };
 }

@@ -3,6 +3,7 @@
 // ARM endpoint, with the sandbox's whole state — ARM resources (settings, identities, role assignments, Key Vault
 // secrets), database principals and statements — byte-identical before and after.
 // The attacker is the seeded `team` principal: Contributor on lw-demo-web, RBAC Administrator on lwdemostorage only.
+import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { settle, startSecuritySandbox, type Reply, type SecuritySandbox, type Via } from "./support.js";
 
@@ -147,5 +148,36 @@ describe("detectLoops on the whole subscription", () => {
     const r = await s.call("direct", team, "POST", path, { appIds: [ids.functionApp] });
     expect(r.status).toBe(403);
     names(r, "Microsoft.Web/sites/config/list/action", ids.functionApp);
+  });
+});
+
+describe.each<Via>(["direct", "arm"])("a forged Key Vault reference, %s", (via) => {
+  it("a connection whose setting names any host as a vault: validation reads nothing from it", async () => {
+    // The listener stands for any host an attacker names: it counts every connection made to it (TLS or not).
+    let connections = 0;
+    const listener = net.createServer((socket) => { connections++; socket.destroy(); });
+    await new Promise<void>((resolve) => listener.listen(0, "127.0.0.1", resolve));
+    const port = (listener.address() as net.AddressInfo).port;
+    try {
+      // team may connect its own app to the storage account it administers; the extra setting is the lure.
+      const name = `forged-${via}`;
+      const put = await s.call(via, team, "PUT", linker(ids.webApp!, name), { properties: {
+        targetService: { type: "AzureResource", id: `${ids.storageAccount}/blobServices/default` }, authInfo: { authType: "systemAssignedIdentity" }, clientType: "nodejs",
+        configurationInfo: { additionalConfigurations: { LURE_SECRET: `@Microsoft.KeyVault(SecretUri=https://127.0.0.1:${port}/secrets/lure/)` } },
+      } });
+      expect(put.status, JSON.stringify(put.json)).toBe(201);
+      const created = await s.poll(team, String(put.headers["azure-asyncoperation"]));
+      expect(created.status, JSON.stringify(created)).toBe("Succeeded");
+      const validate = await s.call(via, team, "POST", `${linker(ids.webApp!, name)}/validateLinker`);
+      expect(validate.status).toBe(202);
+      const done = await s.poll(team, String(validate.headers["azure-asyncoperation"]));
+      expect(done.status).toBe("Succeeded");
+      expect(JSON.stringify(done)).toContain("KeyVaultNotRecognized");
+      expect(connections).toBe(0);
+      const deleted = await s.call(via, team, "DELETE", linker(ids.webApp!, name));
+      expect((await s.poll(team, String(deleted.headers["azure-asyncoperation"]))).status).toBe("Succeeded");
+    } finally {
+      await new Promise((resolve) => listener.close(resolve));
+    }
   });
 });

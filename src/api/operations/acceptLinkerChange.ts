@@ -108,6 +108,7 @@ export async function acceptLinkerChange(req: OperationRequest, deps: ApiDeps, c
         keptSecretPaths: kept.kept,
         authorized: authorization.permissions,
         ...(planned.plan ? { plan: planned.plan, plannedAt } : {}),
+        ...(planned.planError ? { planErrorWhenAuthorized: planned.planError } : {}),
       });
     } catch (error) {
       return failStart(deps, op, params, error, true);

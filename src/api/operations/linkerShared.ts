@@ -1,4 +1,5 @@
 // Stages shared by the linker operations: path params, lookup, preconditions, wire view, operation records.
+// Authorization: helpers only; each operation that uses them authorizes its caller itself.
 import type { StoredLinker, StoredOperation, OperationKind } from "../../store/types.js";
 import type { ValidationIssue } from "../catalogueHooks.js";
 import { LINKER_TYPE, type SystemData } from "../model/linker.js";

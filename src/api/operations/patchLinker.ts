@@ -1,4 +1,5 @@
 // PATCH .../linkers/{linkerName} (LinkerPatch {properties}) -> 201 + Azure-AsyncOperation, like PUT.
+// Authorization: acceptLinkerChange authorizes the caller for everything the merged connection's plan does.
 // Merge: JSON merge patch (RFC 7396: objects merge recursively, null removes) over the stored
 // properties, except that a discriminated object whose discriminator changes (targetService.type,
 // authInfo.authType, secretInfo.secretType) is replaced as a whole. Stored secrets the patch omits are kept.
