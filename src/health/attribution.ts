@@ -108,8 +108,8 @@ export async function attribute(queries: readonly AttributionQuery[], options: A
   const to = options.to ?? new Date();
   const floor = new Date(to.getTime() - 90 * 24 * 3600_000);
   const from = options.from && options.from > floor ? options.from : new Date(Math.max(floor.getTime(), to.getTime() - 24 * 3600_000));
-  const self = options.ignoreSelf === false ? [] : await ownCallerIds(options.clients).catch(() => []);
-  const ignore = new Set([...(options.ignoreCallers ?? []), ...self].map((c) => c.toLowerCase()));
+  const own = new Set((await ownCallerIds(options.clients).catch(() => [])).map((c) => c.toLowerCase()));
+  const ignore = new Set([...(options.ignoreCallers ?? []), ...(options.ignoreSelf === false ? [] : own)].map((c) => c.toLowerCase()));
   const out: Attribution[] = [];
   for (const q of queries) {
     const sub = subscriptionOf(q.resourceUri);
@@ -123,7 +123,8 @@ export async function attribute(queries: readonly AttributionQuery[], options: A
       if (!q.operations.test(op) || status !== "Succeeded" || ignore.has((e.caller ?? "").toLowerCase())) continue;
       const time = e.eventTimestamp ? new Date(e.eventTimestamp).toISOString() : "";
       if (!best || time > best.time) {
-        best = { check: q.check, resourceId: e.resourceId ?? q.resourceUri, caller: e.caller ?? "", operationName: op, time, status };
+        best = { check: q.check, resourceId: e.resourceId ?? q.resourceUri, caller: e.caller ?? "", operationName: op, time, status,
+          ...(own.has((e.caller ?? "").toLowerCase()) ? { byLinkwright: true } : {}) };
       }
     }
     if (best) out.push(best);
@@ -131,11 +132,25 @@ export async function attribute(queries: readonly AttributionQuery[], options: A
   return out;
 }
 
+/** Who asked linkwright for the connection's last accepted change (its audit record), as the activity log would name
+ *  them: "<object id> (User|Application[, app <app id>])". */
+export function requesterOf(linker: StoredLinker): string | undefined {
+  const c = linker.authorization?.caller;
+  return c ? `${c.objectId} (${c.principalType}${c.appId ? `, app ${c.appId}` : ""})` : undefined;
+}
+
+/** linkwright's own entries carry who asked for the connection's last change. */
+export function withRequester(attributions: Attribution[], linker: StoredLinker): Attribution[] {
+  const requester = requesterOf(linker);
+  return attributions.map((a) => (a.byLinkwright && requester ? { ...a, requestedBy: requester } : a));
+}
+
 /** Appends "Last changed by …" to the failing check the attribution explains (wire shape unchanged). */
 export function withAttribution(details: CheckResult[], attributions: readonly Attribution[]): CheckResult[] {
   return details.map((d) => {
     const a = attributions.find((x) => x.check === d.name);
     if (!a || d.result !== "failure") return d;
-    return { ...d, errorMessage: `${d.errorMessage ?? ""} Last change: ${a.operationName} on ${a.resourceId} by ${a.caller} at ${a.time}.`.trim() };
+    const by = a.byLinkwright ? `linkwright (${a.caller})${a.requestedBy ? `, requested by ${a.requestedBy}` : ""}` : a.caller;
+    return { ...d, errorMessage: `${d.errorMessage ?? ""} Last change: ${a.operationName} on ${a.resourceId} by ${by} at ${a.time}.`.trim() };
   });
 }

@@ -15,7 +15,7 @@ import type { ArmClients } from "../azure/clients.js";
 import type { Sealer } from "../secrets/seal.js";
 import type { StepContext } from "../steps/step.js";
 import type { StoredLinker } from "../store/types.js";
-import { attribute, attributionQueries, withAttribution } from "./attribution.js";
+import { attribute, attributionQueries, withAttribution, withRequester } from "./attribution.js";
 import { armCallsOf, collectSnapshot, emptyStats, type CallStats } from "./collect.js";
 import { confirmRoleAssignments, type RoleConfirmations } from "./confirmRoles.js";
 import { evaluateLinker } from "./evaluate.js";
@@ -127,7 +127,7 @@ export async function revalidateConnections(linkers: readonly StoredLinker[], de
     let attribution: ConnectionHealth["attribution"] = [];
     if (deps.attribution !== false && newlyFailing.length) {
       const from = previous?.status === "Healthy" ? new Date(Date.parse(previous.checkedAt) - 60_000) : undefined;
-      attribution = await attributeShared(attributionQueries(linker, newlyFailing), from);
+      attribution = withRequester(await attributeShared(attributionQueries(linker, newlyFailing), from), linker);
     }
     return toConnectionHealth(linker, toValidateResult(linker, withAttribution(details, attribution), started, clock()), attribution);
   });

@@ -46,6 +46,11 @@ export interface Attribution {
   operationName: string;
   time: string;
   status?: string;
+  /** Set when the caller is linkwright's own identity: who asked for the connection's last change (its audit record),
+   *  since the activity log names only linkwright. */
+  requestedBy?: string;
+  /** The caller is linkwright's own identity (shown only when attribution does not skip it). */
+  byLinkwright?: boolean;
 }
 
 /** What a linker carries as `state.health`. */

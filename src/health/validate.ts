@@ -9,7 +9,7 @@ import type { Sealer } from "../secrets/seal.js";
 import { roleAssignmentStep, type RoleAssignmentInput } from "../steps/roleAssignment.js";
 import type { StepContext } from "../steps/step.js";
 import type { StoredLinker } from "../store/types.js";
-import { attribute, attributionQueries, withAttribution } from "./attribution.js";
+import { attribute, attributionQueries, withAttribution, withRequester } from "./attribution.js";
 import { collectSnapshot } from "./collect.js";
 import { confirmRoleAssignments } from "./confirmRoles.js";
 import { existenceFailed, verifyOtherSteps } from "./verifyFallback.js";
@@ -90,7 +90,7 @@ export async function checkConnection(linker: StoredLinker, deps: ValidateDeps):
   const attribution = deps.attribution === false || failing.length === 0 ? [] : await attribute(attributionQueries(linker, failing), {
     clients: deps.clients, to: clock(), from: deps.attribution?.since, ignoreCallers: deps.attribution?.ignoreCallers,
     ignoreSelf: deps.attribution?.ignoreSelf,
-  }).catch(() => []);
+  }).then((a) => withRequester(a, linker)).catch(() => []);
   const result = toValidateResult(linker, withAttribution(details, attribution), started, clock());
   return toConnectionHealth(linker, result, attribution);
 }

@@ -48,6 +48,14 @@ describe("linkwright's own principal", () => {
     // Without the exclusion, linkwright's own write is the latest one.
     const unfiltered = await checkConnection(linker, { clients: h.clients, attribution: { ignoreSelf: false } });
     expect([h.self.objectId, h.self.clientId]).toContain(unfiltered.attribution.find((a) => a.check === "Configuration")!.caller);
+    // linkwright's own entry is marked as such, with who asked for the connection's last change (its audit record).
+    const requester = { objectId: "0000cafe-0000-0000-0000-000000000001", tenantId: h.t.tenantId, principalType: "User" as const };
+    const audited = { ...linker, authorization: { caller: requester, via: "delegated" as const, decidedAt: new Date().toISOString(), permissions: [] } };
+    const withAudit = await checkConnection(audited, { clients: h.clients, attribution: { ignoreSelf: false } });
+    const own = withAudit.attribution.find((a) => a.check === "Configuration")!;
+    expect(own.byLinkwright).toBe(true);
+    expect(own.requestedBy).toBe(`${requester.objectId} (User)`);
+    expect(withAudit.result.validationDetail?.find((d) => d.name === "Configuration")?.errorMessage).toContain(`requested by ${requester.objectId}`);
 
     // Only linkwright touched it since: nobody is blamed.
     const since = new Date(Date.now() - 1);
