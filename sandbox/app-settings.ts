@@ -1,6 +1,7 @@
 // The app settings the function app gets in the sandbox — what a deployment would set, pointed at the emulator,
 // with linkwright's identity being the seeded managed identity. One place for npm start, tests and benches.
 import type { ArmEmulator } from "./arm/index.js";
+import { LINKWRIGHT_APP_IDENTITY } from "./seed/index.js";
 
 export function linkwrightAppSettings(options: {
   arm: ArmEmulator; storageConnectionString: string; sealKey: string;
@@ -26,6 +27,20 @@ export function linkwrightAppSettings(options: {
     LINKWRIGHT_ARM_ENDPOINT: arm.endpoint,
     LINKWRIGHT_KEYVAULT_DISABLE_CHALLENGE_VERIFICATION: "true",
     ...arm.managedIdentityEnvironment(identity.principalId),
+    // What App Service itself sets in every site's environment: the owner ("{subscription}+{resource group}-{region}
+    // webspace", from which the loop scan learns its subscription, as in Azure) and the site's name and group.
+    ...platformEnvironment(arm),
     ...(options.databaseEndpoints ? { LINKWRIGHT_DATABASE_ENDPOINTS: JSON.stringify(options.databaseEndpoints) } : {}),
+  };
+}
+
+/** App Service's own environment variables for linkwright's seeded function app (not app settings: the platform's). */
+export function platformEnvironment(arm: ArmEmulator): Record<string, string> {
+  const seed = arm.seedResult;
+  if (!seed) return {};
+  return {
+    WEBSITE_OWNER_NAME: `${arm.subscriptionId}+${seed.resourceGroup}-${seed.location.replace(/\s+/g, "")}webspace`,
+    WEBSITE_SITE_NAME: LINKWRIGHT_APP_IDENTITY,
+    WEBSITE_RESOURCE_GROUP: seed.resourceGroup,
   };
 }

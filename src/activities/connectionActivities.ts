@@ -7,6 +7,7 @@ import { configurationStoreOf, planConnection } from "../connections/plan.js";
 import { appliedOf, keyOf, mergeApplied } from "../connections/mergeApplied.js";
 import { ownedNamesOf, previousWrites } from "../connections/previousRun.js";
 import { changeRequirements, notCovered } from "../authorization/requirements.js";
+import { describeOwnPermissionGap, ownPermissionGap } from "../authorization/ownPermissions.js";
 import { PlanError, type AppliedStepRecord, type ConnectionPlan, type StepRunResult } from "../connections/types.js";
 import { validateConnection, type PropagationOptions } from "../health/validate.js";
 import type { DeletePlan } from "../orchestrations/delete.js";
@@ -34,6 +35,9 @@ type Failure = { ok: false; error: { code: string; message: string; target?: str
 export function errorOf(e: unknown): Failure["error"] {
   if (e instanceof PlanError) return { code: e.code, message: e.message, ...(e.target ? { target: e.target } : {}) };
   const err = e as { code?: string; statusCode?: number; message?: string };
+  // linkwright's own identity was refused: say what to grant to whom, and how.
+  const gap = ownPermissionGap(e);
+  if (gap) return { code: err.code ?? "AuthorizationFailed", message: describeOwnPermissionGap(gap) };
   return { code: err.code ?? (err.statusCode ? `Http${err.statusCode}` : "InternalError"), message: err.message ?? String(e) };
 }
 

@@ -18,6 +18,7 @@ import { baseChangeRequirements, changeRequirements, settingsWriteAction, vnetRu
 import { grants, type PermissionEntry, type RequiredPermission } from "../authorization/permissions.js";
 import { permissionsApiReader } from "../authorization/permissionReaders.js";
 import { ownCallerIds } from "../health/ownIdentity.js";
+import { describeOwnPermissionGap, grantCommand, ownPermissionGap } from "../authorization/ownPermissions.js";
 
 export type OperationType = "configConnection" | "configNetwork" | "configAuth";
 
@@ -198,6 +199,8 @@ function basicError(e: unknown, step?: string): PrerequisiteResult {
   if (e instanceof TypeError || e instanceof ReferenceError || e instanceof RangeError) throw e;
   const err = e as { code?: unknown; statusCode?: unknown; message?: unknown };
   const prefix = step ? `${step}: ` : "";
+  const gap = ownPermissionGap(e);
+  if (gap) return { type: "basicError", code: typeof err?.code === "string" && err.code ? err.code : "AuthorizationFailed", message: describeOwnPermissionGap(gap, step) };
   const message = prefix + (typeof err?.message === "string" && err.message ? err.message : String(e));
   if (e instanceof PlanError) return { type: "basicError", code: e.code, message };
   if (typeof err?.code === "string" && err.code) return { type: "basicError", code: err.code, message };
@@ -260,11 +263,10 @@ async function missingPermissions(clients: ArmClients, previews: OperationPrevie
  *  caller's): who lacks what where, and the command a platform admin runs to grant it. */
 export function linkwrightPermissionMissing(missing: Extract<PrerequisiteResult, { type: "permissionsMissing" }>, principalId: string | undefined): PrerequisiteResult {
   const who = principalId ? `linkwright's identity (principal ${principalId})` : "linkwright's identity";
-  const assignee = principalId ? `--assignee-object-id ${principalId} --assignee-principal-type ServicePrincipal` : "--assignee <linkwright's principal id>";
   return {
     type: "basicError", code: "LinkwrightPermissionsMissing",
     message: `${who} lacks ${missing.permissions.map((p) => `'${p}'`).join(", ")} over scope '${missing.scope}', so the connection would fail. ` +
-      `A platform administrator grants it with: az role assignment create ${assignee} --role "${missing.recommendedRole}" --scope ${missing.scope}`,
+      `A platform administrator grants it with: ${grantCommand({ scope: missing.scope, recommendedRole: missing.recommendedRole, ...(principalId ? { principalId } : {}) })}`,
   };
 }
 

@@ -98,3 +98,16 @@ describe("a later plan against what was authorized", () => {
     expect(notCovered([{ scope: RG, action: "*" }], [{ scope: VAULT, action: "Microsoft.KeyVault/vaults/secrets/setSecret/action", dataAction: true, why: "" }])).toHaveLength(1);
   });
 });
+
+describe("linkwright's own refusals", () => {
+  it("name the action, the scope, linkwright's principal and the grant that fixes them (ARM and Key Vault)", async () => {
+    const { describeOwnPermissionGap, ownPermissionGap } = await import("../../src/authorization/ownPermissions.js");
+    const arm = Object.assign(new Error(`The client 'x' with object id '${ME}' does not have authorization to perform action 'Microsoft.Storage/storageAccounts/listKeys/action' over scope '${ACCOUNT}' or the scope is invalid.`), { statusCode: 403 });
+    expect(describeOwnPermissionGap(ownPermissionGap(arm)!)).toBe(
+      `linkwright's identity (principal ${ME}) lacks action 'Microsoft.Storage/storageAccounts/listKeys/action' over scope '${ACCOUNT}'. ` +
+      `A platform administrator grants it with: az role assignment create --assignee-object-id ${ME} --assignee-principal-type ServicePrincipal --role "Storage Account Contributor" --scope ${ACCOUNT}`);
+    const kv = Object.assign(new Error(`Caller is not authorized to perform action on resource.\r\nCaller: appid=a;oid=${ME};iss=https://sts.windows.net/t/\r\nAction: 'Microsoft.KeyVault/vaults/secrets/getSecret/action'\r\nResource: '${VAULT.toLowerCase()}/secrets/s1'\r\nAssignment: (not found)`), { statusCode: 403 });
+    expect(ownPermissionGap(kv)).toMatchObject({ action: "Microsoft.KeyVault/vaults/secrets/getSecret/action", scope: VAULT.toLowerCase(), dataAction: true, recommendedRole: "Key Vault Secrets Officer", principalId: ME });
+    expect(ownPermissionGap(Object.assign(new Error("Not found"), { statusCode: 404 }))).toBeUndefined();
+  });
+});
