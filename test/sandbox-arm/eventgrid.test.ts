@@ -10,6 +10,7 @@ import { ResourceManagementClient } from "@azure/arm-resources";
 import { startTestEmulator, type TestEmulator } from "./support/emulator.js";
 import { rawRequest } from "./support/raw.js";
 import type { Provider } from "../../sandbox/arm/core/contract.js";
+import { subscriberMatches, type EventGridEvent } from "../../sandbox/arm/core/event-grid.js";
 
 let t: TestEmulator;
 let client: ResourceManagementClient;
@@ -152,5 +153,50 @@ describe("Event Grid", () => {
       t.emulator.control.unsubscribeEvents("ce");
       server.close();
     }
+  });
+  it("applies string advanced filters as Event Grid does: any value of a filter, every filter, without regard to case", async () => {
+    const queueName = `eg-af-${randomUUID().slice(0, 8)}`;
+    await t.emulator.control.subscribeEvents({ kind: "queue", queueName, name: "af", advancedFilters: [
+      { operatorType: "StringContains", key: "Subject", values: ["/RESOURCEGROUPS/af-keep", "/resourceGroups/af-also"] },
+      { operatorType: "StringNotEndsWith", key: "data.operationName", values: ["/DELETE"] },
+    ] });
+    try {
+      for (const rg of ["af-keep-1", "af-drop", "af-also-1"]) await client.resourceGroups.createOrUpdate(rg, { location: "westus" });
+      await client.resourceGroups.delete("af-keep-1");
+      await t.emulator.control.flushEvents();
+      const events = await drain(new QueueClient(inject("azurite").connectionString, queueName));
+      expect(events.map((e) => `${e.eventType.replace("Microsoft.Resources.", "")} ${e.subject.split("/").pop()}`))
+        .toEqual(["ResourceWriteSuccess af-keep-1", "ResourceWriteSuccess af-also-1"]);
+      expect(t.emulator.control.eventSubscriptions().find((x) => x.name === "af")).toMatchObject({ delivered: 2, failed: 0 });
+    } finally {
+      t.emulator.control.unsubscribeEvents("af");
+    }
+  });
+
+  it("a key the event lacks fails the positive operators and passes the Not ones", () => {
+    const event = { id: "1", topic: "/subscriptions/s", subject: "/subscriptions/s/resourceGroups/rg", eventType: "Microsoft.Resources.ResourceWriteSuccess",
+      eventTime: "", dataVersion: "2", metadataVersion: "1", data: { operationName: "x/write", nested: { n: 5 } } } satisfies EventGridEvent;
+    const match = (operatorType: string, key: string, values: string[]) => subscriberMatches({ advancedFilters: [{ operatorType, key, values }] }, event);
+    expect(match("StringIn", "data.missing", ["a"])).toBe(false);
+    expect(match("StringNotIn", "data.missing", ["a"])).toBe(true);
+    expect(match("StringIn", "data.nested.n", ["5"])).toBe(true);
+    expect(match("StringBeginsWith", "eventtype", ["microsoft.resources."])).toBe(true);
+    expect(match("StringNotContains", "data.operationName", ["WRITE"])).toBe(false);
+    expect(match("StringIn", "data.nested", ["x"])).toBe(false);
+  });
+
+  it("refuses an advanced filter it does not implement, in process and over the control surface, rather than ignore it", async () => {
+    await expect(t.emulator.control.subscribeEvents({ kind: "queue", queueName: "eg-refused", advancedFilters: [{ operatorType: "NumberIn", key: "data.n", values: ["1"] }] }))
+      .rejects.toThrow(/operatorType 'NumberIn' is not implemented by the sandbox's Event Grid/);
+    await expect(t.emulator.control.subscribeEvents({ kind: "queue", queueName: "eg-refused", advancedFilters: [{ operatorType: "StringIn", key: "source", values: ["a"] }] }))
+      .rejects.toThrow(/key 'source' is not one of/);
+    await expect(t.emulator.control.subscribeEvents({ kind: "queue", queueName: "eg-refused",
+      advancedFilters: [{ operatorType: "StringIn", key: "subject", values: Array.from({ length: 26 }, (_, i) => `v${i}`) }] }))
+      .rejects.toThrow(/at most 25/);
+    const r = await rawRequest(t.endpoint, "POST", "/_sandbox/eventSubscriptions", { body: JSON.stringify({
+      kind: "queue", queueName: "eg-refused", advancedFilters: [{ operatorType: "IsNullOrUndefined", key: "data.x" }] }) });
+    expect(r.status).toBe(400);
+    expect(r.json().error.message).toMatch(/IsNullOrUndefined' is not implemented/);
+    expect(t.emulator.control.eventSubscriptions().filter((x) => x.kind === "queue" && x.queueName === "eg-refused")).toEqual([]);
   });
 });

@@ -1,6 +1,8 @@
 // Event Grid fan-out for the subscription system topic (reference arm-surface §3): every successful ARM
 // write/delete/action becomes Microsoft.Resources.Resource{Write,Delete,Action}Success, delivered to
 // webhooks (with the SubscriptionValidation handshake first) and/or Azurite storage queues (base64 JSON).
+// Filters: includedEventTypes, subjectBeginsWith and the string advanced filters (below); any other advanced
+// filter is refused when the subscription is made, never ignored.
 import { randomUUID } from "node:crypto";
 import { QueueClient } from "@azure/storage-queue";
 import { parseResourceId } from "./ids.js";
@@ -31,12 +33,32 @@ export interface QueueSubscriber {
   connectionString?: string;
 }
 
+/**
+ * An Event Grid advanced filter as ARM takes it (`filter.advancedFilters[]`). Implemented: the string operators, which
+ * compare without regard to case as Event Grid does; a filter matches when any of its values does (the `Not`
+ * operators: when none does), and an event matches when every filter does. Keys: `id`, `topic`, `subject`,
+ * `eventType`, `dataVersion` (any case) or `data.<path>`. A key the event lacks (or whose value is not a string,
+ * number or bool) fails the positive operators and passes the `Not` ones.
+ */
+export interface AdvancedFilter {
+  operatorType: string;
+  key: string;
+  values: string[];
+}
+
+export const ADVANCED_FILTER_OPERATORS = [
+  "StringContains", "StringNotContains", "StringBeginsWith", "StringNotBeginsWith",
+  "StringEndsWith", "StringNotEndsWith", "StringIn", "StringNotIn",
+] as const;
+
 export type SubscriberSpec = (WebhookSubscriber | QueueSubscriber) & {
   name?: string;
   /** Event types to deliver (default: all). */
   includedEventTypes?: string[];
   /** Only subjects beginning with this (case-insensitive). */
   subjectBeginsWith?: string;
+  /** Every one must match (see AdvancedFilter). At most 25 filters and 25 values in all, as in Event Grid. */
+  advancedFilters?: AdvancedFilter[];
 };
 
 export type Subscriber = SubscriberSpec & {
@@ -97,6 +119,64 @@ function toCloudEvent(e: EventGridEvent): Record<string, unknown> {
   return { specversion: "1.0", type: e.eventType, source: e.topic, subject: e.subject, id: e.id, time: e.eventTime, data: e.data };
 }
 
+const ENVELOPE_KEYS: Record<string, keyof EventGridEvent> = {
+  id: "id", topic: "topic", subject: "subject", eventtype: "eventType", dataversion: "dataVersion",
+};
+
+/** Throws, naming what the sandbox does not implement, unless every filter is one it evaluates. */
+export function validateAdvancedFilters(filters: unknown): AdvancedFilter[] {
+  if (filters === undefined) return [];
+  if (!Array.isArray(filters)) throw new Error("advancedFilters must be an array");
+  let values = 0;
+  for (const f of filters as Partial<AdvancedFilter>[]) {
+    const op = String(f?.operatorType ?? "");
+    if (!(ADVANCED_FILTER_OPERATORS as readonly string[]).includes(op)) {
+      throw new Error(`advanced filter operatorType '${op}' is not implemented by the sandbox's Event Grid (implemented: ${ADVANCED_FILTER_OPERATORS.join(", ")})`);
+    }
+    const key = String(f.key ?? "");
+    if (!Object.hasOwn(ENVELOPE_KEYS, key.toLowerCase()) && !/^data(\.[^.]+)+$/.test(key)) {
+      throw new Error(`advanced filter key '${key}' is not one of id, topic, subject, eventType, dataVersion or data.<path>`);
+    }
+    if (!Array.isArray(f.values) || f.values.length === 0 || f.values.some((v) => typeof v !== "string")) {
+      throw new Error(`advanced filter ${op} on '${key}' needs a non-empty array of string values`);
+    }
+    values += f.values.length;
+  }
+  if (filters.length > 25 || values > 25) throw new Error("an event subscription takes at most 25 advanced filters and 25 filter values in all");
+  return filters as AdvancedFilter[];
+}
+
+function filterValue(event: EventGridEvent, key: string): string | undefined {
+  const envelope = Object.hasOwn(ENVELOPE_KEYS, key.toLowerCase()) ? ENVELOPE_KEYS[key.toLowerCase()] : undefined;
+  let value: unknown = envelope ? event[envelope] : event;
+  if (!envelope) for (const step of key.split(".")) value = value !== null && typeof value === "object" ? (value as Record<string, unknown>)[step] : undefined;
+  return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value).toLowerCase() : undefined;
+}
+
+function advancedFilterMatches(f: AdvancedFilter, event: EventGridEvent): boolean {
+  const negated = f.operatorType.startsWith("StringNot");
+  const actual = filterValue(event, f.key);
+  if (actual === undefined) return negated;
+  const test = (v: string): boolean => {
+    const want = v.toLowerCase();
+    switch (f.operatorType.replace(/^StringNot/, "String")) {
+      case "StringContains": return actual.includes(want);
+      case "StringBeginsWith": return actual.startsWith(want);
+      case "StringEndsWith": return actual.endsWith(want);
+      default: return actual === want; // StringIn
+    }
+  };
+  const any = f.values.some(test);
+  return negated ? !any : any;
+}
+
+/** Whether a subscription's filters let the event through. */
+export function subscriberMatches(sub: Pick<SubscriberSpec, "includedEventTypes" | "subjectBeginsWith" | "advancedFilters">, event: EventGridEvent): boolean {
+  if (sub.includedEventTypes && !sub.includedEventTypes.some((t) => t.toLowerCase() === event.eventType.toLowerCase())) return false;
+  if (sub.subjectBeginsWith && !event.subject.toLowerCase().startsWith(sub.subjectBeginsWith.toLowerCase())) return false;
+  return (sub.advancedFilters ?? []).every((f) => advancedFilterMatches(f, event));
+}
+
 export class EventGridFanout {
   private subscribers: Subscriber[] = [];
   private pending = new Set<Promise<void>>();
@@ -108,6 +188,7 @@ export class EventGridFanout {
   async subscribe(spec: SubscriberSpec): Promise<Subscriber> {
     if (spec.kind === "queue" && !spec.connectionString && !this.defaultConnectionString)
       throw new Error("queue subscriber needs a connectionString (the emulator was started without Azurite)");
+    validateAdvancedFilters(spec.advancedFilters);
     const sub: Subscriber = { ...spec, name: spec.name ?? `sub-${randomUUID().slice(0, 8)}`, validated: spec.kind === "queue", delivered: 0, failed: 0 };
     if (sub.kind === "webhook") await this.validate(sub);
     else await this.queueClient(sub).createIfNotExists();
@@ -134,8 +215,7 @@ export class EventGridFanout {
     this.published.push(event);
     if (this.published.length > 5000) this.published.splice(0, this.published.length - 5000);
     for (const sub of this.subscribers) {
-      if (sub.includedEventTypes && !sub.includedEventTypes.some((t) => t.toLowerCase() === event.eventType.toLowerCase())) continue;
-      if (sub.subjectBeginsWith && !event.subject.toLowerCase().startsWith(sub.subjectBeginsWith.toLowerCase())) continue;
+      if (!subscriberMatches(sub, event)) continue;
       // Per-subscriber chain keeps delivery in publish order.
       const prev = this.chains.get(sub.name) ?? Promise.resolve();
       const next = prev.then(() => this.deliver(sub, event));
