@@ -5,7 +5,9 @@
 // Deploys the Functions app that serves the Microsoft.ServiceLinker-compatible API, with its storage, monitoring,
 // Key Vault and system-assigned identity, and linkwright's app registration in Microsoft Entra ID
 // (modules/app-registration.bicep: the audience callers get tokens for, its scope and app role, the managed identity
-// as its federated credential). infra/subscription-roles.bicep then grants the identity the roles it needs on the
+// as its federated credential), and the Event Grid system topic that delivers this subscription's resource events to
+// linkwright's queues (modules/resource-events.bicep, built from infra/event-subscriptions.json, which `npm start`
+// registers with the sandbox too). infra/subscription-roles.bicep then grants the identity the roles it needs on the
 // scopes it manages. infra/README.md explains every parameter; test/infra/infra.test.ts keeps the app
 // settings below in step with the settings the code reads.
 //
@@ -164,6 +166,14 @@ param databaseEndpoints object = {}
 @description('LINKWRIGHT_DATABASE_TIMEOUT_MS: connect and per-statement timeout of the database-user step.')
 @minValue(1)
 param databaseTimeoutMs int = 15000
+
+@description('Deliver this subscription\'s resource events to linkwright (modules/resource-events.bicep: an Event Grid system topic, the event subscriptions of infra/event-subscriptions.json, their queues). false when the subscription\'s system topic lives in another resource group (deploy the module there) or is managed elsewhere (infra/README.md, "Resource events").')
+param resourceEvents bool = true
+
+@description('Name of the subscription\'s Event Grid system topic for resource events, created in this resource group. A subscription has at most one: name an existing one here if it is in this resource group; elsewhere, set resourceEvents=false and deploy modules/resource-events.bicep into its resource group with its name.')
+@minLength(3)
+@maxLength(128)
+param resourceEventsTopicName string = '${functionAppName}-resource-events'
 
 @description('Tags on every resource.')
 param tags object = {
@@ -361,6 +371,18 @@ module appRegistration 'modules/app-registration.bicep' = {
   }
 }
 
+// Resource events: this subscription's Azure Resource Manager events delivered to linkwright's health-events and
+// loop-scan-events queues (infra/event-subscriptions.json, which `npm start` registers with the sandbox too), by the
+// system topic's own identity (Storage Queue Data Message Sender on those queues only).
+module resourceEventsWiring 'modules/resource-events.bicep' = if (resourceEvents) {
+  name: 'linkwright-resource-events'
+  params: {
+    storageAccountId: storage.id
+    systemTopicName: resourceEventsTopicName
+    tags: tags
+  }
+}
+
 // App settings are written after the identity can read the vault, so the Key Vault references resolve on first
 // start. Names exactly as the code reads them (src/config/settings.ts, src/api/deps.ts, src/health/from-settings.ts,
 // src/loops/loop-settings.ts, src/databases/settings.ts); values default to the code's own defaults.
@@ -448,3 +470,6 @@ output appClientId string = appRegistration.outputs.clientId
 
 @description('Audience callers request tokens for (LINKWRIGHT_AUDIENCE): az rest --resource <audience>, SDK scope <audience>/.default.')
 output audience string = appRegistration.outputs.audience
+
+@description('Resource id of the Event Grid system topic delivering resource events (empty when resourceEvents is false).')
+output resourceEventsTopicId string = resourceEvents ? resourceEventsWiring!.outputs.systemTopicId : ''

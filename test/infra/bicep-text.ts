@@ -80,6 +80,25 @@ export function resources(text: string): ResourceBlock[] {
   return found;
 }
 
+export interface LoopResourceBlock extends ResourceBlock {
+  /** The loop variable(s) as written: `s`, `(name, i)`. */
+  item: string;
+  /** The expression looped over. */
+  over: string;
+}
+
+/** Every `resource sym 'Type@version' [existing] = [ for item in over: {…} ]` declaration (no filtered loops). */
+export function loopResources(text: string): LoopResourceBlock[] {
+  const found: LoopResourceBlock[] = [];
+  const header = /^resource\s+(\w+)\s+'([^'@]+)@([^']+)'(?:\s+existing)?\s*=\s*\[\s*for\s+(\(?[\w, ]+\)?)\s+in\s+([^:\n]+?)\s*:\s*\{/gm;
+  for (let m = header.exec(text); m; m = header.exec(text)) {
+    const open = m.index + m[0].length - 1;
+    const end = braceEnd(text, open);
+    found.push({ symbol: m[1]!, type: m[2]!, apiVersion: m[3]!, item: m[4]!, over: m[5]!, body: text.slice(open + 1, end - 1) });
+  }
+  return found;
+}
+
 export interface ModuleBlock {
   symbol: string;
   /** The module's file, relative to the declaring file. */
