@@ -1,9 +1,13 @@
-// What a platform team grants linkwright's own identity at deployment so it can configure data planes, done through
-// the ARM API as the sandbox's `admin` principal (Owner) would: App Configuration Data Owner on the demo store, and
-// Microsoft Entra admin of the three demo database servers (PostgreSQL flexible: Entra auth on + administrators/{oid};
-// MySQL flexible: a user-assigned identity on the server + administrators/ActiveDirectory; Azure SQL:
-// administrators/ActiveDirectory). `npm start` applies it; tests that start from the bare seed (to see the missing
-// prerequisites reported) do not. Idempotent: every write is a PUT/PATCH of the same content.
+// What a platform team grants linkwright's own identity at deployment so every README feature works on the demo
+// resources, done as the sandbox's `admin` principal (Owner) would: the data roles of PLATFORM_ROLE_GRANTS (Key Vault
+// Secrets Officer on the demo vault for `secretStore`, App Configuration Data Owner on the demo store for
+// `configurationStore`; infra/README.md, "Optional grants, per feature"), and Microsoft Entra admin of the three demo
+// database servers for database users (PostgreSQL flexible: Entra auth on + administrators/{oid}; MySQL flexible: a
+// user-assigned identity on the server + administrators/ActiveDirectory; Azure SQL: administrators/ActiveDirectory).
+// Contributor and User Access Administrator on the subscription come with the seed (sandbox/seed/index.ts).
+// `npm start` applies it and lists it in its banner; tests that start from the bare seed (to see the missing
+// prerequisites reported) do not. Idempotent: role assignments are found again, every ARM write is a PUT/PATCH of the
+// same content.
 import { readFileSync } from "node:fs";
 import https from "node:https";
 import type { ArmEmulator } from "../arm/index.js";
@@ -31,6 +35,13 @@ function request(arm: ArmEmulator, token: string, method: string, path: string, 
   });
 }
 
+/** The data roles linkwright's identity holds on demo resources (`resource`: a key of seedResult.resources), and the
+ *  README feature that needs each. */
+export const PLATFORM_ROLE_GRANTS = [
+  { role: "Key Vault Secrets Officer", resource: "keyVault", feature: "secretStore (secrets kept in Key Vault)" },
+  { role: "App Configuration Data Owner", resource: "appConfig", feature: "configurationStore (App Configuration destination)" },
+] as const;
+
 /** Grants linkwright's seeded identity the data-plane rights a deployment would; returns one line per grant. */
 export async function grantLinkwrightPlatformAccess(arm: ArmEmulator): Promise<string[]> {
   const seed = arm.seedResult;
@@ -45,9 +56,11 @@ export async function grantLinkwrightPlatformAccess(arm: ArmEmulator): Promise<s
   const serverOf = (databaseId: string) => databaseId.replace(/\/databases\/[^/]+$/i, "");
   const done: string[] = [];
 
-  if (ids.appConfig) {
-    arm.assignRole(oid, "App Configuration Data Owner", ids.appConfig);
-    done.push(`App Configuration Data Owner on ${ids.appConfig.split("/").pop()}`);
+  for (const grant of PLATFORM_ROLE_GRANTS) {
+    const scope = ids[grant.resource];
+    if (!scope) continue;
+    arm.assignRole(oid, grant.role, scope);
+    done.push(`${grant.role} on ${scope.split("/").pop()}`);
   }
   if (ids.postgresDatabase) {
     const server = serverOf(ids.postgresDatabase);
