@@ -1,7 +1,11 @@
-// `npm start`: Azurite (persistent, .sandbox/azurite), the ARM emulator (seeded, fixed port when free,
-// persistent store under .sandbox/arm), the database wire emulators (PostgreSQL, MySQL, Azure SQL) with linkwright's
-// identity granted what a platform team would grant it (sandbox/seed/platform-grants.ts), the function app, then
-// .sandbox/sandbox.json for clients and a short summary.
+// `npm start`: Azurite (persistent, <state>/azurite), the ARM emulator (seeded, fixed port when free, persistent
+// store under <state>/arm), the database wire emulators (PostgreSQL, MySQL, Azure SQL) with linkwright's identity
+// granted what a platform team would grant it (sandbox/seed/platform-grants.ts), the function app, then the Event Grid
+// subscriptions a deployment has (infra/event-subscriptions.json, registered with the emulator's Event Grid and
+// delivered to the app's own queues), <state>/sandbox.json for clients and a short summary.
+// <state> is .sandbox, or SANDBOX_STATE_DIR. Ports: SANDBOX_ARM_PORT (4433), SANDBOX_FUNCTIONS_PORT (7071),
+// SANDBOX_AZURITE_PORT (10000; queue and table on the next two); each falls back to a free port when taken, and 0
+// always takes a free one (tests).
 // Ctrl-C / SIGTERM stops everything this process started.
 import { fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -15,12 +19,25 @@ import { serviceLinkerForwarding, type ForwardTarget } from "./arm/providers/for
 import { linkwrightAppSettings } from "./app-settings.js";
 import { startSandboxDatabases, type SandboxDatabases } from "./databases/sandbox.js";
 import { grantLinkwrightPlatformAccess } from "./seed/platform-grants.js";
+import type { AdvancedFilter } from "./arm/core/event-grid.js";
 
-const ROOT = path.resolve(".sandbox");
+const ROOT = path.resolve(process.env.SANDBOX_STATE_DIR || ".sandbox");
 const ARM_PORT = Number(process.env.SANDBOX_ARM_PORT ?? 4433);
 const FUNCTIONS_PORT = Number(process.env.SANDBOX_FUNCTIONS_PORT ?? 7071);
+const AZURITE_PORT = Number(process.env.SANDBOX_AZURITE_PORT ?? 10000);
+/** The Event Grid wiring of a deployment (infra/modules/resource-events.bicep reads the same file). */
+const EVENT_SUBSCRIPTIONS_FILE = path.resolve("infra/event-subscriptions.json");
+
+interface EventSubscriptionDefinition {
+  name: string;
+  queueName: string;
+  includedEventTypes: string[];
+  subjectBeginsWith: string;
+  advancedFilters: AdvancedFilter[];
+}
 
 async function portIsFree(port: number): Promise<boolean> {
+  if (port === 0) return true;
   return new Promise((resolve) => {
     const srv = net.createServer();
     srv.once("error", () => resolve(false));
@@ -84,6 +101,37 @@ function sealKey(): string {
   return readFileSync(file, "utf8").trim();
 }
 
+/**
+ * Registers infra/event-subscriptions.json with the emulator's Event Grid: each subscription delivers the
+ * subscription's resource events to its queue on the app's AzureWebJobsStorage (Azurite), as the deployed system
+ * topic delivers them to linkwright's storage account. The emulator keeps event subscriptions in memory only (not in
+ * <state>/arm), so every start registers them afresh; a subscription is replaced by name, never added twice.
+ */
+async function registerEventSubscriptions(arm: ArmEmulator, storageConnectionString: string): Promise<EventSubscriptionDefinition[]> {
+  const wiring = JSON.parse(readFileSync(EVENT_SUBSCRIPTIONS_FILE, "utf8")) as { topicType: string; subscriptions: EventSubscriptionDefinition[] };
+  if (wiring.topicType !== "Microsoft.Resources.Subscriptions") {
+    throw new Error(`${EVENT_SUBSCRIPTIONS_FILE}: topicType ${wiring.topicType} is not the one the emulator publishes (Microsoft.Resources.Subscriptions)`);
+  }
+  for (const s of wiring.subscriptions) {
+    await arm.control.subscribeEvents({
+      kind: "queue", name: s.name, queueName: s.queueName, connectionString: storageConnectionString,
+      includedEventTypes: s.includedEventTypes, advancedFilters: s.advancedFilters,
+      ...(s.subjectBeginsWith ? { subjectBeginsWith: s.subjectBeginsWith } : {}),
+    });
+  }
+  return wiring.subscriptions;
+}
+
+/** One banner line per subscription: name → queue (event types; filters). */
+function describeSubscription(s: EventSubscriptionDefinition): string {
+  const types = s.includedEventTypes.map((t) => t.replace(/^Microsoft\.Resources\.Resource|Success$/g, "")).join("/");
+  const filters = [
+    ...(s.subjectBeginsWith ? [`subject begins with ${s.subjectBeginsWith}`] : []),
+    ...s.advancedFilters.map((f) => `${f.key} ${f.operatorType.replace(/^String/, "").replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()} ${f.values.join(" or ")}`),
+  ];
+  return `${s.name} → queue ${s.queueName} (${types}${filters.length ? `; ${filters.join("; ")}` : ""})`;
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const stops: (() => Promise<void>)[] = [];
@@ -100,8 +148,9 @@ async function main(): Promise<void> {
   try {
     // Azurite's usual ports when free, so persisted resources (storage endpoints) stay valid across restarts.
     const fixed = async (p: number) => ((await portIsFree(p)) ? p : undefined);
+    const azuritePort = (offset: number) => (AZURITE_PORT === 0 ? Promise.resolve(undefined) : fixed(AZURITE_PORT + offset));
     const azurite = await startAzurite({
-      location: path.join(ROOT, "azurite"), blobPort: await fixed(10000), queuePort: await fixed(10001), tablePort: await fixed(10002),
+      location: path.join(ROOT, "azurite"), blobPort: await azuritePort(0), queuePort: await azuritePort(1), tablePort: await azuritePort(2),
     });
     stops.push(() => azurite.stop());
     const port = (await portIsFree(ARM_PORT)) ? ARM_PORT : 0;
@@ -117,6 +166,8 @@ async function main(): Promise<void> {
     const granted = arm.seedResult ? await grantLinkwrightPlatformAccess(arm) : [];
     const host = await startFunctionHost({ azurite, arm, forward, databases });
     stops.push(() => host.stop());
+    // Only once the app listens, as a deployment subscribes after the code is in place: nothing queued meanwhile.
+    const eventSubscriptions = arm.seedResult ? await registerEventSubscriptions(arm, azurite.connectionString) : [];
 
     const sandbox = {
       armEndpoint: arm.endpoint,
@@ -145,6 +196,9 @@ async function main(): Promise<void> {
         ...(arm.seedResult ? { linkwrightApp: arm.seedResult.linkwrightApp } : {}),
       },
       resources: arm.seeded ?? {},
+      /** The Event Grid subscriptions of infra/event-subscriptions.json, registered with the emulator: resource events
+       *  go to these queues of storageConnectionString, which the app's queue triggers read. */
+      eventSubscriptions: eventSubscriptions.map((s) => ({ name: s.name, queueName: s.queueName })),
       /** linkwright's own function app identity (Contributor + User Access Administrator on the subscription):
        *  give the app process these two variables and ManagedIdentityCredential works unchanged. */
       linkwrightIdentity: arm.seedResult && {
@@ -165,6 +219,7 @@ async function main(): Promise<void> {
       `  Azurite        ${azurite.blobEndpoint} | ${azurite.queueEndpoint} | ${azurite.tableEndpoint}`,
       `  Databases      ${Object.entries(databases.emulators.endpoints).map(([k, v]) => `${k} → ${v}`).join(" | ")}`,
       `  linkwright's identity: ${granted.join("; ") || "no platform grants (no seed)"}`,
+      `  Event Grid     ${eventSubscriptions.map(describeSubscription).join("\n                 ") || "no subscriptions (no seed)"}`,
       `  tenant ${arm.tenantId}  subscription ${arm.subscriptionId}  resource group ${DEMO_RESOURCE_GROUP}`,
       `  principals admin (Owner) / reader (Reader)${arm.credentials.team ? " / team (Contributor on lw-demo-web, RBAC Administrator on lwdemostorage)" : ""}: client ids and secrets in ${file}`,
       ...(arm.seedResult ? [`  user dev (${arm.seedResult.dev.userPrincipalName}, team's roles); linkwright's app ${arm.seedResult.linkwrightApp.audience} (scope ${arm.seedResult.linkwrightApp.scope}, app role ${arm.seedResult.linkwrightApp.appRole})`] : []),
