@@ -23,7 +23,7 @@ interface Sandbox {
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const time = (d: Date) => d.toISOString().slice(11, 23);
 
-export async function runDemo(sandboxFile = path.resolve(".sandbox/sandbox.json"), log: (line: string) => void = console.log, as: "admin" | "team" = "admin"): Promise<void> {
+export async function runDemo(sandboxFile = path.resolve(process.env["SANDBOX_STATE_DIR"] || ".sandbox", "sandbox.json"), log: (line: string) => void = console.log, as: "admin" | "team" = "admin"): Promise<void> {
   const s = JSON.parse(readFileSync(sandboxFile, "utf8")) as Sandbox;
   const credentialOf = (who: string) => {
     const p = s.principals[who];
