@@ -6,7 +6,7 @@ import type { ArmClients } from "../azure/clients.js";
 import { configurationStoreOf, planConnection } from "../connections/plan.js";
 import { appliedOf, keyOf, mergeApplied } from "../connections/mergeApplied.js";
 import { ownedNamesOf, previousWrites } from "../connections/previousRun.js";
-import { changeRequirements, notCovered } from "../authorization/requirements.js";
+import { changeRequirements, notCovered, undoRequirements } from "../authorization/requirements.js";
 import { describeOwnPermissionGap, ownPermissionGap } from "../authorization/ownPermissions.js";
 import { PlanError, type AppliedStepRecord, type ConnectionPlan, type StepRunResult } from "../connections/types.js";
 import { validateConnection, type PropagationOptions } from "../health/validate.js";
@@ -170,14 +170,22 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
     },
 
     /** After an update: what the previous run configured that this run no longer does, and may be undone. */
-    async planObsolete(x: { sourceId: string; linkerName: string; linkerId: string; current: AppliedStepRecord[] }): Promise<DeletePlan> {
+    async planObsolete(x: { sourceId: string; linkerName: string; linkerId: string; current: AppliedStepRecord[]; authorized?: CreateOrUpdateStart["authorized"] }): Promise<DeletePlan> {
       const linker = await linkerOf(x.sourceId, x.linkerName);
       const keep = new Set(x.current.map(keyOf));
       // Settings and keys no longer wanted are removed by their own steps (their `remove` lists); the identity stays.
       // Keys in a store this run no longer writes to (no store now, or another one) are undone like on delete.
       const obsolete = appliedOf(linker)
         .filter((a) => !keep.has(keyOf(a)) && a.step !== "configuration" && a.step !== "identity");
-      return undoPlan({ sourceId: x.sourceId, linkerName: x.linkerName, linkerId: x.linkerId }, linker, obsolete);
+      const planned = await undoPlan({ sourceId: x.sourceId, linkerName: x.linkerName, linkerId: x.linkerId }, linker, obsolete);
+      if (!x.authorized || !linker) return planned;
+      // Only what the caller was authorized to undo is undone with linkwright's identity; the rest is kept, and said.
+      const authorized = x.authorized;
+      const allowed = (a: AppliedStepRecord) => notCovered(authorized, undoRequirements([a], linker.properties)).length === 0;
+      return {
+        undo: planned.undo.filter(allowed),
+        kept: [...planned.kept, ...planned.undo.filter((a) => !allowed(a)).map((a) => `the previous ${a.step} step's changes (the caller was not authorized to undo them)`)],
+      };
     },
 
     async planDelete(start: DeleteStart): Promise<DeletePlan> {

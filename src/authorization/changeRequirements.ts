@@ -10,7 +10,8 @@ import type { StepContext } from "../steps/step.js";
 import type { StoredLinker } from "../store/types.js";
 import type { RequiredPermission } from "./permissions.js";
 import type { ConnectionPlan } from "../connections/types.js";
-import { baseChangeRequirements, changeRequirements } from "./requirements.js";
+import { baseChangeRequirements, changeRequirements, updateCleanupRequirements } from "./requirements.js";
+import { appliedOf } from "../connections/mergeApplied.js";
 
 export interface ChangeRequest {
   sourceId: string;
@@ -40,7 +41,10 @@ export function createChangeRequirements(ctx: StepContext) {
         ownedNames: ownedNamesOf(x.existing), previous: previousWrites(x.existing, storeId),
         ...(x.sealedSecrets ? { sealedSecrets: x.sealedSecrets } : {}),
       }, ctx);
-      return { required: changeRequirements(plan, x.properties), plan };
+      const required = changeRequirements(plan, x.properties);
+      // An update also undoes what the previous run applied and this one no longer wants: the caller must be allowed.
+      const cleanup = x.existing ? updateCleanupRequirements(appliedOf(x.existing), x.existing.properties, required) : [];
+      return { required: [...required, ...cleanup], plan };
     } catch (e) {
       if (e instanceof TypeError || e instanceof ReferenceError || e instanceof RangeError) throw e;
       return { required: baseChangeRequirements(x.sourceId), planError: e instanceof Error ? e.message : String(e) };

@@ -128,7 +128,7 @@ export function changeRequirements(plan: ConnectionPlan, properties: LinkerPrope
   }
   if (plan.secretStore.length) {
     const vaultId = isObject(properties.secretStore) ? str(properties.secretStore["keyVaultId"]) : undefined;
-    out.push({ scope: vaultId ?? plan.secretStore[0]!.vaultUri, action: SET_SECRET, dataAction: true, why: "store the connection's secret in the Key Vault" });
+    out.push({ scope: plan.secretStore[0]!.vaultId ?? vaultId ?? plan.secretStore[0]!.vaultUri, action: SET_SECRET, dataAction: true, why: "store the connection's secret in the Key Vault" });
   }
   if (plan.settings.settings.length || plan.settings.remove?.length) {
     out.push({ scope: source, action: settingsWriteAction(source), why: "write the connection's settings" });
@@ -145,8 +145,15 @@ export function linkerDeleteRequirement(sourceId: string): RequiredPermission[] 
 
 /** Everything deleting a connection may undo, from the steps it applied. */
 export function deleteRequirements(sourceId: string, properties: LinkerProperties, applied: AppliedStepRecord[]): RequiredPermission[] {
-  const out: RequiredPermission[] = [...linkerDeleteRequirement(sourceId)];
-  const vaultId = isObject(properties.secretStore) ? str(properties.secretStore["keyVaultId"]) : undefined;
+  return distinct([...linkerDeleteRequirement(sourceId), ...undoRequirements(applied, properties)]);
+}
+
+/** What undoing these applied steps needs (a delete, or an update's cleanup of what it no longer wants). The scopes
+ *  come from the records themselves: a Key Vault secret's vault from the record, the linker's properties only for
+ *  records made before the vault id was recorded. */
+export function undoRequirements(applied: AppliedStepRecord[], properties: LinkerProperties): RequiredPermission[] {
+  const out: RequiredPermission[] = [];
+  const vaultOfProperties = isObject(properties.secretStore) ? str(properties.secretStore["keyVaultId"]) : undefined;
   for (const a of applied) {
     const input = a.input as Record<string, unknown>;
     switch (a.step) {
@@ -157,7 +164,7 @@ export function deleteRequirements(sourceId: string, properties: LinkerPropertie
         out.push({ scope: String(input["subnetId"]), action: SUBNET_WRITE, why: "remove the service endpoint the connection added" });
         out.push({ scope: String(input["targetId"]), action: vnetRuleAction(String(input["targetId"])), why: "remove the subnet rule the connection added" });
       } break;
-      case "secretStore": out.push({ scope: vaultId ?? String(input["vaultUri"]), action: DELETE_SECRET, dataAction: true, why: "delete the connection's Key Vault secret" }); break;
+      case "secretStore": out.push({ scope: str(input["vaultId"]) ?? vaultOfProperties ?? String(input["vaultUri"]), action: DELETE_SECRET, dataAction: true, why: "delete the connection's Key Vault secret" }); break;
       case "configuration": out.push({ scope: String(input["sourceId"]), action: settingsWriteAction(String(input["sourceId"])), why: "remove the connection's settings" }); break;
       case "appConfiguration": out.push({ scope: String(input["storeId"]), action: KEY_VALUE_DELETE, dataAction: true, why: "remove the connection's App Configuration keys" }); break;
       case "databaseUser": out.push({ scope: String(input["serverId"]), action: databaseAdminAction(String(input["serverId"])), why: "drop the connection's database user" }); break;
@@ -165,6 +172,13 @@ export function deleteRequirements(sourceId: string, properties: LinkerPropertie
     }
   }
   return distinct(out);
+}
+
+/** What an update must also be authorized for: undoing what the previous run applied at scopes the new plan no
+ *  longer touches (the saga's cleanup undoes those, src/activities planObsolete). */
+export function updateCleanupRequirements(previous: AppliedStepRecord[], previousProperties: LinkerProperties, planned: RequiredPermission[]): RequiredPermission[] {
+  const kept = new Set(planned.map((r) => r.scope.replace(/\/+$/, "").toLowerCase()));
+  return undoRequirements(previous, previousProperties).filter((u) => !kept.has(u.scope.replace(/\/+$/, "").toLowerCase()));
 }
 
 /** The scopes a request names before anything is read (source, target, vault, store): their permissions can be

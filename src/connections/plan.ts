@@ -169,7 +169,7 @@ export async function planConnection(req: PlanRequest, ctx: StepContext): Promis
     };
     if (vaultUri) {
       const secretName = secretEntries.length === 1 && singleSecretName ? singleSecretName : keyVaultSecretName(req.linkerName, e.name);
-      secretStore.push({ vaultUri, secretName, source: sourceOfValue });
+      secretStore.push({ vaultUri, ...(secretStoreVault ? { vaultId: secretStoreVault } : {}), secretName, source: sourceOfValue });
       settings.push({ name: e.name, value: keyVaultReference(vaultUri, secretName) });
     } else {
       settings.push({ name: e.name, secretSource: sourceOfValue });

@@ -59,7 +59,8 @@ export function* createOrUpdateOrchestrator(context: OrchestrationContext): Gene
       const serviceEndpointAfterFirewall = Boolean(plan.firewall && plan.serviceEndpoint
         && sameResourceId(topLevelResourceId(plan.firewall.targetId) ?? plan.firewall.targetId, plan.serviceEndpoint.targetId));
       const independent: Scheduled[] = [
-        ...(plan.firewall ? [schedule("firewall", plan.firewall)] : []),
+        // An open firewall was not checked for the caller: the step may not open it if it closed meanwhile.
+        ...(plan.firewall ? [schedule("firewall", plan.firewall, plan.firewallOpen ? { plannedOpen: true } : undefined)] : []),
         ...(plan.serviceEndpoint && !serviceEndpointAfterFirewall ? [schedule("serviceEndpoint", plan.serviceEndpoint)] : []),
         ...plan.secretStore.map((s) => schedule("secretStore", s)),
         ...(plan.settings.settings.length || plan.settings.remove?.length ? [schedule("configuration", plan.settings)] : []),
@@ -112,7 +113,8 @@ export function* createOrUpdateOrchestrator(context: OrchestrationContext): Gene
       // firewall or subnet rule) undoes it, under the same rules as delete; what cannot be undone is reported.
       // (A first create has no previous run: nothing to look up.)
       const obsolete: DeletePlan = start.previousProperties ? yield context.df.callActivity(Activities.planObsolete,
-        { sourceId: start.sourceId, linkerName: start.linkerName, linkerId: start.linkerId, current: applied }) : { undo: [], kept: [] };
+        { sourceId: start.sourceId, linkerName: start.linkerName, linkerId: start.linkerId, current: applied,
+          ...(start.authorized ? { authorized: start.authorized } : {}) }) : { undo: [], kept: [] };
       for (const a of obsolete.undo) {
         const c: { ok: boolean; error?: { message: string } } =
           yield context.df.callActivity(Activities.compensateStep, { step: a.step, input: a.input, prior: a.prior });

@@ -6,6 +6,8 @@ import type { CheckResult, Step, StepContext, StepOutcome, StepPlan } from "./st
 
 export interface KeyVaultSecretInput {
   vaultUri: string;
+  /** The vault's ARM id (what undoing the secret is authorized against). */
+  vaultId?: string;
   secretName: string;
   source: SecretSource;
 }

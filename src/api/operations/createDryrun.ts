@@ -20,6 +20,7 @@ import { dryrunParams, dryrunToWire } from "./getDryrun.js";
 import type { StoredDryrun } from "../../store/types.js";
 import type { MissingPermission } from "../../authorization/authorizer.js";
 import { ServiceLinkerActions } from "../../authorization/requirements.js";
+import { isAtOrBelow } from "../../authorization/permissions.js";
 
 export const SUPPORTED_DRYRUN_ACTIONS = ["createOrUpdate"];
 const PARAMETERS = "properties.parameters";
@@ -102,9 +103,13 @@ export const createDryrun: Operation = async (req, deps) => {
       ...(Object.keys(values).length ? { sealedSecrets: deps.sealer.seal(JSON.stringify(values)) } : {}),
     });
     const decision = await req.access.decide(computed.required);
+    // Previews come from linkwright's reads: at a scope where the caller lacks what the connection needs, they would
+    // answer questions about a resource the caller may not touch (does a guessed secret match? which IPs are let in?),
+    // so they are left out there; permissionsMissing says why.
+    const hidden = decision.missing.map((m) => m.scope);
     result = {
       prerequisiteResults: [...permissionsMissing(decision.missing), ...computed.prerequisiteResults as unknown as Record<string, unknown>[]],
-      operationPreviews: computed.operationPreviews as unknown as Record<string, unknown>[],
+      operationPreviews: computed.operationPreviews.filter((p) => !hidden.some((scope) => isAtOrBelow(p.scope, scope))) as unknown as Record<string, unknown>[],
     };
   }
   const previous = await deps.store.dryruns.get(params.sourceId, params.dryrunName);

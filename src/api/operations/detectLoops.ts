@@ -54,6 +54,11 @@ export const detectLoops: Operation = async (req, deps) => {
 };
 
 const LIST_SETTINGS = "Microsoft.Web/sites/config/list/action";
+
+function withoutCounts(stats: LoopScanReport["stats"]): LoopScanReport["stats"] {
+  const { functions: _functions, edges: _edges, ...rest } = stats;
+  return rest as LoopScanReport["stats"];
+}
 const listSettings = (scope: string) => ({ scope, action: LIST_SETTINGS, why: "read the app's bindings and settings for loop detection" });
 
 /** The report narrowed to apps whose settings the caller may list (everything, when it may at the subscription). */
@@ -76,8 +81,9 @@ async function visibleTo(access: CallerAccess, subscriptionScope: string, report
     findings,
     suppressed: report.suppressed.filter(findingVisible),
     posted: report.posted.filter((id) => shown.has(id)),
+    // The subscription-wide function and binding counts would describe apps the caller may not see: left out.
     stats: {
-      ...report.stats,
+      ...withoutCounts(report.stats),
       apps: report.stats.scannedApps.filter(visible).length,
       scannedApps: report.stats.scannedApps.filter(visible),
       missingApps: report.stats.missingApps.filter(visible),
