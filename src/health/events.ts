@@ -35,6 +35,9 @@ const UNHEALABLE = new Set<string>([CheckNames.sourceExistence, CheckNames.targe
 export function decideAutoHeal(linker: StoredLinker, health: ConnectionHealth, deleted: ReadonlySet<string>, policy: AutoHealPolicy = {}): AutoHealDecision {
   const enabled = typeof linker.state?.autoHeal === "boolean" ? linker.state.autoHeal : Boolean(policy.defaultEnabled);
   if (!enabled) return { heal: false, reason: "auto-heal is off for this connection" };
+  // Only what a caller's accepted, successful change configured is re-applied: a connection whose last change failed
+  // (or is still running) holds properties nobody saw succeed.
+  if (linker.provisioningState !== "Succeeded") return { heal: false, reason: `its last change did not succeed (provisioningState ${linker.provisioningState})` };
   if (health.status !== "Unhealthy") return { heal: false, reason: `the connection is ${health.status}` };
   const ends = [linker.sourceId, targetIdOf(linker)].filter((x): x is string => Boolean(x));
   const deliberate = ends.find((id) => deleted.has(normalizeResourceId(id)) || deleted.has(existenceId(id)));

@@ -158,6 +158,9 @@ export async function healthRuntimeFromSettings(env: Env, options: HealthRuntime
         operationId, linkerId: claimed.id, sourceId: claimed.sourceId, linkerName: claimed.name, apiVersion: "2024-04-01",
         caller: selfCaller(settings), properties: claimed.properties, previousProperties: claimed.properties,
         keptSecretPaths: [...claimed.secretPaths],
+        // A heal does what its caller was authorized for and nothing more (the target may have changed since: a
+        // firewall closed, a role scope moved); the saga refuses a plan beyond it.
+        ...(claimed.authorization ? { authorized: claimed.authorization.permissions } : {}),
       });
     } catch (error) {
       const detail = { code: "InternalServerError", message: "The auto-heal operation could not be started." };

@@ -2,6 +2,9 @@
 // or the "trusted Azure services" bypass. A target whose default action is Allow needs nothing.
 // Compensation removes exactly the rules this step added (rules others added meanwhile stay).
 import { firewallFor, type FirewallState } from "../targets/firewall.js";
+import { parseResourceId } from "../azure/resourceId.js";
+
+const firewallWriteAction = (targetId: string) => `${parseResourceId(targetId)?.fullType ?? "the target"}/write`;
 import type { CheckResult, Step, StepContext, StepOutcome, StepPlan } from "./step.js";
 
 export interface FirewallInput {
@@ -9,6 +12,9 @@ export interface FirewallInput {
   /** Source outbound IPs to admit (CIDR or single addresses). */
   ips: string[];
   allowAzureServices?: boolean;
+  /** The firewall was open when the caller was authorized (so nobody was checked for writing it): a rule must not be
+   *  added now. A hint of the run, not recorded. */
+  plannedOpen?: boolean;
 }
 
 export interface FirewallPrior {
@@ -53,6 +59,10 @@ export const firewallStep: Step<FirewallInput, FirewallPrior> = {
     const state = await fw.read();
     const m = missing(state, input);
     if (!m.ips.length && !m.azureServices) return { changed: false };
+    if (input.plannedOpen) {
+      throw Object.assign(new Error(`The firewall of ${input.targetId} closed after the connection was authorized; opening it needs ` +
+        `'${firewallWriteAction(input.targetId)}' over it, which was not checked for the caller. Nothing was added; send the request again.`), { code: "AuthorizationFailed" });
+    }
     await fw.write({
       ...state,
       ipRules: [...state.ipRules, ...m.ips],

@@ -86,6 +86,11 @@ describe("decideAutoHeal", () => {
     expect(decideAutoHeal(on, health(on, "Unhealthy", ["SourceExistence"]), new Set())).toMatchObject({ heal: false });
     expect(decideAutoHeal(on, health(on, "Healthy", []), new Set())).toMatchObject({ heal: false });
   });
+
+  it("never re-applies a connection whose last change did not succeed (its properties were never seen to succeed)", () => {
+    const failed = linker({ provisioningState: "Failed", state: { ...linker().state, autoHeal: true } });
+    expect(decideAutoHeal(failed, health(failed, "Unhealthy", ["Configuration"]), new Set())).toMatchObject({ heal: false, reason: expect.stringContaining("did not succeed") });
+  });
 });
 
 describe("healthChanged", () => {

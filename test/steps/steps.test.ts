@@ -157,6 +157,17 @@ describe("firewall step", () => {
     expect(acls.ipRules!.map((r) => r.iPAddressOrRange)).toEqual(["203.0.113.9"]);
     await accounts.update(p.resourceGroup, p.names[0]!, { networkRuleSet: { defaultAction: "Allow", ipRules: [] } });
   });
+
+  it("a firewall planned open (nobody checked for writing it) that closed meanwhile is not opened: it fails, writing nothing", async () => {
+    const p = parseResourceId(sb.ids.storageAccount!)!;
+    const accounts = sb.ctx.clients.storage(p.subscriptionId).storageAccounts;
+    await accounts.update(p.resourceGroup, p.names[0]!, { networkRuleSet: { defaultAction: "Deny", bypass: "None" as never, ipRules: [] } });
+    sb.resetCalls();
+    const input = { targetId: sb.ids.storageAccount!, ips: ["203.0.113.0/24"], allowAzureServices: true, plannedOpen: true };
+    await expect(firewallStep.apply(input, sb.ctx)).rejects.toMatchObject({ code: "AuthorizationFailed", message: expect.stringContaining("Microsoft.Storage/storageAccounts/write") });
+    expect(sb.writes()).toBe(0);
+    await accounts.update(p.resourceGroup, p.names[0]!, { networkRuleSet: { defaultAction: "Allow", ipRules: [] } });
+  });
 });
 
 describe("Key Vault secret step", () => {
