@@ -71,7 +71,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   const ttl = Math.max(0, options.cacheSeconds) * 1000;
   const entries = new LRUCache<string, Promise<PermissionEntry[]>>({ max: 10_000, ttl: Math.max(ttl, 1), ttlAutopurge: false });
   const denies = new LRUCache<string, Promise<DenyAssignmentView[]>>({ max: 1_000, ttl: Math.max(ttl, 1) });
-  const roleDefinitions = new RoleDefinitionCache();
+  const roleDefinitions = new RoleDefinitionCache(ttl);
 
   /** Reader per request: the caller's credential lives only as long as the request. */
   function readerFor(credential: CallerCredential, who: AuthenticatedCaller): PermissionReader {

@@ -7,6 +7,7 @@
 //    them), evaluated in src/authorization/permissions.ts.
 // Every call goes through an official SDK client from the one factory (src/azure/clients.ts).
 import { createHttpHeaders, createPipelineRequest } from "@azure/core-rest-pipeline";
+import { LRUCache } from "lru-cache";
 import type { ArmClients } from "../azure/clients.js";
 import { subscriptionOf } from "../azure/resourceId.js";
 import type { DenyAssignmentView, PermissionEntry } from "./permissions.js";
@@ -67,9 +68,12 @@ export function roleAssignmentReader(ownClients: ArmClients, principalId: string
   };
 }
 
-/** Role definitions change rarely: kept by id for the process's life (bounded). */
+/** Role definitions by id, reused as long as permission answers are (a custom role's edit shows as soon). */
 export class RoleDefinitionCache {
-  private readonly byId = new Map<string, Promise<PermissionEntry[]>>();
+  private readonly byId: LRUCache<string, Promise<PermissionEntry[]>>;
+  constructor(ttlMs: number) {
+    this.byId = new LRUCache({ max: 1000, ttl: Math.max(1, ttlMs) });
+  }
   permissionsOf(client: ReturnType<ArmClients["authorization"]>, roleDefinitionId: string): Promise<PermissionEntry[]> {
     const key = roleDefinitionId.toLowerCase();
     let p = this.byId.get(key);
@@ -78,7 +82,6 @@ export class RoleDefinitionCache {
         actions: x.actions ?? [], notActions: x.notActions ?? [], dataActions: x.dataActions ?? [], notDataActions: x.notDataActions ?? [],
       })));
       p.catch(() => this.byId.delete(key));
-      if (this.byId.size > 1000) this.byId.clear();
       this.byId.set(key, p);
     }
     return p;

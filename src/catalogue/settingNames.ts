@@ -17,7 +17,11 @@ export const DENIED_SETTING_PATTERNS: readonly string[] = [
   "DOTNET_STARTUP_HOOKS", "DOTNET_ADDITIONAL_DEPS", "DOTNET_SHARED_STORE", "CORECLR_*", "COR_PROFILER*", "COR_ENABLE_PROFILING",
   "ASPNETCORE_HOSTINGSTARTUPASSEMBLIES",
   "PATH", "BASH_ENV", "ENV", "PERL5OPT", "PERL5LIB", "RUBYOPT", "RUBYLIB", "PHP_INI_SCAN_DIR", "PHPRC",
-  "SSL_CERT_FILE", "SSL_CERT_DIR",
+  "SSL_CERT_FILE", "SSL_CERT_DIR", "PYTHONUSERBASE",
+  // The Functions host's worker arguments and host.json overrides (languageWorkers__node__arguments, …).
+  "languageWorkers__*", "languageWorkers:*", "AzureFunctionsJobHost__*", "AzureFunctionsJobHost:*",
+  // Outbound proxies: every call the app makes would go through them.
+  "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY",
   // Application Insights and the site extensions / agents App Service loads into the worker.
   "APPLICATIONINSIGHTS_*", "XDT_*", "DiagnosticServices_*", "InstrumentationEngine_*", "SnapshotDebugger_*", "ApplicationInsightsAgent_*",
 ];
