@@ -26,6 +26,8 @@ export function linkwrightAppSettings(options: {
     LINKWRIGHT_SEAL_KEY: options.sealKey,
     LINKWRIGHT_ARM_ENDPOINT: arm.endpoint,
     LINKWRIGHT_KEYVAULT_DISABLE_CHALLENGE_VERIFICATION: "true",
+    // The emulator's role assignments take effect at once (Azure's take minutes): health need not wait for them.
+    LINKWRIGHT_ROLE_PROPAGATION_SECONDS: "1",
     ...arm.managedIdentityEnvironment(identity.principalId),
     // What App Service itself sets in every site's environment: the owner ("{subscription}+{resource group}-{region}
     // webspace", from which the loop scan learns its subscription, as in Azure) and the site's name and group.
