@@ -25,6 +25,8 @@ const HOST_LOG = path.join(STATE_DIR, "smoke-start.log");
 const CANONICAL = { arm: 4433, functions: 7071, blob: 10000, queue: 10001, table: 10002 } as const;
 
 const results: CheckResult[] = [];
+/** This smoke's suffix for the names of what it creates, the same in every phase. */
+const RUN = Date.now().toString(36);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 function record(r: CheckResult): void {
   results.push(r);
@@ -137,7 +139,7 @@ function runChecks(phase: Phase, options: { verbose: boolean; hostLog?: string }
   return new Promise((resolve) => {
     const child = fork(path.resolve("sandbox/smoke/checks.ts"), ["--phase", phase, ...(options.verbose ? ["--verbose"] : [])], {
       execArgv: ["--import", "tsx"],
-      env: { ...process.env, NODE_EXTRA_CA_CERTS: caCertFile, SMOKE_SANDBOX_FILE: SANDBOX_FILE, ...(options.hostLog ? { SMOKE_HOST_LOG: options.hostLog } : {}) },
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: caCertFile, SMOKE_SANDBOX_FILE: SANDBOX_FILE, SMOKE_RUN: RUN, ...(options.hostLog ? { SMOKE_HOST_LOG: options.hostLog } : {}) },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     const timer = setTimeout(() => child.kill("SIGKILL"), 150_000);

@@ -369,38 +369,62 @@ const dryRun: Check = {
   },
 };
 
-/** The connection kept across a restart (created before it, validated and deleted after it). */
-const KEEP = "smokekeep";
+/** Connections kept across a restart (made before it, validated and deleted after it): one of each kind whose
+ *  configuration names something the sandbox serves (a storage endpoint, a Key Vault reference, App Configuration keys). */
+const KEPT = (ctx: Ctx): { name: string; what: string; properties: Record<string, unknown> }[] => [
+  { name: `smokekeep${ctx.run}`, what: "blob, identity", properties: {
+    targetService: { type: "AzureResource", id: `${need(ctx, "storageAccount")}/blobServices/default` },
+    authInfo: { authType: "systemAssignedIdentity" }, clientType: "nodejs" } },
+  { name: `smokekeepkv${ctx.run}`, what: "queue secret in Key Vault", properties: {
+    targetService: { type: "AzureResource", id: `${need(ctx, "storageAccount")}/queueServices/default` },
+    authInfo: { authType: "secret" }, clientType: "nodejs", secretStore: { keyVaultId: need(ctx, "keyVault") } } },
+  { name: `smokekeepac${ctx.run}`, what: "table endpoint in App Configuration", properties: {
+    targetService: { type: "AzureResource", id: `${need(ctx, "storageAccount")}/tableServices/default` },
+    authInfo: { authType: "systemAssignedIdentity" }, clientType: "nodejs",
+    configurationInfo: { configurationStore: { appConfigurationId: need(ctx, "appConfig") } } } },
+];
 const keepBefore: Check = {
-  name: "connection made before the restart",
+  name: "connections made before the restart",
   async run(ctx) {
-    const end = await ctx.c.putLinker(need(ctx, "webApp"), KEEP, {
-      targetService: { type: "AzureResource", id: `${need(ctx, "storageAccount")}/blobServices/default` },
-      authInfo: { authType: "systemAssignedIdentity" }, clientType: "nodejs",
-    });
-    if (end.status !== "Succeeded") fail(`the linker ended ${end.status}: ${firstLine(end.error?.message)}`);
-    return `${KEEP} Succeeded`;
+    const webApp = need(ctx, "webApp");
+    const made: string[] = [];
+    for (const k of KEPT(ctx)) {
+      const end = await ctx.c.putLinker(webApp, k.name, k.properties);
+      if (end.status !== "Succeeded") fail(`${k.name} (${k.what}) ended ${end.status}: ${firstLine(end.error?.message)}`);
+      made.push(`${k.name} (${k.what})`);
+    }
+    return `${made.join(", ")} Succeeded`;
   },
 };
 const keepAfter: Check = {
-  name: "connection made before the restart still valid after it",
+  name: "connections made before the restart still valid after it",
   async run(ctx) {
     const webApp = need(ctx, "webApp");
-    const got = await ctx.c.arm("GET", `${linkerPath(webApp, KEEP)}?api-version=${API}`);
-    if (got.status !== 200) fail(`GET ${KEEP}: HTTP ${got.status} (the linker did not survive the restart)`);
-    const { end, result } = await ctx.c.validateLinker(webApp, KEEP);
-    const failing = (result?.validationDetail ?? []).filter((d) => d.result === "failure").map((d) => `${d.name}: ${firstLine(d.errorMessage)}`);
-    const problem = await ensureDeleted(ctx, webApp, KEEP);
-    if (end.status !== "Succeeded" || !result?.isConnectionAvailable) fail(`validate after the restart: ${end.status} ${failing.join("; ") || firstLine(end.error?.message)}`);
-    if (problem) fail(problem);
-    return `${KEEP} validated (${result!.validationDetail?.length ?? 0} checks) and deleted`;
+    const outcomes = await Promise.all(KEPT(ctx).map(async (k) => {
+      const problems: string[] = [];
+      const got = await ctx.c.arm("GET", `${linkerPath(webApp, k.name)}?api-version=${API}`);
+      if (got.status !== 200) return { k, valid: false, problems: [`${k.name}: GET HTTP ${got.status} (the linker did not survive the restart)`] };
+      const { end, result } = await ctx.c.validateLinker(webApp, k.name);
+      const failing = (result?.validationDetail ?? []).filter((d) => d.result === "failure").map((d) => `${d.name}: ${firstLine(d.errorMessage).slice(0, 300)}`);
+      const valid = end.status === "Succeeded" && !!result?.isConnectionAvailable;
+      if (!valid) problems.push(`${k.name} (${k.what}) validate: ${failing.join("; ") || `${end.status} ${firstLine(end.error?.message)}`}`);
+      const problem = await ensureDeleted(ctx, webApp, k.name);
+      if (problem) problems.push(`${k.name} (${k.what}) ${problem}`);
+      return { k, valid, problems };
+    }));
+    const bad = outcomes.filter((o) => o.problems.length);
+    if (bad.length) {
+      fail(`${bad.map((o) => o.k.name).join(", ")} did not survive the restart (validate or delete failed)` +
+        `${outcomes.some((o) => !o.problems.length) ? `; ${outcomes.filter((o) => !o.problems.length).map((o) => o.k.name).join(", ")} did` : ""}`, bad.flatMap((o) => o.problems));
+    }
+    return `${outcomes.map((o) => o.k.name).join(", ")} validated and deleted`;
   },
 };
-const createDelete = (after: string): Check => ({
+const createDelete = (after: string, tag: string): Check => ({
   name: `create/delete after ${after}`,
   async run(ctx) {
     const webApp = need(ctx, "webApp");
-    const name = `smokerst${ctx.run}`;
+    const name = `smoke${tag}${ctx.run}`;
     const end = await ctx.c.putLinker(webApp, name, {
       targetService: { type: "AzureResource", id: `${need(ctx, "storageAccount")}/blobServices/default` },
       authInfo: { authType: "systemAssignedIdentity" }, clientType: "nodejs",
@@ -415,8 +439,8 @@ const createDelete = (after: string): Check => ({
 export const PHASES: Record<Phase, Check[]> = {
   main: [demoAs("admin"), demoAs("team"), secretStore, appConfiguration, database, resourceChange, loopScan, dryRun],
   "before-restart": [keepBefore],
-  "after-restart": [keepAfter, createDelete("the restart")],
-  "after-interrupt": [createDelete("the interrupted run")],
+  "after-restart": [keepAfter, createDelete("the restart", "rst")],
+  "after-interrupt": [createDelete("the interrupted run", "kill")],
 };
 
 export function resultLine(r: CheckResult): string {
@@ -424,7 +448,8 @@ export function resultLine(r: CheckResult): string {
 }
 
 export async function runPhase(phase: Phase, options: { verbose?: boolean; hostLog?: string; only?: string; report?: (r: CheckResult) => void } = {}): Promise<CheckResult[]> {
-  const ctx: Ctx = { c: sandboxClient(), run: Date.now().toString(36), verbose: options.verbose ?? false, ...(options.hostLog ? { hostLog: options.hostLog } : {}) };
+  // SMOKE_RUN: one suffix for the phases of one smoke (the restart checks find what the phase before made).
+  const ctx: Ctx = { c: sandboxClient(), run: process.env["SMOKE_RUN"] || Date.now().toString(36), verbose: options.verbose ?? false, ...(options.hostLog ? { hostLog: options.hostLog } : {}) };
   const results: CheckResult[] = [];
   for (const check of PHASES[phase].filter((c) => !options.only || c.name.toLowerCase().includes(options.only.toLowerCase()))) {
     const t0 = Date.now();
