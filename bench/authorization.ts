@@ -13,6 +13,7 @@ import { startArmEmulator } from "../sandbox/arm/index.js";
 import { serviceLinkerForwarding, type ForwardTarget } from "../sandbox/arm/providers/forwarding.js";
 import { fork } from "node:child_process";
 import { linkwrightAppSettings } from "../sandbox/app-settings.js";
+import { timedBlobCreate } from "./support/blobCreate.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const LATENCY_MS = Number(process.env.BENCH_ARM_LATENCY_MS ?? 100);
@@ -58,19 +59,8 @@ async function main(): Promise<void> {
   let coldCalls = { permissions: 0, denyAssignments: 0 };
   const once = async (host: Host, name: string): Promise<{ ms: number; permissions: number; denyAssignments: number }> => {
     forward.url = host.baseUrl;
-    await fetch(`${arm.endpoint}${webApp}?api-version=2024-04-01`, {
-      method: "PATCH", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ identity: { type: "None" } }),
-    });
-    arm.control.resetCalls();
-    const t = performance.now();
-    const r = await client.linker.beginCreateOrUpdateAndWait(webApp, name, {
-      targetService: { type: "AzureResource", id: blob }, authInfo: { authType: "systemAssignedIdentity" }, clientType: "nodejs",
-    }, { updateIntervalInMs: 10 } as never);
-    const ms = performance.now() - t;
-    if (r.provisioningState !== "Succeeded") throw new Error(`create ended ${r.provisioningState}`);
-    const calls = authorizationCalls();
+    const { ms, measured: calls } = await timedBlobCreate({ arm, client, token, webApp, blob }, name, authorizationCalls);
     if (name.endsWith("-warm") && name.startsWith("authz")) coldCalls = calls;
-    await client.linker.beginDeleteAndWait(webApp, name, { updateIntervalInMs: 10 } as never);
     return { ms, ...calls };
   };
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

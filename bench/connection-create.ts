@@ -16,6 +16,7 @@ import { serviceLinkerForwarding, type ForwardTarget } from "../sandbox/arm/prov
 import { startFunctionHost, silentLogger } from "../sandbox/host/index.js";
 import { linkwrightAppSettings } from "../sandbox/app-settings.js";
 import { countMutations, type CallCount } from "../sandbox/arm/core/control.js";
+import { timedBlobCreate } from "./support/blobCreate.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const LATENCY_MS = Number(process.env.BENCH_ARM_LATENCY_MS ?? 100);
@@ -42,22 +43,13 @@ async function main(): Promise<void> {
   const token = await arm.tokenFor("admin");
 
   const once = async (name: string): Promise<{ ms: number; reads: number; writes: number }> => {
-    await fetch(`${arm.endpoint}${webApp}?api-version=2024-04-01`, {
-      method: "PATCH", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ identity: { type: "None" } }),
+    const { ms, measured } = await timedBlobCreate({ arm, client, token, webApp, blob }, name, () => {
+      const azure = (c: CallCount) => c.provider !== "Microsoft.ServiceLinker" && c.provider !== "";
+      const ops = arm.control.calls().byOperation.filter(azure);
+      const writes = countMutations(ops);
+      return { reads: ops.reduce((n, c) => n + c.count, 0) - writes, writes };
     });
-    arm.control.resetCalls();
-    const t = performance.now();
-    const r = await client.linker.beginCreateOrUpdateAndWait(webApp, name, {
-      targetService: { type: "AzureResource", id: blob }, authInfo: { authType: "systemAssignedIdentity" }, clientType: "nodejs",
-    }, { updateIntervalInMs: 10 } as never);
-    const ms = performance.now() - t;
-    if (r.provisioningState !== "Succeeded") throw new Error(`create ended ${r.provisioningState}`);
-    const azure = (c: CallCount) => c.provider !== "Microsoft.ServiceLinker" && c.provider !== "";
-    const ops = arm.control.calls().byOperation.filter(azure);
-    const writes = countMutations(ops);
-    const reads = ops.reduce((n, c) => n + c.count, 0) - writes;
-    await client.linker.beginDeleteAndWait(webApp, name, { updateIntervalInMs: 10 } as never);
-    return { ms, reads, writes };
+    return { ms, ...measured };
   };
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
