@@ -15,7 +15,7 @@ import {
   denyingAssignment, grants, grantsConditionally, recommendedRoleFor,
   type DenyAssignmentView, type PermissionEntry, type RequiredPermission,
 } from "./permissions.js";
-import { denyAssignmentsIn, permissionsApiReader, roleAssignmentReader, RoleDefinitionCache, type PermissionReader } from "./permissionReaders.js";
+import { denyAssignmentsAt, denyAssignmentsIn, permissionsApiReader, roleAssignmentReader, RoleDefinitionCache, type PermissionReader } from "./permissionReaders.js";
 
 export interface MissingPermission extends RequiredPermission {
   recommendedRole: string;
@@ -70,7 +70,7 @@ export function tokenCredential(token: string): TokenCredential {
 export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   const ttl = Math.max(0, options.cacheSeconds) * 1000;
   const entries = new LRUCache<string, Promise<PermissionEntry[]>>({ max: 10_000, ttl: Math.max(ttl, 1), ttlAutopurge: false });
-  const denies = new LRUCache<string, Promise<DenyAssignmentView[]>>({ max: 1_000, ttl: Math.max(ttl, 1) });
+  const denies = new LRUCache<string, Promise<DenyAssignmentView[] | undefined>>({ max: 10_000, ttl: Math.max(ttl, 1) });
   const roleDefinitions = new RoleDefinitionCache(ttl);
 
   /** Reader per request: the caller's credential lives only as long as the request. */
@@ -102,17 +102,25 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     return p;
   }
 
-  function denyAssignmentsOf(subscriptionId: string): Promise<DenyAssignmentView[]> {
-    const key = subscriptionId.toLowerCase();
+  function cachedDenies(key: string, read: () => Promise<DenyAssignmentView[] | undefined>): Promise<DenyAssignmentView[] | undefined> {
     let p = ttl > 0 ? denies.get(key) : undefined;
     if (!p) {
-      p = denyAssignmentsIn(options.ownClients, subscriptionId);
+      p = read();
       if (ttl > 0) {
         denies.set(key, p);
         p.catch(() => denies.delete(key));
       }
     }
     return p;
+  }
+
+  /** The deny assignments that can apply at `scope`: from the subscription's one list, or (where linkwright may not
+   *  list a whole subscription) from the scope's own. */
+  async function denyAssignmentsFor(scope: string): Promise<DenyAssignmentView[]> {
+    const sub = subscriptionOf(scope)!;
+    const whole = await cachedDenies(`sub|${sub.toLowerCase()}`, () => denyAssignmentsIn(options.ownClients, sub));
+    if (whole) return whole;
+    return (await cachedDenies(`at|${scope.replace(/\/+$/, "").toLowerCase()}`, () => denyAssignmentsAt(options.ownClients, scope))) ?? [];
   }
 
   function lazyReader(who: AuthenticatedCaller): () => PermissionReader {
@@ -125,25 +133,24 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       const reader = lazyReader(who);
       for (const scope of new Set(scopes.filter((s) => subscriptionOf(s)))) {
         entriesAt(who, reader, scope).catch(() => undefined);
-        denyAssignmentsOf(subscriptionOf(scope)!).catch(() => undefined);
+        denyAssignmentsFor(scope).catch(() => undefined);
       }
     },
 
     async decide(who, required) {
       const reader = lazyReader(who);
       const scopes = [...new Map(required.map((r) => [r.scope.replace(/\/+$/, "").toLowerCase(), r.scope])).values()];
-      const subscriptions = [...new Set(scopes.map((s) => subscriptionOf(s)?.toLowerCase()).filter((s): s is string => Boolean(s)))];
-      const [perScope, perSubscription] = await Promise.all([
+      const [perScope, denyPerScope] = await Promise.all([
         Promise.all(scopes.map(async (s) => [s.replace(/\/+$/, "").toLowerCase(), subscriptionOf(s) ? await entriesAt(who, reader, s) : []] as const)),
-        Promise.all(subscriptions.map(async (s) => [s, await denyAssignmentsOf(s)] as const)),
+        Promise.all(scopes.map(async (s) => [s.replace(/\/+$/, "").toLowerCase(), subscriptionOf(s) ? await denyAssignmentsFor(s) : []] as const)),
       ]);
       const entriesOf = new Map(perScope);
-      const deniesOf = new Map(perSubscription);
+      const deniesOf = new Map(denyPerScope);
       const missing: MissingPermission[] = [];
       for (const r of required) {
         const at = entriesOf.get(r.scope.replace(/\/+$/, "").toLowerCase()) ?? [];
         const data = r.dataAction === true;
-        const deny = denyingAssignment(deniesOf.get(subscriptionOf(r.scope)?.toLowerCase() ?? "") ?? [], who.caller.objectId, r.scope, r.action, data);
+        const deny = denyingAssignment(deniesOf.get(r.scope.replace(/\/+$/, "").toLowerCase()) ?? [], who.caller.objectId, r.scope, r.action, data);
         if (!deny && grants(at, r.action, data)) continue;
         missing.push({
           ...r, recommendedRole: recommendedRoleFor(r.action, data),

@@ -58,10 +58,17 @@ export function roleAssignmentReader(ownClients: ArmClients, principalId: string
     async at(scope) {
       const client = ownClients.authorization(requireSubscription(scope));
       const entries: PermissionEntry[] = [];
-      for await (const a of client.roleAssignments.listForScope(scope, { filter: `atScope() and assignedTo('${principalId}')` })) {
-        if (!a.roleDefinitionId || (a.principalId ?? "").toLowerCase() !== principalId.toLowerCase()) continue;
-        const permissions = await roleDefinitions.permissionsOf(client, a.roleDefinitionId);
-        for (const p of permissions) entries.push({ ...p, condition: a.condition ?? null, conditionVersion: a.conditionVersion ?? null });
+      try {
+        for await (const a of client.roleAssignments.listForScope(scope, { filter: `atScope() and assignedTo('${principalId}')` })) {
+          if (!a.roleDefinitionId || (a.principalId ?? "").toLowerCase() !== principalId.toLowerCase()) continue;
+          const permissions = await roleDefinitions.permissionsOf(client, a.roleDefinitionId);
+          for (const p of permissions) entries.push({ ...p, condition: a.condition ?? null, conditionVersion: a.conditionVersion ?? null });
+        }
+      } catch (e) {
+        // A scope linkwright cannot read (outside what it manages) or that does not exist: nothing is known to be
+        // granted there, so nothing is (linkwright could not act there either).
+        if (isOutOfReach(e)) return [];
+        throw e;
       }
       return entries;
     },
@@ -88,10 +95,40 @@ export class RoleDefinitionCache {
   }
 }
 
-/** Every deny assignment at, above or below a subscription (one list call; read with linkwright's identity). */
-export async function denyAssignmentsIn(ownClients: ArmClients, subscriptionId: string): Promise<DenyAssignmentView[]> {
+/** Every deny assignment at, above or below a subscription (one list call; read with linkwright's identity), or
+ *  undefined when linkwright may not list them there (a deployment scoped to some resource groups): then they are
+ *  read per scope (denyAssignmentsAt). */
+export async function denyAssignmentsIn(ownClients: ArmClients, subscriptionId: string): Promise<DenyAssignmentView[] | undefined> {
   const out: DenyAssignmentView[] = [];
-  for await (const d of ownClients.authorization(subscriptionId).denyAssignments.listForScope(`/subscriptions/${subscriptionId}`)) {
+  try {
+    await collectDenyAssignments(ownClients, `/subscriptions/${subscriptionId}`, undefined, out);
+  } catch (e) {
+    if (isOutOfReach(e)) return undefined;
+    throw e;
+  }
+  return out;
+}
+
+/** The deny assignments at and above one scope. A scope linkwright cannot read is one it cannot act at either: none. */
+export async function denyAssignmentsAt(ownClients: ArmClients, scope: string): Promise<DenyAssignmentView[]> {
+  const out: DenyAssignmentView[] = [];
+  try {
+    await collectDenyAssignments(ownClients, scope, "atScope()", out);
+  } catch (e) {
+    if (isOutOfReach(e)) return [];
+    throw e;
+  }
+  return out;
+}
+
+/** 401/403/404 from ARM: the scope is outside linkwright's reach (another tenant, no role, gone). */
+function isOutOfReach(e: unknown): boolean {
+  const status = (e as { statusCode?: unknown }).statusCode;
+  return status === 401 || status === 403 || status === 404;
+}
+
+async function collectDenyAssignments(ownClients: ArmClients, scope: string, filter: string | undefined, out: DenyAssignmentView[]): Promise<void> {
+  for await (const d of ownClients.authorization(requireSubscription(scope)).denyAssignments.listForScope(scope, filter ? { filter } : {})) {
     out.push({
       ...(d.id ? { id: d.id } : {}),
       scope: d.scope ?? "/",
@@ -101,5 +138,4 @@ export async function denyAssignmentsIn(ownClients: ArmClients, subscriptionId: 
       excludePrincipals: (d.excludePrincipals ?? []).map((p) => p.id ?? "").filter(Boolean),
     });
   }
-  return out;
 }
