@@ -4,21 +4,29 @@
 // resource change announced on connection-health, the loop-scan timer's finding, a dry run), then stops it and
 // starts it again twice — after Ctrl-C and after a SIGKILL — and checks each comes up clean and works.
 // One line per feature with its timing, then `N passed, N failed`; exit code 1 on any failure.
+// It starts from a fresh state, as on a fresh clone, in .sandbox/smoke (wiped first; start.ts's SANDBOX_STATE_DIR),
+// so a developer's own .sandbox is neither read nor changed, and nothing left there by earlier work sways the result.
 //
 //   npm run smoke                   the whole thing (needs ports 4433, 7071, 10000-10002 free)
-//   npm run smoke -- --attach       the same feature checks against an already running `npm start`
-//                                   (reads .sandbox/sandbox.json; starts and stops nothing)
+//   npm run smoke -- --state .sandbox   the same, over an existing state directory (kept, not wiped)
+//   npm run smoke -- --attach       the feature checks against an already running `npm start`
+//                                   (reads <SANDBOX_STATE_DIR or .sandbox>/sandbox.json; starts and stops nothing)
 //   npm run smoke -- --no-restart   skip the two restarts
 //   npm run smoke -- --verbose      also print the demo's own lines
 import { fork, spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, type WriteStream } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, type WriteStream } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import type { CheckResult, Phase } from "./smoke/checks.js";
 
 const START_TIMEOUT_MS = 60_000;
-/** start.ts's state directory (SANDBOX_STATE_DIR, default .sandbox): sandbox.json, and the smoke's copy of its log. */
-const STATE_DIR = path.resolve(process.env["SANDBOX_STATE_DIR"] || ".sandbox");
+const argv = process.argv.slice(2);
+const ATTACH = argv.includes("--attach");
+const STATE_ARG = argv.includes("--state") ? argv[argv.indexOf("--state") + 1] : undefined;
+/** The state directory: with --attach the running npm start's (SANDBOX_STATE_DIR or .sandbox); otherwise --state, or a
+ *  fresh .sandbox/smoke (start.ts is given it as SANDBOX_STATE_DIR). Holds sandbox.json and the smoke's copy of the log. */
+const STATE_DIR = path.resolve(ATTACH ? (process.env["SANDBOX_STATE_DIR"] || ".sandbox") : (STATE_ARG ?? ".sandbox/smoke"));
+const FRESH_STATE = !ATTACH && STATE_ARG === undefined;
 const SANDBOX_FILE = path.join(STATE_DIR, "sandbox.json");
 const HOST_LOG = path.join(STATE_DIR, "smoke-start.log");
 /** The ports `npm start` uses when they are free (sandbox/start.ts): ARM, Functions, Azurite blob/queue/table. */
@@ -87,7 +95,9 @@ interface Sandbox {
 /** `npm start` after the build: sandbox/start.ts as its own process, its output kept in .sandbox/smoke-start.log. */
 async function startSandbox(log: WriteStream, label: string): Promise<Sandbox> {
   log.write(`\n===== ${label} ${new Date().toISOString()} =====\n`);
-  const child = spawn(process.execPath, ["--import", "tsx", path.resolve("sandbox/start.ts")], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", path.resolve("sandbox/start.ts")], {
+    stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, SANDBOX_STATE_DIR: STATE_DIR },
+  });
   child.stderr!.on("data", (d: Buffer) => log.write(d));
   const banner = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`npm start did not come up within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
@@ -181,6 +191,7 @@ async function attach(verbose: boolean): Promise<void> {
 }
 
 async function full(verbose: boolean, restarts: boolean): Promise<void> {
+  if (FRESH_STATE) rmSync(STATE_DIR, { recursive: true, force: true });
   mkdirSync(STATE_DIR, { recursive: true });
   const log = createWriteStream(HOST_LOG, { flags: "w" });
   const cleanup: (() => Promise<unknown>)[] = [];
@@ -251,12 +262,11 @@ async function full(verbose: boolean, restarts: boolean): Promise<void> {
 
 async function main(): Promise<void> {
   const t0 = Date.now();
-  const argv = process.argv.slice(2);
   const verbose = argv.includes("--verbose");
-  if (argv.includes("--attach")) await attach(verbose);
+  if (ATTACH) await attach(verbose);
   else await full(verbose, !argv.includes("--no-restart"));
   const failed = results.filter((r) => !r.ok).length;
-  console.log(`smoke took ${seconds(Date.now() - t0)}${argv.includes("--attach") ? "" : `; npm start's output: ${path.relative(".", HOST_LOG) || HOST_LOG}`}`);
+  console.log(`smoke took ${seconds(Date.now() - t0)}${ATTACH ? "" : `; state ${path.relative(".", STATE_DIR) || STATE_DIR}${FRESH_STATE ? " (fresh)" : ""}, npm start's output in ${path.relative(".", HOST_LOG) || HOST_LOG}`}`);
   console.log(`${results.length - failed} passed, ${failed} failed`);
   process.exit(failed ? 1 : 0);
 }
