@@ -143,7 +143,8 @@ export interface CoreServices {
    *  App Configuration keyValues, SignalR) and need `dataActions`, which `*` in `actions` never grants. */
   isAuthorized(caller: Caller, action: string, scope: string, kind?: "action" | "dataAction"): boolean;
   /** Serves a data plane (e.g. one Key Vault) on its own HTTPS origin; returns that origin, e.g. https://127.0.0.1:50123. */
-  listenDataPlane(name: string, handler: DataPlaneHandler): Promise<string>;
+  /** `preferredPort`: the loopback port to reuse when free (what a persisted resource's URI names). */
+  listenDataPlane(name: string, handler: DataPlaneHandler, preferredPort?: number): Promise<string>;
   /** Azurite endpoints when the emulator was started with them (storage accounts' primaryEndpoints point there). */
   azurite?: { blobEndpoint: string; queueEndpoint: string; tableEndpoint: string; connectionString: string; accountName: string; accountKey: string };
 }

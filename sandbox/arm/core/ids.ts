@@ -82,3 +82,14 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function isGuid(s: string): boolean {
   return GUID.test(s);
 }
+
+/** The port of a loopback URL (a data plane this emulator served before a restart), if it is one. */
+export function loopbackPortOf(url: string | undefined): number | undefined {
+  if (!url) return undefined;
+  try {
+    const u = new URL(url);
+    return u.hostname === "127.0.0.1" && u.port ? Number(u.port) : undefined;
+  } catch {
+    return undefined;
+  }
+}

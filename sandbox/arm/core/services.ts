@@ -64,7 +64,7 @@ export function createServices(d: ServicesDeps): ServicesHandle {
 
     isAuthorized: (caller, action, scope, kind) => d.rbac.isAuthorized(caller, action, scope, kind),
 
-    async listenDataPlane(name: string, handler: DataPlaneHandler): Promise<string> {
+    async listenDataPlane(name: string, handler: DataPlaneHandler, preferredPort?: number): Promise<string> {
       const existing = dataPlanes.get(name);
       if (existing) return existing.origin;
       const server = https.createServer({ key: d.tls.key, cert: d.tls.cert }, (req, res) => {
@@ -81,10 +81,18 @@ export function createServices(d: ServicesDeps): ServicesHandle {
           });
         });
       });
-      await new Promise<void>((resolve, reject) => {
+      // The port a persisted resource already names (a vault's vaultUri, a store's endpoint) when it is free, so
+      // references written before a restart still resolve; any free port otherwise.
+      const listen = (port: number) => new Promise<void>((resolve, reject) => {
         server.once("error", reject);
-        server.listen(0, "127.0.0.1", () => resolve());
+        server.listen(port, "127.0.0.1", () => { server.off("error", reject); resolve(); });
       });
+      try {
+        await listen(preferredPort ?? 0);
+      } catch (e) {
+        if (!preferredPort || (e as NodeJS.ErrnoException).code !== "EADDRINUSE") throw e;
+        await listen(0);
+      }
       const origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
       dataPlanes.set(name, { server, origin });
       return origin;

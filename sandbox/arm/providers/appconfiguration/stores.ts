@@ -7,6 +7,7 @@ import { ArmError, type CoreServices, type ResourceStore, type RouteContext, typ
 import { asObject, requireLocation } from "../web/resource-helpers.js";
 import { crudRoutes, pick } from "../servicebus/crud.js";
 import { appConfigDataPlaneHandler } from "./data-plane.js";
+import { loopbackPortOf } from "../../core/ids.js";
 
 export const STORE = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.AppConfiguration/configurationStores/{configStoreName}";
 export const STORE_TYPE = "Microsoft.AppConfiguration/configurationStores";
@@ -23,7 +24,8 @@ export function ensureAppConfigDataPlane(store: ResourceStore, services: CoreSer
   const key = storeId.toLowerCase();
   let started = map.get(key);
   if (!started) {
-    started = services.listenDataPlane(`appconfig:${storeId}`, appConfigDataPlaneHandler({ store, services, storeId })).then((o) => o.replace(/\/$/, ""));
+    const known = (store.get(storeId)?.properties as { endpoint?: string } | undefined)?.endpoint;
+    started = services.listenDataPlane(`appconfig:${storeId}`, appConfigDataPlaneHandler({ store, services, storeId }), loopbackPortOf(known)).then((o) => o.replace(/\/$/, ""));
     map.set(key, started);
   }
   return started;

@@ -2,6 +2,7 @@
 // delete / accessPolicies/{add|replace|remove}. Each vault gets its own data-plane origin (vaultUri = origin + "/").
 // networkAcls virtual-network rules are validated against the subnet's service endpoints, as Azure does.
 // Reference: arm-surface §2.6; SDK @azure/arm-keyvault 5.0.0 api/vaults/operations.js.
+import { loopbackPortOf } from "../../core/ids.js";
 import { ArmError, type CoreServices, type ResourceStore, type Route, type RouteContext, type StoredResource } from "../../core/contract.js";
 import {
   asObject, bodyObject, deleteResult, newResourceId, putResult, render, requireLocation, requireResource,
@@ -30,7 +31,8 @@ export function ensureVaultDataPlane(store: ResourceStore, services: CoreService
   let started = planes.get(key);
   if (!started) {
     let origin = "";
-    started = services.listenDataPlane(`keyvault:${vaultId}`, vaultDataPlaneHandler({ store, services, vaultId, origin: () => origin }))
+    const known = (store.get(vaultId)?.properties as { vaultUri?: string } | undefined)?.vaultUri;
+    started = services.listenDataPlane(`keyvault:${vaultId}`, vaultDataPlaneHandler({ store, services, vaultId, origin: () => origin }), loopbackPortOf(known))
       .then((o) => (origin = o.replace(/\/$/, "")));
     planes.set(key, started);
   }
