@@ -23,6 +23,8 @@ export interface AzuriteInstance {
   connectionString: string;
   accountName: string;
   accountKey: string;
+  /** The Azurite process. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -91,7 +93,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
     `BlobEndpoint=${blobEndpoint};QueueEndpoint=${queueEndpoint};TableEndpoint=${tableEndpoint};`;
   return {
     blobEndpoint, queueEndpoint, tableEndpoint, connectionString,
-    accountName: DEV_ACCOUNT, accountKey: DEV_KEY,
+    accountName: DEV_ACCOUNT, accountKey: DEV_KEY, pid: child.pid!,
     stop: () => new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once("exit", () => resolve());

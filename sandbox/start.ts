@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import net from "node:net";
 import path from "node:path";
 import { startAzurite, type AzuriteInstance } from "./azurite.js";
+import { forgetProcesses, recordProcesses, stopLeftovers } from "./leftovers.js";
 import { startArmEmulator, type ArmEmulator } from "./arm/index.js";
 import { DEMO_RESOURCE_GROUP } from "./seed/index.js";
 import { serviceLinkerForwarding, type ForwardTarget } from "./arm/providers/forwarding.js";
@@ -59,7 +60,7 @@ export interface SandboxContext {
  * it needs NODE_EXTRA_CA_CERTS at start to trust the emulator, and its own process like a real worker.
  * App settings are what a deployment would set; linkwright's identity is the seeded managed identity.
  */
-async function startFunctionHost(ctx: SandboxContext): Promise<{ endpoint: string; stop(): Promise<void> }> {
+async function startFunctionHost(ctx: SandboxContext): Promise<{ endpoint: string; pid: number; stop(): Promise<void> }> {
   const port = (await portIsFree(FUNCTIONS_PORT)) ? FUNCTIONS_PORT : 0;
   const child = fork(path.resolve("sandbox/host/main.ts"), ["--app-dir", ".", "--port", String(port)], {
     execArgv: ["--import", "tsx"],
@@ -82,7 +83,7 @@ async function startFunctionHost(ctx: SandboxContext): Promise<{ endpoint: strin
   });
   ctx.forward.url = endpoint;
   return {
-    endpoint,
+    endpoint, pid: child.pid!,
     stop: () => new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once("exit", () => resolve());
@@ -144,15 +145,21 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => void stopAll(0));
   process.on("SIGTERM", () => void stopAll(0));
+  process.on("SIGHUP", () => void stopAll(0));
+  stops.push(async () => forgetProcesses(ROOT));
 
   try {
     // Azurite's usual ports when free, so persisted resources (storage endpoints) stay valid across restarts.
     const fixed = async (p: number) => ((await portIsFree(p)) ? p : undefined);
     const azuritePort = (offset: number) => (AZURITE_PORT === 0 ? Promise.resolve(undefined) : fixed(AZURITE_PORT + offset));
+    // What an interrupted run left on this state (Azurite, the function host) goes first, so the ports are ours again.
+    mkdirSync(ROOT, { recursive: true });
+    await stopLeftovers(ROOT, (line) => console.error(`[start] ${line}`));
     const azurite = await startAzurite({
       location: path.join(ROOT, "azurite"), blobPort: await azuritePort(0), queuePort: await azuritePort(1), tablePort: await azuritePort(2),
     });
     stops.push(() => azurite.stop());
+    recordProcesses(ROOT, [{ role: "start", pid: process.pid, marker: "sandbox/start.ts" }, { role: "Azurite", pid: azurite.pid, marker: "azurite.js" }]);
     const port = (await portIsFree(ARM_PORT)) ? ARM_PORT : 0;
     const forward: ForwardTarget = {};
     const arm = await startArmEmulator({
@@ -166,6 +173,8 @@ async function main(): Promise<void> {
     const granted = arm.seedResult ? await grantLinkwrightPlatformAccess(arm) : [];
     const host = await startFunctionHost({ azurite, arm, forward, databases });
     stops.push(() => host.stop());
+    recordProcesses(ROOT, [{ role: "start", pid: process.pid, marker: "sandbox/start.ts" }, { role: "Azurite", pid: azurite.pid, marker: "azurite.js" },
+      { role: "function host", pid: host.pid, marker: "sandbox/host/main.ts" }]);
     // Only once the app listens, as a deployment subscribes after the code is in place: nothing queued meanwhile.
     const eventSubscriptions = arm.seedResult ? await registerEventSubscriptions(arm, azurite.connectionString) : [];
 

@@ -32,6 +32,8 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
+  // Started by npm start (an IPC channel): the host goes when its parent does, however the parent went.
+  if (process.send) process.on("disconnect", () => shutdown("disconnect"));
 }
 
 main().catch((err: unknown) => {
