@@ -57,4 +57,25 @@ describe("Microsoft.ServiceLinker forwarding", () => {
     expect(r.json().error.code).toBe("AuthorizationFailed");
     expect(seen).toEqual([]);
   });
+
+  it("forwards linkwright's extension routes (health history, loop findings, detectLoops) with the caller's token, RBAC-checked", async () => {
+    const token = await t.emulator.tokenFor(t.emulator.credentials.admin.objectId);
+    const site = `/subscriptions/${t.subscriptionId}/resourceGroups/rg/providers/Microsoft.Web/sites/app`;
+    t.emulator.store.put({ id: `/subscriptions/${t.subscriptionId}/resourceGroups/rg`, name: "rg", type: "Microsoft.Resources/resourceGroups", location: "westeurope", properties: {} });
+    for (const [method, path] of [
+      ["GET", `${site}/providers/Microsoft.ServiceLinker/linkers/l1/healthHistory?api-version=2024-04-01`],
+      ["GET", `${site}/providers/Microsoft.ServiceLinker/loopFindings?api-version=2024-04-01`],
+      ["POST", `/subscriptions/${t.subscriptionId}/providers/Microsoft.ServiceLinker/detectLoops?api-version=2024-04-01`],
+    ] as const) {
+      seen.length = 0;
+      const r = await rawRequest(t.endpoint, method, path, { token, ...(method === "POST" ? { body: "{}" } : {}) });
+      expect(r.status, path).toBe(200);
+      expect(seen).toEqual([{ path, authorization: `Bearer ${token}` }]);
+    }
+    const stranger = await t.emulator.tokenFor(t.emulator.principals.addServicePrincipal("stranger-3").objectId);
+    seen.length = 0;
+    const refused = await rawRequest(t.endpoint, "POST", `/subscriptions/${t.subscriptionId}/providers/Microsoft.ServiceLinker/detectLoops?api-version=2024-04-01`, { token: stranger, body: "{}" });
+    expect(refused.status).toBe(403);
+    expect(seen).toEqual([]);
+  });
 });

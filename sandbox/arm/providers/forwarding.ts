@@ -75,6 +75,10 @@ export function serviceLinkerForwarding(target: ForwardTarget): Provider {
     { method: "POST", template: `${linker}/validateLinker`, action: `${ns}/linkers/validateLinker/action` },
     { method: "POST", template: `${linker}/listConfigurations`, action: `${ns}/linkers/listConfigurations/action` },
     { method: "POST", template: `${linker}/generateConfigurations`, action: `${ns}/linkers/generateConfigurations/action` },
+    // linkwright's extension routes (connection health, loop detection), RBAC-checked as ARM would check any action.
+    { method: "GET", template: `${linker}/healthHistory`, action: `${ns}/linkers/healthHistory/read` },
+    { method: "GET", template: `{*scope}/providers/${ns}/loopFindings`, action: `${ns}/loopFindings/read` },
+    { method: "POST", template: `/subscriptions/{subscriptionId}/providers/${ns}/detectLoops`, action: `${ns}/detectLoops/action` },
     { method: "GET", template: `{*scope}/providers/${ns}/dryruns`, action: `${ns}/dryruns/read` },
     { method: "GET", template: `{*scope}/providers/${ns}/dryruns/{name}`, action: `${ns}/dryruns/read` },
     { method: "PUT", template: `{*scope}/providers/${ns}/dryruns/{name}`, action: `${ns}/dryruns/write` },
