@@ -51,7 +51,8 @@ export interface ArmEmulatorOptions {
   azurite?: AzuriteEndpoints;
   /** Seed the demo principals/RG (sandbox/seed); default false: only the tenant, subscription and `admin`/`reader` principals. */
   seed?: boolean;
-  /** Folder for a persistent store (store.json, principals.json); omit for in-memory. */
+  /** Folder for a persistent store (store.json, principals.json, the token signing key signing-key.json); omit for
+   *  in-memory. */
   persistenceDir?: string;
   /** Extra providers (besides sandbox/arm/providers/index.ts). */
   providers?: ProviderEntry[];
@@ -117,7 +118,7 @@ export async function startArmEmulator(options: ArmEmulatorOptions = {}): Promis
   const tenantId = options.tenantId ?? (existingSub?.tenantId as string | undefined) ?? randomUUID();
   const subscriptionId = options.subscriptionId ?? existingSub?.name ?? randomUUID();
   const directory = new Directory(tenantId);
-  const tokens = await TokenService.create();
+  const tokens = await TokenService.create(persist && path.join(persist, "signing-key.json"));
   const rbac = new RbacEvaluator(store);
   const control = new ControlState();
   const operations = new OperationTracker(options.lroPolls ?? 1);

@@ -59,7 +59,8 @@ function openIdConfiguration(ctx: RouteContext, tenant: string, deps: IdentityDe
 }
 
 async function token(ctx: RouteContext, deps: IdentityDeps): Promise<RouteResult> {
-  const tenant = ctx.params.tenantId;
+  // The AD FS-style authority (`/adfs`) is this tenant under another name (see adfsConfiguration).
+  const tenant = ctx.params.tenantId ?? deps.tenantId;
   const form = new URLSearchParams(ctx.req.rawBody?.toString("utf8") ?? "");
   const basic = /^Basic\s+(.+)$/i.exec(ctx.req.headers.authorization ?? "");
   let clientId = form.get("client_id") ?? "";
@@ -199,6 +200,59 @@ function tokenResponse(accessToken: string, expiresOn: number): RouteResult {
   };
 }
 
+/**
+ * An AD FS-style authority for this tenant: `{base}/adfs`. MSAL Python (az CLI 2.45 ships 1.21) validates every
+ * Entra authority whose host is not one of Microsoft's by asking login.microsoftonline.com/common/discovery/instance,
+ * which a sandbox cannot answer (MSAL hard-codes that host; az offers no way to turn instance discovery off). AD FS
+ * authorities (path `/adfs`) are the ones MSAL and az take as-is, as for Azure Stack Hub's AD FS, so a custom cloud
+ * with `--endpoint-active-directory {base}/adfs` reaches this emulator without any Microsoft host. Its token endpoint
+ * is the tenant's own (same principals, same tokens and issuer); the document names that issuer so a verifier that
+ * starts here accepts what the endpoint issues.
+ */
+function adfsConfiguration(ctx: RouteContext, deps: IdentityDeps): RouteResult {
+  const base = ctx.req.baseUrl;
+  const prefix = `${base}/adfs`;
+  return {
+    status: 200,
+    body: {
+      issuer: TokenService.issuer(base, deps.tenantId),
+      authorization_endpoint: `${prefix}/oauth2/authorize/`,
+      token_endpoint: `${prefix}/oauth2/token/`,
+      jwks_uri: `${prefix}/discovery/keys`,
+      token_endpoint_auth_methods_supported: ["client_secret_post", "client_secret_basic", "private_key_jwt"],
+      response_types_supported: ["code", "id_token", "code id_token", "id_token token", "code token", "code id_token token"],
+      response_modes_supported: ["query", "fragment", "form_post"],
+      grant_types_supported: ["client_credentials", "urn:ietf:params:oauth:grant-type:jwt-bearer"],
+      subject_types_supported: ["pairwise"],
+      scopes_supported: ["openid", "profile", "email", "offline_access"],
+      id_token_signing_alg_values_supported: ["RS256"],
+      access_token_issuer: TokenService.issuer(base, deps.tenantId),
+    },
+  };
+}
+
+/**
+ * ARM's metadata endpoint (`GET /metadata/endpoints?api-version=2015-01-01`, anonymous), which `az cloud register
+ * --endpoint-resource-manager` and Azure Stack tooling read to fill in the rest of a custom cloud. The login endpoint
+ * is the AD FS-style authority (see adfsConfiguration) so that az CLI's MSAL needs no Microsoft host; the audiences are
+ * ARM's, both of which this emulator accepts.
+ */
+function armMetadata(ctx: RouteContext): RouteResult {
+  const base = ctx.req.baseUrl;
+  return {
+    status: 200,
+    body: {
+      galleryEndpoint: `${base}/`,
+      graphEndpoint: "https://graph.windows.net/",
+      portalEndpoint: `${base}/`,
+      authentication: {
+        loginEndpoint: `${base}/adfs`,
+        audiences: ["https://management.core.windows.net/", "https://management.azure.com/"],
+      },
+    },
+  };
+}
+
 function instanceDiscovery(ctx: RouteContext): RouteResult {
   const host = new URL(ctx.req.baseUrl).host;
   return {
@@ -223,6 +277,10 @@ export function identityProvider(deps: IdentityDeps): Provider {
       anon("GET", "/{tenantId}/discovery/keys", () => ({ status: 200, body: deps.tokens.jwks() })),
       anon("GET", "/common/discovery/instance", (ctx) => instanceDiscovery(ctx)),
       anon("POST", "/{tenantId}/oauth2/v2.0/token", (ctx) => token(ctx, deps)),
+      anon("GET", "/adfs/.well-known/openid-configuration", (ctx) => adfsConfiguration(ctx, deps)),
+      anon("GET", "/adfs/discovery/keys", () => ({ status: 200, body: deps.tokens.jwks() })),
+      anon("POST", "/adfs/oauth2/token", (ctx) => token(ctx, deps)),
+      anon("GET", "/metadata/endpoints", (ctx) => armMetadata(ctx)),
     ],
   };
 }

@@ -1,6 +1,8 @@
 // Token issuing and validation: RS256 JWTs signed by the emulator's key (kid published in the JWKS).
-import { SignJWT, exportJWK, generateKeyPair, jwtVerify, createLocalJWKSet, type JWK, type JWTPayload } from "jose";
+import { SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify, createLocalJWKSet, type JWK, type JWTPayload } from "jose";
 import { randomUUID } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 
 export interface TokenClaims {
   oid: string;
@@ -41,15 +43,30 @@ export const ARM_AUDIENCES = ["https://management.azure.com", "https://managemen
 
 export class TokenService {
   private constructor(
-    private readonly privateKey: Awaited<ReturnType<typeof generateKeyPair>>["privateKey"],
+    private readonly privateKey: Parameters<SignJWT["sign"]>[0],
     readonly jwk: JWK,
     readonly kid: string,
   ) {}
 
-  static async create(): Promise<TokenService> {
+  /**
+   * A new signing key, or with `keyFile` the key saved there (created on first use, mode 0600). A persisted sandbox
+   * keeps its key across restarts, so tokens clients cached (az CLI keeps them for their lifetime) stay valid, as
+   * Azure's do; without it every start would reject them as "The access token is invalid".
+   */
+  static async create(keyFile?: string): Promise<TokenService> {
+    if (keyFile && existsSync(keyFile)) {
+      const saved = JSON.parse(readFileSync(keyFile, "utf8")) as { privateJwk?: JWK };
+      const priv = saved.privateJwk;
+      if (priv?.kty === "RSA" && priv.d && priv.kid) {
+        const { n, e, kid } = priv;
+        return new TokenService(await importJWK(priv, "RS256"), { kty: "RSA", n, e, kid, use: "sig", alg: "RS256" }, kid);
+      }
+    }
     const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
     const kid = randomUUID().replace(/-/g, "");
     const jwk = { ...(await exportJWK(publicKey)), kid, use: "sig", alg: "RS256" };
+    if (keyFile) mkdirSync(path.dirname(keyFile), { recursive: true });
+    if (keyFile) writeFileSync(keyFile, JSON.stringify({ privateJwk: { ...(await exportJWK(privateKey)), kid, alg: "RS256" } }), { mode: 0o600 });
     return new TokenService(privateKey, jwk, kid);
   }
 
