@@ -371,6 +371,13 @@ export function send(res: ServerResponse, status: number, body: unknown, headers
     res.end();
     return;
   }
+  // A Buffer is a non-JSON body sent as-is (e.g. publishing-profile XML); the provider sets its Content-Type.
+  if (Buffer.isBuffer(body)) {
+    if (!res.hasHeader("content-type")) res.setHeader("Content-Type", "application/octet-stream");
+    res.writeHead(status, { "Content-Length": body.length });
+    res.end(head ? undefined : body);
+    return;
+  }
   const text = JSON.stringify(body);
   res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(text) });
   res.end(head ? undefined : text);

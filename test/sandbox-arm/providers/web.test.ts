@@ -1,9 +1,11 @@
 // Microsoft.Web through the real @azure/arm-appservice client: sites and slots, identity, app settings,
-// connection strings, slot-sticky names, config/web, VNet integration, function listings, LRO, RBAC and errors.
+// connection strings, slot-sticky names, config/web, VNet integration, function listings, publishing profiles, LRO,
+// RBAC and errors.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSiteManagementClient } from "@azure/arm-appservice";
 import { ManagedServiceIdentityClient } from "@azure/arm-msi";
 import { startTestEmulator, type TestEmulator } from "../support/emulator.js";
+import { rawRequest } from "../support/raw.js";
 import { createResourceGroup, expectRestError } from "./helpers.js";
 
 let t: TestEmulator;
@@ -193,6 +195,39 @@ describe("Microsoft.Web sites", () => {
     } finally {
       t.emulator.control.clearRules();
     }
+  });
+
+  it("lists publishing profiles as App Service's XML (what `az webapp show` reads for ftpPublishingUrl), for sites and slots", async () => {
+    const text = async (body: NodeJS.ReadableStream | undefined) => {
+      const chunks: Buffer[] = [];
+      for await (const c of body!) chunks.push(Buffer.from(c as Buffer));
+      return Buffer.concat(chunks).toString("utf8");
+    };
+    const xml = await text((await web.webApps.listPublishingProfileXmlWithSecrets(rg, "func1", { format: "WebDeploy" })).readableStreamBody);
+    expect(xml).toMatch(/^<publishData>.*<\/publishData>$/s);
+    const methods = [...xml.matchAll(/publishMethod="([^"]+)"/g)].map((m) => m[1]);
+    expect(methods).toEqual(["MSDeploy", "FTP", "ZipDeploy"]);
+    expect(xml).toContain('publishUrl="func1.scm.azurewebsites.net:443"');
+    expect(xml).toMatch(/publishMethod="FTP" publishUrl="ftps:\/\/[^"]+\/site\/wwwroot"/);
+    expect(xml).toContain('userName="$func1"');
+    // Stable per site (a second call gives the same credentials), not echoed anywhere else.
+    expect(await text((await web.webApps.listPublishingProfileXmlWithSecrets(rg, "func1", {})).readableStreamBody)).toBe(xml);
+    await web.webApps.createOrUpdateSlot(rg, "func1", "blue", { location: "westeurope", serverFarmId: plan });
+    const slotXml = await text((await web.webApps.listPublishingProfileXmlWithSecretsSlot(rg, "func1", "blue", { format: "Ftp" })).readableStreamBody);
+    expect(slotXml).toContain('msdeploySite="func1__blue"');
+    expect(slotXml).toContain('publishUrl="func1-blue.scm.azurewebsites.net:443"');
+    // Secrets: a Reader may not list them (Microsoft.Web/sites/publishxml/action); an unknown format is a 400. (The SDK
+    // reads a stream operation's error body as a stream, so the wire codes are checked raw.)
+    const asReader = new WebSiteManagementClient(t.readerCredential, t.subscriptionId, t.clientOptions);
+    await expect(asReader.webApps.listPublishingProfileXmlWithSecrets(rg, "func1", {})).rejects.toMatchObject({ statusCode: 403 });
+    const site = `/subscriptions/${t.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.Web/sites`;
+    const raw = async (p: string, body: unknown) => {
+      const token = (await t.credential.getToken("https://management.azure.com/.default"))!.token;
+      const r = await rawRequest(t.endpoint, "POST", `${site}/${p}/publishxml?api-version=2024-04-01`, { token, body: JSON.stringify(body) });
+      return { status: r.status, code: r.json().error.code };
+    };
+    expect(await raw("func1", { format: "Zip" })).toEqual({ status: 400, code: "BadRequest" });
+    expect(await raw("missing-app", {})).toEqual({ status: 404, code: "ResourceNotFound" });
   });
 
   it("denies writes to a Reader and rejects bad input with Azure's codes", async () => {
