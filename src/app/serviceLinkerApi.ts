@@ -26,26 +26,31 @@ const loopRuntime = memoizedLoopRuntime();
 const loops = lazyLoopScanService(() => loopRuntime(process.env));
 const healthRuntime = memoizedHealthRuntime();
 const health = { history: lazyHealthHistory(() => healthRuntime(process.env)) };
+// One set of linkwright's own ARM clients and one reading of the settings for everything the API does with them
+// (preflight, dry runs, the requirements of a change, the authorizer's own reads).
+let own: { clients: ReturnType<typeof armClientsFromSettings>; policy: ReturnType<typeof readApiSettings>["policy"] } | undefined;
+const ownOnce = () => (own ??= { clients: armClientsFromSettings(process.env), policy: readApiSettings(process.env).policy });
+
 let tenantPreflight: ReturnType<typeof createTenantPreflight> | undefined;
-const preflight: NonNullable<ApiRequestDeps["preflight"]> = (x) => (tenantPreflight ??= createTenantPreflight(armClientsFromSettings(process.env)))(x);
+const preflight: NonNullable<ApiRequestDeps["preflight"]> = (x) => (tenantPreflight ??= createTenantPreflight(ownOnce().clients))(x);
 
 let dryRunService: ReturnType<typeof createDryRunService> | undefined;
 const dryRunWith = (sealer: ApiBaseDeps["sealer"]): NonNullable<ApiRequestDeps["dryRun"]> =>
-  (x) => (dryRunService ??= createDryRunService({ clients: armClientsFromSettings(process.env), sealer, policy: readApiSettings(process.env).policy }))(x);
+  (x) => (dryRunService ??= createDryRunService({ clients: ownOnce().clients, sealer, policy: ownOnce().policy }))(x);
 
 let authorizer: Authorizer | undefined;
+const authorizerOnce = () => (authorizer ??= authorizerFromSettings(process.env, ownOnce().clients));
 const lazyAuthorizer: Authorizer = {
-  decide: (who, required) => (authorizer ??= authorizerFromSettings(process.env)).decide(who, required),
-  prefetch: (who, scopes) => (authorizer ??= authorizerFromSettings(process.env)).prefetch(who, scopes),
+  decide: (who, required) => authorizerOnce().decide(who, required),
+  prefetch: (who, scopes) => authorizerOnce().prefetch(who, scopes),
 };
 let changeRequirements: ReturnType<typeof createChangeRequirements> | undefined;
 const requirementsWith = (sealer: ApiBaseDeps["sealer"]): NonNullable<ApiRequestDeps["requirementsForChange"]> =>
-  (x) => (changeRequirements ??= createChangeRequirements({ clients: armClientsFromSettings(process.env), sealer, policy: readApiSettings(process.env).policy }))(x);
+  (x) => (changeRequirements ??= createChangeRequirements({ clients: ownOnce().clients, sealer, policy: ownOnce().policy }))(x);
 
 let baseDeps: Promise<ApiBaseDeps> | undefined;
 function depsOnce(context: InvocationContext, authorizerInUse: Authorizer): Promise<ApiBaseDeps> {
-  const settings = readApiSettings(process.env);
-  baseDeps ??= createApiDeps(settings, {
+  baseDeps ??= createApiDeps(readApiSettings(process.env), {
     authorizer: authorizerInUse,
     authentication: readAuthorizationSettings(process.env),
     reportError: (error, where) => context.error(`ServiceLinker API ${where.method} ${where.path} failed (request ${where.requestId}):`, error instanceof Error ? error.message : String(error)),
