@@ -1,0 +1,197 @@
+// The real az CLI (Debian's azure-cli, 2.45) against an in-process sandbox (startLinkwright: the seeded ARM emulator
+// forwarding Microsoft.ServiceLinker to linkwright in the dev host, plus npm start's platform grants), set up as a
+// user sets up a custom cloud (sandbox/az-cloud.ts, what `npm run az:setup` runs): `az cloud register` with the
+// emulator as ARM and as the authority, the sandbox CA trusted through REQUESTS_CA_BUNDLE, `az login
+// --service-principal`. Then what issue #12
+// accepts: `az webapp connection create storage-blob --system-identity`, `create keyvault --system-identity`,
+// `create storage-queue --secret --vault-id <the demo vault>`, `list`, `show`, `list-configuration`, `validate`,
+// `delete`. Its own AZURE_CONFIG_DIR (a temp dir), so a developer's az config is never read or changed.
+// Without az the file fails (it does not skip): CI installs it in .ci/run.
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { startLinkwright, type Linkwright } from "../connections/linkwright.js";
+import { AZ_CLOUD_NAME, azCloudSetup, type AzSandboxInfo } from "../../sandbox/az-cloud.js";
+import { grantLinkwrightPlatformAccess } from "../../sandbox/seed/platform-grants.js";
+
+const INSTALL_HINT = "The az CLI is required by test/az-cli and was not found on PATH. Install it: "
+  + "`apt-get update && apt-get install -y azure-cli` (Debian/Ubuntu, as root; .ci/run does this), or see "
+  + "https://learn.microsoft.com/cli/azure/install-azure-cli.";
+/** az's LRO poller waits 30 s between status polls when the status answer carries no Retry-After. */
+const LRO_COMMAND_MS = 150_000;
+
+interface AzResult { code: number | null; stdout: string; stderr: string; ms: number }
+
+let lw: Linkwright;
+let configDir: string;
+let azEnv: NodeJS.ProcessEnv;
+let info: AzSandboxInfo;
+let ids: { webApp: string; storageAccount: string; keyVault: string };
+
+/** Runs az asynchronously (the sandbox answers from this process, so a synchronous child would deadlock it). */
+function runAz(args: string[], timeoutMs = LRO_COMMAND_MS): Promise<AzResult> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn("az", args, { env: azEnv, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => { stdout += c.toString("utf8"); });
+    child.stderr.on("data", (c: Buffer) => { stderr += c.toString("utf8"); });
+    const timer = setTimeout(() => child.kill("SIGTERM"), timeoutMs);
+    child.on("error", (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(e.code === "ENOENT" ? new Error(INSTALL_HINT) : e);
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, ms: Date.now() - started });
+    });
+  });
+}
+
+/** az … that must succeed; its JSON output (when any). The failure names the command, az's stderr and linkwright's log. */
+async function az<T = any>(args: string[], timeoutMs?: number): Promise<T> {
+  const r = await runAz([...args, "--output", "json"], timeoutMs);
+  if (r.code !== 0) {
+    const shown = args.map((a) => (a === info?.principals["admin"]?.clientSecret ? "***" : a)).join(" ");
+    throw new Error(`az ${shown} exited ${r.code} after ${(r.ms / 1000).toFixed(1)} s\n--- stderr ---\n${r.stderr.slice(-4000)}`
+      + `\n--- stdout ---\n${r.stdout.slice(-2000)}\n(rerun it with --debug to see the requests)`);
+  }
+  return (r.stdout.trim() ? JSON.parse(r.stdout) : undefined) as T;
+}
+
+const linkerId = (name: string) => `${ids.webApp}/providers/Microsoft.ServiceLinker/linkers/${name}`;
+const appSettings = async (): Promise<Record<string, string>> =>
+  Object.fromEntries((await az<{ name: string; value: string }[]>(["webapp", "config", "appsettings", "list", "-g", "linkwright-demo", "-n", "lw-demo-web"]))
+    .map((s) => [s.name, s.value]));
+
+/** Why the sandbox or az could not be set up: every test then fails with it (counted as failures, never skipped). */
+let setupError: Error | undefined;
+
+beforeAll(async () => {
+  try {
+    const probe = await runAz(["version", "--output", "json"], 60_000);
+    expect(JSON.parse(probe.stdout)["azure-cli"], "az version").toMatch(/^2\./);
+  } catch (e) {
+    setupError = e as Error;
+    return;
+  }
+  lw = await startLinkwright();
+  const emulator = lw.te.emulator;
+  // What npm start grants linkwright's identity (Key Vault Secrets Officer on the demo vault: the secretStore case).
+  await grantLinkwrightPlatformAccess(emulator);
+  ids = { webApp: lw.ids.webApp!, storageAccount: lw.ids.storageAccount!, keyVault: lw.ids.keyVault! };
+  configDir = mkdtempSync(path.join(tmpdir(), "lw-az-"));
+  info = {
+    armEndpoint: lw.te.endpoint, caCertFile: inject("armCerts").caCertFile, tenantId: lw.te.tenantId, subscriptionId: lw.te.subscriptionId,
+    principals: { admin: emulator.credentials.admin },
+  };
+  const setup = azCloudSetup(info, { configDir });
+  // Nothing of the developer's az environment leaks in (config dir, service-principal variables, defaults).
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(AZURE_|AZ_|REQUESTS_CA_BUNDLE|CURL_CA_BUNDLE|ADAL_)/i.test(k)));
+  azEnv = { ...inherited, ...setup.env, AZURE_CORE_COLLECT_TELEMETRY: "false", AZURE_CORE_NO_COLOR: "true", AZURE_CORE_SURVEY_MESSAGE: "false" };
+  try {
+    for (const step of setup.steps) await az(step, 60_000);
+  } catch (e) {
+    setupError = new Error(`setting up az for the sandbox failed: ${(e as Error).message}`);
+  }
+}, 240_000);
+
+/** A test that needs az logged in to the sandbox. */
+function azIt(name: string, fn: () => Promise<void>, timeoutMs = 60_000): void {
+  it(name, async () => {
+    if (setupError) throw setupError;
+    await fn();
+  }, timeoutMs);
+}
+
+afterAll(async () => {
+  await lw?.stop();
+  if (configDir) rmSync(configDir, { recursive: true, force: true });
+});
+
+describe("az CLI against the sandbox as a custom cloud", () => {
+  azIt("is logged in to the sandbox cloud as the admin service principal, the authority being the emulator", async () => {
+    const cloud = await az(["cloud", "show", "--name", AZ_CLOUD_NAME]);
+    expect(cloud).toMatchObject({ isActive: true, endpoints: { resourceManager: `${lw.te.endpoint}/`, activeDirectory: `${lw.te.endpoint}/adfs` } });
+    const account = await az(["account", "show"]);
+    expect(account).toMatchObject({ id: lw.te.subscriptionId, tenantId: lw.te.tenantId, environmentName: AZ_CLOUD_NAME, user: { type: "servicePrincipal", name: info.principals["admin"]!.clientId } });
+    // A token az asks for is the emulator's, for ARM.
+    const token = await az(["account", "get-access-token"]);
+    const claims = JSON.parse(Buffer.from(String(token.accessToken).split(".")[1]!, "base64url").toString("utf8"));
+    expect(claims).toMatchObject({ iss: `${lw.te.endpoint}/${lw.te.tenantId}/v2.0`, aud: "https://management.core.windows.net", oid: lw.te.emulator.credentials.admin.objectId });
+  });
+
+  azIt("registers the same cloud from ARM's metadata endpoint given only --endpoint-resource-manager", async () => {
+    await az(["cloud", "register", "--name", "lw-metadata-probe", "--endpoint-resource-manager", `${lw.te.endpoint}/`]);
+    const probe = await az(["cloud", "show", "--name", "lw-metadata-probe"]);
+    expect(probe.endpoints).toMatchObject({
+      activeDirectory: `${lw.te.endpoint}/adfs`, activeDirectoryResourceId: "https://management.core.windows.net/", activeDirectoryGraphResourceId: "https://graph.windows.net/",
+    });
+    await az(["cloud", "unregister", "--name", "lw-metadata-probe"]);
+  });
+
+  azIt("az webapp connection create storage-blob --system-identity (client type detected through az webapp show)", async () => {
+    const linker = await az(["webapp", "connection", "create", "storage-blob", "-g", "linkwright-demo", "-n", "lw-demo-web",
+      "--tg", "linkwright-demo", "--account", "lwdemostorage", "--system-identity", "--connection", "azblob"]);
+    expect(linker).toMatchObject({
+      name: "azblob", provisioningState: "Succeeded", clientType: "nodejs", authInfo: { authType: "systemAssignedIdentity" },
+      targetService: { id: `${ids.storageAccount}/blobServices/default` },
+    });
+    expect((await appSettings())["AZURE_STORAGEBLOB_RESOURCEENDPOINT"]).toMatch(/^http/);
+  }, LRO_COMMAND_MS + 30_000);
+
+  azIt("az webapp connection create keyvault --system-identity", async () => {
+    const linker = await az(["webapp", "connection", "create", "keyvault", "-g", "linkwright-demo", "-n", "lw-demo-web",
+      "--tg", "linkwright-demo", "--vault", "lw-demo-kv", "--system-identity", "--client-type", "nodejs", "--connection", "azkv"]);
+    expect(linker).toMatchObject({ name: "azkv", provisioningState: "Succeeded", authInfo: { authType: "systemAssignedIdentity" }, targetService: { id: ids.keyVault } });
+    expect((await appSettings())["AZURE_KEYVAULT_RESOURCEENDPOINT"]).toMatch(/^https:/);
+  }, LRO_COMMAND_MS + 30_000);
+
+  azIt("az webapp connection create storage-queue --secret --vault-id <the demo vault>: the setting is a Key Vault reference", async () => {
+    const linker = await az(["webapp", "connection", "create", "storage-queue", "-g", "linkwright-demo", "-n", "lw-demo-web",
+      "--tg", "linkwright-demo", "--account", "lwdemostorage", "--secret", "--vault-id", ids.keyVault, "--client-type", "nodejs", "--connection", "azqueue"]);
+    expect(linker).toMatchObject({ name: "azqueue", provisioningState: "Succeeded", authInfo: { authType: "secret" }, secretStore: { keyVaultId: ids.keyVault } });
+    expect((await appSettings())["AZURE_STORAGEQUEUE_CONNECTIONSTRING"]).toMatch(/^@Microsoft\.KeyVault\(SecretUri=https:\/\/.+\/secrets\/.+\)$/);
+  }, LRO_COMMAND_MS + 30_000);
+
+  azIt("az webapp connection list and show", async () => {
+    const list = await az<{ name: string; provisioningState: string }[]>(["webapp", "connection", "list", "-g", "linkwright-demo", "-n", "lw-demo-web"]);
+    expect(list.map((l) => l.name).sort()).toEqual(["azblob", "azkv", "azqueue"]);
+    expect(list.every((l) => l.provisioningState === "Succeeded")).toBe(true);
+    const table = await runAz(["webapp", "connection", "list", "--source-id", ids.webApp, "--output", "table"]);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/azqueue\s+Succeeded/);
+    expect(await az(["webapp", "connection", "show", "-g", "linkwright-demo", "-n", "lw-demo-web", "--connection", "azkv"])).toMatchObject({ id: linkerId("azkv"), name: "azkv" });
+    expect(await az(["webapp", "connection", "show", "--id", linkerId("azqueue")])).toMatchObject({ name: "azqueue", authInfo: { authType: "secret" } });
+  }, 60_000);
+
+  azIt("az webapp connection list-configuration: the settings, never a secret", async () => {
+    const names = async (name: string) => (await az<{ configurations: { name: string; value: string | null }[] }>(
+      ["webapp", "connection", "list-configuration", "--id", linkerId(name)])).configurations;
+    expect((await names("azblob")).map((c) => c.name)).toEqual(["AZURE_STORAGEBLOB_RESOURCEENDPOINT"]);
+    expect((await names("azkv")).map((c) => c.name).sort()).toEqual(["AZURE_KEYVAULT_RESOURCEENDPOINT", "AZURE_KEYVAULT_SCOPE"]);
+    for (const c of await names("azqueue")) expect(c.value ?? "").not.toMatch(/AccountKey=/i);
+  }, 60_000);
+
+  azIt("az webapp connection validate: every check succeeds", async () => {
+    // Three az processes at once (one config dir, as parallel scripts do): az waits 30 s per status poll (no Retry-After).
+    const results = await Promise.all(["azblob", "azkv", "azqueue"].map(async (name) =>
+      [name, await az<{ name: string; result: string; errorMessage: string | null }[]>(["webapp", "connection", "validate", "--id", linkerId(name)])] as const));
+    for (const [name, checks] of results) {
+      expect(checks.length, name).toBeGreaterThan(0);
+      expect(checks.filter((c) => c.result !== "success"), `${name}: ${JSON.stringify(checks)}`).toEqual([]);
+    }
+  }, LRO_COMMAND_MS + 30_000);
+
+  azIt("az webapp connection delete: the connections and their settings are gone", async () => {
+    for (const name of ["azqueue", "azkv", "azblob"]) await az(["webapp", "connection", "delete", "--id", linkerId(name), "--yes"]);
+    expect(await az(["webapp", "connection", "list", "--source-id", ids.webApp])).toEqual([]);
+    const settings = await appSettings();
+    for (const name of ["AZURE_STORAGEBLOB_RESOURCEENDPOINT", "AZURE_KEYVAULT_RESOURCEENDPOINT", "AZURE_STORAGEQUEUE_CONNECTIONSTRING"]) {
+      expect(settings[name], name).toBeUndefined();
+    }
+  }, 3 * LRO_COMMAND_MS + 30_000);
+});
