@@ -245,12 +245,17 @@ export async function planConnection(req: PlanRequest, ctx: StepContext): Promis
     secretStore,
     settings: { sourceId: req.sourceId, ...(scope ? { scope } : {}), settings: sourceSettings, ...(removeSettings.length ? { remove: removeSettings } : {}) },
     ...(appConfiguration ? { appConfiguration } : {}),
-    configurations: entries.map((e) => ({
-      name: e.name,
-      ...(secretEntries.includes(e) ? {} : { value: e.value }),
-      isSecret: secretEntries.includes(e),
-      description: e.description,
-    })),
+    // A secret kept in Key Vault is written as a reference, which is no secret: it is shown (as a KeyVaultSecret entry).
+    configurations: entries.map((e) => {
+      const secret = secretEntries.includes(e);
+      const reference = secret ? settings.find((x) => x.name === e.name && x.value !== undefined)?.value : undefined;
+      return {
+        name: e.name,
+        ...(!secret ? { value: e.value } : reference ? { value: reference } : {}),
+        isSecret: secret && !reference,
+        description: e.description,
+      };
+    }),
     targetFacts,
     warnings,
   };

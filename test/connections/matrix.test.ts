@@ -64,6 +64,9 @@ describe("more sources and auth types", () => {
     });
     expect(stored.provisioningState).toBe("Succeeded");
     expect(settingsOf(lw.ids.functionApp!).AZURE_STORAGEBLOB_CONNECTIONSTRING).toMatch(/^@Microsoft\.KeyVault\(SecretUri=https:\/\/.+\/secrets\/blobkv-AZURE-STORAGEBLOB-CONNECTIONSTRING\/\)$/);
+    // listConfigurations shows the reference (it is no secret) as a Key Vault entry, as the app setting holds it.
+    const listed = (await lw.client.linker.listConfigurations(lw.ids.functionApp!, "blobkv")).configurations ?? [];
+    expect(listed.find((c) => c.name === "AZURE_STORAGEBLOB_CONNECTIONSTRING")?.value).toBe(settingsOf(lw.ids.functionApp!).AZURE_STORAGEBLOB_CONNECTIONSTRING);
 
     const responses = JSON.stringify([plain, stored, await lw.client.linker.get(lw.ids.webApp!, "queuesecret"),
       await lw.client.linker.listConfigurations(lw.ids.webApp!, "queuesecret")]);

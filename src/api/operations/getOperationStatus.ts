@@ -4,7 +4,7 @@ import { linkerReadRequirement } from "../../authorization/requirements.js";
 import { splitLinkerId } from "../../store/linkerId.js";
 import type { ApiDeps, Operation, OperationRequest } from "../types.js";
 import { ApiError, ErrorCodes } from "../wire/errors.js";
-import { operationStatusDocument } from "../wire/lro.js";
+import { isRunning, operationStatusDocument, RETRY_AFTER_SECONDS } from "../wire/lro.js";
 import { json } from "../wire/response.js";
 
 export async function requireOperation(req: OperationRequest, deps: ApiDeps): Promise<StoredOperation> {
@@ -25,4 +25,8 @@ export async function requireOperation(req: OperationRequest, deps: ApiDeps): Pr
   return op;
 }
 
-export const getOperationStatus: Operation = async (req, deps) => json(200, operationStatusDocument(await requireOperation(req, deps)));
+// While running, Retry-After says when to ask again (pollers without it wait their own default: the az CLI 30 s).
+export const getOperationStatus: Operation = async (req, deps) => {
+  const op = await requireOperation(req, deps);
+  return json(200, operationStatusDocument(op), isRunning(op) ? { "Retry-After": String(RETRY_AFTER_SECONDS) } : {});
+};
