@@ -36,7 +36,7 @@ describe("linker lifecycle through the router", () => {
     expect(body(status)).toMatchObject({ name: operationIdOf(aao), resourceId: body(res).id, status: "InProgress", endTime: null });
     expect(body(status).id).toBe(new URL(aao).pathname);
     // While running it says when to ask again (a poller without it waits its own default: the az CLI's is 30 s).
-    expect(status.headers["Retry-After"]).toBe("1");
+    expect(status.headers["retry-after-ms"]).toBe("250");
 
     const deps = await h.store.dependencies.linkersDependingOn(BLOB, "target");
     expect(deps.map((d) => d.linkerId)).toEqual([body(res).id]);

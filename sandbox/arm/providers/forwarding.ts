@@ -11,7 +11,7 @@ export interface ForwardTarget {
   url?: string;
 }
 
-const RELAYED_RESPONSE_HEADERS = ["azure-asyncoperation", "location", "retry-after", "etag", "www-authenticate"];
+const RELAYED_RESPONSE_HEADERS = ["azure-asyncoperation", "location", "retry-after", "retry-after-ms", "x-ms-retry-after-ms", "etag", "www-authenticate"];
 
 async function relay(ctx: RouteContext, target: ForwardTarget): Promise<RouteResult> {
   if (!target.url) throw new ArmError(503, "ServiceUnavailable", "The resource provider is not running in this sandbox.");

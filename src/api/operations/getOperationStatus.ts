@@ -4,7 +4,7 @@ import { linkerReadRequirement } from "../../authorization/requirements.js";
 import { splitLinkerId } from "../../store/linkerId.js";
 import type { ApiDeps, Operation, OperationRequest } from "../types.js";
 import { ApiError, ErrorCodes } from "../wire/errors.js";
-import { isRunning, operationStatusDocument, RETRY_AFTER_SECONDS } from "../wire/lro.js";
+import { isRunning, operationStatusDocument, STATUS_RETRY_AFTER_MS } from "../wire/lro.js";
 import { json } from "../wire/response.js";
 
 export async function requireOperation(req: OperationRequest, deps: ApiDeps): Promise<StoredOperation> {
@@ -25,8 +25,10 @@ export async function requireOperation(req: OperationRequest, deps: ApiDeps): Pr
   return op;
 }
 
-// While running, Retry-After says when to ask again (pollers without it wait their own default: the az CLI 30 s).
+// While running, `retry-after-ms` says when to ask again — the Azure SDKs' millisecond form: Python's (the az CLI's)
+// poller honours it instead of its 30 s default; JavaScript's keeps its own interval. A whole-second Retry-After would
+// hold every client to at least a second for operations that mostly take a fraction of one.
 export const getOperationStatus: Operation = async (req, deps) => {
   const op = await requireOperation(req, deps);
-  return json(200, operationStatusDocument(op), isRunning(op) ? { "Retry-After": String(RETRY_AFTER_SECONDS) } : {});
+  return json(200, operationStatusDocument(op), isRunning(op) ? { "retry-after-ms": String(STATUS_RETRY_AFTER_MS) } : {});
 };

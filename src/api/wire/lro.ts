@@ -6,6 +6,9 @@ import type { StoredOperation } from "../../store/types.js";
 /** Retry-After (seconds) on 201/202 and on running operation results. */
 export const RETRY_AFTER_SECONDS = 1;
 
+/** retry-after-ms on a running operation's status document. */
+export const STATUS_RETRY_AFTER_MS = 250;
+
 export function operationStatusPath(op: Pick<StoredOperation, "subscriptionId" | "location" | "id">): string {
   return `/subscriptions/${op.subscriptionId}/providers/Microsoft.ServiceLinker/locations/${op.location}/operationStatuses/${op.id}`;
 }
