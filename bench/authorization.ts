@@ -5,25 +5,17 @@
 // create: ARM's permissions API per distinct scope (goal ≤ 1 each), the subscription's deny assignments, and both
 // again for a repeat within the cache time (goal 0).
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { ClientSecretCredential } from "@azure/identity";
-import { ServiceLinkerManagementClient } from "@azure/arm-servicelinker";
 import { startAzurite } from "../sandbox/azurite.js";
-import { startArmEmulator } from "../sandbox/arm/index.js";
-import { serviceLinkerForwarding, type ForwardTarget } from "../sandbox/arm/providers/forwarding.js";
 import { fork } from "node:child_process";
 import { linkwrightAppSettings } from "../sandbox/app-settings.js";
-import { timedBlobCreate } from "./support/blobCreate.js";
+import { repoRoot, startBlobCreateBench, timedBlobCreate } from "./support/blobCreate.js";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const LATENCY_MS = Number(process.env.BENCH_ARM_LATENCY_MS ?? 100);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
 async function main(): Promise<void> {
-  const forward: ForwardTarget = {};
-  const azurite = await startAzurite();
-  const arm = await startArmEmulator({ certDir: path.join(repoRoot, ".sandbox/certs"), port: 0, seed: true, azurite, providers: [serviceLinkerForwarding(forward)], log: () => {} });
-  const seed = arm.seedResult!;
+  const bench = await startBlobCreateBench();
+  const { arm, forward } = bench;
   // Each app in its own dev-host process (as npm start runs it) with its own Azurite (its own task hub and tables).
   type Host = { baseUrl: string; stop(): Promise<void> };
   const hostWith = async (entry: string): Promise<Host> => {
@@ -44,12 +36,6 @@ async function main(): Promise<void> {
       },
     };
   };
-  const credential = new ClientSecretCredential(arm.tenantId, arm.credentials.admin.clientId, arm.credentials.admin.clientSecret,
-    { authorityHost: arm.endpoint, disableInstanceDiscovery: true });
-  const client = new ServiceLinkerManagementClient(credential, { endpoint: arm.endpoint, updateIntervalInMs: 10 } as never);
-  const webApp = seed.resources.webApp!;
-  const blob = `${seed.resources.storageAccount}/blobServices/default`;
-  const token = await arm.tokenFor("admin");
   const authorizationCalls = () => {
     const byOp = arm.control.calls().byOperation.filter((c) => c.provider === "Microsoft.Authorization");
     const count = (re: RegExp) => byOp.filter((c) => re.test(`${c.type}/${c.operation}`)).reduce((n, c) => n + c.count, 0);
@@ -59,7 +45,7 @@ async function main(): Promise<void> {
   let coldCalls = { permissions: 0, denyAssignments: 0 };
   const once = async (host: Host, name: string): Promise<{ ms: number; permissions: number; denyAssignments: number }> => {
     forward.url = host.baseUrl;
-    const { ms, measured: calls } = await timedBlobCreate({ arm, client, token, webApp, blob }, name, authorizationCalls);
+    const { ms, measured: calls } = await timedBlobCreate(bench, name, authorizationCalls);
     if (name.endsWith("-warm") && name.startsWith("authz")) coldCalls = calls;
     return { ms, ...calls };
   };
@@ -95,8 +81,7 @@ async function main(): Promise<void> {
   console.log(`permission_calls_first_create: ${cold.permissions} permissions API calls (distinct scopes checked: source, role scope), ${cold.denyAssignments} deny-assignment lists (one per subscription)`);
   console.log(`permission_calls_repeat_create: ${warm.permissions} permissions API calls, ${warm.denyAssignments} deny-assignment lists (cached, goal 0)`);
 
-  await arm.close();
-  await azurite.stop();
+  await bench.close();
 }
 
 main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });

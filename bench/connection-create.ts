@@ -6,27 +6,17 @@
 // polling overhead) and depth = 3 dependent ARM round trips a perfect implementation needs: the reads it must make
 // (source, its settings, target: in parallel) → enable the identity (yields the principal) → assign the role
 // (the settings write can overlap it). Minimum writes = 3: identity, role assignment, app settings.
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { ClientSecretCredential } from "@azure/identity";
-import { ServiceLinkerManagementClient } from "@azure/arm-servicelinker";
-import { startAzurite } from "../sandbox/azurite.js";
-import { startArmEmulator } from "../sandbox/arm/index.js";
-import { serviceLinkerForwarding, type ForwardTarget } from "../sandbox/arm/providers/forwarding.js";
 import { startFunctionHost, silentLogger } from "../sandbox/host/index.js";
 import { linkwrightAppSettings } from "../sandbox/app-settings.js";
 import { countMutations, type CallCount } from "../sandbox/arm/core/control.js";
-import { timedBlobCreate } from "./support/blobCreate.js";
+import { repoRoot, startBlobCreateBench, timedBlobCreate } from "./support/blobCreate.js";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const LATENCY_MS = Number(process.env.BENCH_ARM_LATENCY_MS ?? 100);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
 async function main(): Promise<void> {
-  const forward: ForwardTarget = {};
-  const azurite = await startAzurite();
-  const arm = await startArmEmulator({ certDir: path.join(repoRoot, ".sandbox/certs"), port: 0, seed: true, azurite, providers: [serviceLinkerForwarding(forward)], log: () => {} });
-  const seed = arm.seedResult!;
+  const bench = await startBlobCreateBench();
+  const { arm, azurite, forward } = bench;
   const host = await startFunctionHost({
     appDir: repoRoot,
     entry: "src/functions/{serviceLinkerApi,connectionOrchestrations}.ts",
@@ -35,15 +25,9 @@ async function main(): Promise<void> {
     listeners: { timers: false, queues: false },
   });
   forward.url = host.baseUrl;
-  const credential = new ClientSecretCredential(arm.tenantId, arm.credentials.admin.clientId, arm.credentials.admin.clientSecret,
-    { authorityHost: arm.endpoint, disableInstanceDiscovery: true });
-  const client = new ServiceLinkerManagementClient(credential, { endpoint: arm.endpoint, updateIntervalInMs: 10 } as never);
-  const webApp = seed.resources.webApp!;
-  const blob = `${seed.resources.storageAccount}/blobServices/default`;
-  const token = await arm.tokenFor("admin");
 
   const once = async (name: string): Promise<{ ms: number; reads: number; writes: number }> => {
-    const { ms, measured } = await timedBlobCreate({ arm, client, token, webApp, blob }, name, () => {
+    const { ms, measured } = await timedBlobCreate(bench, name, () => {
       const azure = (c: CallCount) => c.provider !== "Microsoft.ServiceLinker" && c.provider !== "";
       const ops = arm.control.calls().byOperation.filter(azure);
       const writes = countMutations(ops);
@@ -74,8 +58,7 @@ async function main(): Promise<void> {
   console.log(`arm_reads: ${last.reads} reads`);
 
   await host.stop();
-  await arm.close();
-  await azurite.stop();
+  await bench.close();
 }
 
 main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });

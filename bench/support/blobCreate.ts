@@ -1,8 +1,15 @@
 // One timed create of the benches' reference connection (storage-blob, system identity, on the seeded web app with its
 // identity turned off first) through the official SDK and the ARM endpoint, then its delete; what the emulator
 // counted during the create is handed to `measure` before the delete.
-import type { ServiceLinkerManagementClient } from "@azure/arm-servicelinker";
-import type { ArmEmulator } from "../../sandbox/arm/index.js";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { ClientSecretCredential } from "@azure/identity";
+import { ServiceLinkerManagementClient } from "@azure/arm-servicelinker";
+import { startAzurite, type AzuriteInstance } from "../../sandbox/azurite.js";
+import { startArmEmulator, type ArmEmulator } from "../../sandbox/arm/index.js";
+import { serviceLinkerForwarding, type ForwardTarget } from "../../sandbox/arm/providers/forwarding.js";
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 export interface BlobCreateBench {
   arm: ArmEmulator;
@@ -27,4 +34,23 @@ export async function timedBlobCreate<T>(b: BlobCreateBench, name: string, measu
   const measured = measure();
   await b.client.linker.beginDeleteAndWait(b.webApp, name, { updateIntervalInMs: 10 } as never);
   return { ms, measured };
+}
+
+/** The benches' sandbox: Azurite, the seeded emulator forwarding Microsoft.ServiceLinker to `forward.url`, and the
+ *  official SDK client as the admin (polling every 10 ms), with the reference connection's source and target. */
+export async function startBlobCreateBench(): Promise<BlobCreateBench & { azurite: AzuriteInstance; forward: ForwardTarget; close(): Promise<void> }> {
+  const forward: ForwardTarget = {};
+  const azurite = await startAzurite();
+  const arm = await startArmEmulator({ certDir: path.join(repoRoot, ".sandbox/certs"), port: 0, seed: true, azurite, providers: [serviceLinkerForwarding(forward)], log: () => {} });
+  const seed = arm.seedResult!;
+  const credential = new ClientSecretCredential(arm.tenantId, arm.credentials.admin.clientId, arm.credentials.admin.clientSecret,
+    { authorityHost: arm.endpoint, disableInstanceDiscovery: true });
+  return {
+    arm, azurite, forward,
+    client: new ServiceLinkerManagementClient(credential, { endpoint: arm.endpoint, updateIntervalInMs: 10 } as never),
+    token: await arm.tokenFor("admin"),
+    webApp: seed.resources.webApp!,
+    blob: `${seed.resources.storageAccount}/blobServices/default`,
+    close: async () => { await arm.close(); await azurite.stop(); },
+  };
 }
