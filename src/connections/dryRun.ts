@@ -15,7 +15,7 @@ import type { Step, StepContext } from "../steps/step.js";
 import { planConnection } from "./plan.js";
 import { PlanError, type ConnectionPlan } from "./types.js";
 import { baseChangeRequirements, changeRequirements, settingsWriteAction, vnetRuleAction } from "../authorization/requirements.js";
-import { grants, type PermissionEntry, type RequiredPermission } from "../authorization/permissions.js";
+import { grants, recommendedRoleFor, type PermissionEntry, type RequiredPermission } from "../authorization/permissions.js";
 import { permissionsApiReader } from "../authorization/permissionReaders.js";
 import { ownCallerIds } from "../health/ownIdentity.js";
 import { describeOwnPermissionGap, grantCommand, ownPermissionGap } from "../authorization/ownPermissions.js";
@@ -209,18 +209,11 @@ function basicError(e: unknown, step?: string): PrerequisiteResult {
   return { type: "basicError", code: "InternalError", message };
 }
 
-/** The least-privileged built-in role granting an action linkwright checks; undefined = not checked (data plane). */
-export function recommendedRoleFor(action: string): string | undefined {
+/** Whether linkwright checks its own permission for a preview's action: control-plane actions, not data-plane writes
+ *  (Key Vault secrets, App Configuration keys: their own refusals name the grant) nor the database's statements. */
+function checkedAction(action: string): boolean {
   const a = action.toLowerCase();
-  if (a === "microsoft.authorization/roleassignments/write") return "Role Based Access Control Administrator";
-  if (a.startsWith("microsoft.web/sites/")) return "Website Contributor";
-  if (a.startsWith("microsoft.storage/storageaccounts/")) return "Storage Account Contributor";
-  if (a === "microsoft.keyvault/vaults/write") return "Key Vault Contributor";
-  if (a.startsWith("microsoft.network/virtualnetworks/")) return "Network Contributor";
-  if (a.startsWith("microsoft.sql/servers/")) return "SQL Server Contributor";
-  if (a.startsWith("microsoft.app/containerapps/")) return "Contributor";
-  if (a.startsWith("microsoft.servicebus/") || a.startsWith("microsoft.eventhub/") || a.startsWith("microsoft.documentdb/")) return "Contributor";
-  return undefined;
+  return a.startsWith("microsoft.") && !a.startsWith("microsoft.keyvault/vaults/secrets/") && !a.includes("/keyvalues/");
 }
 
 /** Azure's evaluation (src/authorization/permissions.ts): an entry grants the action when one of its actions matches
@@ -234,7 +227,7 @@ export function permitted(entries: PermissionEntry[], action: string): boolean {
 async function missingPermissions(clients: ArmClients, previews: OperationPreview[]): Promise<PrerequisiteResult[]> {
   const byScope = new Map<string, { scope: string; actions: Set<string> }>();
   for (const p of previews) {
-    if (!recommendedRoleFor(p.action)) continue;
+    if (!checkedAction(p.action)) continue;
     const key = p.scope.toLowerCase();
     const entry = byScope.get(key) ?? { scope: p.scope, actions: new Set<string>() };
     entry.actions.add(p.action);
@@ -251,7 +244,7 @@ async function missingPermissions(clients: ArmClients, previews: OperationPrevie
     const byRole = new Map<string, string[]>();
     for (const action of actions) {
       if (permitted(entries, action)) continue;
-      const role = recommendedRoleFor(action)!;
+      const role = recommendedRoleFor(action);
       byRole.set(role, [...(byRole.get(role) ?? []), action]);
     }
     return [...byRole].map(([recommendedRole, permissions]): PrerequisiteResult => ({ type: "permissionsMissing", scope, permissions, recommendedRole }));
