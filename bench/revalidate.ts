@@ -31,7 +31,7 @@ const { buildSite } = await import("../sandbox/arm/providers/web/sites.js");
 const { buildStorageAccount } = await import("../sandbox/arm/providers/storage/accounts.js");
 const { createArmClients } = await import("../src/azure/clients.js");
 const { revalidateConnections, callBound } = await import("../src/health/index.js");
-type StoredLinker = import("../src/store/types.js").StoredLinker;
+type StoredLinker = import("../src/model/connection.js").StoredLinker;
 
 const arm = await startArmEmulator({ port: 0, certDir: DEFAULT_CERT_DIR, log: () => undefined });
 try {
@@ -66,9 +66,9 @@ try {
       state: {
         principalId: principals[s],
         applied: [
-          { step: "identity", input: { sourceId, systemAssigned: true } },
-          { step: "roleAssignment", input: { scope: blob, principalId: principals[s], principalType: "ServicePrincipal", role: BLOB_DATA_CONTRIBUTOR } },
-          { step: "configuration", input: { sourceId, settings: [{ name: setting, value: `https://benchacct${a}.blob.core.windows.net/` }] } },
+          { step: "identity", changed: true, input: { sourceId, systemAssigned: true } },
+          { step: "roleAssignment", changed: true, input: { scope: blob, principalId: principals[s], principalType: "ServicePrincipal", role: BLOB_DATA_CONTRIBUTOR } },
+          { step: "configuration", changed: true, input: { sourceId, settings: [{ name: setting, value: `https://benchacct${a}.blob.core.windows.net/` }] } },
         ],
       },
     });

@@ -1,23 +1,26 @@
 // The connection orchestrations' activities: side effects only, built by a factory that receives its clients
 // and store (so tests hand it the sandbox's). Every activity returns a result object instead of throwing, so the
 // orchestration always learns what happened (a parallel branch's failure never hides another's success).
-import type { CreateOrUpdateStart, DeleteStart, ValidateStart } from "../api/orchestrations.js";
+import type { CreateOrUpdateStart, DeleteStart, ValidateStart } from "../model/operations.js";
 import type { ArmClients } from "../azure/clients.js";
 import { configurationStoreOf, planConnection } from "../connections/plan.js";
-import { appliedOf, keyOf, mergeApplied } from "../connections/mergeApplied.js";
+import { keyOf, mergeApplied } from "../connections/mergeApplied.js";
+import { appliedOf } from "../model/connection.js";
 import { ownedNamesOf, previousWrites } from "../connections/previousRun.js";
 import { changeRequirements, notCovered, undoRequirements } from "../authorization/requirements.js";
 import { describeOwnPermissionGap, ownPermissionGap } from "../authorization/ownPermissions.js";
-import { PlanError, type AppliedStepRecord, type ConnectionPlan, type StepRunResult } from "../connections/types.js";
+import { PlanError, type AppliedStepRecord, type ConnectionPlan, type StepRunResult } from "../model/plan.js";
 import { validateConnection, type PropagationOptions } from "../health/validate.js";
 import type { DeletePlan } from "../orchestrations/delete.js";
 import type { OperationOutcome } from "../orchestrations/outcome.js";
 import type { Sealer } from "../secrets/seal.js";
 import { stepByName } from "../steps/registry.js";
-import { roleAssignmentName, type RoleAssignmentInput } from "../steps/roleAssignment.js";
+import { roleAssignmentName } from "../steps/roleAssignment.js";
+import { type RoleAssignmentInput } from "../model/steps.js";
 import type { StepContext } from "../steps/step.js";
 import type { GuardPolicy } from "../catalogue/index.js";
-import type { ConnectionStore, Dependency, StoredLinker } from "../store/types.js";
+import type { ConnectionStore, Dependency } from "../store/types.js";
+import type { StoredLinker } from "../model/connection.js";
 
 export interface ConnectionActivityDeps {
   clients: ArmClients;
@@ -95,8 +98,8 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
     const after = (t: unknown) => typeof t === "string" && t >= since;
     return (await listAll(deps.store, sourceId)).some((l) => (l.name.toLowerCase() === linkerName.toLowerCase()
       // This connection's own acceptance stamps it after planning; only an earlier run of it recording since counts.
-      ? after(l.state?.["configuredAt"])
-      : [l.systemData.lastModifiedAt, l.state?.["configuredAt"], l.authorization?.decidedAt].some(after)));
+      ? after(l.state?.configuredAt)
+      : [l.systemData.lastModifiedAt, l.state?.configuredAt, l.authorization?.decidedAt].some(after)));
   }
 
   /** A change kept because other connections rely on it passes what undoes it to one of them that applied the same

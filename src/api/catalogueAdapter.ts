@@ -15,10 +15,11 @@ import {
   type FactName,
   type TargetFacts,
 } from "../catalogue/index.js";
-import type { StoredLinker } from "../store/types.js";
+import type { StoredLinker } from "../model/connection.js";
 import { parseResourceId } from "../azure/resourceId.js";
-import type { CatalogueHooks, ConfigurationEntry, ValidationIssue } from "./catalogueHooks.js";
-import { isObject, type LinkerProperties } from "./model/linker.js";
+import type { CatalogueHooks } from "./catalogueHooks.js";
+import type { ConfigurationEntry, ValidationIssue } from "../model/configuration.js";
+import { isObject, type LinkerProperties } from "../model/linker.js";
 import { ApiError, ErrorCodes } from "./wire/errors.js";
 
 /** Source kind from the source resource id (function apps share the web app lists, targets.md §4a). */

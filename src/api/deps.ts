@@ -12,7 +12,7 @@
 //   LINKWRIGHT_REGION                 region segment of operation-status URLs; default "global"
 //   LINKWRIGHT_PAGE_SIZE              default list page size; default 100
 import { randomUUID } from "node:crypto";
-import { createJwtAuthenticator } from "../auth/jwtAuthenticator.js";
+import { createJwtAuthenticator } from "./auth/jwtAuthenticator.js";
 import type { Authorizer } from "../authorization/authorizer.js";
 import { readConnectionPolicy, type AuthorizationSettings, type Env } from "../config/settings.js";
 import type { GuardPolicy } from "../catalogue/index.js";

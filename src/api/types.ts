@@ -4,14 +4,14 @@ import type { HealthHistory } from "../health/history.js";
 // No @azure/functions types here: src/functions/serviceLinkerApi.ts adapts the host's objects.
 import type { ConnectionStore } from "../store/types.js";
 import type { CatalogueHooks } from "./catalogueHooks.js";
-import type { ConnectionOrchestrations } from "./orchestrations.js";
+import type { ConnectionOrchestrations } from "../model/operations.js";
 import type { Sealer } from "../secrets/seal.js";
 import type { ApiVersion } from "./wire/apiVersion.js";
 
 import type { AuthenticatedCaller, Caller } from "../model/caller.js";
 import type { Authorizer, Decision } from "../authorization/authorizer.js";
 import type { RequiredPermission } from "../authorization/permissions.js";
-import type { StoredLinker } from "../store/types.js";
+import type { StoredLinker } from "../model/connection.js";
 export type { Caller } from "../model/caller.js";
 
 export interface ApiRequest {
@@ -74,7 +74,7 @@ export interface ApiDeps {
   authorizer: Authorizer;
   /** What a create or update would do, as permissions the caller needs (plans with linkwright's reads); absent =
    *  only what the request names (src/authorization/requirements.ts baseChangeRequirements). */
-  requirementsForChange?: (x: import("../authorization/changeRequirements.js").ChangeRequest) => Promise<import("../authorization/changeRequirements.js").ChangeRequirements>;
+  requirementsForChange?: (x: import("../connections/changeRequirements.js").ChangeRequest) => Promise<import("../connections/changeRequirements.js").ChangeRequirements>;
   /** Seals secret values handed to the orchestration (src/secrets/seal.ts). */
   sealer: Sealer;
   /** Reports unexpected failures (never called with secret values). */
@@ -88,13 +88,13 @@ export interface ApiDeps {
   /** Loop detection (detectLoops / loopFindings routes); absent = those routes answer 501. */
   loops?: LoopScanService;
   /** Checks needing Azure reads before a PUT/PATCH is accepted (e.g. managed identity across tenants → 400). */
-  preflight?: (x: { sourceId: string; properties: import("./model/linker.js").LinkerProperties }) => Promise<import("./catalogueHooks.js").ValidationIssue | undefined>;
+  preflight?: (x: { sourceId: string; properties: import("../model/linker.js").LinkerProperties }) => Promise<import("../model/configuration.js").ValidationIssue | undefined>;
   /** Computes a createOrUpdate dry run (dryruns routes; src/connections/dryRun.ts) from Azure reads only; absent =
    *  PUT dryruns answers 501. `properties` are secret-free; the request's secrets arrive sealed (`sealedSecrets`). */
   dryRun?: (x: {
     sourceId: string;
     linkerName: string;
-    properties: import("./model/linker.js").LinkerProperties;
+    properties: import("../model/linker.js").LinkerProperties;
     caller: Caller;
     sealedSecrets?: string;
     ownedNames?: string[];

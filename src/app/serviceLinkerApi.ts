@@ -5,7 +5,7 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/fu
 import * as df from "durable-functions";
 import { createApiDeps, readApiSettings, type ApiBaseDeps } from "../api/deps.js";
 import { readAuthorizationSettings } from "../config/settings.js";
-import type { ConnectionOrchestrations } from "../api/orchestrations.js";
+import type { ConnectionOrchestrations } from "../model/operations.js";
 import { route } from "../api/router.js";
 import { durableOrchestrations } from "../orchestrations/client.js";
 import { lazyLoopScanService, memoizedLoopRuntime } from "../loops/from-settings.js";
@@ -15,7 +15,7 @@ import { armClientsFromSettings } from "../azure/fromSettings.js";
 import { createTenantPreflight } from "../connections/tenantCheck.js";
 import { createDryRunService } from "../connections/dryRun.js";
 import { authorizerFromSettings } from "../authorization/fromSettings.js";
-import { createChangeRequirements } from "../authorization/changeRequirements.js";
+import { createChangeRequirements } from "../connections/changeRequirements.js";
 import type { Authorizer } from "../authorization/authorizer.js";
 
 /** ConnectionOrchestrations over the invocation's Durable client. */

@@ -3,9 +3,9 @@
 // in ARM directly — every write the plan performs, every secret it reads, every role it assigns, every identity it
 // attaches. A step that finds its work already done still counts: the caller asks for the state, not the diff.
 import { parseResourceId } from "../azure/resourceId.js";
-import type { LinkerProperties } from "../api/model/linker.js";
-import type { AppliedStepRecord, ConnectionPlan } from "../connections/types.js";
-import type { SecretSource } from "../steps/secretValues.js";
+import type { LinkerProperties } from "../model/linker.js";
+import type { AppliedStepRecord, ConnectionPlan } from "../model/plan.js";
+import type { SecretSource } from "../model/steps.js";
 import { resolveTarget } from "../catalogue/index.js";
 import { actionMatches, isAtOrBelow, type RequiredPermission } from "./permissions.js";
 

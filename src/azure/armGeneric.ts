@@ -4,7 +4,7 @@
 import { createDefaultHttpClient, createHttpHeaders, createPipelineRequest, RestError } from "@azure/core-rest-pipeline";
 import type { ArmClients } from "./clients.js";
 import { subscriptionOf } from "./resourceId.js";
-import { apiVersionFor } from "../targets/apiVersions.js";
+import { apiVersionFor } from "./apiVersions.js";
 
 const httpClient = createDefaultHttpClient();
 

@@ -1,7 +1,8 @@
 // The database-user step's input for a planned connection, once the principal's object id is known (after the
 // identity step in the saga; a placeholder in a dry run). Undefined when the connection needs no database user.
-import { databaseUserInputFor, type DatabaseUserInput } from "../steps/databaseUser.js";
-import type { ConnectionPlan } from "./types.js";
+import { databaseUserInputFor } from "../steps/databaseUser.js";
+import { type DatabaseUserInput } from "../model/steps.js";
+import type { ConnectionPlan } from "../model/plan.js";
 
 export function databaseUserInputOf(plan: ConnectionPlan, objectId: string, connectionName: string): DatabaseUserInput | undefined {
   if (!plan.databasePrincipal || !plan.targetResourceId) return undefined;

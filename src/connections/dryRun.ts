@@ -5,19 +5,19 @@
 //   operationPreviews:   one entry per change a step's plan reports ({name, operationType, description, action, scope}).
 //   prerequisiteResults: {type:"basicError"} for a plan or read error (unsupported combination, no VNet integration,
 //                        missing target…), {type:"permissionsMissing"} per scope where linkwright lacks an action.
-import type { LinkerProperties } from "../api/model/linker.js";
-import { isObject } from "../api/model/linker.js";
+import type { LinkerProperties } from "../model/linker.js";
+import { isObject } from "../model/linker.js";
 import type { ArmClients } from "../azure/clients.js";
 import { parseResourceId } from "../azure/resourceId.js";
 import { databaseUserInputOf } from "./databaseUser.js";
 import { STEPS, type StepName } from "../steps/registry.js";
 import type { Step, StepContext } from "../steps/step.js";
 import { planConnection } from "./plan.js";
-import { PlanError, type ConnectionPlan } from "./types.js";
+import { PlanError, type ConnectionPlan } from "../model/plan.js";
 import { baseChangeRequirements, changeRequirements, settingsWriteAction, vnetRuleAction } from "../authorization/requirements.js";
 import { grants, recommendedRoleFor, type PermissionEntry, type RequiredPermission } from "../authorization/permissions.js";
 import { permissionsApiReader } from "../authorization/permissionReaders.js";
-import { ownCallerIds } from "../health/ownIdentity.js";
+import { ownCallerIds } from "../azure/ownIdentity.js";
 import { describeOwnPermissionGap, grantCommand, ownPermissionGap } from "../authorization/ownPermissions.js";
 
 export type OperationType = "configConnection" | "configNetwork" | "configAuth";

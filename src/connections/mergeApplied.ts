@@ -1,14 +1,8 @@
 // When a connection is updated, a step that finds its work already done reports no prior state. The prior
 // recorded the first time (what existed before linkwright touched the resource) must survive, so deleting the
 // connection later still restores it. This merges a run's records into the stored ones.
-import type { StoredLinker } from "../store/types.js";
-import type { AppliedStepRecord } from "./types.js";
-
-/** The steps a stored linker applied (linker.state.applied), newest run's records. */
-export function appliedOf(linker: Pick<StoredLinker, "state"> | undefined): AppliedStepRecord[] {
-  const applied = linker?.state?.["applied"];
-  return Array.isArray(applied) ? (applied as AppliedStepRecord[]) : [];
-}
+import type { StoredLinker } from "../model/connection.js";
+import type { AppliedStepRecord } from "../model/plan.js";
 
 /** What a step record is about: two records with one key configure the same thing. */
 export function keyOf(a: AppliedStepRecord): string {

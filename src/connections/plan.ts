@@ -7,7 +7,7 @@ import {
   parseBindingAwareRequest, resolveTarget, type TargetFacts, type TargetKind,
 } from "../catalogue/index.js";
 import { defaultDatabaseUser } from "../catalogue/grants.js";
-import { isObject } from "../api/model/linker.js";
+import { isObject } from "../model/linker.js";
 import { sourceAdapterFor } from "../sources/index.js";
 import { firewallFor } from "../targets/firewall.js";
 import { readAppConfigurationStoreEndpoint } from "../targets/appConfiguration.js";
@@ -16,10 +16,10 @@ import { engineOfKind } from "../databases/engines.js";
 import { appConfigurationKeysInputFor } from "../steps/appConfigurationKeys.js";
 import { noVnetIntegrationMessage, serviceEndpointInputFor, serviceEndpointUnsupportedMessage } from "../steps/serviceEndpoint.js";
 import { keyVaultReference } from "../steps/keyVaultSecret.js";
-import type { SettingSpec } from "../steps/settings.js";
+import type { SettingSpec } from "../model/steps.js";
 import type { StepContext } from "../steps/step.js";
-import { hasSecretToken, secretToken } from "./secretTokens.js";
-import { PlanError, type ConnectionPlan, type PlanRequest, type RoleGrant } from "./types.js";
+import { hasSecretToken, secretToken } from "../secrets/secretTokens.js";
+import { PlanError, type ConnectionPlan, type PlanRequest, type RoleGrant } from "../model/plan.js";
 
 const USER_SECRET_PATHS: Record<string, string> = {
   password: "authInfo.secretInfo.value",

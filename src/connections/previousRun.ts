@@ -1,12 +1,12 @@
 // What a linker's previous run left that the next plan needs: the configuration names it owns (not counted as
 // taken), and what it wrote that a run no longer wanting it removes.
-import type { StoredLinker } from "../store/types.js";
-import { appliedOf } from "./mergeApplied.js";
-import type { AppliedStepRecord, PlanRequest } from "./types.js";
+import type { StoredLinker } from "../model/connection.js";
+import { appliedOf } from "../model/connection.js";
+import type { AppliedStepRecord, PlanRequest } from "../model/plan.js";
 
 /** Configuration names the linker wrote before. */
 export function ownedNamesOf(linker: StoredLinker | undefined): string[] {
-  return ((linker?.state?.["configurations"] as { name: string }[] | undefined) ?? []).map((c) => c.name);
+  return (linker?.state?.configurations ?? []).map((c) => c.name);
 }
 
 /** What the previous run wrote that this run's steps remove when no longer wanted: the source's settings, and the

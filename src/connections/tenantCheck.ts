@@ -3,8 +3,8 @@
 // before anything changes. Costs no ARM call when everything is in one subscription; otherwise one read per other
 // subscription (ARM answers 401 InvalidAuthenticationTokenTenant for a subscription of another tenant).
 import type { RestError } from "@azure/core-rest-pipeline";
-import type { ValidationIssue } from "../api/catalogueHooks.js";
-import type { LinkerProperties } from "../api/model/linker.js";
+import type { ValidationIssue } from "../model/configuration.js";
+import type { LinkerProperties } from "../model/linker.js";
 import { genericArm } from "../azure/armGeneric.js";
 import type { ArmClients } from "../azure/clients.js";
 import { subscriptionOf } from "../azure/resourceId.js";

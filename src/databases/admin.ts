@@ -6,7 +6,7 @@ import type { RestError } from "@azure/core-rest-pipeline";
 import type { ArmClients } from "../azure/clients.js";
 import { genericArm } from "../azure/armGeneric.js";
 import { parseResourceId } from "../azure/resourceId.js";
-import type { DatabaseEngine } from "./engines.js";
+import type { DatabaseEngine } from "../model/steps.js";
 
 /** Who linkwright is (from the claims of its own token). */
 export interface SelfIdentity {

@@ -2,8 +2,7 @@
 // each serves, the port a server listens on, the token audience of its Entra logins, and how its Entra admin is
 // set (the prerequisite the step checks through ARM and names, with the exact `az` command, when it is missing).
 import type { TargetKind } from "../catalogue/types.js";
-
-export type DatabaseEngine = "sql" | "postgresql" | "mysql";
+import type { DatabaseEngine } from "../model/steps.js";
 
 export interface EngineProfile {
   engine: DatabaseEngine;

@@ -1,5 +1,5 @@
 // One executor over the three drivers: run statements on a server as its Entra admin, or ask whether a user exists.
-import type { DatabaseEngine } from "./engines.js";
+import type { DatabaseEngine } from "../model/steps.js";
 import type { Driver, DriverConnection, Row } from "./drivers/driver.js";
 
 export type DatabaseSessionRequest = Omit<DriverConnection, "timeoutMs"> & {

@@ -1,7 +1,7 @@
 // Identifier and string-literal quoting per engine. Every value that goes into a statement passes through here,
 // so a name holding `]`, `"`, `'`, a backtick or a backslash stays one identifier / one literal.
 // Control characters (NUL included) are refused: no engine quotes them safely everywhere.
-import type { DatabaseEngine } from "./engines.js";
+import type { DatabaseEngine } from "../model/steps.js";
 
 export class UnsafeValueError extends Error {}
 

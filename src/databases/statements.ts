@@ -4,10 +4,10 @@
 // Also the statement that tells whether the user exists, and the ones that remove it again (compensation, only for a
 // user the step created). The create statements never drop: a user of that name is never replaced.
 import { dataPlaneGrant } from "../catalogue/grants.js";
-import { ENGINES, type DatabaseEngine } from "./engines.js";
+import { ENGINES } from "./engines.js";
+import { type DatabaseEngine } from "../model/steps.js";
 import { quoteIdentifier, quoteLiteral, UnsafeValueError } from "./quoting.js";
-
-export type PrincipalType = "ServicePrincipal" | "User" | "Group";
+import type { PrincipalType } from "../model/steps.js";
 
 export interface DatabaseUserSpec {
   engine: DatabaseEngine;

@@ -1,15 +1,15 @@
 // "Who changed it": for a failing check, the resource it depends on and the kinds of operations that break it;
 // the latest such successful write/delete/action in the activity log (@azure/arm-monitor through ArmClients)
 // names the caller, the operation and the time.
-import type { StoredLinker } from "../store/types.js";
+import type { StoredLinker } from "../model/connection.js";
 import type { ArmClients } from "../azure/clients.js";
-import type { FirewallInput } from "../steps/firewall.js";
-import type { KeyVaultSecretInput } from "../steps/keyVaultSecret.js";
-import type { RoleAssignmentInput } from "../steps/roleAssignment.js";
-import type { SettingsInput } from "../steps/settings.js";
-import type { SecretSource } from "../steps/secretValues.js";
+import type { FirewallInput } from "../model/steps.js";
+import type { KeyVaultSecretInput } from "../model/steps.js";
+import type { RoleAssignmentInput } from "../model/steps.js";
+import type { SettingsInput } from "../model/steps.js";
+import type { SecretSource } from "../model/steps.js";
 import { appliedSteps, targetIdOf } from "./evaluate.js";
-import { ownCallerIds } from "./ownIdentity.js";
+import { ownCallerIds } from "../azure/ownIdentity.js";
 import { existenceId } from "./snapshot.js";
 import { subscriptionOf } from "../azure/resourceId.js";
 import { CheckNames, type Attribution, type CheckResult } from "./types.js";

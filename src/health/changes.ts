@@ -1,7 +1,8 @@
 // Health-change notifications: a JSON message on the storage queue `connection-health` (base64, as the Functions
 // queue trigger expects by default) only when a connection's health changes.
 import { QueueClient } from "@azure/storage-queue";
-import type { Attribution, LinkerHealth } from "./types.js";
+import type { Attribution } from "./types.js";
+import type { LinkerHealth } from "../model/connection.js";
 
 export const HEALTH_QUEUE = "connection-health";
 

@@ -1,9 +1,10 @@
 // Resource Graph indexes role assignments with a delay, so an assignment Graph does not list is confirmed with a
 // direct read (the role step's own verify) before it is reported missing: one call per missing (scope, principal,
 // role), shared by the connections that need it, and none in steady state.
-import { roleAssignmentStep, type RoleAssignmentInput } from "../steps/roleAssignment.js";
+import { roleAssignmentStep } from "../steps/roleAssignment.js";
+import { type RoleAssignmentInput } from "../model/steps.js";
 import type { StepContext } from "../steps/step.js";
-import type { StoredLinker } from "../store/types.js";
+import type { StoredLinker } from "../model/connection.js";
 import { appliedSteps } from "./evaluate.js";
 import { CheckNames, type CheckResult } from "./types.js";
 

@@ -1,14 +1,14 @@
 // Pure health checks of one connection over a HealthSnapshot. Each failure says what is wrong and how to fix it;
 // a check whose data could not be read is a "warning" with errorCode CheckInconclusive, never a failure.
-import { appliedOf } from "../connections/mergeApplied.js";
-import type { StoredLinker } from "../store/types.js";
+import { appliedOf } from "../model/connection.js";
+import type { StoredLinker } from "../model/connection.js";
 import type { AppliedStep } from "../steps/registry.js";
-import type { FirewallInput } from "../steps/firewall.js";
-import type { IdentityInput } from "../steps/identity.js";
-import type { KeyVaultSecretInput } from "../steps/keyVaultSecret.js";
-import type { RoleAssignmentInput } from "../steps/roleAssignment.js";
-import type { SettingsInput } from "../steps/settings.js";
-import type { SecretSource } from "../steps/secretValues.js";
+import type { FirewallInput } from "../model/steps.js";
+import type { IdentityInput } from "../model/steps.js";
+import type { KeyVaultSecretInput } from "../model/steps.js";
+import type { RoleAssignmentInput } from "../model/steps.js";
+import type { SettingsInput } from "../model/steps.js";
+import type { SecretSource } from "../model/steps.js";
 import { parseResourceId } from "../azure/resourceId.js";
 import type { Sealer } from "../secrets/seal.js";
 import {
@@ -283,7 +283,7 @@ export function evaluateLinker(linker: StoredLinker, snap: HealthSnapshot, optio
   if (targetId) details.push(checkExistence(snap, targetId, "target"));
   if (details.some((d) => d.result === "failure")) return details;
   if (targetId && usesPrivateLink(linker)) details.push(checkPrivateLink(snap, targetId));
-  const principal = typeof linker.state?.principalId === "string" ? linker.state.principalId : undefined;
+  const principal = linker.state?.principalId;
   const batched = options.snapshotSteps ?? SNAPSHOT_STEPS;
   for (const applied of appliedSteps(linker)) {
     if (!batched.has(applied.step)) continue;

@@ -3,7 +3,8 @@
 // The trigger (Event Grid or storage queue) and the orchestration start are the caller's: both are injected.
 import { normalizeResourceId } from "../azure/resourceId.js";
 import { splitLinkerId } from "../store/linkerId.js";
-import type { ConnectionStore, StoredLinker } from "../store/types.js";
+import type { ConnectionStore } from "../store/types.js";
+import type { StoredLinker } from "../model/connection.js";
 import { createDebouncer, type Debouncer } from "./debounce.js";
 import { targetIdOf } from "./evaluate.js";
 import { deletedResources, lookupIds, parseResourceEvents, type ResourceEvent } from "./eventMapping.js";
@@ -33,7 +34,7 @@ const UNHEALABLE = new Set<string>([CheckNames.sourceExistence, CheckNames.targe
 
 /** Pure: re-run the create orchestration for a drifted connection — never when its source or target is gone. */
 export function decideAutoHeal(linker: StoredLinker, health: ConnectionHealth, deleted: ReadonlySet<string>, policy: AutoHealPolicy = {}): AutoHealDecision {
-  const enabled = typeof linker.state?.autoHeal === "boolean" ? linker.state.autoHeal : Boolean(policy.defaultEnabled);
+  const enabled = linker.state?.autoHeal ?? Boolean(policy.defaultEnabled);
   if (!enabled) return { heal: false, reason: "auto-heal is off for this connection" };
   // Only what a caller's accepted, successful change configured is re-applied: a connection whose last change failed
   // (or is still running) holds properties nobody saw succeed.

@@ -15,14 +15,15 @@
 import { requireSubscriptionOf } from "../azure/resourceId.js";
 import { randomUUID } from "node:crypto";
 import { readApiSettings } from "../api/deps.js";
-import type { CreateOrUpdateStart } from "../api/orchestrations.js";
+import type { CreateOrUpdateStart } from "../model/operations.js";
 import type { Caller } from "../api/types.js";
 import { armClientsFromSettings } from "../azure/fromSettings.js";
 import type { ArmClients } from "../azure/clients.js";
 import type { Env } from "../config/settings.js";
 import { createSealer, type Sealer } from "../secrets/seal.js";
 import { createTableStore } from "../store/tableStore.js";
-import type { ConnectionStore, StoredLinker } from "../store/types.js";
+import type { ConnectionStore } from "../store/types.js";
+import type { StoredLinker } from "../model/connection.js";
 import { createHealthChangePublisher, HEALTH_QUEUE, type HealthChangePublisher } from "./changes.js";
 import { createEventReactor, type EventReaction } from "./events.js";
 import { createHealthHistory, type HealthHistory } from "./history.js";

@@ -5,8 +5,10 @@ import { TableClient } from "@azure/data-tables";
 import { encodeKey } from "../store/keys.js";
 import { splitLinkerId } from "../store/linkerId.js";
 import type { TableStoreOptions } from "../store/tableClients.js";
-import type { LinkerRepository, StoredLinker } from "../store/types.js";
-import type { Attribution, CheckResult, ConnectionHealth, HealthStatus, LinkerHealth } from "./types.js";
+import type { LinkerRepository } from "../store/types.js";
+import type { StoredLinker } from "../model/connection.js";
+import type { Attribution, CheckResult, ConnectionHealth } from "./types.js";
+import type { HealthStatus, LinkerHealth } from "../model/connection.js";
 
 export interface HealthRecord {
   linkerId: string;
@@ -101,7 +103,7 @@ export function toHealthRecord(health: ConnectionHealth): HealthRecord {
 }
 
 export function linkerHealthOf(linker: StoredLinker): LinkerHealth | undefined {
-  const h = linker.state?.health as LinkerHealth | undefined;
+  const h = linker.state?.health;
   return h && typeof h.status === "string" ? h : undefined;
 }
 

@@ -5,7 +5,7 @@ export { validateConnection, checkConnection, type ValidateDeps, type Propagatio
 export { revalidateConnections, callBound, allowPropagation, type RevalidateDeps, type RevalidationRun, type RevalidationStats } from "./revalidate.js";
 export { evaluateLinker, appliedSteps, targetIdOf, SNAPSHOT_STEPS, type EvaluateOptions } from "./evaluate.js";
 export { verifyOtherSteps, type FallbackOptions } from "./verifyFallback.js";
-export { ownCallerIds, callerIdsOfToken } from "./ownIdentity.js";
+export { ownCallerIds, callerIdsOfToken } from "../azure/ownIdentity.js";
 export { confirmRoleAssignments } from "./confirmRoles.js";
 export { planReads, type ReadPlan } from "./readPlan.js";
 export { collectSnapshot, graphQuery, roleAssignmentsQuery, armCallsOf, emptyStats, type CallStats, type CollectOptions } from "./collect.js";

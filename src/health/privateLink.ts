@@ -2,7 +2,7 @@
 // whose private-link-service connection (automatic or manual) names the target's top-level resource, approved.
 // Pure, over the private endpoints of the snapshot.
 import { parseResourceId } from "../azure/resourceId.js";
-import type { StoredLinker } from "../store/types.js";
+import type { StoredLinker } from "../model/connection.js";
 import { existenceId, type HealthSnapshot, type PrivateLinkServiceConnection } from "./snapshot.js";
 import { CheckNames, INCONCLUSIVE, type CheckResult } from "./types.js";
 

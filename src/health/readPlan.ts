@@ -1,12 +1,12 @@
 // What a set of connections needs read to be checked (pure): the distinct resources, sources' settings,
 // role-assignment lookups, storage accounts whose keys back a secret, and Key Vault secrets.
-import type { StoredLinker } from "../store/types.js";
-import type { FirewallInput } from "../steps/firewall.js";
-import type { IdentityInput } from "../steps/identity.js";
-import type { KeyVaultSecretInput } from "../steps/keyVaultSecret.js";
-import type { RoleAssignmentInput } from "../steps/roleAssignment.js";
-import type { SettingsInput } from "../steps/settings.js";
-import type { SecretSource } from "../steps/secretValues.js";
+import type { StoredLinker } from "../model/connection.js";
+import type { FirewallInput } from "../model/steps.js";
+import type { IdentityInput } from "../model/steps.js";
+import type { KeyVaultSecretInput } from "../model/steps.js";
+import type { RoleAssignmentInput } from "../model/steps.js";
+import type { SettingsInput } from "../model/steps.js";
+import type { SecretSource } from "../model/steps.js";
 import { appliedSteps, normalizeAccount, targetIdOf } from "./evaluate.js";
 import { usesPrivateLink } from "./privateLink.js";
 import { existenceId, parseKeyVaultReference, secretKey, secretSourceKey, settingsKey, subscriptionKeyOf } from "./snapshot.js";

@@ -14,7 +14,7 @@
 import type { ArmClients } from "../azure/clients.js";
 import type { Sealer } from "../secrets/seal.js";
 import type { StepContext } from "../steps/step.js";
-import type { StoredLinker } from "../store/types.js";
+import type { StoredLinker } from "../model/connection.js";
 import { attribute, attributionQueries, withAttribution, withRequester } from "./attribution.js";
 import { armCallsOf, collectSnapshot, emptyStats, type CallStats } from "./collect.js";
 import { confirmRoleAssignments, type RoleConfirmations } from "./confirmRoles.js";
@@ -24,7 +24,8 @@ import { planReads } from "./readPlan.js";
 import { lastConfiguredAt, toConnectionHealth, toValidateResult } from "./result.js";
 import { mapBounded } from "../concurrency/mapBounded.js";
 import { createRetryBudget, type RetryBudgetOptions } from "./retry.js";
-import { CheckNames, INCONCLUSIVE, type CheckResult, type ConnectionHealth, type LinkerHealth } from "./types.js";
+import { CheckNames, INCONCLUSIVE, type CheckResult, type ConnectionHealth } from "./types.js";
+import { type LinkerHealth } from "../model/connection.js";
 
 export interface RevalidateDeps {
   clients: ArmClients;
@@ -69,7 +70,7 @@ const noSealer: Sealer = {
 };
 
 function previousHealth(linker: StoredLinker): LinkerHealth | undefined {
-  const h = linker.state?.health as LinkerHealth | undefined;
+  const h = linker.state?.health;
   return h && typeof h.status === "string" ? h : undefined;
 }
 

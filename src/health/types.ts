@@ -1,6 +1,7 @@
 // Health of a connection: the ValidateOperationResult shape (servicelinker-api.md §3) plus what linkwright keeps
 // about it (status, failing checks, who changed what).
 import type { CheckResult } from "../steps/step.js";
+import type { HealthStatus } from "../model/connection.js";
 
 export type { CheckResult } from "../steps/step.js";
 
@@ -35,9 +36,6 @@ export interface ValidateResult {
   validationDetail: CheckResult[];
 }
 
-/** Healthy: no failure. Unhealthy: at least one failure. Unknown: no failure, but some check was inconclusive. */
-export type HealthStatus = "Healthy" | "Unhealthy" | "Unknown";
-
 /** Who last changed the resource behind a failing check (from the activity log). */
 export interface Attribution {
   check: string;
@@ -51,13 +49,6 @@ export interface Attribution {
   requestedBy?: string;
   /** The caller is linkwright's own identity (shown only when attribution does not skip it). */
   byLinkwright?: boolean;
-}
-
-/** What a linker carries as `state.health`. */
-export interface LinkerHealth {
-  status: HealthStatus;
-  checkedAt: string;
-  failingChecks: string[];
 }
 
 /** One connection's outcome of a validation or revalidation run. */

@@ -6,9 +6,10 @@
 // verify) until the propagation window has passed: RBAC takes minutes to propagate.
 import type { ArmClients } from "../azure/clients.js";
 import type { Sealer } from "../secrets/seal.js";
-import { roleAssignmentStep, type RoleAssignmentInput } from "../steps/roleAssignment.js";
+import { roleAssignmentStep } from "../steps/roleAssignment.js";
+import { type RoleAssignmentInput } from "../model/steps.js";
 import type { StepContext } from "../steps/step.js";
-import type { StoredLinker } from "../store/types.js";
+import type { StoredLinker } from "../model/connection.js";
 import { attribute, attributionQueries, withAttribution, withRequester } from "./attribution.js";
 import { collectSnapshot } from "./collect.js";
 import { confirmRoleAssignments } from "./confirmRoles.js";

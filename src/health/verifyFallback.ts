@@ -3,7 +3,7 @@
 // registry does not know, or a verify that throws, gives a warning item: validation never crashes on them.
 import { stepByName } from "../steps/registry.js";
 import type { StepContext } from "../steps/step.js";
-import type { StoredLinker } from "../store/types.js";
+import type { StoredLinker } from "../model/connection.js";
 import { appliedSteps, SNAPSHOT_STEPS } from "./evaluate.js";
 import { CheckNames, INCONCLUSIVE, type CheckResult } from "./types.js";
 

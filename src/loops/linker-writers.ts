@@ -2,7 +2,8 @@
  * linkwright's own connections on an app as possible writers: each linker whose target is something a trigger can
  * watch (storage blobs/queues, Service Bus, Event Hubs, Cosmos DB) becomes a LinkwrightConnectionWriter.
  */
-import type { LinkerRepository, StoredLinker } from "../store/types.js";
+import type { LinkerRepository } from "../store/types.js";
+import type { StoredLinker } from "../model/connection.js";
 import type { ConnectionTargetKind, LinkwrightConnectionWriter } from "./model.js";
 
 const MAX_LINKER_PAGES = 100;

@@ -1,7 +1,7 @@
 // ConnectionOrchestrations over the Durable client: the operation id is the instance id, so a retried start
 // of the same operation never runs it twice.
 import type * as df from "durable-functions";
-import type { ConnectionOrchestrations } from "../api/orchestrations.js";
+import type { ConnectionOrchestrations } from "../model/operations.js";
 import { Orchestrators } from "./names.js";
 
 export function durableOrchestrations(client: df.DurableClient): ConnectionOrchestrations {

@@ -9,8 +9,8 @@
 // source must not interleave. Independent steps within an operation still run concurrently.
 import * as df from "durable-functions";
 import type { OrchestrationContext } from "durable-functions";
-import type { CreateOrUpdateStart } from "../api/orchestrations.js";
-import type { AppliedStepRecord, ConnectionPlan, StepRunResult } from "../connections/types.js";
+import type { CreateOrUpdateStart } from "../model/operations.js";
+import type { AppliedStepRecord, ConnectionPlan, StepRunResult } from "../model/plan.js";
 import { sameResourceId } from "../azure/resourceId.js";
 import { databaseUserInputOf } from "../connections/databaseUser.js";
 import { topLevelResourceId } from "../targets/vnetRules.js";

@@ -2,8 +2,8 @@
 // (the delete plan decides that from the store), then remove the record.
 import * as df from "durable-functions";
 import type { OrchestrationContext } from "durable-functions";
-import type { DeleteStart } from "../api/orchestrations.js";
-import type { AppliedStepRecord } from "../connections/types.js";
+import type { DeleteStart } from "../model/operations.js";
+import type { AppliedStepRecord } from "../model/plan.js";
 import { Activities, SOURCE_LOCK_ENTITY } from "./names.js";
 import type { OperationOutcome } from "./outcome.js";
 import { sourceLockKey } from "./sourceLockKey.js";

@@ -1,5 +1,5 @@
 // The record an orchestration hands to the `record` activity when an operation ends.
-import type { AppliedStepRecord, ConnectionPlan } from "../connections/types.js";
+import type { AppliedStepRecord, ConnectionPlan } from "../model/plan.js";
 
 export interface OperationOutcome {
   kind: "createOrUpdate" | "delete" | "validate";

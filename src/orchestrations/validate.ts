@@ -1,7 +1,7 @@
 // Validate one connection: one activity runs the checks (reads only), then the result is recorded on the operation.
 import type * as df from "durable-functions";
 import type { OrchestrationContext } from "durable-functions";
-import type { ValidateStart } from "../api/orchestrations.js";
+import type { ValidateStart } from "../model/operations.js";
 import { Activities } from "./names.js";
 import type { OperationOutcome } from "./outcome.js";
 

@@ -3,7 +3,8 @@
 import type { ContainerApp } from "@azure/arm-appcontainers";
 import type { ArmClients } from "../azure/clients.js";
 import { toIdentityState } from "./webSite.js";
-import type { IdentityState, IdentityType, SourceAdapter, SourceSetting, SourceSnapshot } from "./types.js";
+import type { SourceAdapter, SourceSetting, SourceSnapshot } from "./types.js";
+import type { IdentityState, IdentityType } from "../model/steps.js";
 
 export interface ContainerAppRef {
   id: string;

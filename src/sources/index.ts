@@ -5,7 +5,8 @@ import { containerAppSource } from "./containerApp.js";
 import type { SourceAdapter } from "./types.js";
 import { webSiteSource } from "./webSite.js";
 
-export type { SourceAdapter, SourceKind, SourceSnapshot, SourceSetting, IdentityState, IdentityType } from "./types.js";
+export type { SourceAdapter, SourceKind, SourceSnapshot, SourceSetting } from "./types.js";
+export type { IdentityState, IdentityType } from "../model/steps.js";
 
 export const SUPPORTED_SOURCE_TYPES = ["Microsoft.Web/sites", "Microsoft.Web/sites/slots", "Microsoft.App/containerApps"];
 

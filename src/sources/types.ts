@@ -1,17 +1,8 @@
 // A source is the compute resource a connection configures: an App Service / Function App site,
 // one of its deployment slots, or a Container App. Steps talk to it only through this interface.
+import type { IdentityState, IdentityType } from "../model/steps.js";
 
 export type SourceKind = "webapp" | "functionapp" | "slot" | "containerapp";
-
-export type IdentityType = "None" | "SystemAssigned" | "UserAssigned" | "SystemAssigned, UserAssigned";
-
-export interface IdentityState {
-  type: IdentityType;
-  principalId?: string;
-  tenantId?: string;
-  /** User-assigned identity resource id (as ARM returns it) → its principal/client ids. */
-  userAssigned: Record<string, { principalId?: string; clientId?: string }>;
-}
 
 /** One configuration value as the source stores it. `secret` values are stored as Container Apps secrets. */
 export interface SourceSetting {

@@ -3,7 +3,8 @@
 // callers serialize writers per source (see the orchestration's per-source critical section).
 import type { Site } from "@azure/arm-appservice";
 import type { ArmClients } from "../azure/clients.js";
-import type { IdentityState, IdentityType, SourceAdapter, SourceKind, SourceSetting, SourceSnapshot } from "./types.js";
+import type { SourceAdapter, SourceKind, SourceSetting, SourceSnapshot } from "./types.js";
+import type { IdentityState, IdentityType } from "../model/steps.js";
 
 export interface WebSiteRef {
   id: string;

@@ -8,36 +8,15 @@
 // are then put back. Compensation restores a key only while it still carries the etag our write produced.
 import type { AppConfigurationClient, ConfigurationSetting } from "@azure/app-configuration";
 import type { RestError } from "@azure/core-rest-pipeline";
-import { resolveSecretValue, type SecretSource } from "./secretValues.js";
-import type { SettingSpec } from "./settings.js";
+import { resolveSecretValue } from "./secretValues.js";
+import { type SecretSource } from "../model/steps.js";
+import type { SettingSpec } from "../model/steps.js";
 import type { CheckResult, Step, StepContext, StepOutcome, StepPlan } from "./step.js";
+import type { AppConfigurationKeySpec, AppConfigurationKeysInput } from "../model/steps.js";
 import {
   APP_CONFIGURATION_DATA_OWNER, KEY_VAULT_REFERENCE_CONTENT_TYPE, OWNERSHIP_TAG, dataOwnerGrantCommand,
   keyVaultReferenceUri, keyVaultReferenceValue, readAppConfigurationStoreEndpoint, secretUriOfAppSettingReference,
 } from "../targets/appConfiguration.js";
-
-export interface AppConfigurationKeySpec {
-  key: string;
-  /** A plain value (never a secret). */
-  value?: string;
-  /** Where a secret value comes from; resolved inside the activity and written as the key's value. */
-  secretSource?: SecretSource;
-  /** Secret URI of a Key Vault secret: written as a Key Vault reference key-value. */
-  keyVaultReference?: string;
-}
-
-export interface AppConfigurationKeysInput {
-  storeId: string;
-  /** The store's data-plane endpoint (appConfigurationStoreEndpoint). Absent: read from the store's ARM resource on
-   *  every run (one ARM GET more, but survives an endpoint change, e.g. the sandbox's data plane after a restart). */
-  endpoint?: string;
-  /** Label of every key-value; absent = no label (the App Configuration providers' default selection). */
-  label?: string;
-  keys: AppConfigurationKeySpec[];
-  /** Keys the connection wrote before and no longer wants (on update): deleted if they still hold what was written
-   *  (`writtenSealed` as this step's `outputs.written` reported it). */
-  remove?: { key: string; writtenSealed: string }[];
-}
 
 export interface AppConfigurationKeysPrior {
   changed: {

@@ -9,34 +9,15 @@
 import type { TargetFacts } from "../catalogue/types.js";
 import { defaultDatabaseUser } from "../catalogue/grants.js";
 import { checkEntraAdmin, selfFromToken, type AdminCheck } from "../databases/admin.js";
-import { ENGINES, engineOfKind, type DatabaseEngine } from "../databases/engines.js";
+import { ENGINES, engineOfKind } from "../databases/engines.js";
+import { type DatabaseEngine } from "../model/steps.js";
 import { resolveEndpoint } from "../databases/endpoints.js";
 import { createDatabaseExecutor, type DatabaseExecutor, type DatabaseSessionRequest } from "../databases/executor.js";
 import { readDatabaseSettings, type DatabaseSettings } from "../databases/settings.js";
-import { databaseUserStatements, type DatabaseUserStatements, type PrincipalType } from "../databases/statements.js";
+import { databaseUserStatements, type DatabaseUserStatements } from "../databases/statements.js";
+import { type PrincipalType } from "../model/steps.js";
 import type { CheckResult, Step, StepContext, StepOutcome, StepPlan } from "./step.js";
-
-export interface DatabaseUserInput {
-  engine: DatabaseEngine;
-  /** ARM id of the server (Microsoft.Sql/servers, Microsoft.DBforPostgreSQL|DBforMySQL/flexibleServers). */
-  serverId: string;
-  /** ARM id of the target database (for messages). */
-  targetId: string;
-  databaseName: string;
-  /** The database user mapped to the principal. */
-  userName: string;
-  principal: {
-    /** Display name of the identity (messages). */
-    name: string;
-    objectId: string;
-    clientId?: string;
-    type: PrincipalType;
-    /** The resource whose system-assigned identity the principal is. A system-assigned identity's ARM view has no
-     *  client id, which MySQL's CREATE AADUSER needs: it is read from `{identityScope}/providers/
-     *  Microsoft.ManagedIdentity/identities/default` when a statement needs it. */
-    identityScope?: string;
-  };
-}
+import type { DatabaseUserInput } from "../model/steps.js";
 
 export interface DatabaseUserPrior {
   /** apply created the user (compensation drops it). */

@@ -6,16 +6,7 @@ import { parseResourceId } from "../azure/resourceId.js";
 
 const firewallWriteAction = (targetId: string) => `${parseResourceId(targetId)?.fullType ?? "the target"}/write`;
 import type { CheckResult, Step, StepContext, StepOutcome, StepPlan } from "./step.js";
-
-export interface FirewallInput {
-  targetId: string;
-  /** Source outbound IPs to admit (CIDR or single addresses). */
-  ips: string[];
-  allowAzureServices?: boolean;
-  /** The firewall was open when the caller was authorized (so nobody was checked for writing it): a rule must not be
-   *  added now. A hint of the run, not recorded. */
-  plannedOpen?: boolean;
-}
+import type { FirewallInput } from "../model/steps.js";
 
 export interface FirewallPrior {
   addedIps: string[];

@@ -2,20 +2,9 @@
 // Compensation puts back the exact prior identity configuration, but only when the orchestration says no other
 // connection relies on what this step added (input.othersRelyOnIdentity).
 import { sourceAdapterFor } from "../sources/index.js";
-import type { IdentityState, IdentityType } from "../sources/types.js";
+import type { IdentityState, IdentityType } from "../model/steps.js";
 import type { CheckResult, Step, StepContext, StepOutcome, StepPlan } from "./step.js";
-
-export interface IdentityInput {
-  sourceId: string;
-  scope?: string;
-  systemAssigned: boolean;
-  userAssignedIdentityId?: string;
-  /** Set by the orchestration from its reference counts: when true, compensation leaves the identity alone. */
-  othersRelyOnIdentity?: boolean;
-  /** The identity as the plan read it moments before, inside the same per-source critical section: apply uses it
-   *  instead of reading the source again (one ARM round trip less on the critical path). Never recorded. */
-  observed?: IdentityState;
-}
+import type { IdentityInput } from "../model/steps.js";
 
 export interface IdentityPrior {
   type: IdentityType;

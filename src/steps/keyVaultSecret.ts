@@ -1,16 +1,10 @@
 // Secret store (secretStore.keyVaultId): put the connection's secret into Key Vault; the setting then holds a
 // Key Vault reference instead of the value. The value is resolved and written inside this activity only.
 import type { RestError } from "@azure/core-rest-pipeline";
-import { resolveSecretValue, type SecretSource } from "./secretValues.js";
+import { resolveSecretValue } from "./secretValues.js";
+import { type SecretSource } from "../model/steps.js";
 import type { CheckResult, Step, StepContext, StepOutcome, StepPlan } from "./step.js";
-
-export interface KeyVaultSecretInput {
-  vaultUri: string;
-  /** The vault's ARM id (what undoing the secret is authorized against). */
-  vaultId?: string;
-  secretName: string;
-  source: SecretSource;
-}
+import type { KeyVaultSecretInput } from "../model/steps.js";
 
 export interface KeyVaultSecretPrior {
   existed: boolean;

@@ -9,6 +9,8 @@ import { roleAssignmentStep } from "./roleAssignment.js";
 import { serviceEndpointStep } from "./serviceEndpoint.js";
 import { settingsStep } from "./settings.js";
 import type { Step } from "./step.js";
+import type { StepName } from "../model/steps.js";
+export type { StepName };
 
 export const STEPS = {
   identity: identityStep,
@@ -19,9 +21,8 @@ export const STEPS = {
   serviceEndpoint: serviceEndpointStep,
   appConfiguration: appConfigurationKeysStep,
   databaseUser: databaseUserStep,
-} as const;
+} as const satisfies Record<StepName, Step<any, any>>;
 
-export type StepName = keyof typeof STEPS;
 
 /** A step as a connection applied it: its name and its (secret-free) input. */
 export interface AppliedStep {

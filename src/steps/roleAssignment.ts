@@ -9,18 +9,7 @@ import { neverAssignedRole, roleGuidOf } from "../catalogue/roles.js";
 import { requireSubscriptionOf as subscriptionOf } from "../azure/resourceId.js";
 import { deterministicGuid } from "./deterministicGuid.js";
 import type { CheckResult, Step, StepContext, StepOutcome, StepPlan } from "./step.js";
-
-export interface RoleAssignmentInput {
-  /** Scope of the assignment, e.g. the blob service of a storage account. */
-  scope: string;
-  principalId: string;
-  principalType: "ServicePrincipal" | "User" | "Group";
-  /** Role definition GUID, or a full role definition id. */
-  role: string;
-  /** The principal was created by this very operation (its identity was just enabled), so no assignment can exist
-   *  yet: apply skips the lookup and writes at once (one ARM round trip less). Never recorded. */
-  principalIsNew?: boolean;
-}
+import type { RoleAssignmentInput } from "../model/steps.js";
 
 export interface RoleAssignmentPrior {
   /** The assignment this step created (deleted again by compensation). */

@@ -1,28 +1,14 @@
 // Secret values a setting needs (connection strings, keys) are described in step inputs by where to get them,
 // and resolved inside the activity that writes them — so they never enter durable history.
 import type { StepContext } from "./step.js";
+import type { SecretSource } from "../model/steps.js";
 import { parseResourceId } from "../azure/resourceId.js";
 import { genericArm } from "../azure/armGeneric.js";
 import { readPath } from "../catalogue/index.js";
-import { fillSecretTokens, secretFactsIn } from "../connections/secretTokens.js";
+import { fillSecretTokens, secretFactsIn } from "../secrets/secretTokens.js";
 
 /** `fetch.action` meaning "GET the resource" rather than POST an action. */
 export const READ_RESOURCE = "read";
-
-export type SecretSource =
-  | { kind: "storageConnectionString"; storageAccountId: string; endpointSuffix?: string }
-  | { kind: "storageAccountKey"; storageAccountId: string }
-  | { kind: "sealed"; value: string }
-  /** A value template holding `{{lw-secret:<fact>}}` tokens, filled from the target's secret action and/or the
-   *  user's secrets: `sealedSecrets` is the API's sealed JSON {secretPath: value}, `factPaths` maps fact → secretPath. */
-  | {
-      kind: "template";
-      template: string;
-      /** `action`: the ARM action to POST (e.g. `listKeys`), or READ_RESOURCE to GET the resource. */
-      fetch?: { resourceId: string; action: string; pick: { path: string; fact: string }[] };
-      sealedSecrets?: string;
-      factPaths?: Record<string, string>;
-    };
 
 export async function resolveSecretValue(source: SecretSource, ctx: StepContext): Promise<string> {
   switch (source.kind) {

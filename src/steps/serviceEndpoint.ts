@@ -8,15 +8,7 @@ import { parseResourceId, sameResourceId } from "../azure/resourceId.js";
 import type { ArmClients } from "../azure/clients.js";
 import { serviceEndpointServiceFor, topLevelResourceId, vnetRulesFor, type VnetRulesAdapter } from "../targets/vnetRules.js";
 import type { CheckResult, Step, StepContext, StepOutcome, StepPlan } from "./step.js";
-
-export interface ServiceEndpointInput {
-  /** The source's outbound subnet: /subscriptions/…/providers/Microsoft.Network/virtualNetworks/{vnet}/subnets/{subnet}. */
-  subnetId: string;
-  /** The target's top-level resource (storage account, vault, SQL server, namespace, Cosmos DB account). */
-  targetId: string;
-  /** The subnet service endpoint the target needs, e.g. Microsoft.Storage, Microsoft.KeyVault, Microsoft.Sql. */
-  serviceName: string;
-}
+import type { ServiceEndpointInput } from "../model/steps.js";
 
 export interface ServiceEndpointPrior {
   /** The service endpoint this step added to the subnet; absent when it was there already. */

@@ -3,24 +3,10 @@
 // restore exactly what was there — and only where the setting still holds what this step wrote.
 import { sourceAdapterFor } from "../sources/index.js";
 import type { SourceSetting } from "../sources/types.js";
-import { resolveSecretValue, type SecretSource } from "./secretValues.js";
+import { resolveSecretValue } from "./secretValues.js";
+import { type SecretSource } from "../model/steps.js";
 import type { CheckResult, Step, StepContext, StepOutcome, StepPlan } from "./step.js";
-
-export interface SettingSpec {
-  name: string;
-  /** A plain value (never a secret). */
-  value?: string;
-  /** Where a secret value comes from; resolved inside the activity. */
-  secretSource?: SecretSource;
-}
-
-export interface SettingsInput {
-  sourceId: string;
-  scope?: string;
-  settings: SettingSpec[];
-  /** Settings the connection wrote before and no longer wants (on update): removed if still unchanged. */
-  remove?: { name: string; writtenSealed: string }[];
-}
+import type { SettingsInput } from "../model/steps.js";
 
 export interface SettingsPrior {
   changed: { name: string; existed: boolean; priorSealed?: string; writtenSealed?: string }[];

@@ -4,7 +4,8 @@ import { onePage } from "./pages.js";
 import type { TableClient, TableEntityResult } from "@azure/data-tables";
 import { encodeKey } from "./keys.js";
 import { isConflictOrPrecondition, isNotFound } from "./tableErrors.js";
-import { ConcurrencyConflictError, type LinkerRepository, type StoredLinker } from "./types.js";
+import { ConcurrencyConflictError, type LinkerRepository } from "./types.js";
+import { type StoredLinker } from "../model/connection.js";
 
 interface LinkerEntity {
   partitionKey: string;

@@ -2,7 +2,8 @@
 import type { TableClient, TableEntityResult } from "@azure/data-tables";
 import { encodeKey } from "./keys.js";
 import { isConflictOrPrecondition, isNotFound } from "./tableErrors.js";
-import type { OperationRepository, StoredOperation } from "./types.js";
+import type { OperationRepository } from "./types.js";
+import type { StoredOperation } from "../model/connection.js";
 
 interface OperationEntity {
   partitionKey: string;

@@ -1,64 +1,7 @@
 // Persistence contracts for connections (linkers), their operations and the dependency index.
-import type { LinkerProperties, SystemData } from "../api/model/linker.js";
+import type { LinkerProperties, SystemData } from "../model/linker.js";
 import type { Caller, CallerCredential } from "../model/caller.js";
-
-/** Who asked for a change and what linkwright checked they may do (audit; the saga stays within it). */
-export interface AuthorizationRecord {
-  caller: Caller;
-  /** How the caller's permissions were learnt: their ARM token, on their behalf, or their role assignments. */
-  via: CallerCredential["kind"];
-  decidedAt: string;
-  /** Every permission checked and granted. */
-  permissions: { scope: string; action: string; dataAction?: boolean }[];
-}
-
-export interface StoredLinker {
-  /** Linker id with the casing of the first PUT. */
-  id: string;
-  sourceId: string;
-  name: string;
-  /** Secret-free properties (see api/model/secrets.ts). */
-  properties: LinkerProperties;
-  provisioningState: string;
-  systemData: SystemData;
-  /** Names (not values) of the secret fields the user supplied, e.g. "authInfo.secretInfo.value". */
-  secretPaths: string[];
-  /** Where the orchestration put the secret (Key Vault secret id, app-setting name, …); written by the orchestration. */
-  secretReference?: string;
-  /** The operation that last changed this linker. */
-  lastOperationId?: string;
-  /** Error of the last failed operation (ARM error detail). */
-  lastError?: { code: string; message: string };
-  /** Anything else the orchestrations record about what they configured (JSON-serialisable). */
-  state?: Record<string, unknown>;
-  /** The caller and permission decision of the last accepted change (what auto-heal may re-apply). */
-  authorization?: AuthorizationRecord;
-  /** Store ETag (set on read and after a write). */
-  etag?: string;
-}
-
-export type OperationKind = "createOrUpdate" | "delete" | "validate";
-export type OperationStatus = "InProgress" | "Succeeded" | "Failed" | "Canceled";
-
-export interface StoredOperation {
-  /** Operation id (GUID), the last segment of the operationStatuses URL. */
-  id: string;
-  kind: OperationKind;
-  /** The linker the operation acts on. */
-  resourceId: string;
-  subscriptionId: string;
-  location: string;
-  status: OperationStatus;
-  startTime: string;
-  endTime?: string;
-  error?: { code: string; message: string; target?: string; details?: unknown[] };
-  /** Result document (validateLinker: the ValidateResult `properties`). */
-  result?: Record<string, unknown>;
-  /** Who started the operation (they may poll it), and what was checked for them. */
-  requestedBy?: Caller;
-  authorization?: AuthorizationRecord;
-  etag?: string;
-}
+import type { StoredLinker, StoredOperation } from "../model/connection.js";
 
 export interface LinkerPage {
   items: StoredLinker[];

@@ -12,7 +12,7 @@ import { createHash } from "node:crypto";
 import type { ArmClients } from "../azure/clients.js";
 import { genericArm } from "../azure/armGeneric.js";
 import { parseResourceId, sameResourceId, type ParsedResourceId } from "../azure/resourceId.js";
-import { apiVersionFor } from "./apiVersions.js";
+import { apiVersionFor } from "../azure/apiVersions.js";
 
 export interface VnetRulesAdapter {
   /** The subnet ids the target's virtual-network rules admit, as the target reports them. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { acceptedIssuers } from "../../src/auth/jwtAuthenticator.js";
+import { acceptedIssuers } from "../../src/api/auth/jwtAuthenticator.js";
 
 describe("acceptedIssuers", () => {
   const tid = "72f988bf-86f1-41af-91ab-2d7cd011db47";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiError } from "../../src/api/wire/errors.js";
-import { createJwtAuthenticator } from "../../src/auth/jwtAuthenticator.js";
+import { createJwtAuthenticator } from "../../src/api/auth/jwtAuthenticator.js";
 import { startLocalIssuer, TEST_OID, TEST_TENANT, type LocalIssuer } from "./localIssuer.js";
 
 let issuer: LocalIssuer;

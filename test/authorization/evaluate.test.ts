@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { denyingAssignment, EVERYONE, grants, grantsConditionally } from "../../src/authorization/permissions.js";
 import { changeRequirements, deleteRequirements, notCovered } from "../../src/authorization/requirements.js";
-import type { ConnectionPlan } from "../../src/connections/types.js";
+import type { ConnectionPlan } from "../../src/model/plan.js";
 
 const SUB = "/subscriptions/00000000-0000-0000-0000-0000000000aa";
 const RG = `${SUB}/resourceGroups/rg`;

@@ -6,7 +6,8 @@ import { armEmulatorTokenVerifier, startDatabaseEmulators, type DatabaseEmulator
 import { createDatabaseExecutor, DatabaseStatementError, type DatabaseSessionRequest } from "../../src/databases/executor.js";
 import { parseEndpointRoutes, resolveEndpoint } from "../../src/databases/endpoints.js";
 import { databaseUserStatements } from "../../src/databases/statements.js";
-import { ENGINES, type DatabaseEngine } from "../../src/databases/engines.js";
+import { ENGINES } from "../../src/databases/engines.js";
+import { type DatabaseEngine } from "../../src/model/steps.js";
 
 const OID = "0b8f2f64-5a5c-4c1e-9a55-0d3f3e1c2b11";
 const CID = "7c1d7a54-3d1b-4d35-9a0e-1f2e3d4c5b6a";

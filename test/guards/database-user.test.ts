@@ -11,7 +11,8 @@ import type { DatabaseEmulators } from "../../sandbox/databases/index.js";
 import { startSandboxDatabases } from "../../sandbox/databases/sandbox.js";
 import { createDatabaseExecutor, type DatabaseExecutor } from "../../src/databases/executor.js";
 import { databaseUserStatements } from "../../src/databases/statements.js";
-import { createDatabaseUserStep, databaseUserInputFor, statementsOf, type DatabaseUserInput } from "../../src/steps/databaseUser.js";
+import { createDatabaseUserStep, databaseUserInputFor, statementsOf } from "../../src/steps/databaseUser.js";
+import { type DatabaseUserInput } from "../../src/model/steps.js";
 import { parseResourceId } from "../../src/azure/resourceId.js";
 
 const FQDN = { postgresql: "lw-demo-pg.postgres.database.azure.com", mysql: "lw-demo-mysql.mysql.database.azure.com", sql: "lw-demo-sql.database.windows.net" };

@@ -13,7 +13,7 @@ import { createArmClients, type ArmClients } from "../../src/azure/clients.js";
 import { parseResourceId } from "../../src/azure/resourceId.js";
 import { checkConnection, revalidateConnections } from "../../src/health/index.js";
 import { keyVaultReference } from "../../src/steps/keyVaultSecret.js";
-import type { StoredLinker } from "../../src/store/types.js";
+import type { StoredLinker } from "../../src/model/connection.js";
 import { identityLinker, mergeSettings, startHarness, type Harness } from "../health/harness.js";
 
 let h: Harness;
@@ -55,10 +55,9 @@ afterAll(async () => {
 /** The identity connection of the harness plus one more setting holding `value`, on the web app as written. */
 async function withReference(name: string, setting: string, value: string): Promise<StoredLinker> {
   const linker = identityLinker(h, name);
-  const applied = (linker.state!.applied as { step: string; input: { settings?: { name: string; value: string }[] } }[])
-    .filter((a) => a.step !== "roleAssignment");
+  const applied = linker.state!.applied!.filter((a) => a.step !== "roleAssignment");
   const config = applied.find((a) => a.step === "configuration")!;
-  config.input.settings = [{ name: setting, value }];
+  (config.input as { settings?: { name: string; value: string }[] }).settings = [{ name: setting, value }];
   await mergeSettings(h, { [setting]: value });
   return { ...linker, state: { ...linker.state, applied } };
 }
@@ -88,7 +87,7 @@ describe("Key Vault references in health checks", () => {
 
   it("a secretStore secret on a host no vault reports is not read either", async () => {
     const linker = identityLinker(h, "kv-store");
-    const applied = [...(linker.state!.applied as object[]), { step: "secretStore", input: {
+    const applied = [...linker.state!.applied!, { step: "secretStore" as const, changed: true, input: {
       vaultUri: rogueUri, secretName: "stolen", source: { kind: "storageAccountKey", storageAccountId: h.account },
     } }];
     const { result } = await checkConnection({ ...linker, state: { ...linker.state, applied } }, { clients, attribution: false, functionsBindings: false });

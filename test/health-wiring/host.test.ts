@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuthorizationManagementClient } from "@azure/arm-authorization";
 import { QueueClient } from "@azure/storage-queue";
 import { createTableStore } from "../../src/store/tableStore.js";
-import type { ConnectionStore, StoredLinker } from "../../src/store/types.js";
+import type { ConnectionStore } from "../../src/store/types.js";
+import type { StoredLinker } from "../../src/model/connection.js";
 import { startLinkwright, type Linkwright } from "../connections/linkwright.js";
 
 let lw: Linkwright;

@@ -5,7 +5,8 @@ import { createDebouncer } from "../../src/health/debounce.js";
 import { affectedLinkers, decideAutoHeal, reactToEvents } from "../../src/health/events.js";
 import { healthChanged, encodeQueueMessage } from "../../src/health/changes.js";
 import type { ConnectionHealth } from "../../src/health/types.js";
-import type { DependencyIndex, DependencyKind, StoredLinker } from "../../src/store/types.js";
+import type { DependencyIndex, DependencyKind } from "../../src/store/types.js";
+import type { StoredLinker } from "../../src/model/connection.js";
 import { ACCOUNT, BLOB, SITE, linker } from "./fixtures.js";
 
 const lower = (s: string) => s.toLowerCase();

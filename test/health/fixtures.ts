@@ -1,5 +1,6 @@
 // Test data for the pure health tests: a connection with every step applied, and a snapshot where all holds.
-import type { StoredLinker } from "../../src/store/types.js";
+import type { StoredLinker } from "../../src/model/connection.js";
+import type { AppliedStepRecord } from "../../src/model/plan.js";
 import { emptySnapshot, existenceId, type HealthSnapshot } from "../../src/health/snapshot.js";
 
 export const SUB = "00000000-0000-0000-0000-000000000001";
@@ -13,7 +14,7 @@ export const KEY1 = "a2V5LW9uZQ==";
 export const KEY2 = "a2V5LXR3bw==";
 export const CS = (key: string) => `DefaultEndpointsProtocol=https;AccountName=acct1;AccountKey=${key};EndpointSuffix=core.windows.net`;
 
-export function linker(overrides: Partial<StoredLinker> = {}, applied?: unknown[]): StoredLinker {
+export function linker(overrides: Partial<StoredLinker> = {}, applied?: { step: string; input: unknown }[]): StoredLinker {
   return {
     id: `${SITE}/providers/Microsoft.ServiceLinker/linkers/blob1`,
     sourceId: SITE,
@@ -24,11 +25,11 @@ export function linker(overrides: Partial<StoredLinker> = {}, applied?: unknown[
     secretPaths: [],
     state: {
       principalId: PRINCIPAL,
-      applied: applied ?? [
-        { step: "identity", input: { sourceId: SITE, systemAssigned: true } },
-        { step: "roleAssignment", input: { scope: BLOB, principalId: PRINCIPAL, principalType: "ServicePrincipal", role: ROLE } },
-        { step: "firewall", input: { targetId: BLOB, ips: ["20.1.1.1", "20.1.1.2"] } },
-        { step: "configuration", input: { sourceId: SITE, settings: [{ name: "AZURE_STORAGEBLOB_RESOURCEENDPOINT", value: "https://acct1.blob.core.windows.net/" }] } },
+      applied: applied ? asRecords(applied) : [
+        { step: "identity", changed: true, input: { sourceId: SITE, systemAssigned: true } },
+        { step: "roleAssignment", changed: true, input: { scope: BLOB, principalId: PRINCIPAL, principalType: "ServicePrincipal", role: ROLE } },
+        { step: "firewall", changed: true, input: { targetId: BLOB, ips: ["20.1.1.1", "20.1.1.2"] } },
+        { step: "configuration", changed: true, input: { sourceId: SITE, settings: [{ name: "AZURE_STORAGEBLOB_RESOURCEENDPOINT", value: "https://acct1.blob.core.windows.net/" }] } },
       ],
     },
     ...overrides,
@@ -47,4 +48,9 @@ export function healthySnapshot(): HealthSnapshot {
   snap.roleAssignments.set(SUB, { ok: true, value: [{ scope: ACCOUNT, principalId: PRINCIPAL, roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${ROLE}` }] });
   snap.storageKeys.set(existenceId(ACCOUNT), { ok: true, value: [KEY1, KEY2] });
   return snap;
+}
+
+/** Step records as the saga stores them, from test shorthand ({step, input}; a test may name a step that does not exist). */
+export function asRecords(applied: { step: string; input: unknown; changed?: boolean }[]): AppliedStepRecord[] {
+  return applied.map((a) => ({ changed: true, ...a }) as AppliedStepRecord);
 }

@@ -108,12 +108,12 @@ describe("collectSnapshot role assignments", () => {
 
   it("reads a principal no source row brings (no identity step, or the source's identity has another principal) with one AuthorizationResources query", async () => {
     const base = identityLinker(h, "graph-other");
-    const applied = (base.state!.applied as { step: string }[]).filter((s) => s.step !== "identity");
+    const applied = base.state!.applied!.filter((s) => s.step !== "identity");
     const noIdentity = { ...base, state: { ...base.state, applied } };
     const otherPrincipal = randomUUID();
     h.t.emulator.assignRole(otherPrincipal, BLOB_DATA_CONTRIBUTOR, h.account);
     const changed = identityLinker(h, "graph-changed");
-    (changed.state!.applied as { step: string; input: Record<string, unknown> }[])[1]!.input.principalId = otherPrincipal;
+    (changed.state!.applied![1]!.input as Record<string, unknown>).principalId = otherPrincipal;
     const stats = emptyStats();
     const plan = planReads([noIdentity, changed]);
     expect([...plan.principalHolders]).toEqual([[otherPrincipal.toLowerCase(), existenceId(h.webApp)]]);

@@ -8,7 +8,8 @@ import { StorageManagementClient } from "@azure/arm-storage";
 import { createArmClients, type ArmClients } from "../../src/azure/clients.js";
 import { parseResourceId } from "../../src/azure/resourceId.js";
 import { createTableStore } from "../../src/store/index.js";
-import type { ConnectionStore, StoredLinker } from "../../src/store/types.js";
+import type { ConnectionStore } from "../../src/store/types.js";
+import type { StoredLinker } from "../../src/model/connection.js";
 import { startTestEmulator, type TestEmulator } from "../sandbox-arm/support/emulator.js";
 
 export const BLOB_DATA_CONTRIBUTOR = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
@@ -90,9 +91,9 @@ export function identityLinker(h: Harness, name: string, configuredAt = HOUR_AGO
     state: {
       principalId: h.principalId, sourceKind: "webapp", targetKind: "storage-blob",
       applied: [
-        { step: "identity", input: { sourceId: h.webApp, systemAssigned: true } },
-        { step: "roleAssignment", input: { scope: h.blob, principalId: h.principalId, principalType: "ServicePrincipal", role: BLOB_DATA_CONTRIBUTOR } },
-        { step: "configuration", input: { sourceId: h.webApp, settings: [{ name: ENDPOINT_SETTING, value: `https://${h.accountName}.blob.core.windows.net/` }] } },
+        { step: "identity", changed: true, input: { sourceId: h.webApp, systemAssigned: true } },
+        { step: "roleAssignment", changed: true, input: { scope: h.blob, principalId: h.principalId, principalType: "ServicePrincipal", role: BLOB_DATA_CONTRIBUTOR } },
+        { step: "configuration", changed: true, input: { sourceId: h.webApp, settings: [{ name: ENDPOINT_SETTING, value: `https://${h.accountName}.blob.core.windows.net/` }] } },
       ],
     },
   };
@@ -106,7 +107,7 @@ export function secretLinker(h: Harness, name: string): StoredLinker {
     provisioningState: "Succeeded", systemData: { createdAt: HOUR_AGO(), lastModifiedAt: HOUR_AGO() }, secretPaths: [],
     state: {
       sourceKind: "webapp", targetKind: "storage-blob",
-      applied: [{ step: "configuration", input: { sourceId: h.webApp, settings: [{ name: CS_SETTING, secretSource: { kind: "storageConnectionString", storageAccountId: h.account } }] } }],
+      applied: [{ step: "configuration", changed: true, input: { sourceId: h.webApp, settings: [{ name: CS_SETTING, secretSource: { kind: "storageConnectionString", storageAccountId: h.account } }] } }],
     },
   };
 }

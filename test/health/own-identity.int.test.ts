@@ -3,7 +3,7 @@
 // is still reported.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkConnection } from "../../src/health/index.js";
-import { callerIdsOfToken, ownCallerIds } from "../../src/health/ownIdentity.js";
+import { callerIdsOfToken, ownCallerIds } from "../../src/azure/ownIdentity.js";
 import { ENDPOINT_SETTING, identityLinker, assignBlobRole, mergeSettings, saveLinker, startHarness, type Harness } from "./harness.js";
 
 let h: Harness;

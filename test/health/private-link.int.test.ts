@@ -5,7 +5,7 @@ import { NetworkManagementClient } from "@azure/arm-network";
 import { checkConnection, revalidateConnections } from "../../src/health/index.js";
 import { checkPrivateLink, privateLinkGroupId } from "../../src/health/privateLink.js";
 import { emptySnapshot } from "../../src/health/snapshot.js";
-import type { StoredLinker } from "../../src/store/types.js";
+import type { StoredLinker } from "../../src/model/connection.js";
 import { assignBlobRole, ENDPOINT_SETTING, identityLinker, mergeSettings, startHarness, type Harness } from "./harness.js";
 
 let h: Harness;

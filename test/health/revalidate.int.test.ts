@@ -10,7 +10,7 @@ import {
   createEventReactor, createHealthChangePublisher, createHealthHistory, recordHealth, revalidateConnections, callBound,
   type ConnectionHealth, type HealthChangeMessage, type HealthChangePublisher, type HealthHistory, type RevalidateDeps,
 } from "../../src/health/index.js";
-import type { StoredLinker } from "../../src/store/types.js";
+import type { StoredLinker } from "../../src/model/connection.js";
 import { splitLinkerId } from "../../src/store/linkerId.js";
 import {
   assignBlobRole, connectionString, CS_SETTING, ENDPOINT_SETTING, identityLinker, mergeSettings, saveLinker, secretLinker, startHarness, type Harness,

@@ -2,6 +2,7 @@
 // then drift — a deleted role assignment, wiped app settings, a rotated key — reported with fix and caller.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { validateConnection, checkConnection } from "../../src/health/index.js";
+import { asRecords } from "./fixtures.js";
 import {
   assignBlobRole, connectionString, CS_SETTING, ENDPOINT_SETTING, identityLinker, mergeSettings, saveLinker, secretLinker, startHarness, type Harness,
 } from "./harness.js";
@@ -53,8 +54,8 @@ describe("validateConnection", () => {
 
     // Past the window it fails without waiting.
     const stale = { ...linker, systemData: { lastModifiedAt: new Date(Date.now() - 60_000).toISOString() } };
-    const noRole = { ...stale, state: { ...stale.state, principalId: h.principalId, applied: [{ step: "roleAssignment", input: {
-      scope: h.blob, principalId: h.principalId, principalType: "ServicePrincipal", role: "acdd72a7-3385-48ef-bd42-f606fba81ae7" } }] } };
+    const noRole = { ...stale, state: { ...stale.state, principalId: h.principalId, applied: asRecords([{ step: "roleAssignment", changed: true, input: {
+      scope: h.blob, principalId: h.principalId, principalType: "ServicePrincipal", role: "acdd72a7-3385-48ef-bd42-f606fba81ae7" } }]) } };
     const t0 = Date.now();
     const failed = await validateConnection(noRole, { clients: h.clients, attribution: false, propagation: { windowMs: 1000 } });
     expect(detail(failed, "RoleAssignment")!.result).toBe("failure");

@@ -3,7 +3,8 @@
 // The role-assignment step is routed through that path here (snapshotSteps without it).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkConnection, revalidateConnections, SNAPSHOT_STEPS } from "../../src/health/index.js";
-import type { StoredLinker } from "../../src/store/types.js";
+import type { StoredLinker } from "../../src/model/connection.js";
+import { asRecords } from "./fixtures.js";
 import { assignBlobRole, ENDPOINT_SETTING, identityLinker, mergeSettings, startHarness, type Harness } from "./harness.js";
 
 let h: Harness;
@@ -17,7 +18,7 @@ afterAll(async () => { await h?.t.close(); });
 
 const withoutRoles = new Set([...SNAPSHOT_STEPS].filter((s) => s !== "roleAssignment"));
 const withStep = (l: StoredLinker, step: string, input: unknown): StoredLinker =>
-  ({ ...l, state: { ...l.state, applied: [...(l.state!.applied as unknown[]), { step, input }] } });
+  ({ ...l, state: { ...l.state, applied: [...l.state!.applied!, ...asRecords([{ step, input }])] } });
 
 describe("verify fallback", () => {
   it("reports the step's own verify result as an item, success then failure, in validate and revalidate", async () => {

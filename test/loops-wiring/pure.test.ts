@@ -8,7 +8,7 @@ import { chunkFindings } from "../../src/loops/findings-store.js";
 import { loopScanSchedule, readLoopSettings } from "../../src/loops/loop-settings.js";
 import { mapBounded } from "../../src/concurrency/mapBounded.js";
 import type { LoopFinding } from "../../src/loops/model.js";
-import type { StoredLinker } from "../../src/store/types.js";
+import type { StoredLinker } from "../../src/model/connection.js";
 import type { LoopRuntime } from "../../src/loops/from-settings.js";
 import type { LoopScanReport } from "../../src/loops/service.js";
 

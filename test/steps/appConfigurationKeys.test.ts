@@ -4,9 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppConfigurationClient, type ConfigurationSetting } from "@azure/app-configuration";
 import { startStepsSandbox, type StepsSandbox } from "./support.js";
-import {
-  appConfigurationKeysInputFor, appConfigurationKeysStep, AppConfigurationKeysError, type AppConfigurationKeysInput,
-} from "../../src/steps/appConfigurationKeys.js";
+import { appConfigurationKeysInputFor, appConfigurationKeysStep, AppConfigurationKeysError } from "../../src/steps/appConfigurationKeys.js";
+import { type AppConfigurationKeysInput } from "../../src/model/steps.js";
 import {
   appConfigurationStoreEndpoint, keyVaultReferenceUri, readAppConfigurationStoreEndpoint, secretUriOfAppSettingReference,
   KEY_VAULT_REFERENCE_CONTENT_TYPE,

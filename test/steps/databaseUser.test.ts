@@ -10,7 +10,8 @@ import type { DatabaseEmulators } from "../../sandbox/databases/index.js";
 import { startSandboxDatabases } from "../../sandbox/databases/sandbox.js";
 import { createDatabaseExecutor } from "../../src/databases/executor.js";
 import { parseEndpointRoutes } from "../../src/databases/endpoints.js";
-import { createDatabaseUserStep, databaseUserInputFor, databaseUserStep, statementsOf, type DatabaseUserInput } from "../../src/steps/databaseUser.js";
+import { createDatabaseUserStep, databaseUserInputFor, databaseUserStep, statementsOf } from "../../src/steps/databaseUser.js";
+import { type DatabaseUserInput } from "../../src/model/steps.js";
 import { parseResourceId } from "../../src/azure/resourceId.js";
 
 const PG_FQDN = "lw-demo-pg.postgres.database.azure.com";

@@ -1,7 +1,8 @@
 // LinkerRepository.listAll: every linker of every source, across partitions, paged with a continuation token.
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { createTableStore } from "../../src/store/tableStore.js";
-import type { ConnectionStore, StoredLinker } from "../../src/store/types.js";
+import type { ConnectionStore } from "../../src/store/types.js";
+import type { StoredLinker } from "../../src/model/connection.js";
 
 const PREFIX = "storelistall";
 let store: ConnectionStore;

@@ -2,7 +2,8 @@ import { TableClient } from "@azure/data-tables";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { createTableStore } from "../../src/store/tableStore.js";
 import { tableNames } from "../../src/store/tableClients.js";
-import { ConcurrencyConflictError, type ConnectionStore, type StoredLinker } from "../../src/store/types.js";
+import { ConcurrencyConflictError, type ConnectionStore } from "../../src/store/types.js";
+import { type StoredLinker } from "../../src/model/connection.js";
 
 const PREFIX = "storetest";
 const SOURCE = "/subscriptions/sub1/resourceGroups/RG/providers/Microsoft.Web/sites/App#1";
@@ -28,12 +29,12 @@ beforeAll(async () => {
 
 describe("table store (Azurite)", () => {
   it("saves, reads back case-insensitively and keeps the original casing", async () => {
-    const saved = await store.linkers.save(linker("Conn1", { state: { x: 1 } }), { expectedEtag: null });
+    const saved = await store.linkers.save(linker("Conn1", { state: { warnings: ["x"] } }), { expectedEtag: null });
     expect(saved.etag).toBeTruthy();
     const read = await store.linkers.get(SOURCE.toUpperCase(), "conn1");
     expect(read?.id).toBe(saved.id);
     expect(read?.name).toBe("Conn1");
-    expect(read?.state).toEqual({ x: 1 });
+    expect(read?.state).toEqual({ warnings: ["x"] });
     expect(read?.etag).toBe(saved.etag);
   });
 
@@ -49,10 +50,10 @@ describe("table store (Azurite)", () => {
   });
 
   it("update() retries on concurrent writers and loses no change", async () => {
-    await store.linkers.save(linker("Counter", { state: { n: 0 } }), { expectedEtag: null });
+    await store.linkers.save(linker("Counter", { state: { warnings: [] } }), { expectedEtag: null });
     await Promise.all(Array.from({ length: 5 }, () =>
-      store.linkers.update(SOURCE, "Counter", (l) => ({ ...l, state: { n: (l.state?.["n"] as number) + 1 } }), 20)));
-    expect((await store.linkers.get(SOURCE, "Counter"))?.state).toEqual({ n: 5 });
+      store.linkers.update(SOURCE, "Counter", (l) => ({ ...l, state: { warnings: [...(l.state?.warnings ?? []), "x"] } }), 20)));
+    expect((await store.linkers.get(SOURCE, "Counter"))?.state).toEqual({ warnings: ["x", "x", "x", "x", "x"] });
   });
 
   it("pages the linkers of one source with continuation tokens", async () => {

@@ -4,7 +4,7 @@
 //   EasyAuthMicrosoftEntraIDAuthInfo.secret.
 // They are never returned and never persisted: `extractSecrets` splits a body into secret-free
 // properties (what Tables holds) and the values (handed, sealed, to the orchestration start only).
-import { deepClone, isObject, type LinkerProperties } from "./linker.js";
+import { deepClone, isObject, type LinkerProperties } from "../../model/linker.js";
 
 /** Stable names of secret fields, used as keys in the sealed envelope and in `secretPaths`. */
 export const SecretPaths = {

@@ -1,9 +1,9 @@
 // Wire-schema validation of LinkerProperties (servicelinker-api.md §2). Semantic checks that need
 // target knowledge (id patterns, supported combinations) are the catalogue's (catalogueHooks.ts).
-import type { ValidationIssue } from "../catalogueHooks.js";
+import type { ValidationIssue } from "../../model/configuration.js";
 import { ErrorCodes } from "../wire/errors.js";
 import { isArmResourceId } from "../wire/paths.js";
-import { isObject, type JsonObject, type LinkerProperties } from "./linker.js";
+import { isObject, type JsonObject, type LinkerProperties } from "../../model/linker.js";
 
 export const TARGET_SERVICE_TYPES = ["AzureResource", "ConfluentBootstrapServer", "ConfluentSchemaRegistry", "SelfHostedServer", "FabricPlatform"];
 export const AUTH_TYPES = [

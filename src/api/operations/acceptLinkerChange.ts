@@ -1,9 +1,9 @@
 // The shared tail of PUT and PATCH (Radius DefaultAsyncPut): validated properties -> catalogue checks ->
 // split secrets -> persist Accepted (ETag-guarded) -> record the operation -> start the orchestration -> 201.
-import type { AuthorizationRecord, StoredLinker } from "../../store/types.js";
+import type { AuthorizationRecord, StoredLinker } from "../../model/connection.js";
 import { baseChangeRequirements, scopesNamedBy } from "../../authorization/requirements.js";
 import { ConcurrencyConflictError } from "../../store/types.js";
-import { ProvisioningStates, type LinkerProperties } from "../model/linker.js";
+import { ProvisioningStates, type LinkerProperties } from "../../model/linker.js";
 import { extractSecrets, keptSecretPaths } from "../model/secrets.js";
 import type { ApiDeps, ApiResponse, OperationRequest } from "../types.js";
 import { ApiError, ErrorCodes } from "../wire/errors.js";

@@ -7,9 +7,9 @@
 // Wire-schema errors are 400 naming the field; what would make the linker fail (unsupported combination, cross-tenant,
 // missing target, no VNet integration…) is a `basicError` prerequisite result of a successful dry run.
 import { extractSecrets } from "../model/secrets.js";
-import { isObject, type LinkerProperties } from "../model/linker.js";
+import { isObject, type LinkerProperties } from "../../model/linker.js";
 import { validateLinkerProperties } from "../model/validateLinkerProperties.js";
-import type { ValidationIssue } from "../catalogueHooks.js";
+import type { ValidationIssue } from "../../model/configuration.js";
 import type { Operation } from "../types.js";
 import { parseJsonBody } from "../wire/body.js";
 import { ApiError, ErrorCodes } from "../wire/errors.js";
@@ -21,6 +21,7 @@ import type { StoredDryrun } from "../../store/types.js";
 import type { MissingPermission } from "../../authorization/authorizer.js";
 import { ServiceLinkerActions } from "../../authorization/requirements.js";
 import { isAtOrBelow } from "../../authorization/permissions.js";
+import { ownedNamesOf } from "../../connections/previousRun.js";
 
 export const SUPPORTED_DRYRUN_ACTIONS = ["createOrUpdate"];
 const PARAMETERS = "properties.parameters";
@@ -96,7 +97,7 @@ export const createDryrun: Operation = async (req, deps) => {
     };
   } else {
     const existing = await deps.store.linkers.get(params.sourceId, params.dryrunName);
-    const ownedNames = ((existing?.state?.["configurations"] as { name: string }[] | undefined) ?? []).map((c) => c.name);
+    const ownedNames = ownedNamesOf(existing);
     const values = extracted.values;
     const computed = await deps.dryRun({
       sourceId: params.sourceId, linkerName: params.dryrunName, properties, caller: req.caller, ownedNames,

@@ -1,9 +1,9 @@
 // DELETE .../linkers/{linkerName} -> 202 + Azure-AsyncOperation + Location + Retry-After, or 204 when absent.
 // The linker stays (provisioningState Deleting) until the delete orchestration removes it.
 import { ConcurrencyConflictError } from "../../store/types.js";
-import { ProvisioningStates } from "../model/linker.js";
+import { ProvisioningStates } from "../../model/linker.js";
 import { deleteRequirements, linkerDeleteRequirement } from "../../authorization/requirements.js";
-import { appliedOf } from "../../connections/mergeApplied.js";
+import { appliedOf } from "../../model/connection.js";
 import { authorizationRecord } from "./acceptLinkerChange.js";
 import type { Operation } from "../types.js";
 import { ApiError, ErrorCodes } from "../wire/errors.js";

@@ -5,7 +5,7 @@
 // Authorization: the report names only apps whose settings the caller may list (Microsoft.Web/sites/config/list/action,
 // what reading the bindings' connections needs): apps the request names must all be such apps (403 otherwise); a
 // subscription-wide scan's findings, apps and problems are narrowed to them.
-import { loopsFrom } from "../../loops/api-deps.js";
+import { loopsFrom } from "../loopsRoute.js";
 import type { LoopScanReport } from "../../loops/service.js";
 import type { CallerAccess, Operation } from "../types.js";
 import { parseJsonBody } from "../wire/body.js";

@@ -1,5 +1,5 @@
 // POST .../linkers/{linkerName}/generateConfigurations (optional ConfigurationInfo body) -> 200 ConfigurationResult.
-import { isObject, type JsonObject } from "../model/linker.js";
+import { isObject, type JsonObject } from "../../model/linker.js";
 import { validateConfigurationInfo } from "../model/validateLinkerProperties.js";
 import { linkerReadRequirement } from "../../authorization/requirements.js";
 import type { Operation } from "../types.js";

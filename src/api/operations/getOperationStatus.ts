@@ -1,5 +1,5 @@
 // GET /subscriptions/{s}/providers/Microsoft.ServiceLinker/locations/{loc}/operationStatuses/{id} -> 200 status document.
-import type { StoredOperation } from "../../store/types.js";
+import type { StoredOperation } from "../../model/connection.js";
 import { linkerReadRequirement } from "../../authorization/requirements.js";
 import { splitLinkerId } from "../../store/linkerId.js";
 import type { ApiDeps, Operation, OperationRequest } from "../types.js";

@@ -1,8 +1,8 @@
 // Stages shared by the linker operations: path params, lookup, preconditions, wire view, operation records.
 // Authorization: helpers only; each operation that uses them authorizes its caller itself.
-import type { StoredLinker, StoredOperation, OperationKind } from "../../store/types.js";
-import type { ValidationIssue } from "../catalogueHooks.js";
-import { LINKER_TYPE, type SystemData } from "../model/linker.js";
+import type { StoredLinker, StoredOperation, OperationKind } from "../../model/connection.js";
+import type { ValidationIssue } from "../../model/configuration.js";
+import { LINKER_TYPE, type SystemData } from "../../model/linker.js";
 import { maskSecrets } from "../model/secrets.js";
 import type { ApiDeps, Caller, OperationRequest } from "../types.js";
 import { ApiError, ErrorCodes } from "../wire/errors.js";

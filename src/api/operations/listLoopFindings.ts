@@ -1,6 +1,6 @@
 // GET {functionAppId}/providers/Microsoft.ServiceLinker/loopFindings -> 200 { value: [LoopFinding], nextLink? }
 // The app's findings as the last scan (timer, Event Grid, detectLoops) recorded them; [] when none or never scanned.
-import { loopsFrom } from "../../loops/api-deps.js";
+import { loopsFrom } from "../loopsRoute.js";
 import { linkerReadRequirement } from "../../authorization/requirements.js";
 import type { Operation } from "../types.js";
 import { ApiError, ErrorCodes } from "../wire/errors.js";

@@ -3,7 +3,7 @@
 // Merge: JSON merge patch (RFC 7396: objects merge recursively, null removes) over the stored
 // properties, except that a discriminated object whose discriminator changes (targetService.type,
 // authInfo.authType, secretInfo.secretType) is replaced as a whole. Stored secrets the patch omits are kept.
-import { deepClone, isObject, type Json, type JsonObject, type LinkerProperties } from "../model/linker.js";
+import { deepClone, isObject, type Json, type JsonObject, type LinkerProperties } from "../../model/linker.js";
 import { validateLinkerProperties } from "../model/validateLinkerProperties.js";
 import type { Operation } from "../types.js";
 import { parseJsonBody } from "../wire/body.js";

@@ -1,6 +1,6 @@
 // PUT {resourceUri}/providers/Microsoft.ServiceLinker/linkers/{linkerName} -> 201 Accepted + Azure-AsyncOperation + Retry-After.
 // Authorization: acceptLinkerChange authorizes the caller for everything the connection's plan does, before accepting.
-import { isObject } from "../model/linker.js";
+import { isObject } from "../../model/linker.js";
 import { validateLinkerProperties } from "../model/validateLinkerProperties.js";
 import type { Operation } from "../types.js";
 import { parseJsonBody } from "../wire/body.js";

@@ -1,7 +1,7 @@
 // Long-running-operation wire helpers (servicelinker-api.md §1d; arm-surface.md §1.6).
 // Azure-AsyncOperation -> .../operationStatuses/{id}: always 200 with the status document.
 // Location            -> .../operationResults/{id}: 202 while running, then the final result.
-import type { StoredOperation } from "../../store/types.js";
+import type { StoredOperation } from "../../model/connection.js";
 
 /** Retry-After (seconds) on 201/202 and on running operation results. */
 export const RETRY_AFTER_SECONDS = 1;

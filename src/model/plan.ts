@@ -1,14 +1,8 @@
-// What the connection orchestrations pass between activities. All JSON, all secret-free
-// (secret values appear only as `{{lw-secret:…}}` tokens or sealed envelopes).
-import type { LinkerProperties } from "../api/model/linker.js";
-import type { AppConfigurationKeysInput } from "../steps/appConfigurationKeys.js";
-import type { FirewallInput } from "../steps/firewall.js";
-import type { ServiceEndpointInput } from "../steps/serviceEndpoint.js";
-import type { IdentityState } from "../sources/types.js";
-import type { IdentityInput } from "../steps/identity.js";
-import type { KeyVaultSecretInput } from "../steps/keyVaultSecret.js";
-import type { StepName } from "../steps/registry.js";
-import type { SettingsInput } from "../steps/settings.js";
+// What a connection will do, as planning decides it (src/connections/plan.ts) and the saga carries it between
+// activities, and how each step went. All JSON, all secret-free (secret values appear only as `{{lw-secret:…}}`
+// tokens or sealed envelopes).
+import type { LinkerProperties } from "./linker.js";
+import type { AppConfigurationKeysInput, StepName, FirewallInput, IdentityInput, IdentityState, KeyVaultSecretInput, ServiceEndpointInput, SettingsInput } from "./steps.js";
 
 export interface PlanRequest {
   linkerId: string;

@@ -7,9 +7,9 @@
 //    carry linkwright's app role in `roles`.
 //  - ARM's, only when accepted (LINKWRIGHT_ACCEPT_ARM_TOKENS): the token itself asks ARM what its caller may do.
 import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTPayload } from "jose";
-import type { Authenticator } from "../api/types.js";
-import { ApiError, ErrorCodes } from "../api/wire/errors.js";
-import type { AuthenticatedCaller, Caller } from "../model/caller.js";
+import type { Authenticator } from "../types.js";
+import { ApiError, ErrorCodes } from "../wire/errors.js";
+import type { AuthenticatedCaller, Caller } from "../../model/caller.js";
 import { createOpenIdDiscovery, type FetchLike } from "./openIdDiscovery.js";
 import { unauthorized } from "./unauthorized.js";
 

@@ -1,5 +1,5 @@
 // The LinkerResource model as this API stores and returns it (servicelinker-api.md §2).
-// Kept deliberately loose (JSON objects): validation lives in validateLinkerProperties.ts.
+// Kept as JSON objects: the front door validates them (src/api/model/validateLinkerProperties.ts).
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };

@@ -3,8 +3,8 @@
 // the Azure changes and then updates the linker and the operation record in the store
 // (`store.operations.update(operationId, {status, endTime, error?, result?})`).
 // The production implementation wraps the Durable client; it belongs to the orchestration layer.
-import type { LinkerProperties } from "./model/linker.js";
-import type { Caller } from "./types.js";
+import type { LinkerProperties } from "./linker.js";
+import type { Caller } from "./caller.js";
 
 interface StartBase {
   operationId: string;
@@ -33,7 +33,7 @@ export interface CreateOrUpdateStart extends StartBase {
   authorized?: { scope: string; action: string; dataAction?: boolean }[];
   /** The plan authorization was decided on, and when it was made: the saga uses it instead of planning again unless
    *  another operation changed the source since (src/activities: plan). Secret-free like every plan. */
-  plan?: import("../connections/types.js").ConnectionPlan;
+  plan?: import("./plan.js").ConnectionPlan;
   plannedAt?: string;
   /** Why planning failed when the caller was authorized (then only the linker write was required). */
   planErrorWhenAuthorized?: string;

@@ -3,15 +3,15 @@
 // When planning fails (an unsupported combination, a missing target…), only what the request itself names is
 // required; the saga's own plan then fails the same way, and a plan that has since changed is checked against
 // what was authorized (src/activities: the plan activity), so nothing unauthorized can slip through in between.
-import type { LinkerProperties } from "../api/model/linker.js";
-import { configurationStoreOf, planConnection } from "../connections/plan.js";
-import { ownedNamesOf, previousWrites } from "../connections/previousRun.js";
+import type { LinkerProperties } from "../model/linker.js";
+import { configurationStoreOf, planConnection } from "./plan.js";
+import { ownedNamesOf, previousWrites } from "./previousRun.js";
 import type { StepContext } from "../steps/step.js";
-import type { StoredLinker } from "../store/types.js";
-import type { RequiredPermission } from "./permissions.js";
-import type { ConnectionPlan } from "../connections/types.js";
-import { baseChangeRequirements, changeRequirements, updateCleanupRequirements } from "./requirements.js";
-import { appliedOf } from "../connections/mergeApplied.js";
+import type { StoredLinker } from "../model/connection.js";
+import type { RequiredPermission } from "../authorization/permissions.js";
+import type { ConnectionPlan } from "../model/plan.js";
+import { baseChangeRequirements, changeRequirements, updateCleanupRequirements } from "../authorization/requirements.js";
+import { appliedOf } from "../model/connection.js";
 
 export interface ChangeRequest {
   sourceId: string;

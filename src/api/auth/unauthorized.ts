@@ -1,5 +1,5 @@
 // 401 answers in the ARM envelope with WWW-Authenticate (codes as ARM uses them).
-import { ApiError, ErrorCodes } from "../api/wire/errors.js";
+import { ApiError, ErrorCodes } from "../wire/errors.js";
 
 export function unauthorized(code: string, message: string, issuer: string): ApiError {
   const description = message.replace(/["\\]/g, "'");

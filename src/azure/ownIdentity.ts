@@ -1,7 +1,7 @@
 // linkwright's own principal, learned from its credential: the claims of an ARM token it holds (decoded, not
 // verified: it is our own token). The activity log names a caller by UPN (users), application id or object id
 // (service principals, managed identities), so all of them are kept. Cached per ArmClients.
-import type { ArmClients } from "../azure/clients.js";
+import type { ArmClients } from "./clients.js";
 
 const cache = new WeakMap<ArmClients, Promise<string[]>>();
 
