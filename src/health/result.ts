@@ -29,7 +29,7 @@ export function toConnectionHealth(linker: StoredLinker, result: ValidateResult,
 
 /** When the connection was last (re)configured: the start of the role-assignment propagation window. */
 export function lastConfiguredAt(linker: StoredLinker): number | undefined {
-  const candidates = [(linker.state as { appliedAt?: string } | undefined)?.appliedAt, linker.systemData?.lastModifiedAt, linker.systemData?.createdAt]
+  const candidates = [linker.state?.configuredAt, linker.systemData?.lastModifiedAt, linker.systemData?.createdAt]
     .filter((v): v is string => typeof v === "string")
     .map((v) => Date.parse(v))
     .filter((v) => !Number.isNaN(v));
