@@ -1,7 +1,7 @@
 // The seam to the durable orchestrations (the "worker"). The API records the operation and the
 // linker (provisioningState Accepted/Deleting) and calls one of these; the orchestration drives
 // the Azure changes and then updates the linker and the operation record in the store
-// (`store.operations.update(operationId, {status, endTime, error?, result?})`).
+// (through the operation records, src/store/operationRecords.ts).
 // The production implementation wraps the Durable client; it belongs to the orchestration layer.
 import type { LinkerProperties } from "./linker.js";
 import type { Caller } from "./caller.js";

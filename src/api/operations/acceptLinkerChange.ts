@@ -10,7 +10,7 @@ import { ApiError, ErrorCodes } from "../wire/errors.js";
 import { lroHeaders } from "../wire/lro.js";
 import { json } from "../wire/response.js";
 import {
-  checkPreconditions, etagHeader, failStart, issuesToError, linkerToWire, newOperation, systemDataFor, type LinkerParams,
+  checkPreconditions, etagHeader, failStart, issuesToError, linkerToWire, operationRecordsOf, systemDataFor, type LinkerParams,
 } from "./linkerShared.js";
 
 export interface LinkerChange {
@@ -64,7 +64,8 @@ export async function acceptLinkerChange(req: OperationRequest, deps: ApiDeps, c
     const decision = await req.access.require(planned.required);
     const authorization = authorizationRecord(req, decision.checked, deps.clock());
 
-    const operation = { ...newOperation(deps, "createOrUpdate", params), requestedBy: req.caller, authorization };
+    const records = operationRecordsOf(deps, params);
+    const operation = records.draft({ kind: "createOrUpdate", linkerId: params.linkerId, sourceId: params.sourceId, requestedBy: req.caller, authorization });
     const linker: StoredLinker = {
       id: existing?.id ?? params.linkerId,
       sourceId: existing?.sourceId ?? params.sourceId,
@@ -89,7 +90,7 @@ export async function acceptLinkerChange(req: OperationRequest, deps: ApiDeps, c
       }
       throw error;
     }
-    const op = await deps.store.operations.create(operation);
+    const op = await records.record(operation);
     await deps.store.dependencies.replace(saved.id, ["source", "target"], [
       { kind: "source", resourceId: saved.sourceId },
       ...(typeof saved.properties.targetService["id"] === "string" ? [{ kind: "target" as const, resourceId: saved.properties.targetService["id"] }] : []),
@@ -111,7 +112,7 @@ export async function acceptLinkerChange(req: OperationRequest, deps: ApiDeps, c
         ...(planned.planError ? { planErrorWhenAuthorized: planned.planError } : {}),
       });
     } catch (error) {
-      return failStart(deps, op, params, error, true);
+      return failStart(records, op, params, error, true);
     }
     return json(201, linkerToWire(saved), {
       ...lroHeaders(op, { baseUrl: req.baseUrl, apiVersion: req.apiVersion, location: false }),

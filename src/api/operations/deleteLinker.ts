@@ -9,7 +9,7 @@ import type { Operation } from "../types.js";
 import { ApiError, ErrorCodes } from "../wire/errors.js";
 import { lroHeaders } from "../wire/lro.js";
 import { empty } from "../wire/response.js";
-import { checkPreconditions, failStart, linkerParams, newOperation } from "./linkerShared.js";
+import { checkPreconditions, failStart, linkerParams, operationRecordsOf } from "./linkerShared.js";
 
 export const deleteLinker: Operation = async (req, deps) => {
   const params = linkerParams(req);
@@ -28,7 +28,8 @@ export const deleteLinker: Operation = async (req, deps) => {
         return empty(202, lroHeaders(running, { baseUrl: req.baseUrl, apiVersion: req.apiVersion, location: true }));
       }
     }
-    const operation = { ...newOperation(deps, "delete", params), requestedBy: req.caller, authorization: authorizationRecord(req, decision.checked, deps.clock()) };
+    const records = operationRecordsOf(deps, params);
+    const operation = records.draft({ kind: "delete", linkerId: params.linkerId, sourceId: params.sourceId, requestedBy: req.caller, authorization: authorizationRecord(req, decision.checked, deps.clock()) });
     try {
       await deps.store.linkers.save(
         { ...existing, provisioningState: ProvisioningStates.Deleting, lastOperationId: operation.id },
@@ -39,14 +40,14 @@ export const deleteLinker: Operation = async (req, deps) => {
       if (error instanceof ConcurrencyConflictError) throw new ApiError(409, ErrorCodes.Conflict, `The linker '${params.linkerName}' was modified concurrently; retry the request.`);
       throw error;
     }
-    const op = await deps.store.operations.create(operation);
+    const op = await records.record(operation);
     try {
       await deps.orchestrations.startDelete({
         operationId: op.id, linkerId: existing.id, sourceId: existing.sourceId, linkerName: existing.name,
         apiVersion: req.apiVersion, caller: req.caller, properties: existing.properties,
       });
     } catch (error) {
-      return failStart(deps, op, params, error, true);
+      return failStart(records, op, params, error, true);
     }
     return empty(202, lroHeaders(op, { baseUrl: req.baseUrl, apiVersion: req.apiVersion, location: true }));
   }

@@ -1,6 +1,7 @@
 // Stages shared by the linker operations: path params, lookup, preconditions, wire view, operation records.
 // Authorization: helpers only; each operation that uses them authorizes its caller itself.
-import type { StoredLinker, StoredOperation, OperationKind } from "../../model/connection.js";
+import type { StoredLinker, StoredOperation } from "../../model/connection.js";
+import { createOperationRecords, type OperationRecords } from "../../store/operationRecords.js";
 import type { ValidationIssue } from "../../model/configuration.js";
 import { LINKER_TYPE, type SystemData } from "../../model/linker.js";
 import { maskSecrets } from "../model/secrets.js";
@@ -90,28 +91,16 @@ export function etagHeader(linker: StoredLinker): Record<string, string> {
   return linker.etag ? { ETag: linker.etag } : {};
 }
 
-/** A new InProgress operation record (not yet persisted). */
-export function newOperation(deps: ApiDeps, kind: OperationKind, params: LinkerParams, id = deps.newId()): StoredOperation {
-  const subscriptionId = subscriptionOf(params.sourceId);
-  if (!subscriptionId) throw new ApiError(400, ErrorCodes.BadRequest, `The resource '${params.sourceId}' is not in a subscription.`, "resourceUri");
-  return {
-    id,
-    kind,
-    resourceId: params.linkerId,
-    subscriptionId,
-    location: deps.location,
-    status: "InProgress",
-    startTime: deps.clock().toISOString(),
-  };
+/** The operation records (src/store/operationRecords.ts) over this request's store, clock and region; the API
+ *  answers 400 for a resource outside any subscription before one is drafted. */
+export function operationRecordsOf(deps: ApiDeps, params: LinkerParams): OperationRecords {
+  if (!subscriptionOf(params.sourceId)) throw new ApiError(400, ErrorCodes.BadRequest, `The resource '${params.sourceId}' is not in a subscription.`, "resourceUri");
+  return createOperationRecords({ store: deps.store, clock: deps.clock, newId: deps.newId, location: deps.location });
 }
 
-/** Marks an operation (and optionally the linker) Failed when the orchestration could not be started; rethrows as 500. */
-export async function failStart(deps: ApiDeps, op: StoredOperation, params: LinkerParams, error: unknown, markLinker: boolean): Promise<never> {
-  const detail = { code: ErrorCodes.InternalServerError, message: "The operation could not be started." };
-  await deps.store.operations.update(op.id, { status: "Failed", endTime: deps.clock().toISOString(), error: detail });
-  if (markLinker) {
-    await deps.store.linkers.update(params.sourceId, params.linkerName, (l) =>
-      l.lastOperationId === op.id ? { ...l, provisioningState: "Failed", lastError: detail } : undefined);
-  }
+/** The orchestration could not be started: the records fail (the linker too when the operation claimed it); rethrows
+ *  (the router answers 500). */
+export async function failStart(records: OperationRecords, op: StoredOperation, params: LinkerParams, error: unknown, claimedLinker: boolean): Promise<never> {
+  await records.failToStart(op, claimedLinker ? { sourceId: params.sourceId, name: params.linkerName } : undefined);
   throw error;
 }

@@ -5,21 +5,22 @@ import { ServiceLinkerActions } from "../../authorization/requirements.js";
 import type { Operation } from "../types.js";
 import { lroHeaders } from "../wire/lro.js";
 import { empty } from "../wire/response.js";
-import { failStart, linkerParams, newOperation, requireLinker } from "./linkerShared.js";
+import { failStart, linkerParams, operationRecordsOf, requireLinker } from "./linkerShared.js";
 
 export const validateLinker: Operation = async (req, deps) => {
   const params = linkerParams(req);
   // Authorization: Microsoft.ServiceLinker/linkers/validateLinker/action on the source (validation only reads).
   await req.access.require([{ scope: params.sourceId, action: ServiceLinkerActions.validate, why: "validate a connection of the source" }]);
   const linker = await requireLinker(deps, params);
-  const op = await deps.store.operations.create({ ...newOperation(deps, "validate", { ...params, linkerId: linker.id }), requestedBy: req.caller });
+  const records = operationRecordsOf(deps, params);
+  const op = await records.record(records.draft({ kind: "validate", linkerId: linker.id, sourceId: params.sourceId, requestedBy: req.caller }));
   try {
     await deps.orchestrations.startValidate({
       operationId: op.id, linkerId: linker.id, sourceId: linker.sourceId, linkerName: linker.name,
       apiVersion: req.apiVersion, caller: req.caller, properties: linker.properties,
     });
   } catch (error) {
-    return failStart(deps, op, params, error, false);
+    return failStart(records, op, params, error, false);
   }
   return empty(202, lroHeaders(op, { baseUrl: req.baseUrl, apiVersion: req.apiVersion, location: true }));
 };
