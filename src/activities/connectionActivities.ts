@@ -20,17 +20,23 @@ import { type RoleAssignmentInput } from "../model/steps.js";
 import type { StepContext } from "../steps/step.js";
 import type { GuardPolicy } from "../catalogue/index.js";
 import type { ConnectionStore, Dependency } from "../store/types.js";
+import type { OperationRecords } from "../store/operationRecords.js";
+import { linkersOf } from "../store/pages.js";
 import type { StoredLinker } from "../model/connection.js";
 
 export interface ConnectionActivityDeps {
   clients: ArmClients;
   store: ConnectionStore;
+  /** The owner of operation records: the record activity ends the saga's operation through it. */
+  records: OperationRecords;
   sealer: Sealer;
   now?: () => Date;
   /** How long validation waits for a new role assignment to propagate. */
   propagation?: PropagationOptions;
   /** What the platform allows connections beyond the catalogue (roles, setting names). */
   policy?: GuardPolicy;
+  /** Where database servers are reached (LINKWRIGHT_DATABASE_*). */
+  databases?: StepContext["databases"];
 }
 
 type Failure = { ok: false; error: { code: string; message: string; target?: string } };
@@ -45,8 +51,11 @@ export function errorOf(e: unknown): Failure["error"] {
 }
 
 export function createConnectionActivities(deps: ConnectionActivityDeps) {
-  const ctx: StepContext = { clients: deps.clients, sealer: deps.sealer, ...(deps.policy ? { policy: deps.policy } : {}) };
+  const ctx: StepContext = {
+    clients: deps.clients, sealer: deps.sealer, ...(deps.policy ? { policy: deps.policy } : {}), ...(deps.databases ? { databases: deps.databases } : {}),
+  };
   const now = deps.now ?? (() => new Date());
+  const records = deps.records;
   const linkerOf = (sourceId: string, name: string) => deps.store.linkers.get(sourceId, name);
 
   /** Which of the given applied steps may be undone: only what this linker created and no other connection uses. */
@@ -54,7 +63,7 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
     applied: AppliedStepRecord[]): Promise<DeletePlan> {
     if (applied.length === 0) return { undo: [], kept: [] };
     const forced = isForced(linker);
-    const others = (await listAll(deps.store, start.sourceId)).filter((l) => l.name.toLowerCase() !== start.linkerName.toLowerCase());
+    const others = (await linkersOf(deps.store.linkers, start.sourceId)).filter((l) => l.name.toLowerCase() !== start.linkerName.toLowerCase());
     const undo: AppliedStepRecord[] = [];
     const kept: string[] = [];
     for (const a of [...applied].reverse()) {
@@ -96,7 +105,7 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
    *  its names with it. */
   async function sourceChangedSince(sourceId: string, linkerName: string, since: string): Promise<boolean> {
     const after = (t: unknown) => typeof t === "string" && t >= since;
-    return (await listAll(deps.store, sourceId)).some((l) => (l.name.toLowerCase() === linkerName.toLowerCase()
+    return (await linkersOf(deps.store.linkers, sourceId)).some((l) => (l.name.toLowerCase() === linkerName.toLowerCase()
       // This connection's own acceptance stamps it after planning; only an earlier run of it recording since counts.
       ? after(l.state?.configuredAt)
       : [l.systemData.lastModifiedAt, l.state?.configuredAt, l.authorization?.decidedAt].some(after)));
@@ -201,7 +210,7 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
       try {
         const linker = await linkerOf(start.sourceId, start.linkerName);
         if (!linker) return { ok: false, error: { code: "ResourceNotFound", message: `Linker ${start.linkerId} was not found.` } };
-        const result = await validateConnection(linker, { clients: deps.clients, sealer: deps.sealer, ...(deps.propagation ? { propagation: deps.propagation } : {}) });
+        const result = await validateConnection(linker, { ...ctx, ...(deps.propagation ? { propagation: deps.propagation } : {}) });
         return { ok: true, result: result as unknown as Record<string, unknown> };
       } catch (e) {
         return { ok: false, error: errorOf(e) };
@@ -243,8 +252,8 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
       } else if (outcome.kind === "delete") {
         await deps.store.linkers.update(outcome.sourceId, outcome.linkerName, (l) => ({ ...l, provisioningState: "Failed", lastError: outcome.error }));
       }
-      await deps.store.operations.update(outcome.operationId, {
-        status: outcome.status, endTime,
+      await records.end(outcome.operationId, {
+        status: outcome.status,
         ...(outcome.error ? { error: outcome.error } : {}),
         ...(outcome.result ? { result: outcome.result } : {}),
       });
@@ -285,15 +294,4 @@ function sameTarget(a: StoredLinker, b: StoredLinker | undefined): boolean {
   const ta = appliedOf(a).find((x) => x.step === "firewall");
   const tb = appliedOf(b).find((x) => x.step === "firewall");
   return Boolean(ta && tb && (ta.input as { targetId: string }).targetId.toLowerCase() === (tb.input as { targetId: string }).targetId.toLowerCase());
-}
-
-async function listAll(store: ConnectionStore, sourceId: string): Promise<StoredLinker[]> {
-  const all: StoredLinker[] = [];
-  let token: string | undefined;
-  do {
-    const page = await store.linkers.list(sourceId, { pageSize: 100, ...(token ? { continuationToken: token } : {}) });
-    all.push(...page.items);
-    token = page.continuationToken;
-  } while (token);
-  return all;
 }

@@ -2,18 +2,35 @@
 // one named by LINKWRIGHT_IDENTITY_CLIENT_ID). Works wherever App Service's IDENTITY_ENDPOINT protocol is served.
 import { ManagedIdentityCredential, OnBehalfOfCredential } from "@azure/identity";
 import type { TokenCredential } from "@azure/core-auth";
-import type { AuthorizationSettings, AzureSettings } from "../config/settings.js";
 
-export function createAppCredential(settings: AzureSettings): TokenCredential {
+/** Which managed identity is linkwright's: a user-assigned one by client id, else the system-assigned one. */
+export interface OwnIdentity {
+  managedIdentityClientId?: string;
+}
+
+/** linkwright's app registration, as on-behalf-of exchanges need it (src/config/settings.ts AuthorizationSettings). */
+export interface AppRegistration {
+  appClientId?: string;
+  appCertificatePath?: string;
+  authorityHost: string;
+}
+
+export function createAppCredential(settings: OwnIdentity): TokenCredential {
   return settings.managedIdentityClientId
     ? new ManagedIdentityCredential({ clientId: settings.managedIdentityClientId })
     : new ManagedIdentityCredential();
 }
 
+/** The identity linkwright opens its own storage with when AzureWebJobsStorage is keyless: the managed identity the
+ *  setting names (`AzureWebJobsStorage__clientId`), else the system-assigned one — as the Functions host does. */
+export function createStorageCredential(account: { clientId?: string }): TokenCredential {
+  return account.clientId ? new ManagedIdentityCredential({ clientId: account.clientId }) : new ManagedIdentityCredential();
+}
+
 /** The credential that asks for an ARM token on behalf of a user, as linkwright's app registration: its credential
  *  is linkwright's managed identity (a federated identity credential on the registration; no secret anywhere), or a
  *  certificate when one is configured. */
-export function createOnBehalfOf(settings: AzureSettings, auth: AuthorizationSettings): ((userToken: string, tenantId: string) => TokenCredential) | undefined {
+export function createOnBehalfOf(settings: OwnIdentity, auth: AppRegistration): ((userToken: string, tenantId: string) => TokenCredential) | undefined {
   const clientId = auth.appClientId;
   if (!clientId) return undefined;
   const common = { authorityHost: auth.authorityHost, disableInstanceDiscovery: true };

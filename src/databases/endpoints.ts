@@ -3,7 +3,6 @@
 // elsewhere (private DNS, an SSH tunnel, a local emulator). A key "*.<suffix>" routes every server one label under
 // that suffix (an exact key wins). TLS is always verified against the FQDN, and the FQDN is sent as SNI, wherever
 // the socket goes, so a route cannot weaken the server's identity check.
-import type { Env } from "../config/settings.js";
 
 export interface DatabaseEndpoint {
   /** The server's own name; TLS certificates are checked against it. */
@@ -41,10 +40,6 @@ export function parseEndpointRoutes(raw: string | undefined): EndpointRoutes {
     routes.set(fqdn.toLowerCase(), parseHostPort(v, fqdn));
   }
   return routes;
-}
-
-export function readEndpointRoutes(env: Env = process.env): EndpointRoutes {
-  return parseEndpointRoutes(env[DATABASE_ENDPOINTS_SETTING]);
 }
 
 /** The endpoint of a server: its route when one is configured, else the FQDN on the engine's port. */

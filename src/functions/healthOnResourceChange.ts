@@ -4,17 +4,16 @@
 // where the connection's auto-heal policy says so, re-runs the create orchestration through the Durable client.
 import { app, type EventGridEvent, type InvocationContext } from "@azure/functions";
 import * as df from "durable-functions";
-import { HEALTH_EVENTS_QUEUE, memoizedHealthRuntime, type StartCreateOrUpdate } from "../health/from-settings.js";
+import { HEALTH_EVENTS_QUEUE, type StartCreateOrUpdate } from "../app/healthRuntime.js";
+import { appRuntime } from "../app/runtime.js";
 import { durableOrchestrations } from "../orchestrations/client.js";
-
-const runtimeFor = memoizedHealthRuntime({ log: (m) => console.info(m) });
 
 function starterOf(context: InvocationContext): StartCreateOrUpdate {
   return (input) => durableOrchestrations(df.getClient(context)).startCreateOrUpdate(input);
 }
 
 async function react(body: unknown, context: InvocationContext): Promise<void> {
-  const accepted = await (await runtimeFor(process.env)).react(body, starterOf(context));
+  const accepted = await (await appRuntime().health()).react(body, starterOf(context));
   context.log(`health: ${accepted} resource event(s) handled`);
 }
 

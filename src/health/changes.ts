@@ -1,6 +1,6 @@
 // Health-change notifications: a JSON message on the storage queue `connection-health` (base64, as the Functions
 // queue trigger expects by default) only when a connection's health changes.
-import { QueueClient } from "@azure/storage-queue";
+import { queueClientOf, type StorageConnection } from "../azure/ownStorage.js";
 import type { Attribution } from "./types.js";
 import type { LinkerHealth } from "../model/connection.js";
 
@@ -37,14 +37,11 @@ export interface HealthChangePublisher {
   publishIfChanged(linkerId: string, previous: LinkerHealth | undefined, current: LinkerHealth, attribution: Attribution[]): Promise<boolean>;
 }
 
-export interface HealthQueueOptions {
-  /** The function app's storage (AzureWebJobsStorage). */
-  connectionString: string;
-  queueName?: string;
-}
+/** The function app's storage (AzureWebJobsStorage) and the queue (default connection-health). */
+export type HealthQueueOptions = StorageConnection & { queueName?: string };
 
 export async function createHealthChangePublisher(options: HealthQueueOptions): Promise<HealthChangePublisher> {
-  const client = new QueueClient(options.connectionString, options.queueName ?? HEALTH_QUEUE);
+  const client = queueClientOf(options, options.queueName ?? HEALTH_QUEUE);
   await client.createIfNotExists();
   return {
     async publishIfChanged(linkerId, previous, current, attribution) {

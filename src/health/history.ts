@@ -1,10 +1,10 @@
 // Health history per connection in Azure Tables (PartitionKey = encoded linker id, RowKey = inverted time, so a
 // partition lists newest first), and the linker's last health (`linker.state.health`) in the connection store.
 // Rows hold check names, results and messages — never secret values (the checks never put them there).
-import { TableClient } from "@azure/data-tables";
 import { encodeKey } from "../store/keys.js";
 import { splitLinkerId } from "../store/linkerId.js";
 import type { TableStoreOptions } from "../store/tableClients.js";
+import { tableClientOf } from "../azure/ownStorage.js";
 import type { LinkerRepository } from "../store/types.js";
 import type { StoredLinker } from "../model/connection.js";
 import type { Attribution, CheckResult, ConnectionHealth } from "./types.js";
@@ -54,9 +54,7 @@ export function healthTableName(prefix: string): string {
 
 /** Creates the table if needed. Same options as the connection store (src/store/tableClients.ts). */
 export async function createHealthHistory(options: TableStoreOptions): Promise<HealthHistory> {
-  const client = TableClient.fromConnectionString(options.connectionString, healthTableName(options.tablePrefix), {
-    allowInsecureConnection: options.allowInsecureConnection,
-  });
+  const client = tableClientOf(options, healthTableName(options.tablePrefix));
   await client.createTable();
   return {
     async record(entry) {

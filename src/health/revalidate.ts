@@ -14,6 +14,7 @@
 import type { ArmClients } from "../azure/clients.js";
 import type { Sealer } from "../secrets/seal.js";
 import type { StepContext } from "../steps/step.js";
+import { stepContextOf } from "./stepContext.js";
 import type { StoredLinker } from "../model/connection.js";
 import { attribute, attributionQueries, withAttribution, withRequester } from "./attribution.js";
 import { armCallsOf, collectSnapshot, emptyStats, type CallStats } from "./collect.js";
@@ -30,6 +31,8 @@ import { type LinkerHealth } from "../model/connection.js";
 export interface RevalidateDeps {
   clients: ArmClients;
   sealer?: Sealer;
+  /** Where database servers are reached (the database-user check logs in). */
+  databases?: StepContext["databases"];
   /** Reads in flight at once (default 16). */
   concurrency?: number;
   /** Ids per Resource Graph query (default and maximum 1000). */
@@ -64,11 +67,6 @@ export interface RevalidationRun {
   stats: RevalidationStats;
 }
 
-const noSealer: Sealer = {
-  seal() { throw new Error("health checks never seal"); },
-  unseal() { throw new Error("no sealer configured for health checks"); },
-};
-
 function previousHealth(linker: StoredLinker): LinkerHealth | undefined {
   const h = linker.state?.health;
   return h && typeof h.status === "string" ? h : undefined;
@@ -96,7 +94,7 @@ export async function revalidateConnections(linkers: readonly StoredLinker[], de
   const evaluatedAt = clock();
   const confirmations: RoleConfirmations = new Map();
   let stepVerifications = 0;
-  const stepContext: StepContext = { clients: deps.clients, sealer: deps.sealer ?? noSealer };
+  const stepContext: StepContext = stepContextOf(deps);
   const evaluated = await mapBounded(linkers, deps.concurrency ?? 16, async (linker) => {
     const checked = evaluateLinker(linker, snapshot, { sealer: deps.sealer, snapshotSteps: deps.snapshotSteps });
     if (!existenceFailed(checked)) {

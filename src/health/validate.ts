@@ -9,6 +9,7 @@ import type { Sealer } from "../secrets/seal.js";
 import { roleAssignmentStep } from "../steps/roleAssignment.js";
 import { type RoleAssignmentInput } from "../model/steps.js";
 import type { StepContext } from "../steps/step.js";
+import { stepContextOf } from "./stepContext.js";
 import type { StoredLinker } from "../model/connection.js";
 import { attribute, attributionQueries, withAttribution, withRequester } from "./attribution.js";
 import { collectSnapshot } from "./collect.js";
@@ -33,6 +34,8 @@ export interface ValidateDeps {
   clients: ArmClients;
   /** Unseals `sealed` secret sources; without it those secrets are checked for presence only. */
   sealer?: Sealer;
+  /** Where database servers are reached (the database-user check logs in). */
+  databases?: StepContext["databases"];
   budget?: RetryBudgetOptions;
   propagation?: PropagationOptions;
   /** false: no activity-log lookups. */
@@ -45,11 +48,6 @@ export interface ValidateDeps {
   functionsBindings?: boolean;
 }
 
-const noSealer: Sealer = {
-  seal() { throw new Error("health checks never seal"); },
-  unseal() { throw new Error("no sealer configured for health checks"); },
-};
-
 async function awaitPropagation(linker: StoredLinker, details: CheckResult[], deps: ValidateDeps): Promise<CheckResult[]> {
   const failing = details.findIndex((d) => d.name === CheckNames.roleAssignment && d.result === "failure");
   const since = lastConfiguredAt(linker);
@@ -58,7 +56,7 @@ async function awaitPropagation(linker: StoredLinker, details: CheckResult[], de
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const deadline = since + (deps.propagation?.windowMs ?? 2 * 60_000);
   const inputs = appliedSteps(linker).filter((s) => s.step === "roleAssignment").map((s) => s.input as RoleAssignmentInput);
-  const ctx: StepContext = { clients: deps.clients, sealer: deps.sealer ?? noSealer };
+  const ctx: StepContext = stepContextOf(deps);
   let delay = deps.propagation?.initialDelayMs ?? 2000;
   while (now() < deadline) {
     await sleep(Math.min(delay, Math.max(0, deadline - now())));
@@ -83,10 +81,10 @@ export async function checkConnection(linker: StoredLinker, deps: ValidateDeps):
   });
   let details = evaluateLinker(linker, snapshot, { sealer: deps.sealer, snapshotSteps: deps.snapshotSteps });
   if (!existenceFailed(details)) {
-    details.push(...await verifyOtherSteps(linker, { clients: deps.clients, sealer: deps.sealer ?? noSealer }, { snapshotSteps: deps.snapshotSteps }));
+    details.push(...await verifyOtherSteps(linker, stepContextOf(deps), { snapshotSteps: deps.snapshotSteps }));
   }
   details = await awaitPropagation(linker, details, deps);
-  details = await confirmRoleAssignments(linker, details, { clients: deps.clients, sealer: deps.sealer ?? noSealer });
+  details = await confirmRoleAssignments(linker, details, stepContextOf(deps));
   const failing = details.filter((d) => d.result === "failure");
   const attribution = deps.attribution === false || failing.length === 0 ? [] : await attribute(attributionQueries(linker, failing), {
     clients: deps.clients, to: clock(), from: deps.attribution?.since, ignoreCallers: deps.attribution?.ignoreCallers,
@@ -100,3 +98,4 @@ export async function checkConnection(linker: StoredLinker, deps: ValidateDeps):
 export async function validateConnection(linker: StoredLinker, deps: ValidateDeps): Promise<ValidateResult> {
   return (await checkConnection(linker, deps)).result;
 }
+

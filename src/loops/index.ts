@@ -9,7 +9,7 @@ import { unanalyzedTriggerType } from "./bindings.js";
 
 export type * from "./model.js";
 export { globsIntersect, compilePattern } from "./pattern.js";
-export { functionsFromEnvelopes, type FunctionEnvelopeLike } from "./from-arm.js";
+export { functionsFromEnvelopes, type FunctionEnvelopeLike } from "./fromArm.js";
 
 export function analyzeLoops(apps: FunctionAppInput[], options: AnalyzeOptions = {}): LoopAnalysis {
   const graph = buildGraph(apps);

@@ -3,7 +3,7 @@
  * storage), base64-encoded as the Functions queue trigger expects by default. Same queue and encoding as the
  * connection-health changes (src/health/changes.ts); messages are told apart by `kind: "loopDetected"`.
  */
-import { QueueClient } from "@azure/storage-queue";
+import { queueClientOf, type StorageConnection } from "../azure/ownStorage.js";
 import type { LoopFinding } from "./model.js";
 
 export const LOOP_QUEUE = "connection-health";
@@ -46,31 +46,11 @@ export interface LoopPublisher {
   publish(message: LoopDetectedMessage): Promise<void>;
 }
 
-export interface LoopQueueOptions {
-  /** The function app's storage (AzureWebJobsStorage). */
-  connectionString: string;
-  /** LINKWRIGHT_STORAGE_ALLOW_INSECURE: an http:// queue endpoint (Azurite) is refused unless this is true. */
-  allowInsecureConnection: boolean;
-  queueName?: string;
-}
-
-/** True when the connection string sends traffic over plain http. */
-export function usesHttp(connectionString: string): boolean {
-  if (/^\s*UseDevelopmentStorage=true/i.test(connectionString)) return true;
-  const parts = new Map(connectionString.split(";").map((p) => {
-    const i = p.indexOf("=");
-    return [p.slice(0, i).trim().toLowerCase(), p.slice(i + 1).trim()] as const;
-  }));
-  const endpoint = parts.get("queueendpoint");
-  if (endpoint) return /^http:/i.test(endpoint);
-  return (parts.get("defaultendpointsprotocol") ?? "https").toLowerCase() === "http";
-}
+/** The function app's storage (AzureWebJobsStorage) and the queue (default connection-health). */
+export type LoopQueueOptions = StorageConnection & { queueName?: string };
 
 export async function createLoopPublisher(options: LoopQueueOptions): Promise<LoopPublisher> {
-  if (usesHttp(options.connectionString) && !options.allowInsecureConnection) {
-    throw new Error("The storage queue endpoint is http://: set LINKWRIGHT_STORAGE_ALLOW_INSECURE=true only for a local emulator.");
-  }
-  const client = new QueueClient(options.connectionString, options.queueName ?? LOOP_QUEUE);
+  const client = queueClientOf(options, options.queueName ?? LOOP_QUEUE);
   await client.createIfNotExists();
   return {
     async publish(message) {

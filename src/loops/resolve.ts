@@ -4,9 +4,9 @@
  */
 import type { FunctionAppInput } from "./model.js";
 import { bindingLabel, outputKind, triggerKind } from "./bindings.js";
-import { appContext, endpointFor } from "./binding-endpoints.js";
-import { connectionWriter } from "./connection-writers.js";
-import { eventGridTriggers } from "./event-grid.js";
+import { appContext, endpointFor } from "./bindingEndpoints.js";
+import { connectionWriter } from "./connectionWriters.js";
+import { eventGridTriggers } from "./eventGrid.js";
 import type { ResolvedApp, ResolvedFunction, ResolvedTrigger, ResolvedWriter } from "./refs.js";
 import { settingsView } from "./settings.js";
 

@@ -5,11 +5,11 @@
  */
 import type { ArmClients } from "../azure/clients.js";
 import type { LinkerRepository } from "../store/types.js";
-import { ALLOWLIST_SETTING, AllowListError, parseAllowList } from "./allow-list.js";
-import { listFunctionAppIds, readFunctionApp } from "./arm-apps.js";
+import { ALLOWLIST_SETTING, AllowListError, parseAllowList } from "./allowList.js";
+import { listFunctionAppIds, readFunctionApp } from "./armApps.js";
 import { mapBounded } from "../concurrency/mapBounded.js";
 import { analyzeLoops } from "./index.js";
-import { connectionWritersOf } from "./linker-writers.js";
+import { connectionWritersOf } from "./linkerWriters.js";
 import type { AllowListEntry, FunctionAppInput, LoopAnalysis } from "./model.js";
 
 /** A whole subscription (Resource Graph), or a list of app ids (e.g. the one app an Event Grid event names). */

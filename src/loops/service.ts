@@ -6,7 +6,7 @@
 import type { ArmClients } from "../azure/clients.js";
 import type { LinkerRepository } from "../store/types.js";
 import { mapBounded } from "../concurrency/mapBounded.js";
-import type { LoopFindingsStore, LoopHealthRecord } from "./findings-store.js";
+import type { LoopFindingsStore, LoopHealthRecord } from "./findingsStore.js";
 import type { AllowListEntry, LoopFinding } from "./model.js";
 import { loopMessage, type LoopPublisher } from "./notify.js";
 import { scanLoops, type LoopScanResult, type LoopScanScope } from "./scan.js";

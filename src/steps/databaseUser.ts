@@ -13,7 +13,7 @@ import { ENGINES, engineOfKind } from "../databases/engines.js";
 import { type DatabaseEngine } from "../model/steps.js";
 import { resolveEndpoint } from "../databases/endpoints.js";
 import { createDatabaseExecutor, type DatabaseExecutor, type DatabaseSessionRequest } from "../databases/executor.js";
-import { readDatabaseSettings, type DatabaseSettings } from "../databases/settings.js";
+import type { DatabaseSettings } from "../config/settings.js";
 import { databaseUserStatements, type DatabaseUserStatements } from "../databases/statements.js";
 import { type PrincipalType } from "../model/steps.js";
 import type { CheckResult, Step, StepContext, StepOutcome, StepPlan } from "./step.js";
@@ -101,7 +101,7 @@ export function statementsOf(input: DatabaseUserInput): DatabaseUserStatements {
 export interface DatabaseUserStepOptions {
   /** Default: the pg / mysql2 / tedious drivers. */
   executor?: DatabaseExecutor;
-  /** Default: read from process.env at each call. */
+  /** Default: the step context's (the deployment's settings), else the servers' FQDNs and a 15 s timeout. */
   settings?: () => DatabaseSettings;
 }
 
@@ -128,9 +128,11 @@ function instructions(input: DatabaseUserInput, stmts: DatabaseUserStatements, s
   return parts.join(" ");
 }
 
+const DEFAULT_DATABASE_SETTINGS: DatabaseSettings = { routes: new Map(), selfDisplayName: "linkwright", timeoutMs: 15_000 };
+
 export function createDatabaseUserStep(options: DatabaseUserStepOptions = {}): Step<DatabaseUserInput, DatabaseUserPrior> {
   const executor = options.executor ?? createDatabaseExecutor();
-  const settingsOf = options.settings ?? (() => readDatabaseSettings());
+  const settingsOf = (ctx: StepContext): DatabaseSettings => options.settings?.() ?? ctx.databases ?? DEFAULT_DATABASE_SETTINGS;
 
   async function openSession(input: DatabaseUserInput, stmts: DatabaseUserStatements, ctx: StepContext): Promise<Session> {
     let token: string;
@@ -140,7 +142,7 @@ export function createDatabaseUserStep(options: DatabaseUserStepOptions = {}): S
       return { ok: false, reason: `linkwright's identity could not get a token for ${stmts.tokenScope}: ${(e as Error).message}` };
     }
     try {
-      const settings = settingsOf();
+      const settings = settingsOf(ctx);
       const self = selfFromToken(token, settings.selfDisplayName);
       const check = await checkEntraAdmin(ctx.clients, input.engine, input.serverId, self);
       if (!check.ok) return { ok: false, check, reason: check.reason };

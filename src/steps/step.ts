@@ -8,6 +8,7 @@
 import type { ArmClients } from "../azure/clients.js";
 import type { Sealer } from "../secrets/seal.js";
 import type { GuardPolicy } from "../catalogue/guards.js";
+import type { DatabaseSettings } from "../config/settings.js";
 
 export interface StepContext {
   clients: ArmClients;
@@ -15,6 +16,8 @@ export interface StepContext {
   /** What the platform allows beyond the catalogue (LINKWRIGHT_ALLOWED_ROLES, LINKWRIGHT_DENIED_SETTINGS): planning
    *  refuses other roles and setting names before anything changes. */
   policy?: GuardPolicy;
+  /** Where database servers are reached and how long to wait (LINKWRIGHT_DATABASE_*); absent = their FQDNs, 15 s. */
+  databases?: DatabaseSettings;
 }
 
 export interface StepPlan {

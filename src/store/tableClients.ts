@@ -1,14 +1,10 @@
-// Builds the TableClients the repositories use, from one connection string.
-import { TableClient, type TableServiceClientOptions } from "@azure/data-tables";
+// Builds the TableClients the repositories use, on linkwright's own storage (src/azure/ownStorage.ts).
+import type { TableClient } from "@azure/data-tables";
+import { tableClientOf, type StorageConnection } from "../azure/ownStorage.js";
 
-export interface TableStoreOptions {
-  /** Storage connection string (AzureWebJobsStorage, Azurite's, or a real account's). */
-  connectionString: string;
-  /** Prefix for table names (letters/digits), so several apps or tests share one account. */
-  tablePrefix: string;
-  /** Permit http:// endpoints (Azurite). Never inferred: set it explicitly from configuration. */
-  allowInsecureConnection: boolean;
-}
+/** linkwright's storage (connection string or keyless) and the prefix of its table names (letters/digits), so
+ *  several apps or tests share one account. */
+export type TableStoreOptions = StorageConnection & { tablePrefix: string };
 
 export interface ConnectionTables {
   linkers: TableClient;
@@ -23,8 +19,7 @@ export function tableNames(prefix: string): { linkers: string; operations: strin
 
 export function createConnectionTables(options: TableStoreOptions): ConnectionTables {
   const names = tableNames(options.tablePrefix);
-  const clientOptions: TableServiceClientOptions = { allowInsecureConnection: options.allowInsecureConnection };
-  const make = (name: string) => TableClient.fromConnectionString(options.connectionString, name, clientOptions);
+  const make = (name: string) => tableClientOf(options, name);
   return { linkers: make(names.linkers), operations: make(names.operations), dependencies: make(names.dependencies) };
 }
 

@@ -1,5 +1,5 @@
 // The connection store over Azure Tables (Azurite locally).
-import { TableClient } from "@azure/data-tables";
+import { tableClientOf } from "../azure/ownStorage.js";
 import { createDependencyTable } from "./dependencyTable.js";
 import { createDryrunTable } from "./dryrunTable.js";
 import { createLinkerTable } from "./linkerTable.js";
@@ -17,8 +17,7 @@ export function dryrunTableName(prefix: string): string {
 /** Creates the tables if needed and returns the repositories. */
 export async function createTableStore(options: TableStoreOptions): Promise<ConnectionStore> {
   const tables = createConnectionTables(options);
-  const dryruns = TableClient.fromConnectionString(options.connectionString, dryrunTableName(options.tablePrefix),
-    { allowInsecureConnection: options.allowInsecureConnection });
+  const dryruns = tableClientOf(options, dryrunTableName(options.tablePrefix));
   await Promise.all([ensureTables(tables), dryruns.createTable()]);
   return {
     linkers: createLinkerTable(tables.linkers),

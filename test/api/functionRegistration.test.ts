@@ -1,8 +1,7 @@
 // The thin Functions registration: HttpRequest -> router -> HttpResponseInit, with deps built from app settings.
 import { HttpRequest, InvocationContext } from "@azure/functions";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { readApiSettings } from "../../src/api/deps.js";
-import { readAuthorizationSettings } from "../../src/config/settings.js";
+import { readAuthorizationSettings, readStorageSettings } from "../../src/config/settings.js";
 import { createTableStore } from "../../src/store/tableStore.js";
 import { startLocalIssuer, TEST_OID, type LocalIssuer } from "../auth/localIssuer.js";
 import { linkerSettings, startTestEmulator, type TestEmulator } from "./registrationSupport.js";
@@ -58,10 +57,10 @@ async function invoke(method: string, path: string, options: { token?: string; b
 
 describe("serviceLinkerApi registration", () => {
   it("reads its settings: audiences include ARM's and the app's own", () => {
-    const settings = readApiSettings(process.env);
+    const settings = readStorageSettings(process.env);
     const authorization = readAuthorizationSettings(process.env);
     expect([authorization.appAudience, ...authorization.armAudiences]).toEqual(expect.arrayContaining(["https://management.azure.com/", "api://linkwright"]));
-    expect(settings.allowInsecureStorage).toBe(true);
+    expect(settings.allowInsecure).toBe(true);
     expect(() => readAuthorizationSettings({ ...process.env, LINKWRIGHT_OPENID_ISSUER: "" })).toThrow(/LINKWRIGHT_OPENID_ISSUER/);
   });
 

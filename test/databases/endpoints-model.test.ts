@@ -1,7 +1,7 @@
 // Endpoint routing (LINKWRIGHT_DATABASE_ENDPOINTS) and the emulators' statement model, as pure units.
 import { describe, expect, it } from "vitest";
 import { parseEndpointRoutes, resolveEndpoint } from "../../src/databases/endpoints.js";
-import { readDatabaseSettings } from "../../src/databases/settings.js";
+import { readDatabaseSettings } from "../../src/config/settings.js";
 import { selfFromToken, adminCommands } from "../../src/databases/admin.js";
 import { ServerModel, DbError } from "../../sandbox/databases/model.js";
 

@@ -14,12 +14,14 @@ import { databaseUserStatements } from "../../src/databases/statements.js";
 import { createDatabaseUserStep, databaseUserInputFor, statementsOf } from "../../src/steps/databaseUser.js";
 import { type DatabaseUserInput } from "../../src/model/steps.js";
 import { parseResourceId } from "../../src/azure/resourceId.js";
+import { readDatabaseSettings } from "../../src/config/settings.js";
 
 const FQDN = { postgresql: "lw-demo-pg.postgres.database.azure.com", mysql: "lw-demo-mysql.mysql.database.azure.com", sql: "lw-demo-sql.database.windows.net" };
 const KIND = { postgresql: "postgres-flexible", mysql: "mysql-flexible", sql: "sql" } as const;
 const FOREIGN = "99999999-8888-7777-6666-555555555555";
 
 let sb: StepsSandbox;
+let endpoints: string;
 let db: DatabaseEmulators;
 let principal: { name: string; objectId: string; clientId: string; type: "ServicePrincipal" };
 
@@ -27,8 +29,8 @@ beforeAll(async () => {
   sb = await startStepsSandbox();
   const databases = await startSandboxDatabases(sb.te.emulator);
   db = databases.emulators;
-  Object.assign(process.env, databases.appSettings);
-  process.env.LINKWRIGHT_DATABASE_TIMEOUT_MS = "5000";
+  endpoints = databases.appSettings.LINKWRIGHT_DATABASE_ENDPOINTS!;
+  sb.ctx.databases = readDatabaseSettings({ ...databases.appSettings, LINKWRIGHT_DATABASE_TIMEOUT_MS: "5000" });
   const self = sb.te.emulator.seedResult!.linkwrightIdentity;
   const rg = parseResourceId(sb.ids.postgresDatabase!)!.resourceGroup!;
   const uami = parseResourceId(sb.ids.userIdentity!)!;
@@ -50,7 +52,6 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  delete process.env.LINKWRIGHT_DATABASE_ENDPOINTS;
   await db?.close();
   await sb?.close();
 });
@@ -126,7 +127,7 @@ describe("database user: never drops a user linkwright did not create", () => {
 /** A session as the step opens it (linkwright's token, the admin login), for tidying up. */
 async function sessionOf(input: DatabaseUserInput) {
   const stmts = statementsOf(input);
-  const routes = JSON.parse(process.env.LINKWRIGHT_DATABASE_ENDPOINTS!) as Record<string, string>;
+  const routes = JSON.parse(endpoints) as Record<string, string>;
   const fqdn = FQDN[input.engine];
   const route = Object.entries(routes).find(([k]) => fqdn.endsWith(k.replace(/^\*/, "")))![1];
   const [host, port] = route.split(":");

@@ -1,6 +1,6 @@
 // Health settings from app settings (pure): schedule binding, auto-heal default, own identity, validation errors.
 import { describe, expect, it } from "vitest";
-import { DEFAULT_HEALTH_SCHEDULE, healthSchedule, readHealthSettings } from "../../src/health/from-settings.js";
+import { DEFAULT_HEALTH_SCHEDULE, DEFAULT_ROLE_PROPAGATION_SECONDS, healthSchedule, readApiSettings, readHealthSettings } from "../../src/config/settings.js";
 
 const BASE = {
   AzureWebJobsStorage: "UseDevelopmentStorage=true",
@@ -15,10 +15,12 @@ describe("health settings", () => {
     expect(DEFAULT_HEALTH_SCHEDULE).toBe("0 */15 * * * *");
   });
 
-  it("defaults: auto-heal off, 500 ms window, no ignored callers, the SDK's propagation window", () => {
+  it("defaults: auto-heal off, 500 ms window, no ignored callers, the one role-propagation default", () => {
     const s = readHealthSettings(BASE);
-    expect(s).toMatchObject({ autoHealDefault: false, eventWindowMs: 500, pageSize: 500, ignoreCallers: [], tablePrefix: "" });
-    expect(s.propagationWindowMs).toBeUndefined();
+    expect(s).toMatchObject({ autoHealDefault: false, eventWindowMs: 500, pageSize: 500, ignoreCallers: [] });
+    // One default for LINKWRIGHT_ROLE_PROPAGATION_SECONDS, shared with validation (it had three, read in three places).
+    expect(s.propagationWindowMs).toBe(DEFAULT_ROLE_PROPAGATION_SECONDS * 1000);
+    expect(DEFAULT_ROLE_PROPAGATION_SECONDS).toBe(480);
   });
 
   it("reads auto-heal, the window, the propagation window and linkwright's own client id", () => {
@@ -32,6 +34,6 @@ describe("health settings", () => {
   it("fails loudly on invalid values and missing required settings", () => {
     expect(() => readHealthSettings({ ...BASE, LINKWRIGHT_AUTOHEAL_DEFAULT: "yes" })).toThrow(/LINKWRIGHT_AUTOHEAL_DEFAULT/);
     expect(() => readHealthSettings({ ...BASE, LINKWRIGHT_HEALTH_EVENT_WINDOW_MS: "0" })).toThrow(/LINKWRIGHT_HEALTH_EVENT_WINDOW_MS/);
-    expect(() => readHealthSettings({ ...BASE, LINKWRIGHT_SEAL_KEY: undefined })).toThrow(/LINKWRIGHT_SEAL_KEY/);
+    expect(() => readApiSettings({ ...BASE, LINKWRIGHT_SEAL_KEY: undefined })).toThrow(/LINKWRIGHT_SEAL_KEY/);
   });
 });

@@ -53,7 +53,7 @@ beforeAll(async () => {
   h = await startHarness("healthrev");
   const { connectionString: cs } = inject("azurite");
   history = await createHealthHistory({ connectionString: cs, tablePrefix: "healthrev", allowInsecureConnection: true });
-  publisher = await createHealthChangePublisher({ connectionString: cs, queueName: QUEUE });
+  publisher = await createHealthChangePublisher({ connectionString: cs, allowInsecureConnection: true, queueName: QUEUE });
   queue = new QueueClient(cs, QUEUE);
   raName = await assignBlobRole(h);
   await mergeSettings(h, { [ENDPOINT_SETTING]: `https://${h.accountName}.blob.core.windows.net/`, [CS_SETTING]: await connectionString(h) });

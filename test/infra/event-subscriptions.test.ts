@@ -10,7 +10,7 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parseResourceEvents, RESOURCE_EVENT_TYPES } from "../../src/health/eventMapping.js";
-import { siteChangeOf, SITE_CHANGE_EVENT_TYPES } from "../../src/loops/site-events.js";
+import { siteChangeOf, SITE_CHANGE_EVENT_TYPES } from "../../src/loops/siteEvents.js";
 import { subscriberMatches, validateAdvancedFilters, type AdvancedFilter, type EventGridEvent } from "../../sandbox/arm/core/event-grid.js";
 import { loopResources, modules, objectProperty, resources, stripComments, topLevelProperties, vars } from "./bicep-text.js";
 import { typeScriptFiles } from "./code-settings.js";

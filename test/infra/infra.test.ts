@@ -9,12 +9,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { readApiSettings } from "../../src/api/deps.js";
 import { listTargets } from "../../src/catalogue/index.js";
-import { readAuthorizationSettings, readAzureSettings, readConnectionPolicy } from "../../src/config/settings.js";
-import { readDatabaseSettings } from "../../src/databases/settings.js";
-import { DEFAULT_HEALTH_SCHEDULE, HEALTH_SCHEDULE_SETTING, healthSchedule, readHealthSettings } from "../../src/health/from-settings.js";
-import { DEFAULT_LOOP_SCAN_SCHEDULE, LOOP_SCAN_SCHEDULE_SETTING, loopScanSchedule, readLoopSettings } from "../../src/loops/loop-settings.js";
+import {
+  DEFAULT_HEALTH_SCHEDULE, DEFAULT_LOOP_SCAN_SCHEDULE, HEALTH_SCHEDULE_SETTING, LOOP_SCAN_SCHEDULE_SETTING, healthSchedule, loopScanSchedule, readApiSettings,
+  readAuthorizationSettings, readAzureSettings, readConnectionPolicy, readDatabaseSettings, readHealthSettings, readLoopSettings, readStorageSettings,
+} from "../../src/config/settings.js";
 import { FEDERATED_TOKEN_SCOPE } from "../../src/azure/credential.js";
 import { BUILTIN_ROLES } from "../../sandbox/arm/core/builtin-roles.js";
 import { arrayObjects, evaluate, modules, objectProperty, outputs, params, resources, stripComments, topLevelProperties, vars, type Scope, type Value } from "./bicep-text.js";
@@ -49,6 +48,14 @@ const LEFT_OUT: Record<string, string> = {
   LINKWRIGHT_APP_CERTIFICATE_PATH: "the app registration's credential is linkwright's managed identity (a federated identity credential), no certificate",
   WEBSITE_SITE_NAME: "provided by App Service",
   WEBSITE_OWNER_NAME: "provided by App Service",
+  // The identity-based form of AzureWebJobsStorage, which the code accepts as the Functions host does; this template
+  // still sets the connection string form (issue #14 moves the deployment to the keyless form).
+  AzureWebJobsStorage__accountName: "this template sets AzureWebJobsStorage's connection-string form",
+  AzureWebJobsStorage__tableServiceUri: "this template sets AzureWebJobsStorage's connection-string form",
+  AzureWebJobsStorage__queueServiceUri: "this template sets AzureWebJobsStorage's connection-string form",
+  AzureWebJobsStorage__blobServiceUri: "this template sets AzureWebJobsStorage's connection-string form",
+  AzureWebJobsStorage__credential: "this template sets AzureWebJobsStorage's connection-string form",
+  AzureWebJobsStorage__clientId: "this template sets AzureWebJobsStorage's connection-string form",
 };
 
 /** Built-in roles the ARM emulator does not model; GUID and name as published (Azure built-in roles). */

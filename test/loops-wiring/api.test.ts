@@ -5,7 +5,7 @@ import { inject } from "vitest";
 import { randomUUID } from "node:crypto";
 import { QueueClient } from "@azure/storage-queue";
 import { createHarness, type Harness } from "../api/harness.js";
-import { createLoopFindingsStore } from "../../src/loops/findings-store.js";
+import { createLoopFindingsStore } from "../../src/loops/findingsStore.js";
 import { createLoopPublisher } from "../../src/loops/notify.js";
 import { createLoopScanService } from "../../src/loops/service.js";
 import type { LoopFinding } from "../../src/loops/model.js";

@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { QueueClient } from "@azure/storage-queue";
 import { memoryLogger, startFunctionHost, type FunctionHost } from "../../sandbox/host/index.js";
 import { startAzurite, type AzuriteInstance } from "../../sandbox/azurite.js";
-import { createLoopFindingsStore, type LoopFindingsStore } from "../../src/loops/findings-store.js";
+import { createLoopFindingsStore, type LoopFindingsStore } from "../../src/loops/findingsStore.js";
 import { drainQueue, startLoopSandbox, type LoopSandbox } from "./support.js";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");

@@ -5,7 +5,7 @@ import { inject } from "vitest";
 import { randomUUID } from "node:crypto";
 import { QueueClient } from "@azure/storage-queue";
 import { buildFunction } from "../../sandbox/arm/providers/web/functions.js";
-import { createLoopFindingsStore, type LoopFindingsStore } from "../../src/loops/findings-store.js";
+import { createLoopFindingsStore, type LoopFindingsStore } from "../../src/loops/findingsStore.js";
 import { createLoopPublisher, type LoopPublisher } from "../../src/loops/notify.js";
 import { createLoopScanService, type LoopScanService } from "../../src/loops/service.js";
 import { drainQueue, startLoopSandbox, type LoopSandbox } from "./support.js";

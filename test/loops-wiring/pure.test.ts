@@ -1,15 +1,15 @@
 // Pure pieces of the wiring: allow-list setting, site-change events, linker targets, storage security, chunking.
 import { describe, expect, it } from "vitest";
-import { AllowListError, parseAllowList } from "../../src/loops/allow-list.js";
-import { siteChangeOf } from "../../src/loops/site-events.js";
-import { targetKindOf, writersOfLinker } from "../../src/loops/linker-writers.js";
-import { usesHttp } from "../../src/loops/notify.js";
-import { chunkFindings } from "../../src/loops/findings-store.js";
-import { loopScanSchedule, readLoopSettings } from "../../src/loops/loop-settings.js";
+import { AllowListError, parseAllowList } from "../../src/loops/allowList.js";
+import { siteChangeOf } from "../../src/loops/siteEvents.js";
+import { targetKindOf, writersOfLinker } from "../../src/loops/linkerWriters.js";
+import { usesHttp } from "../../src/azure/ownStorage.js";
+import { chunkFindings } from "../../src/loops/findingsStore.js";
+import { loopScanSchedule, readLoopSettings, readStorageSettings } from "../../src/config/settings.js";
 import { mapBounded } from "../../src/concurrency/mapBounded.js";
 import type { LoopFinding } from "../../src/loops/model.js";
 import type { StoredLinker } from "../../src/model/connection.js";
-import type { LoopRuntime } from "../../src/loops/from-settings.js";
+import type { LoopRuntime } from "../../src/app/loopRuntime.js";
 import type { LoopScanReport } from "../../src/loops/service.js";
 
 const APP = "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Web/sites/app";
@@ -108,7 +108,7 @@ describe("settings", () => {
       .toEqual(["0f0e0d0c-0000-4000-8000-000000000001"]);
     expect(readLoopSettings({ ...base, LINKWRIGHT_LOOP_SCAN_SUBSCRIPTIONS: "a, b" }).subscriptions).toEqual(["a", "b"]);
     expect(readLoopSettings(base).subscriptions).toEqual([]);
-    expect(() => readLoopSettings({})).toThrow(/AzureWebJobsStorage/);
+    expect(() => readStorageSettings({})).toThrow(/AzureWebJobsStorage/);
     expect(() => readLoopSettings({ ...base, LINKWRIGHT_LOOP_SCAN_CONCURRENCY: "0" })).toThrow(/CONCURRENCY/);
   });
 });
@@ -141,7 +141,7 @@ describe("helpers", () => {
 
 describe("lazyLoopScanService", () => {
   it("builds the runtime only when a loop route uses it", async () => {
-    const { lazyLoopScanService } = await import("../../src/loops/from-settings.js");
+    const { lazyLoopScanService } = await import("../../src/app/loopRuntime.js");
     let built = 0;
     const service = lazyLoopScanService(async () => {
       built++;
@@ -155,8 +155,8 @@ describe("lazyLoopScanService", () => {
 
 describe("runScheduledLoopScan", () => {
   it("scans every configured subscription, keeps going past a failing one, then fails the run", async () => {
-    const { runScheduledLoopScan } = await import("../../src/loops/trigger-handlers.js");
-    const { readLoopSettings: read } = await import("../../src/loops/loop-settings.js");
+    const { runScheduledLoopScan } = await import("../../src/loops/triggerHandlers.js");
+    const { readLoopSettings: read } = await import("../../src/config/settings.js");
     const scanned: unknown[] = [];
     const settings = read({ AzureWebJobsStorage: "UseDevelopmentStorage=true", LINKWRIGHT_LOOP_SCAN_SUBSCRIPTIONS: "s1,bad,s3" });
     const empty: LoopScanReport = { findings: [], suppressed: [], posted: [], checkedAt: "t", stats: { apps: 0, functions: 0, edges: 0, unanalyzedTriggers: {}, scannedApps: [], problems: [], missingApps: [] } };

@@ -3,7 +3,8 @@
 import { WebSiteManagementClient } from "@azure/arm-appservice";
 import { QueueClient } from "@azure/storage-queue";
 import { startTestEmulator, type TestEmulator } from "../sandbox-arm/support/emulator.js";
-import { armClientsFromSettings } from "../../src/azure/fromSettings.js";
+import { ownArmClients } from "../../src/azure/ownClients.js";
+import { readAzureSettings } from "../../src/config/settings.js";
 import type { ArmClients } from "../../src/azure/clients.js";
 import { buildSite } from "../../sandbox/arm/providers/web/sites.js";
 import { buildFunction } from "../../sandbox/arm/providers/web/functions.js";
@@ -33,7 +34,7 @@ export async function startLoopSandbox(): Promise<LoopSandbox> {
   process.env.IDENTITY_ENDPOINT = identity.IDENTITY_ENDPOINT;
   process.env.IDENTITY_HEADER = identity.IDENTITY_HEADER;
   const armEnv = { LINKWRIGHT_ARM_ENDPOINT: te.endpoint, IDENTITY_ENDPOINT: identity.IDENTITY_ENDPOINT, IDENTITY_HEADER: identity.IDENTITY_HEADER };
-  const clients = armClientsFromSettings(armEnv);
+  const clients = ownArmClients(readAzureSettings(armEnv));
   const rg = `/subscriptions/${te.subscriptionId}/resourceGroups/${seed.resourceGroup}`;
   const admin = new WebSiteManagementClient(te.credential, te.subscriptionId, te.clientOptions);
   return {

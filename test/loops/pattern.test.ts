@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { compilePattern, globMatches, globsIntersect, showGlob, STAR } from "../../src/loops/pattern.js";
-import { subjectFilterGlob } from "../../src/loops/event-grid.js";
+import { subjectFilterGlob } from "../../src/loops/eventGrid.js";
 
 const noSettings = () => undefined;
 const g = (expr: string, settings: Record<string, string> = {}) => compilePattern(expr, (n) => settings[n]).glob;

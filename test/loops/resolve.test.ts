@@ -94,7 +94,7 @@ describe("resolveApp", () => {
 
 describe("functionsFromEnvelopes", () => {
   it("reads the SDK's flattened envelope and the raw wire shape", async () => {
-    const { functionsFromEnvelopes } = await import("../../src/loops/from-arm.js");
+    const { functionsFromEnvelopes } = await import("../../src/loops/fromArm.js");
     const bindings = [{ name: "msg", type: "queueTrigger", direction: "in", queueName: "q1", connection: "AzureWebJobsStorage" }];
     expect(functionsFromEnvelopes([
       { id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/app1/functions/F1", name: "app1/F1", config: { bindings }, isDisabled: false },

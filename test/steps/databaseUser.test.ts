@@ -12,6 +12,7 @@ import { createDatabaseExecutor } from "../../src/databases/executor.js";
 import { parseEndpointRoutes } from "../../src/databases/endpoints.js";
 import { createDatabaseUserStep, databaseUserInputFor, databaseUserStep, statementsOf } from "../../src/steps/databaseUser.js";
 import { type DatabaseUserInput } from "../../src/model/steps.js";
+import { readDatabaseSettings } from "../../src/config/settings.js";
 import { parseResourceId } from "../../src/azure/resourceId.js";
 
 const PG_FQDN = "lw-demo-pg.postgres.database.azure.com";
@@ -29,8 +30,8 @@ beforeAll(async () => {
   // As the sandbox runs them: tokens checked against the ARM emulator, logins only for each server's Entra admin.
   const databases = await startSandboxDatabases(sb.te.emulator);
   db = databases.emulators;
-  Object.assign(process.env, databases.appSettings);
-  process.env.LINKWRIGHT_DATABASE_TIMEOUT_MS = "5000";
+  // As a deployment's settings reach the step: read by the one settings module, handed over in the step context.
+  sb.ctx.databases = readDatabaseSettings({ ...databases.appSettings, LINKWRIGHT_DATABASE_TIMEOUT_MS: "5000" });
   self = sb.te.emulator.seedResult!.linkwrightIdentity;
   rg = parseResourceId(sb.ids.postgresDatabase!)!.resourceGroup!;
   const uami = parseResourceId(sb.ids.userIdentity!)!;
@@ -39,7 +40,6 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  delete process.env.LINKWRIGHT_DATABASE_ENDPOINTS;
   await db?.close();
   await sb?.close();
 });

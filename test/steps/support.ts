@@ -1,7 +1,8 @@
 // Steps run as production runs them: linkwright's own managed identity (ManagedIdentityCredential over the
 // App Service identity protocol the emulator serves) and the one client factory, against a seeded emulator.
 import { startTestEmulator, type TestEmulator } from "../sandbox-arm/support/emulator.js";
-import { armClientsFromSettings } from "../../src/azure/fromSettings.js";
+import { ownArmClients } from "../../src/azure/ownClients.js";
+import { readAzureSettings } from "../../src/config/settings.js";
 import { createSealer } from "../../src/secrets/seal.js";
 import type { StepContext } from "../../src/steps/step.js";
 import { comparableState } from "../support/emulator-state.js";
@@ -24,10 +25,10 @@ export async function startStepsSandbox(): Promise<StepsSandbox> {
   const env = te.emulator.managedIdentityEnvironment(seed.linkwrightIdentity.principalId);
   process.env.IDENTITY_ENDPOINT = env.IDENTITY_ENDPOINT;
   process.env.IDENTITY_HEADER = env.IDENTITY_HEADER;
-  const clients = armClientsFromSettings({
+  const clients = ownArmClients(readAzureSettings({
     LINKWRIGHT_ARM_ENDPOINT: te.endpoint,
     LINKWRIGHT_KEYVAULT_DISABLE_CHALLENGE_VERIFICATION: "true",
-  });
+  }));
   const ctx: StepContext = { clients, sealer: createSealer("test-seal-key-".padEnd(40, "x")) };
   return {
     te, ctx, ids: seed.resources,

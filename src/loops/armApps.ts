@@ -3,7 +3,7 @@
  * subscription (Resource Graph, paged) and, per app, its functions, app settings and connection strings.
  */
 import type { ArmClients } from "../azure/clients.js";
-import { functionsFromEnvelopes, type FunctionEnvelopeLike } from "./from-arm.js";
+import { functionsFromEnvelopes, type FunctionEnvelopeLike } from "./fromArm.js";
 import type { FunctionAppInput } from "./model.js";
 
 export const FUNCTION_APPS_QUERY =

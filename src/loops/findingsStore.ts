@@ -8,6 +8,7 @@
 import { RestError, TableClient } from "@azure/data-tables";
 import { encodeKey } from "../store/keys.js";
 import type { TableStoreOptions } from "../store/tableClients.js";
+import { tableClientOf } from "../azure/ownStorage.js";
 import type { LoopFinding } from "./model.js";
 
 export type LoopHealthStatus = "Healthy" | "Unhealthy";
@@ -72,7 +73,7 @@ export function chunkFindings(findings: LoopFinding[]): { chunks: string[]; kept
 
 export async function createLoopFindingsStore(options: TableStoreOptions): Promise<LoopFindingsStore> {
   const names = loopTableNames(options.tablePrefix);
-  const make = (name: string) => TableClient.fromConnectionString(options.connectionString, name, { allowInsecureConnection: options.allowInsecureConnection });
+  const make = (name: string) => tableClientOf(options, name);
   const reported = make(names.reported);
   const health = make(names.health);
   await Promise.all([reported.createTable(), health.createTable()]);

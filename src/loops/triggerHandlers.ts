@@ -1,17 +1,22 @@
 // What the loop-scan triggers do once bound and parsed (src/functions/loopScan*.ts stay thin): the timer scans
 // every configured subscription; a site-change event rescans just the app it names.
-import type { LoopRuntime } from "./from-settings.js";
-import type { LoopScanReport } from "./service.js";
-import { siteChangeOf } from "./site-events.js";
+import type { LoopScanReport, LoopScanService } from "./service.js";
+import { siteChangeOf } from "./siteEvents.js";
 
 export type Log = (message: string) => void;
+
+/** The scan service and the subscriptions the timer scans (the runtime, src/app/loopRuntime.ts). */
+export interface LoopScanRunner {
+  settings: { subscriptions: string[] };
+  service: LoopScanService;
+}
 
 function summary(report: LoopScanReport): string {
   return `${report.stats.scannedApps.length} app(s), ${report.findings.length} finding(s) (${report.posted.length} new), ` +
     `${report.suppressed.length} suppressed, ${report.stats.problems.length} problem(s), ${report.stats.missingApps.length} missing`;
 }
 
-export async function runScheduledLoopScan(runtime: LoopRuntime, log: Log): Promise<LoopScanReport[]> {
+export async function runScheduledLoopScan(runtime: LoopScanRunner, log: Log): Promise<LoopScanReport[]> {
   const { subscriptions } = runtime.settings;
   if (subscriptions.length === 0) {
     throw new Error("No subscription to scan for loops: set LINKWRIGHT_LOOP_SCAN_SUBSCRIPTIONS (WEBSITE_OWNER_NAME was not usable either).");
@@ -35,7 +40,7 @@ export async function runScheduledLoopScan(runtime: LoopRuntime, log: Log): Prom
 }
 
 /** Rescans the app an ARM change event is about; undefined when the event does not concern a function app. */
-export async function rescanForSiteChange(runtime: LoopRuntime, event: unknown, log: Log): Promise<LoopScanReport | undefined> {
+export async function rescanForSiteChange(runtime: LoopScanRunner, event: unknown, log: Log): Promise<LoopScanReport | undefined> {
   const change = siteChangeOf(event);
   if ("ignored" in change) {
     log(`Loop rescan skipped: ${change.ignored}`);

@@ -3,6 +3,7 @@
  * watch (storage blobs/queues, Service Bus, Event Hubs, Cosmos DB) becomes a LinkwrightConnectionWriter.
  */
 import type { LinkerRepository } from "../store/types.js";
+import { linkersOf } from "../store/pages.js";
 import type { StoredLinker } from "../model/connection.js";
 import type { ConnectionTargetKind, LinkwrightConnectionWriter } from "./model.js";
 
@@ -35,13 +36,5 @@ export function writersOfLinker(linker: StoredLinker): LinkwrightConnectionWrite
 
 /** All writers from the linkers whose source is `appId` (every page). */
 export async function connectionWritersOf(linkers: LinkerRepository, appId: string): Promise<LinkwrightConnectionWriter[]> {
-  const writers: LinkwrightConnectionWriter[] = [];
-  let continuationToken: string | undefined;
-  for (let page = 0; page < MAX_LINKER_PAGES; page++) {
-    const result = await linkers.list(appId, { pageSize: 100, ...(continuationToken ? { continuationToken } : {}) });
-    for (const linker of result.items) writers.push(...writersOfLinker(linker));
-    continuationToken = result.continuationToken;
-    if (!continuationToken) return writers;
-  }
-  throw new Error(`more than ${MAX_LINKER_PAGES} pages of linkers on ${appId}`);
+  return (await linkersOf(linkers, appId, { maxPages: MAX_LINKER_PAGES })).flatMap(writersOfLinker);
 }
