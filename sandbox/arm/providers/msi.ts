@@ -3,9 +3,10 @@
 // Microsoft.ManagedIdentity/identities/default`). Reference: arm-surface §2.3; SDK @azure/arm-msi 2.2.0 (HLC).
 import type { Provider, Route, RouteContext, StoredResource } from "../core/contract.js";
 import { armErrors } from "../core/errors.js";
-import {
-  asObject, bodyObject, newResourceId, render, requireLocation, requireResource, requireResourceGroup, systemData,
-} from "./web/resource-helpers.js";
+import { asObject, bodyObject, requireLocation } from "./kit/request-body.js";
+import { newResourceId, requireResource, requireResourceGroup } from "./kit/resource-lookup.js";
+import { systemData } from "./kit/system-data.js";
+import { render } from "./kit/wire-shape.js";
 
 const UAMI = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{resourceName}";
 export const UAMI_TYPE = "Microsoft.ManagedIdentity/userAssignedIdentities";

@@ -4,8 +4,9 @@
 // Reference: @azure/arm-appconfiguration 4.0.0 src/operations/configurationStores.ts.
 import { randomBytes } from "node:crypto";
 import { ArmError, type CoreServices, type ResourceStore, type RouteContext, type StoredResource } from "../../core/contract.js";
-import { asObject, requireLocation } from "../web/resource-helpers.js";
-import { crudRoutes, pick } from "../servicebus/crud.js";
+import { asObject, requireLocation } from "../kit/request-body.js";
+import { crudRoutes } from "../kit/crud-routes.js";
+import { pick } from "../kit/settable-properties.js";
 import { appConfigDataPlaneHandler } from "./data-plane.js";
 import { loopbackPortOf } from "../../core/ids.js";
 

@@ -2,11 +2,14 @@
 // update (PATCH = JSON merge patch, arrays replaced wholesale; LRO final-state location) / delete / listSecrets.
 // GET hides secret values; listSecrets returns them. Reference: arm-surface §2.2; SDK @azure/arm-appcontainers 4.0.0.
 import { ArmError, type Route, type RouteContext, type StoredResource } from "../../core/contract.js";
-import { resolveIdentity, releaseIdentity } from "../web/identity.js";
-import {
-  asObject, bodyObject, deleteResult, fakePublicIp, mergePatch, newResourceId, putResult, render, requireLocation,
-  requireResource, requireResourceGroup, systemData,
-} from "../web/resource-helpers.js";
+import { resolveIdentity, releaseIdentity } from "../kit/managed-identities.js";
+import { mergePatch } from "../kit/merge-patch.js";
+import { fakePublicIp } from "../kit/public-ips.js";
+import { asObject, bodyObject, requireLocation } from "../kit/request-body.js";
+import { newResourceId, requireResource, requireResourceGroup } from "../kit/resource-lookup.js";
+import { systemData } from "../kit/system-data.js";
+import { render } from "../kit/wire-shape.js";
+import { deleteResult, putResult } from "../kit/write-results.js";
 
 export const CONTAINER_APP = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.App/containerApps/{containerAppName}";
 export const CONTAINER_APP_TYPE = "Microsoft.App/containerApps";

@@ -3,8 +3,8 @@
 // (principalId + roleDefinitionId + scope inside the account). These are Cosmos's own role system, not
 // Microsoft.Authorization. Reference: @azure/arm-cosmosdb 17.0.0 api/sqlResources/operations.js.
 import { ArmError, type Route, type StoredResource } from "../../core/contract.js";
-import { asObject } from "../web/resource-helpers.js";
-import { crudRoutes } from "../servicebus/crud.js";
+import { asObject } from "../kit/request-body.js";
+import { crudRoutes } from "../kit/crud-routes.js";
 
 const ACCOUNT = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.DocumentDB/databaseAccounts/{accountName}";
 const DEF_TYPE = "Microsoft.DocumentDB/databaseAccounts/sqlRoleDefinitions";

@@ -1,10 +1,11 @@
 // Microsoft.Network/privateEndpoints: get / list (subscription, resource group) / createOrUpdate / delete.
 // A private endpoint names its subnet and its privateLinkServiceConnections (target resource id + groupIds).
 import { ArmError, type Route, type RouteContext } from "../../core/contract.js";
-import {
-  asObject, bodyObject, deleteResult, newResourceId, putResult, render, requireLocation, requireResource,
-  requireResourceGroup, systemData,
-} from "../web/resource-helpers.js";
+import { asObject, bodyObject, requireLocation } from "../kit/request-body.js";
+import { newResourceId, requireResource, requireResourceGroup } from "../kit/resource-lookup.js";
+import { systemData } from "../kit/system-data.js";
+import { render } from "../kit/wire-shape.js";
+import { deleteResult, putResult } from "../kit/write-results.js";
 
 const PE = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Network/privateEndpoints/{privateEndpointName}";
 export const PE_TYPE = "Microsoft.Network/privateEndpoints";

@@ -2,10 +2,11 @@
 // in the virtual network's `properties.subnets`, as Azure does. A vnet PUT with `subnets` replaces the set.
 // SDK: @azure/arm-network 39.0.0 api/virtualNetworks, api/subnets (createOrUpdate: LRO final-state azure-async-operation).
 import { ArmError, type Route, type RouteContext, type StoredResource } from "../../core/contract.js";
-import {
-  asObject, bodyObject, deleteResult, newResourceId, putResult, render, requireLocation, requireResource,
-  requireResourceGroup, systemData,
-} from "../web/resource-helpers.js";
+import { asObject, bodyObject, requireLocation } from "../kit/request-body.js";
+import { newResourceId, requireResource, requireResourceGroup } from "../kit/resource-lookup.js";
+import { systemData } from "../kit/system-data.js";
+import { render } from "../kit/wire-shape.js";
+import { deleteResult, putResult } from "../kit/write-results.js";
 
 export const VNET = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Network/virtualNetworks/{virtualNetworkName}";
 export const SUBNET = `${VNET}/subnets/{subnetName}`;

@@ -3,9 +3,11 @@
 // accessPolicyAssignments (Entra data access: the built-in policies "Data Owner", "Data Contributor", "Data Reader").
 // Reference: @azure/arm-rediscache 8.2.0 operations/{redis,firewallRules,accessPolicyAssignment}.js.
 import { ArmError, type Route, type StoredResource } from "../../core/contract.js";
-import { asObject, requireLocation } from "../web/resource-helpers.js";
-import { crudRoutes, newKey, pick } from "../servicebus/crud.js";
-import { requireGuid } from "../sql/firewall.js";
+import { asObject, requireLocation } from "../kit/request-body.js";
+import { crudRoutes } from "../kit/crud-routes.js";
+import { newKey } from "../kit/random-keys.js";
+import { pick } from "../kit/settable-properties.js";
+import { requireGuid } from "../kit/guids.js";
 
 export const CACHE = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Cache/redis/{name}";
 const T = "Microsoft.Cache/Redis";

@@ -4,10 +4,11 @@
 // connection string built from the ARM answers works against Azurite. Reference: arm-surface §2.5.
 import { randomBytes } from "node:crypto";
 import { ArmError, type CoreServices, type Route, type RouteContext, type StoredResource } from "../../core/contract.js";
-import {
-  asObject, bodyObject, deleteResult, newResourceId, putResult, render, requireLocation, requireResource,
-  requireResourceGroup, systemData,
-} from "../web/resource-helpers.js";
+import { asObject, bodyObject, requireLocation } from "../kit/request-body.js";
+import { newResourceId, requireResource, requireResourceGroup } from "../kit/resource-lookup.js";
+import { systemData } from "../kit/system-data.js";
+import { render } from "../kit/wire-shape.js";
+import { deleteResult, putResult } from "../kit/write-results.js";
 
 export const ACCOUNT = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Storage/storageAccounts/{accountName}";
 export const ACCOUNT_TYPE = "Microsoft.Storage/storageAccounts";

@@ -1,11 +1,13 @@
 // Microsoft.Web/sites and sites/slots: get / list / createOrUpdate (PUT, LRO final-state `location`) /
 // update (PATCH, 200) / delete. Reference: arm-surface §2.1; SDK @azure/arm-appservice 19.0.0 api/webApps/operations.js.
 import { ArmError, type Route, type RouteContext, type StoredResource } from "../../core/contract.js";
-import { resolveIdentity, releaseIdentity } from "./identity.js";
-import {
-  asObject, bodyObject, deleteResult, fakePublicIp, newResourceId, putResult, render, requireLocation,
-  requireResource, requireResourceGroup, systemData,
-} from "./resource-helpers.js";
+import { resolveIdentity, releaseIdentity } from "../kit/managed-identities.js";
+import { fakePublicIp } from "../kit/public-ips.js";
+import { asObject, bodyObject, requireLocation } from "../kit/request-body.js";
+import { newResourceId, requireResource, requireResourceGroup } from "../kit/resource-lookup.js";
+import { systemData } from "../kit/system-data.js";
+import { render } from "../kit/wire-shape.js";
+import { deleteResult, putResult } from "../kit/write-results.js";
 import { applySiteConfig, defaultSiteConfig } from "./site-config.js";
 
 export const SITE = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Web/sites/{name}";

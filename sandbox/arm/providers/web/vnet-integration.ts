@@ -2,7 +2,7 @@
 // and as seen by `virtualNetworkConnections` (a bare JSON array). Both read and write the site's
 // `properties.virtualNetworkSubnetId`, the newer way to integrate. Reference: arm-surface §2.1.
 import { ArmError, type Route, type RouteContext, type StoredResource } from "../../core/contract.js";
-import { asObject, bodyObject } from "./resource-helpers.js";
+import { asObject, bodyObject } from "../kit/request-body.js";
 import { requireSite, SITE, SLOT } from "./sites.js";
 
 const SUBNET_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/([^/]+)\/subnets\/[^/]+$/i;
