@@ -3,6 +3,7 @@
 // Microsoft.ManagedIdentity/identities/default`). Reference: arm-surface §2.3; SDK @azure/arm-msi 2.2.0 (HLC).
 import type { Provider, Route, RouteContext, StoredResource } from "../core/contract.js";
 import { armErrors } from "../core/errors.js";
+import { listBySubscriptionAndResourceGroup } from "./kit/list-routes.js";
 import { asObject, bodyObject, requireLocation } from "./kit/request-body.js";
 import { newResourceId, requireResource, requireResourceGroup } from "./kit/resource-lookup.js";
 import { systemData } from "./kit/system-data.js";
@@ -91,17 +92,7 @@ const routes: Route[] = [
   { method: "PUT", template: UAMI, action: `${UAMI_TYPE}/write`, handle: putIdentity },
   { method: "PATCH", template: UAMI, action: `${UAMI_TYPE}/write`, handle: patchIdentity },
   { method: "DELETE", template: UAMI, action: `${UAMI_TYPE}/delete`, handle: deleteIdentity },
-  {
-    method: "GET", template: "/subscriptions/{subscriptionId}/providers/Microsoft.ManagedIdentity/userAssignedIdentities", action: `${UAMI_TYPE}/read`,
-    handle: (ctx) => ({ status: 200, body: ctx.services.page(ctx.store.list(`/subscriptions/${ctx.params.subscriptionId}`, UAMI_TYPE).map(render), ctx) }),
-  },
-  {
-    method: "GET", template: "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ManagedIdentity/userAssignedIdentities", action: `${UAMI_TYPE}/read`,
-    handle: (ctx) => {
-      const rg = requireResourceGroup(ctx);
-      return { status: 200, body: ctx.services.page(ctx.store.list(rg.id, UAMI_TYPE).map(render), ctx) };
-    },
-  },
+  ...listBySubscriptionAndResourceGroup({ template: UAMI, type: UAMI_TYPE, action: `${UAMI_TYPE}/read` }),
   { method: "GET", template: "/{*scope}/providers/Microsoft.ManagedIdentity/identities/default", action: "Microsoft.ManagedIdentity/identities/read", handle: systemIdentityByScope },
 ];
 

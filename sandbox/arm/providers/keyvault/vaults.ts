@@ -4,6 +4,7 @@
 // Reference: arm-surface §2.6; SDK @azure/arm-keyvault 5.0.0 api/vaults/operations.js.
 import { loopbackPortOf } from "../../core/ids.js";
 import { ArmError, type CoreServices, type ResourceStore, type Route, type RouteContext, type StoredResource } from "../../core/contract.js";
+import { listBySubscriptionAndResourceGroup } from "../kit/list-routes.js";
 import { asObject, bodyObject, requireLocation } from "../kit/request-body.js";
 import { newResourceId, requireResource, requireResourceGroup } from "../kit/resource-lookup.js";
 import { systemData } from "../kit/system-data.js";
@@ -153,10 +154,10 @@ async function updateAccessPolicies(ctx: RouteContext) {
   };
 }
 
-async function listVaults(ctx: RouteContext, scope: string) {
-  const all = (await Promise.all(ctx.store.list(scope, VAULT_TYPE).map((v) => withLiveDataPlane(ctx, v)))).map(render);
+/** The page size a vault list asks for with `$top`. */
+function requestedTop(ctx: RouteContext): number | undefined {
   const top = Number(ctx.req.query.get("$top"));
-  return { status: 200, body: ctx.services.page(all, ctx, Number.isInteger(top) && top > 0 ? top : undefined) };
+  return Number.isInteger(top) && top > 0 ? top : undefined;
 }
 
 export const vaultRoutes: Route[] = [
@@ -165,12 +166,7 @@ export const vaultRoutes: Route[] = [
   { method: "PATCH", template: VAULT, action: `${VAULT_TYPE}/write`, handle: patchVault },
   { method: "DELETE", template: VAULT, action: `${VAULT_TYPE}/delete`, handle: (ctx) => deleteResult(ctx, vaultId(ctx)) },
   { method: "PUT", template: `${VAULT}/accessPolicies/{operationKind}`, action: `${VAULT_TYPE}/accessPolicies/write`, handle: updateAccessPolicies },
-  {
-    method: "GET", template: "/subscriptions/{subscriptionId}/providers/Microsoft.KeyVault/vaults", action: `${VAULT_TYPE}/read`,
-    handle: (ctx) => listVaults(ctx, `/subscriptions/${ctx.params.subscriptionId}`),
-  },
-  {
-    method: "GET", template: "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.KeyVault/vaults", action: `${VAULT_TYPE}/read`,
-    handle: (ctx) => listVaults(ctx, requireResourceGroup(ctx).id),
-  },
+  ...listBySubscriptionAndResourceGroup({
+    template: VAULT, type: VAULT_TYPE, action: `${VAULT_TYPE}/read`, render: async (v, ctx) => render(await withLiveDataPlane(ctx, v)), pageSize: requestedTop,
+  }),
 ];

@@ -2,6 +2,7 @@
 // by subscription and resource group for tracked top-level resources), and POST actions on it. The per-type
 // knowledge (wire shape, defaults, validation) stays in each provider's `build`.
 import type { Route, RouteContext, RouteResult, StoredResource } from "../../core/contract.js";
+import { listBySubscriptionAndResourceGroup, listUnderParent } from "./list-routes.js";
 import { mergePatch } from "./merge-patch.js";
 import { bodyObject } from "./request-body.js";
 import { newResourceId, requireResource, requireResourceGroup } from "./resource-lookup.js";
@@ -77,11 +78,6 @@ export function crudRoutes(spec: CrudSpec): Route[] {
     return { status: 200, body: await out(stored, ctx) };
   };
 
-  const list = async (ctx: RouteContext, scope: string): Promise<RouteResult> => {
-    const items = spec.topLevel ? ctx.store.list(scope, spec.type) : ctx.store.children(scope, spec.type);
-    return { status: 200, body: ctx.services.page(await Promise.all(items.map((r) => out(r, ctx))), ctx) };
-  };
-
   const routes: Route[] = [
     { method: "GET", template: spec.template, action: `${prefix}/read`, handle: get },
     { method: "PUT", template: spec.template, action: `${prefix}/write`, handle: put },
@@ -96,22 +92,9 @@ export function crudRoutes(spec: CrudSpec): Route[] {
   ];
   if (spec.patch) routes.push({ method: "PATCH", template: spec.template, action: `${prefix}/write`, handle: patch });
   if (!spec.noList) {
-    if (spec.topLevel) {
-      const provider = spec.template.slice(spec.template.indexOf("/providers/"));
-      const collectionPath = provider.split("/").slice(0, -1).join("/");
-      routes.push(
-        { method: "GET", template: `/subscriptions/{subscriptionId}${collectionPath}`, action: `${prefix}/read`, handle: (ctx) => list(ctx, `/subscriptions/${ctx.params.subscriptionId}`) },
-        {
-          method: "GET", template: `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}${collectionPath}`, action: `${prefix}/read`,
-          handle: (ctx) => list(ctx, requireResourceGroup(ctx).id),
-        },
-      );
-    } else {
-      routes.push({
-        method: "GET", template: `${parentT}/${collection}`, action: `${prefix}/read`,
-        handle: (ctx) => list(ctx, requireResource(ctx, fill(parentT, ctx.params)).id),
-      });
-    }
+    const listSpec = { template: spec.template, type: spec.type, action: `${prefix}/read`, render: out };
+    if (spec.topLevel) routes.push(...listBySubscriptionAndResourceGroup(listSpec));
+    else routes.push(listUnderParent(listSpec));
   }
   for (const a of spec.actions ?? []) {
     routes.push({

@@ -2,6 +2,7 @@
 // in the virtual network's `properties.subnets`, as Azure does. A vnet PUT with `subnets` replaces the set.
 // SDK: @azure/arm-network 39.0.0 api/virtualNetworks, api/subnets (createOrUpdate: LRO final-state azure-async-operation).
 import { ArmError, type Route, type RouteContext, type StoredResource } from "../../core/contract.js";
+import { listBySubscriptionAndResourceGroup, listUnderParent } from "../kit/list-routes.js";
 import { asObject, bodyObject, requireLocation } from "../kit/request-body.js";
 import { newResourceId, requireResource, requireResourceGroup } from "../kit/resource-lookup.js";
 import { systemData } from "../kit/system-data.js";
@@ -92,22 +93,12 @@ export const vnetRoutes: Route[] = [
   { method: "GET", template: VNET, action: `${VNET_TYPE}/read`, handle: (ctx) => ({ status: 200, body: renderVnet(ctx, requireResource(ctx, vnetId(ctx))) }) },
   { method: "PUT", template: VNET, action: `${VNET_TYPE}/write`, handle: putVnet },
   { method: "DELETE", template: VNET, action: `${VNET_TYPE}/delete`, handle: (ctx) => deleteResult(ctx, vnetId(ctx)) },
-  {
-    method: "GET", template: "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Network/virtualNetworks", action: `${VNET_TYPE}/read`,
-    handle: (ctx) => ({ status: 200, body: ctx.services.page(ctx.store.list(requireResourceGroup(ctx).id, VNET_TYPE).map((v) => renderVnet(ctx, v)), ctx) }),
-  },
-  {
-    method: "GET", template: "/subscriptions/{subscriptionId}/providers/Microsoft.Network/virtualNetworks", action: `${VNET_TYPE}/read`,
-    handle: (ctx) => ({ status: 200, body: ctx.services.page(ctx.store.list(`/subscriptions/${ctx.params.subscriptionId}`, VNET_TYPE).map((v) => renderVnet(ctx, v)), ctx) }),
-  },
+  ...listBySubscriptionAndResourceGroup({ template: VNET, type: VNET_TYPE, action: `${VNET_TYPE}/read`, render: (v, ctx) => renderVnet(ctx, v) }),
   { method: "GET", template: SUBNET, action: `${SUBNET_TYPE}/read`, handle: (ctx) => ({ status: 200, body: render(requireResource(ctx, `${vnetId(ctx)}/subnets/${ctx.params.subnetName}`)) }) },
   { method: "PUT", template: SUBNET, action: `${SUBNET_TYPE}/write`, handle: putSubnet },
   {
     method: "DELETE", template: SUBNET, action: `${SUBNET_TYPE}/delete`,
     handle: (ctx) => { requireResource(ctx, vnetId(ctx)); return deleteResult(ctx, `${vnetId(ctx)}/subnets/${ctx.params.subnetName}`); },
   },
-  {
-    method: "GET", template: `${VNET}/subnets`, action: `${SUBNET_TYPE}/read`,
-    handle: (ctx) => ({ status: 200, body: ctx.services.page(ctx.store.children(requireResource(ctx, vnetId(ctx)).id, SUBNET_TYPE).map(render), ctx) }),
-  },
+  listUnderParent({ template: SUBNET, type: SUBNET_TYPE, action: `${SUBNET_TYPE}/read` }),
 ];

@@ -4,6 +4,7 @@
 // connection string built from the ARM answers works against Azurite. Reference: arm-surface §2.5.
 import { randomBytes } from "node:crypto";
 import { ArmError, type CoreServices, type Route, type RouteContext, type StoredResource } from "../../core/contract.js";
+import { listBySubscriptionAndResourceGroup } from "../kit/list-routes.js";
 import { asObject, bodyObject, requireLocation } from "../kit/request-body.js";
 import { newResourceId, requireResource, requireResourceGroup } from "../kit/resource-lookup.js";
 import { systemData } from "../kit/system-data.js";
@@ -172,10 +173,6 @@ function regenerateKey(ctx: RouteContext) {
   return { status: 200, body: { keys }, eventResourceId: account.id };
 }
 
-function listAccounts(ctx: RouteContext, scope: string) {
-  return { status: 200, body: ctx.services.page(ctx.store.list(scope, ACCOUNT_TYPE).map(render), ctx) };
-}
-
 export const accountRoutes: Route[] = [
   { method: "GET", template: ACCOUNT, action: `${ACCOUNT_TYPE}/read`, handle: (ctx) => ({ status: 200, body: render(requireResource(ctx, accountId(ctx))) }) },
   { method: "PUT", template: ACCOUNT, action: `${ACCOUNT_TYPE}/write`, handle: createAccount },
@@ -183,13 +180,6 @@ export const accountRoutes: Route[] = [
   { method: "DELETE", template: ACCOUNT, action: `${ACCOUNT_TYPE}/delete`, handle: (ctx) => deleteResult(ctx, accountId(ctx)) },
   { method: "POST", template: `${ACCOUNT}/listKeys`, action: `${ACCOUNT_TYPE}/listkeys/action`, handle: listKeys },
   { method: "POST", template: `${ACCOUNT}/regenerateKey`, action: `${ACCOUNT_TYPE}/regeneratekey/action`, handle: regenerateKey },
-  {
-    method: "GET", template: "/subscriptions/{subscriptionId}/providers/Microsoft.Storage/storageAccounts", action: `${ACCOUNT_TYPE}/read`,
-    handle: (ctx) => listAccounts(ctx, `/subscriptions/${ctx.params.subscriptionId}`),
-  },
-  {
-    method: "GET", template: "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Storage/storageAccounts", action: `${ACCOUNT_TYPE}/read`,
-    handle: (ctx) => listAccounts(ctx, requireResourceGroup(ctx).id),
-  },
+  ...listBySubscriptionAndResourceGroup({ template: ACCOUNT, type: ACCOUNT_TYPE, action: `${ACCOUNT_TYPE}/read` }),
 ];
 

@@ -1,6 +1,7 @@
 // Microsoft.Web/sites and sites/slots: get / list / createOrUpdate (PUT, LRO final-state `location`) /
 // update (PATCH, 200) / delete. Reference: arm-surface §2.1; SDK @azure/arm-appservice 19.0.0 api/webApps/operations.js.
 import { ArmError, type Route, type RouteContext, type StoredResource } from "../../core/contract.js";
+import { listBySubscriptionAndResourceGroup, listUnderParent } from "../kit/list-routes.js";
 import { resolveIdentity, releaseIdentity } from "../kit/managed-identities.js";
 import { fakePublicIp } from "../kit/public-ips.js";
 import { asObject, bodyObject, requireLocation } from "../kit/request-body.js";
@@ -187,32 +188,15 @@ function deleteSite(ctx: RouteContext) {
   return deleteResult(ctx, id);
 }
 
-function listSites(ctx: RouteContext, scope: string, type: string) {
-  return { status: 200, body: ctx.services.page(ctx.store.list(scope, type).map(render), ctx) };
-}
-
 export const siteRoutes: Route[] = [
   { method: "GET", template: SITE, action: "Microsoft.Web/sites/read", handle: (ctx) => ({ status: 200, body: render(requireSite(ctx)) }) },
   { method: "PUT", template: SITE, action: "Microsoft.Web/sites/write", handle: putSite },
   { method: "PATCH", template: SITE, action: "Microsoft.Web/sites/write", handle: patchSite },
   { method: "DELETE", template: SITE, action: "Microsoft.Web/sites/delete", handle: deleteSite },
-  {
-    method: "GET", template: "/subscriptions/{subscriptionId}/providers/Microsoft.Web/sites", action: "Microsoft.Web/sites/read",
-    handle: (ctx) => listSites(ctx, `/subscriptions/${ctx.params.subscriptionId}`, SITE_TYPE),
-  },
-  {
-    method: "GET", template: "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Web/sites", action: "Microsoft.Web/sites/read",
-    handle: (ctx) => { requireResourceGroup(ctx); return listSites(ctx, `/subscriptions/${ctx.params.subscriptionId}/resourceGroups/${ctx.params.resourceGroupName}`, SITE_TYPE); },
-  },
+  ...listBySubscriptionAndResourceGroup({ template: SITE, type: SITE_TYPE, action: "Microsoft.Web/sites/read" }),
   { method: "GET", template: SLOT, action: "Microsoft.Web/sites/slots/read", handle: (ctx) => ({ status: 200, body: render(requireSite(ctx)) }) },
   { method: "PUT", template: SLOT, action: "Microsoft.Web/sites/slots/write", handle: putSite },
   { method: "PATCH", template: SLOT, action: "Microsoft.Web/sites/slots/write", handle: patchSite },
   { method: "DELETE", template: SLOT, action: "Microsoft.Web/sites/slots/delete", handle: deleteSite },
-  {
-    method: "GET", template: `${SITE}/slots`, action: "Microsoft.Web/sites/slots/read",
-    handle: (ctx) => {
-      const site = requireSite(ctx);
-      return { status: 200, body: ctx.services.page(ctx.store.children(site.id, SLOT_TYPE).map(render), ctx) };
-    },
-  },
+  listUnderParent({ template: SLOT, type: SLOT_TYPE, action: "Microsoft.Web/sites/slots/read" }),
 ];
