@@ -2,8 +2,8 @@
 // delete / accessPolicies/{add|replace|remove}. Each vault gets its own data-plane origin (vaultUri = origin + "/").
 // networkAcls virtual-network rules are validated against the subnet's service endpoints, as Azure does.
 // Reference: arm-surface §2.6; SDK @azure/arm-keyvault 5.0.0 api/vaults/operations.js.
-import { loopbackPortOf } from "../../core/ids.js";
 import { ArmError, type CoreServices, type ResourceStore, type Route, type RouteContext, type StoredResource } from "../../core/contract.js";
+import { ensureDataPlane } from "../kit/data-planes.js";
 import { listBySubscriptionAndResourceGroup } from "../kit/list-routes.js";
 import { asObject, bodyObject, requireLocation } from "../kit/request-body.js";
 import { newResourceId, requireResource, requireResourceGroup } from "../kit/resource-lookup.js";
@@ -22,23 +22,10 @@ const WRITABLE = [
   "networkAcls", "publicNetworkAccess",
 ];
 
-/** Data-plane origins started in this process, per emulator (services instance) and vault id. */
-const dataPlanes = new WeakMap<CoreServices, Map<string, Promise<string>>>();
-
 /** Starts (once per emulator process) the vault's secrets data plane; returns its origin, e.g. https://127.0.0.1:50123. */
 export function ensureVaultDataPlane(store: ResourceStore, services: CoreServices, vaultId: string): Promise<string> {
-  let planes = dataPlanes.get(services);
-  if (!planes) dataPlanes.set(services, (planes = new Map()));
-  const key = vaultId.toLowerCase();
-  let started = planes.get(key);
-  if (!started) {
-    let origin = "";
-    const known = (store.get(vaultId)?.properties as { vaultUri?: string } | undefined)?.vaultUri;
-    started = services.listenDataPlane(`keyvault:${vaultId}`, vaultDataPlaneHandler({ store, services, vaultId, origin: () => origin }), loopbackPortOf(known))
-      .then((o) => (origin = o.replace(/\/$/, "")));
-    planes.set(key, started);
-  }
-  return started;
+  return ensureDataPlane(services, `keyvault:${vaultId}`, () => (store.get(vaultId)?.properties as { vaultUri?: string } | undefined)?.vaultUri,
+    (origin) => vaultDataPlaneHandler({ store, services, vaultId, origin }));
 }
 
 /** A complete new vault whose vaultUri is `origin/` (used by PUT and the demo seed). */
