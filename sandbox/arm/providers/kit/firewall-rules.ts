@@ -2,15 +2,15 @@
 // both IPv4 with start <= end; 0.0.0.0–0.0.0.0 is Azure's "allow Azure services" rule (AllowAllWindowsAzureIps).
 import { ArmError, type StoredResource } from "../../core/contract.js";
 import type { BuildInput } from "./crud-routes.js";
+import { ipv4Value } from "./ipv4-addresses.js";
 import { asObject } from "./request-body.js";
 
 function ipValue(ip: unknown, field: string): number {
-  const s = String(ip ?? "");
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
-  if (!m || m.slice(1).some((x) => Number(x) > 255)) {
-    throw new ArmError(400, "FirewallRuleInvalidIpAddress", `The IP address '${s}' for '${field}' is not a valid IPv4 address.`, `properties.${field}`);
+  const n = ipv4Value(ip);
+  if (n === undefined) {
+    throw new ArmError(400, "FirewallRuleInvalidIpAddress", `The IP address '${String(ip ?? "")}' for '${field}' is not a valid IPv4 address.`, `properties.${field}`);
   }
-  return m.slice(1).reduce((n, x) => n * 256 + Number(x), 0);
+  return n;
 }
 
 /** The stored firewall rule for a PUT body (`type` is the provider's firewallRules type). */
