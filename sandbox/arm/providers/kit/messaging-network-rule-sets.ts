@@ -6,6 +6,7 @@ import type { MessagingNamespace } from "./messaging-namespaces.js";
 import { asObject } from "./request-body.js";
 import { requireResource } from "./resource-lookup.js";
 import { fill } from "./route-templates.js";
+import { isSubnetId } from "./subnet-ids.js";
 
 function networkRuleSet(ctx: RouteContext, namespace: StoredResource, ns: MessagingNamespace): StoredResource {
   const stored = ctx.store.get(`${namespace.id}/networkRuleSets/default`);
@@ -26,7 +27,7 @@ function normaliseRuleSet(props: Record<string, unknown>): Record<string, unknow
   const vnetRules = Array.isArray(props.virtualNetworkRules) ? props.virtualNetworkRules.map((r) => {
     const o = asObject(r);
     const subnet = String(asObject(o.subnet).id ?? "");
-    if (!/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+\/subnets\/[^/]+$/i.test(subnet)) {
+    if (!isSubnetId(subnet)) {
       throw new ArmError(400, "BadRequest", `The subnet id '${subnet}' is not a valid subnet resource id.`, "properties.virtualNetworkRules");
     }
     return { subnet: { id: subnet }, ignoreMissingVnetServiceEndpoint: o.ignoreMissingVnetServiceEndpoint === true };

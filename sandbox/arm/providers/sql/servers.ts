@@ -10,6 +10,7 @@ import { fill } from "../kit/route-templates.js";
 import { pick } from "../kit/settable-properties.js";
 import { buildFirewallRule } from "../kit/firewall-rules.js";
 import { requireGuid } from "../kit/guids.js";
+import { isSubnetId } from "../kit/subnet-ids.js";
 
 export const SERVER = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Sql/servers/{serverName}";
 const T = "Microsoft.Sql/servers";
@@ -102,7 +103,7 @@ export const sqlRoutes: Route[] = [
     build(_ctx, { id, name, body }) {
       const p = asObject(body.properties);
       const subnet = String(p.virtualNetworkSubnetId ?? "");
-      if (!/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+\/subnets\/[^/]+$/i.test(subnet)) {
+      if (!isSubnetId(subnet)) {
         throw new ArmError(400, "InvalidVirtualNetworkSubnetId", `The virtual network subnet id '${subnet}' is not valid.`, "properties.virtualNetworkSubnetId");
       }
       return { id, name, type: `${T}/virtualNetworkRules`, properties: { virtualNetworkSubnetId: subnet, ignoreMissingVnetServiceEndpoint: p.ignoreMissingVnetServiceEndpoint === true, state: "Ready" } };

@@ -6,6 +6,7 @@ import { resolveIdentity, releaseIdentity } from "../kit/managed-identities.js";
 import { fakePublicIp } from "../kit/public-ips.js";
 import { asObject, bodyObject, requireLocation } from "../kit/request-body.js";
 import { newResourceId, requireResource, requireResourceGroup } from "../kit/resource-lookup.js";
+import { isSubnetId } from "../kit/subnet-ids.js";
 import { systemData } from "../kit/system-data.js";
 import { render } from "../kit/wire-shape.js";
 import { deleteResult, putResult } from "../kit/write-results.js";
@@ -123,7 +124,7 @@ function appSettingsFromSiteConfig(siteConfig: unknown): SitePrivate {
 function validateSubnetId(props: Record<string, unknown>): void {
   const v = props.virtualNetworkSubnetId;
   if (v === undefined || v === null || v === "") return;
-  if (typeof v !== "string" || !/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+\/subnets\/[^/]+$/i.test(v)) {
+  if (!isSubnetId(v)) {
     throw new ArmError(400, "LinkedInvalidPropertyId", `Property id '${String(v)}' at path 'properties.virtualNetworkSubnetId' is invalid. Expect fully qualified resource Id that start with '/subscriptions/{subscriptionId}' or '/providers/{resourceProviderNamespace}/'.`);
   }
 }
