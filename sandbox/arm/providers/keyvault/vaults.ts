@@ -7,6 +7,7 @@ import { ensureDataPlane } from "../kit/data-planes.js";
 import { listBySubscriptionAndResourceGroup } from "../kit/list-routes.js";
 import { asObject, bodyObject, requireLocation } from "../kit/request-body.js";
 import { newResourceId, requireResource, requireResourceGroup } from "../kit/resource-lookup.js";
+import { pick } from "../kit/settable-properties.js";
 import { systemData } from "../kit/system-data.js";
 import { render } from "../kit/wire-shape.js";
 import { deleteResult, putResult } from "../kit/write-results.js";
@@ -32,14 +33,13 @@ export function ensureVaultDataPlane(store: ResourceStore, services: CoreService
 export function buildVault(options: {
   id: string; location: string; tenantId: string; origin: string; tags?: Record<string, string>; properties?: Record<string, unknown>;
 }): StoredResource {
-  const props: Record<string, unknown> = {
+  const props = pick({
     tenantId: options.tenantId, sku: { family: "A", name: "standard" }, accessPolicies: [],
     enabledForDeployment: false, enabledForDiskEncryption: false, enabledForTemplateDeployment: false,
     enableSoftDelete: true, softDeleteRetentionInDays: 90, enableRbacAuthorization: true, publicNetworkAccess: "Enabled",
     networkAcls: { bypass: "AzureServices", defaultAction: "Allow", ipRules: [], virtualNetworkRules: [] },
     provisioningState: "Succeeded",
-  };
-  for (const k of WRITABLE) if (options.properties?.[k] !== undefined) props[k] = structuredClone(options.properties[k]);
+  }, options.properties, WRITABLE);
   props.accessPolicies = parseAccessPolicies(props.accessPolicies);
   props.networkAcls = normaliseNetworkAcls(props.networkAcls);
   props.vaultUri = `${options.origin}/`;
@@ -117,8 +117,7 @@ async function patchVault(ctx: RouteContext) {
   const existing = await liveVault(ctx);
   const body = bodyObject(ctx);
   const changed = asObject(body.properties);
-  const props = { ...asObject(existing.properties) };
-  for (const k of WRITABLE) if (changed[k] !== undefined) props[k] = structuredClone(changed[k]);
+  const props = pick(asObject(existing.properties), changed, WRITABLE);
   props.accessPolicies = parseAccessPolicies(props.accessPolicies);
   props.networkAcls = normaliseNetworkAcls(props.networkAcls);
   if (changed.networkAcls !== undefined) validateVnetRules(ctx, props.networkAcls as Record<string, unknown>);

@@ -7,6 +7,7 @@ import { ArmError, type CoreServices, type Route, type RouteContext, type Stored
 import { listBySubscriptionAndResourceGroup } from "../kit/list-routes.js";
 import { asObject, bodyObject, requireLocation } from "../kit/request-body.js";
 import { newResourceId, requireResource, requireResourceGroup } from "../kit/resource-lookup.js";
+import { pick } from "../kit/settable-properties.js";
 import { systemData } from "../kit/system-data.js";
 import { render } from "../kit/wire-shape.js";
 import { deleteResult, putResult } from "../kit/write-results.js";
@@ -58,7 +59,7 @@ export function buildStorageAccount(services: Pick<CoreServices, "azurite">, opt
 }): StoredResource & AccountPrivate {
   const name = options.id.split("/").pop()!;
   const skuName = String(options.sku?.name ?? "Standard_LRS");
-  const props: Record<string, unknown> = {
+  const props = pick({
     provisioningState: "Succeeded", creationTime: new Date().toISOString(), primaryLocation: options.location, statusOfPrimary: "available",
     accessTier: "Hot", allowBlobPublicAccess: false, allowSharedKeyAccess: true, allowCrossTenantReplication: false,
     minimumTlsVersion: "TLS1_2", supportsHttpsTrafficOnly: true, publicNetworkAccess: "Enabled", isHnsEnabled: false,
@@ -66,8 +67,7 @@ export function buildStorageAccount(services: Pick<CoreServices, "azurite">, opt
     encryption: { services: { blob: { enabled: true, keyType: "Account" }, file: { enabled: true, keyType: "Account" } }, keySource: "Microsoft.Storage" },
     keyCreationTime: { key1: new Date().toISOString(), key2: new Date().toISOString() },
     primaryEndpoints: primaryEndpoints(services, name),
-  };
-  for (const k of WRITABLE) if (options.properties?.[k] !== undefined) props[k] = structuredClone(options.properties[k]);
+  }, options.properties, WRITABLE);
   props.networkAcls = normaliseNetworkAcls(props.networkAcls);
   return {
     id: options.id, name, type: ACCOUNT_TYPE, kind: options.kind ?? "StorageV2", location: options.location, tags: options.tags ?? {},
@@ -139,8 +139,7 @@ function updateAccount(ctx: RouteContext) {
   const existing = requireResource(ctx, accountId(ctx)) as StoredResource & AccountPrivate;
   const body = bodyObject(ctx);
   const changed = asObject(body.properties);
-  const props = { ...asObject(existing.properties) };
-  for (const k of WRITABLE) if (changed[k] !== undefined) props[k] = structuredClone(changed[k]);
+  const props = pick(asObject(existing.properties), changed, WRITABLE);
   if (changed.networkAcls !== undefined) {
     props.networkAcls = normaliseNetworkAcls(changed.networkAcls);
     validateVnetRules(ctx, props.networkAcls as Record<string, unknown>);

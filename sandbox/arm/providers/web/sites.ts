@@ -6,6 +6,7 @@ import { resolveIdentity, releaseIdentity } from "../kit/managed-identities.js";
 import { fakePublicIp } from "../kit/public-ips.js";
 import { asObject, bodyObject, requireLocation } from "../kit/request-body.js";
 import { newResourceId, requireResource, requireResourceGroup } from "../kit/resource-lookup.js";
+import { pick } from "../kit/settable-properties.js";
 import { isSubnetId } from "../kit/subnet-ids.js";
 import { systemData } from "../kit/system-data.js";
 import { render } from "../kit/wire-shape.js";
@@ -64,7 +65,7 @@ export function buildSite(options: {
   const host = `${slotName ? `${siteName}-${slotName}` : siteName}.azurewebsites.net`.toLowerCase();
   const ips = [0, 1, 2, 3].map((n) => fakePublicIp(siteName, n));
   const req = options.properties ?? {};
-  const props: Record<string, unknown> = {
+  const props = pick({
     state: "Running", enabled: true, hostNames: [host], enabledHostNames: [host, host.replace(".azurewebsites.net", ".scm.azurewebsites.net")],
     defaultHostName: host, usageState: "Normal", availabilityState: "Normal", reserved: (options.kind ?? "").includes("linux"),
     httpsOnly: false, publicNetworkAccess: "Enabled", clientAffinityEnabled: true, clientCertEnabled: false,
@@ -72,8 +73,7 @@ export function buildSite(options: {
     outboundVnetRouting: { allTraffic: false, applicationTraffic: false, contentShareTraffic: false, imagePullTraffic: false, backupRestoreTraffic: false },
     outboundIpAddresses: ips.slice(0, 2).join(","), possibleOutboundIpAddresses: ips.join(","),
     resourceGroup: segs[4], lastModifiedTimeUtc: new Date().toISOString(),
-  };
-  for (const k of WRITABLE) if (req[k] !== undefined) props[k] = structuredClone(req[k]);
+  }, req, WRITABLE);
   props.siteConfig = applySiteConfig(options.baseSiteConfig ?? defaultSiteConfig(options.kind), req.siteConfig);
   syncVnetRouting(props, asObject(req.siteConfig));
   return {
@@ -139,8 +139,7 @@ function putSite(ctx: RouteContext) {
   const requested = asObject(body.properties);
   validateSubnetId(requested);
   // App Service treats a PUT on an existing app as an update: settings not in the body keep their values.
-  const kept: Record<string, unknown> = {};
-  for (const k of WRITABLE) if (existing?.properties?.[k] !== undefined) kept[k] = existing.properties[k];
+  const kept = pick({}, existing?.properties, WRITABLE);
   const identity = resolveIdentity(ctx, id, body.identity, existing?.identity, { mode: "replace", combinedType: "SystemAssigned, UserAssigned" });
   const built = buildSite({
     id, location, kind: typeof body.kind === "string" ? body.kind : existing?.kind, tags: (body.tags as Record<string, string>) ?? existing?.tags,
@@ -162,8 +161,7 @@ function patchSite(ctx: RouteContext) {
   const body = bodyObject(ctx);
   const changed = asObject(body.properties);
   validateSubnetId(changed);
-  const props = { ...asObject(existing.properties) };
-  for (const k of WRITABLE) if (changed[k] !== undefined) props[k] = structuredClone(changed[k]);
+  const props = pick(asObject(existing.properties), changed, WRITABLE);
   if (changed.siteConfig !== undefined) props.siteConfig = applySiteConfig(asObject(props.siteConfig), changed.siteConfig);
   syncVnetRouting(props, asObject(changed.siteConfig), changed);
   props.lastModifiedTimeUtc = new Date().toISOString();
