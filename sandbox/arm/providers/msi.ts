@@ -6,6 +6,7 @@ import { armErrors } from "../core/errors.js";
 import { listBySubscriptionAndResourceGroup } from "./kit/list-routes.js";
 import { asObject, bodyObject, requireLocation } from "./kit/request-body.js";
 import { newResourceId, requireResource, requireResourceGroup } from "./kit/resource-lookup.js";
+import { fill } from "./kit/route-templates.js";
 import { systemData } from "./kit/system-data.js";
 import { render } from "./kit/wire-shape.js";
 
@@ -26,8 +27,7 @@ export function buildUserAssignedIdentity(ctx: Pick<RouteContext, "services">, o
 }
 
 function uamiId(ctx: RouteContext): string {
-  const { subscriptionId, resourceGroupName, resourceName } = ctx.params;
-  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroupName}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${resourceName}`;
+  return fill(UAMI, ctx.params);
 }
 
 function putIdentity(ctx: RouteContext) {

@@ -8,6 +8,7 @@ import { mergePatch } from "../kit/merge-patch.js";
 import { fakePublicIp } from "../kit/public-ips.js";
 import { asObject, bodyObject, requireLocation } from "../kit/request-body.js";
 import { newResourceId, requireResource, requireResourceGroup } from "../kit/resource-lookup.js";
+import { fill } from "../kit/route-templates.js";
 import { systemData } from "../kit/system-data.js";
 import { render } from "../kit/wire-shape.js";
 import { deleteResult, putResult } from "../kit/write-results.js";
@@ -20,8 +21,7 @@ interface Secret { name: string; value?: string; identity?: string; keyVaultUrl?
 export interface ContainerAppPrivate { secretValues?: Record<string, string> }
 
 function appId(ctx: RouteContext): string {
-  const { subscriptionId, resourceGroupName, containerAppName } = ctx.params;
-  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroupName}/providers/Microsoft.App/containerApps/${containerAppName}`;
+  return fill(CONTAINER_APP, ctx.params);
 }
 
 function parseSecrets(v: unknown, previous: Record<string, string>): { listed: Secret[]; values: Record<string, string> } {

@@ -7,6 +7,7 @@ import { ensureDataPlane } from "../kit/data-planes.js";
 import { listBySubscriptionAndResourceGroup } from "../kit/list-routes.js";
 import { asObject, bodyObject, requireLocation } from "../kit/request-body.js";
 import { newResourceId, requireResource, requireResourceGroup } from "../kit/resource-lookup.js";
+import { fill } from "../kit/route-templates.js";
 import { pick } from "../kit/settable-properties.js";
 import { systemData } from "../kit/system-data.js";
 import { render } from "../kit/wire-shape.js";
@@ -75,8 +76,7 @@ function validateVnetRules(ctx: RouteContext, acls: Record<string, unknown>): vo
 }
 
 function vaultId(ctx: RouteContext): string {
-  const { subscriptionId, resourceGroupName, vaultName } = ctx.params;
-  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroupName}/providers/Microsoft.KeyVault/vaults/${vaultName}`;
+  return fill(VAULT, ctx.params);
 }
 
 /** The stored vault, with vaultUri refreshed if this process serves its data plane on a new origin (after a restart). */

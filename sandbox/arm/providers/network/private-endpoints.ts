@@ -4,6 +4,7 @@ import { ArmError, type Route, type RouteContext } from "../../core/contract.js"
 import { listBySubscriptionAndResourceGroup } from "../kit/list-routes.js";
 import { asObject, bodyObject, requireLocation } from "../kit/request-body.js";
 import { newResourceId, requireResource, requireResourceGroup } from "../kit/resource-lookup.js";
+import { fill } from "../kit/route-templates.js";
 import { systemData } from "../kit/system-data.js";
 import { render } from "../kit/wire-shape.js";
 import { deleteResult, putResult } from "../kit/write-results.js";
@@ -12,8 +13,7 @@ const PE = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/p
 export const PE_TYPE = "Microsoft.Network/privateEndpoints";
 
 function peId(ctx: RouteContext): string {
-  const { subscriptionId, resourceGroupName, privateEndpointName } = ctx.params;
-  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroupName}/providers/Microsoft.Network/privateEndpoints/${privateEndpointName}`;
+  return fill(PE, ctx.params);
 }
 
 function putPrivateEndpoint(ctx: RouteContext) {

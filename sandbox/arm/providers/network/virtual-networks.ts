@@ -5,6 +5,7 @@ import { ArmError, type Route, type RouteContext, type StoredResource } from "..
 import { listBySubscriptionAndResourceGroup, listUnderParent } from "../kit/list-routes.js";
 import { asObject, bodyObject, requireLocation } from "../kit/request-body.js";
 import { newResourceId, requireResource, requireResourceGroup } from "../kit/resource-lookup.js";
+import { fill } from "../kit/route-templates.js";
 import { systemData } from "../kit/system-data.js";
 import { render } from "../kit/wire-shape.js";
 import { deleteResult, putResult } from "../kit/write-results.js";
@@ -42,8 +43,7 @@ function renderVnet(ctx: Pick<RouteContext, "store">, vnet: StoredResource): Rec
 }
 
 function vnetId(ctx: RouteContext): string {
-  const { subscriptionId, resourceGroupName, virtualNetworkName } = ctx.params;
-  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroupName}/providers/Microsoft.Network/virtualNetworks/${virtualNetworkName}`;
+  return fill(VNET, ctx.params);
 }
 
 /** Stores a vnet and (when `subnets` is given) replaces its subnet set; used by PUT and the demo seed. */

@@ -7,6 +7,7 @@ import { ArmError, type CoreServices, type Route, type RouteContext, type Stored
 import { listBySubscriptionAndResourceGroup } from "../kit/list-routes.js";
 import { asObject, bodyObject, requireLocation } from "../kit/request-body.js";
 import { newResourceId, requireResource, requireResourceGroup } from "../kit/resource-lookup.js";
+import { fill } from "../kit/route-templates.js";
 import { pick } from "../kit/settable-properties.js";
 import { systemData } from "../kit/system-data.js";
 import { render } from "../kit/wire-shape.js";
@@ -29,8 +30,7 @@ const WRITABLE = [
 ];
 
 export function accountId(ctx: RouteContext): string {
-  const { subscriptionId, resourceGroupName, accountName } = ctx.params;
-  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroupName}/providers/Microsoft.Storage/storageAccounts/${accountName}`;
+  return fill(ACCOUNT, ctx.params);
 }
 
 function newKey(services: Pick<CoreServices, "azurite">, keyName: string, useAzurite: boolean): AccountKey {

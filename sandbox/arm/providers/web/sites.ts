@@ -6,6 +6,7 @@ import { resolveIdentity, releaseIdentity } from "../kit/managed-identities.js";
 import { fakePublicIp } from "../kit/public-ips.js";
 import { asObject, bodyObject, requireLocation } from "../kit/request-body.js";
 import { newResourceId, requireResource, requireResourceGroup } from "../kit/resource-lookup.js";
+import { fill } from "../kit/route-templates.js";
 import { pick } from "../kit/settable-properties.js";
 import { isSubnetId } from "../kit/subnet-ids.js";
 import { systemData } from "../kit/system-data.js";
@@ -47,8 +48,7 @@ export function siteIdFor(ctx: RouteContext): string {
 
 /** The site itself (for a slot request, the slot's parent site). */
 function parentSiteId(ctx: RouteContext): string {
-  const { subscriptionId, resourceGroupName, name } = ctx.params;
-  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroupName}/providers/Microsoft.Web/sites/${name}`;
+  return fill(SITE, ctx.params);
 }
 
 /** Builds a complete new site resource (used by PUT and by the demo seed). */
