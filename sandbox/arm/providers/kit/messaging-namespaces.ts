@@ -8,7 +8,7 @@
 import { ArmError, type Route, type StoredResource } from "../../core/contract.js";
 import { crudRoutes } from "./crud-routes.js";
 import { networkRuleSetRoutes } from "./messaging-network-rule-sets.js";
-import { RIGHTS, ROOT_RULE, sasRule, sasRuleRoutes } from "./messaging-sas-rules.js";
+import { renderNamespaceChild, RIGHTS, ROOT_RULE, sasRule, sasRuleRoutes } from "./messaging-sas-rules.js";
 import { asObject, requireLocation } from "./request-body.js";
 import { pick } from "./settable-properties.js";
 
@@ -96,7 +96,7 @@ export function messagingRoutes(ns: MessagingNamespace, entities: EntitySpec[]):
         if (!existing) for (const r of e.createdWith?.(entity) ?? []) ctx.store.put(r);
         return entity;
       },
-      render: (r) => ({ id: r.id, name: r.name, type: r.type, ...(r.location ? { location: r.location } : {}), properties: r.properties, ...(r.systemData ? { systemData: r.systemData } : {}) }),
+      render: renderNamespaceChild,
     }));
     if (e.rules) routes.push(...sasRuleRoutes(ns, template, e.segment, actionBase, "authorizationRules"));
   }

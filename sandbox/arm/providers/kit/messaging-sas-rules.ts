@@ -13,6 +13,11 @@ interface SasRulePrivate { primaryKey?: string; secondaryKey?: string }
 export const ROOT_RULE = "RootManageSharedAccessKey";
 export const RIGHTS = ["Listen", "Send", "Manage"];
 
+/** The wire shape of a namespace's child (an authorization rule or an entity): no tags, sku or keys. */
+export function renderNamespaceChild(r: StoredResource): Record<string, unknown> {
+  return { id: r.id, name: r.name, type: r.type, ...(r.location ? { location: r.location } : {}), properties: r.properties, ...(r.systemData ? { systemData: r.systemData } : {}) };
+}
+
 export function sasRule(parent: StoredResource, name: string, rights: string[]): StoredResource & SasRulePrivate {
   return {
     id: `${parent.id}/authorizationRules/${name}`, name, type: `${parent.type}/AuthorizationRules`, location: parent.location ?? undefined,
@@ -42,7 +47,7 @@ export function sasRuleRoutes(ns: MessagingNamespace, parentT: string, entitySeg
       const keys = existing as (StoredResource & SasRulePrivate) | undefined;
       return { ...sasRule(parent!, name, rights), id, ...(keys ? { primaryKey: keys.primaryKey, secondaryKey: keys.secondaryKey } : {}) };
     },
-    render: (r) => ({ id: r.id, name: r.name, type: r.type, ...(r.location ? { location: r.location } : {}), properties: r.properties, ...(r.systemData ? { systemData: r.systemData } : {}) }),
+    render: renderNamespaceChild,
     actions: [{
       segment: "listKeys", action: `${actionBase}/authorizationRules/listKeys/action`,
       handle: (ctx, rule) => {
