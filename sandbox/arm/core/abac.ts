@@ -10,6 +10,7 @@
 // StringEquals, StringNotEquals, StringEqualsIgnoreCase, StringNotEqualsIgnoreCase; values are a single 'string' / GUID
 // or a {set}. Anything else (storage attributes, SubOperationMatches, Exists, @Principal, …) is refused by parse() with
 // a message saying the sandbox does not implement it. Pure: no I/O.
+import { isGuid } from "./ids.js";
 
 export type AbacSource = "Request" | "Resource";
 export type AbacAttribute = "RoleDefinitionId" | "PrincipalId" | "PrincipalType";
@@ -35,7 +36,6 @@ const ATTRIBUTE_PREFIX = "microsoft.authorization/roleassignments:";
 const ATTRIBUTES: AbacAttribute[] = ["RoleDefinitionId", "PrincipalId", "PrincipalType"];
 const QUANTIFIERS: AbacQuantifier[] = ["ForAnyOfAnyValues", "ForAnyOfAllValues", "ForAllOfAnyValues", "ForAllOfAllValues"];
 const OPERATORS: AbacOperator[] = ["GuidEquals", "GuidNotEquals", "StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase"];
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Token =
   | { t: "lp" | "rp" | "lb" | "rb" | "comma" | "not" | "and" | "or"; at: number }
@@ -172,7 +172,7 @@ class Parser {
       values = [this.value()];
     }
     if (operator.startsWith("Guid")) {
-      const bad = values.find((v) => !GUID.test(v));
+      const bad = values.find((v) => !isGuid(v));
       if (bad !== undefined) throw new AbacSyntaxError(`'${bad}' is not a GUID (operator ${operator})`);
     }
     if (!quantifier && values.length > 1) throw new AbacSyntaxError(`the operator ${operator} without a ForAnyOf…/ForAllOf… quantifier takes one value`);

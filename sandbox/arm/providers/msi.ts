@@ -3,9 +3,12 @@
 // Microsoft.ManagedIdentity/identities/default`). Reference: arm-surface §2.3; SDK @azure/arm-msi 2.2.0 (HLC).
 import type { Provider, Route, RouteContext, StoredResource } from "../core/contract.js";
 import { armErrors } from "../core/errors.js";
-import {
-  asObject, bodyObject, newResourceId, render, requireLocation, requireResource, requireResourceGroup, systemData,
-} from "./web/resource-helpers.js";
+import { listBySubscriptionAndResourceGroup } from "./kit/list-routes.js";
+import { asObject, bodyObject, requireLocation } from "./kit/request-body.js";
+import { newResourceId, requireResource, requireResourceGroup } from "./kit/resource-lookup.js";
+import { fill } from "./kit/route-templates.js";
+import { systemData } from "./kit/system-data.js";
+import { render } from "./kit/wire-shape.js";
 
 const UAMI = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{resourceName}";
 export const UAMI_TYPE = "Microsoft.ManagedIdentity/userAssignedIdentities";
@@ -24,8 +27,7 @@ export function buildUserAssignedIdentity(ctx: Pick<RouteContext, "services">, o
 }
 
 function uamiId(ctx: RouteContext): string {
-  const { subscriptionId, resourceGroupName, resourceName } = ctx.params;
-  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroupName}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${resourceName}`;
+  return fill(UAMI, ctx.params);
 }
 
 function putIdentity(ctx: RouteContext) {
@@ -90,17 +92,7 @@ const routes: Route[] = [
   { method: "PUT", template: UAMI, action: `${UAMI_TYPE}/write`, handle: putIdentity },
   { method: "PATCH", template: UAMI, action: `${UAMI_TYPE}/write`, handle: patchIdentity },
   { method: "DELETE", template: UAMI, action: `${UAMI_TYPE}/delete`, handle: deleteIdentity },
-  {
-    method: "GET", template: "/subscriptions/{subscriptionId}/providers/Microsoft.ManagedIdentity/userAssignedIdentities", action: `${UAMI_TYPE}/read`,
-    handle: (ctx) => ({ status: 200, body: ctx.services.page(ctx.store.list(`/subscriptions/${ctx.params.subscriptionId}`, UAMI_TYPE).map(render), ctx) }),
-  },
-  {
-    method: "GET", template: "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ManagedIdentity/userAssignedIdentities", action: `${UAMI_TYPE}/read`,
-    handle: (ctx) => {
-      const rg = requireResourceGroup(ctx);
-      return { status: 200, body: ctx.services.page(ctx.store.list(rg.id, UAMI_TYPE).map(render), ctx) };
-    },
-  },
+  ...listBySubscriptionAndResourceGroup({ template: UAMI, type: UAMI_TYPE, action: `${UAMI_TYPE}/read` }),
   { method: "GET", template: "/{*scope}/providers/Microsoft.ManagedIdentity/identities/default", action: "Microsoft.ManagedIdentity/identities/read", handle: systemIdentityByScope },
 ];
 

@@ -7,6 +7,7 @@ import type { CoreProviderDeps } from "../core/provider-registry.js";
 import { armErrors } from "../core/errors.js";
 import { isAtOrBelow, parseResourceId } from "../core/ids.js";
 import { ROLE_ASSIGNMENT_TYPE } from "../core/rbac.js";
+import { requireResourceGroup } from "./kit/resource-lookup.js";
 
 export const SUBSCRIPTION_TYPE = "Microsoft.Resources/subscriptions";
 export const RESOURCE_GROUP_TYPE = "Microsoft.Resources/resourceGroups";
@@ -52,12 +53,6 @@ function checkTags(tags: unknown): Record<string, string> | undefined {
 
 function groupId(ctx: RouteContext): string {
   return `/subscriptions/${ctx.params.subscriptionId}/resourceGroups/${ctx.params.resourceGroupName}`;
-}
-
-function requireGroup(ctx: RouteContext): StoredResource {
-  const g = ctx.store.get(groupId(ctx));
-  if (!g) throw armErrors.resourceGroupNotFound(ctx.params.resourceGroupName);
-  return g;
 }
 
 /** Whether the caller holds any role assignment that reaches into (or encloses) `scope`. */
@@ -137,7 +132,7 @@ export function resourcesProvider(deps: CoreProviderDeps): Provider {
       },
       {
         method: "GET", template: RG, action: "Microsoft.Resources/subscriptions/resourceGroups/read",
-        handle: (ctx) => ({ status: 200, body: renderGroup(requireGroup(ctx)) }),
+        handle: (ctx) => ({ status: 200, body: renderGroup(requireResourceGroup(ctx)) }),
       },
       {
         method: "HEAD", template: RG, action: "Microsoft.Resources/subscriptions/resourceGroups/read",
@@ -168,7 +163,7 @@ export function resourcesProvider(deps: CoreProviderDeps): Provider {
       {
         method: "PATCH", template: RG, action: "Microsoft.Resources/subscriptions/resourceGroups/write",
         handle: (ctx) => {
-          const g = requireGroup(ctx);
+          const g = requireResourceGroup(ctx);
           const body = (ctx.req.body ?? {}) as { tags?: unknown; managedBy?: string };
           if (body.tags !== undefined) g.tags = checkTags(body.tags);
           if (body.managedBy !== undefined) g.managedBy = body.managedBy;
@@ -178,8 +173,7 @@ export function resourcesProvider(deps: CoreProviderDeps): Provider {
       {
         method: "DELETE", template: RG, action: "Microsoft.Resources/subscriptions/resourceGroups/delete",
         handle: (ctx) => {
-          const g = ctx.store.get(groupId(ctx));
-          if (!g) throw armErrors.resourceGroupNotFound(ctx.params.resourceGroupName);
+          const g = requireResourceGroup(ctx);
           for (const r of ctx.store.list(g.id)) ctx.store.delete(r.id);
           if (ctx.services.lroEnabledFor(ctx)) return { ...ctx.services.longRunning({ status: 202, style: "location" }, ctx), eventResourceId: g.id };
           return { status: 200, eventResourceId: g.id };
@@ -192,7 +186,7 @@ export function resourcesProvider(deps: CoreProviderDeps): Provider {
       {
         method: "GET", template: `${RG}/resources`, action: "Microsoft.Resources/subscriptions/resourceGroups/resources/read",
         handle: (ctx) => {
-          requireGroup(ctx);
+          requireResourceGroup(ctx);
           return { status: 200, body: ctx.services.page(listResources(ctx, groupId(ctx)), ctx) };
         },
       },

@@ -1,7 +1,7 @@
 // Pure provider logic: Key Vault access-policy merge rules and permission checks, JSON merge patch.
 import { describe, expect, it } from "vitest";
 import { applyAccessPolicyChange, parseAccessPolicies, policiesGrant, type AccessPolicy } from "../../../sandbox/arm/providers/keyvault/access-policies.js";
-import { mergePatch } from "../../../sandbox/arm/providers/web/resource-helpers.js";
+import { mergePatch } from "../../../sandbox/arm/providers/kit/merge-patch.js";
 import { ArmError } from "../../../sandbox/arm/core/contract.js";
 
 const policy = (objectId: string, secrets: string[], extra: Partial<AccessPolicy> = {}): AccessPolicy => ({ tenantId: "t", objectId, permissions: { secrets }, ...extra });

@@ -12,6 +12,7 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Caller, CoreServices, ResourceStore, StoredResource } from "../../core/contract.js";
+import { asObject } from "../kit/request-body.js";
 import { findKv, kvWire, matchesFilters, newEtag, sortKvs, type KeyValue } from "./key-values.js";
 import type { AccessKey } from "./stores.js";
 
@@ -85,10 +86,6 @@ async function authenticate(services: CoreServices, resource: StoreWithData, req
     if (caller) return { kind: "entra", caller };
   }
   return undefined;
-}
-
-function asObject(v: unknown): Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 
 /** Verifies `HMAC-SHA256 Credential=<id>&SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=<sig>`. */

@@ -4,10 +4,11 @@
 // Reference: @azure/arm-appconfiguration 4.0.0 src/operations/configurationStores.ts.
 import { randomBytes } from "node:crypto";
 import { ArmError, type CoreServices, type ResourceStore, type RouteContext, type StoredResource } from "../../core/contract.js";
-import { asObject, requireLocation } from "../web/resource-helpers.js";
-import { crudRoutes, pick } from "../servicebus/crud.js";
+import { asObject, requireLocation } from "../kit/request-body.js";
+import { crudRoutes } from "../kit/crud-routes.js";
+import { ensureDataPlane } from "../kit/data-planes.js";
+import { pick } from "../kit/settable-properties.js";
 import { appConfigDataPlaneHandler } from "./data-plane.js";
-import { loopbackPortOf } from "../../core/ids.js";
 
 export const STORE = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.AppConfiguration/configurationStores/{configStoreName}";
 export const STORE_TYPE = "Microsoft.AppConfiguration/configurationStores";
@@ -15,20 +16,10 @@ const WRITABLE = ["publicNetworkAccess", "disableLocalAuth", "softDeleteRetentio
 
 export interface AccessKey { id: string; name: string; value: string; connectionString: string; lastModified: string; readOnly: boolean }
 
-const planes = new WeakMap<CoreServices, Map<string, Promise<string>>>();
-
 /** Starts (once per emulator) the store's key-values data plane; returns its origin, e.g. https://127.0.0.1:50124. */
 export function ensureAppConfigDataPlane(store: ResourceStore, services: CoreServices, storeId: string): Promise<string> {
-  let map = planes.get(services);
-  if (!map) planes.set(services, (map = new Map()));
-  const key = storeId.toLowerCase();
-  let started = map.get(key);
-  if (!started) {
-    const known = (store.get(storeId)?.properties as { endpoint?: string } | undefined)?.endpoint;
-    started = services.listenDataPlane(`appconfig:${storeId}`, appConfigDataPlaneHandler({ store, services, storeId }), loopbackPortOf(known)).then((o) => o.replace(/\/$/, ""));
-    map.set(key, started);
-  }
-  return started;
+  return ensureDataPlane(services, `appconfig:${storeId}`, () => (store.get(storeId)?.properties as { endpoint?: string } | undefined)?.endpoint,
+    () => appConfigDataPlaneHandler({ store, services, storeId }));
 }
 
 function accessKeys(endpoint: string): AccessKey[] {

@@ -2,8 +2,9 @@
 // The wire properties use Application Insights' own casing (InstrumentationKey, ConnectionString, Application_Type).
 // Reference: @azure/arm-appinsights 4.0.0 src/operations/components.ts.
 import { ArmError, type Route, type StoredResource } from "../../core/contract.js";
-import { asObject, requireLocation } from "../web/resource-helpers.js";
-import { crudRoutes, pick } from "../servicebus/crud.js";
+import { asObject, requireLocation } from "../kit/request-body.js";
+import { crudRoutes } from "../kit/crud-routes.js";
+import { pick } from "../kit/settable-properties.js";
 
 export const COMPONENT = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Insights/components/{resourceName}";
 const T = "microsoft.insights/components";

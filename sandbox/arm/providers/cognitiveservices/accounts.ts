@@ -5,8 +5,9 @@
 // https://{sub}.cognitiveservices.azure.com/ (or the regional endpoint without a custom subdomain).
 // Reference: @azure/arm-cognitiveservices 8.1.0 operations/accounts.js.
 import { ArmError, type Route, type StoredResource } from "../../core/contract.js";
-import { asObject, requireLocation } from "../web/resource-helpers.js";
-import { crudRoutes, pick } from "../servicebus/crud.js";
+import { asObject, requireLocation } from "../kit/request-body.js";
+import { crudRoutes } from "../kit/crud-routes.js";
+import { pick } from "../kit/settable-properties.js";
 
 export const ACCOUNT = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.CognitiveServices/accounts/{accountName}";
 const T = "Microsoft.CognitiveServices/accounts";

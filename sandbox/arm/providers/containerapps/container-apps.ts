@@ -2,11 +2,16 @@
 // update (PATCH = JSON merge patch, arrays replaced wholesale; LRO final-state location) / delete / listSecrets.
 // GET hides secret values; listSecrets returns them. Reference: arm-surface §2.2; SDK @azure/arm-appcontainers 4.0.0.
 import { ArmError, type Route, type RouteContext, type StoredResource } from "../../core/contract.js";
-import { resolveIdentity, releaseIdentity } from "../web/identity.js";
-import {
-  asObject, bodyObject, deleteResult, fakePublicIp, mergePatch, newResourceId, putResult, render, requireLocation,
-  requireResource, requireResourceGroup, systemData,
-} from "../web/resource-helpers.js";
+import { listBySubscriptionAndResourceGroup } from "../kit/list-routes.js";
+import { resolveIdentity, releaseIdentity } from "../kit/managed-identities.js";
+import { mergePatch } from "../kit/merge-patch.js";
+import { fakePublicIp } from "../kit/public-ips.js";
+import { asObject, bodyObject, requireLocation } from "../kit/request-body.js";
+import { newResourceId, requireResource, requireResourceGroup } from "../kit/resource-lookup.js";
+import { fill } from "../kit/route-templates.js";
+import { systemData } from "../kit/system-data.js";
+import { render } from "../kit/wire-shape.js";
+import { deleteResult, putResult } from "../kit/write-results.js";
 
 export const CONTAINER_APP = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.App/containerApps/{containerAppName}";
 export const CONTAINER_APP_TYPE = "Microsoft.App/containerApps";
@@ -16,8 +21,7 @@ interface Secret { name: string; value?: string; identity?: string; keyVaultUrl?
 export interface ContainerAppPrivate { secretValues?: Record<string, string> }
 
 function appId(ctx: RouteContext): string {
-  const { subscriptionId, resourceGroupName, containerAppName } = ctx.params;
-  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroupName}/providers/Microsoft.App/containerApps/${containerAppName}`;
+  return fill(CONTAINER_APP, ctx.params);
 }
 
 function parseSecrets(v: unknown, previous: Record<string, string>): { listed: Secret[]; values: Record<string, string> } {
@@ -142,12 +146,5 @@ export const containerAppRoutes: Route[] = [
   { method: "PATCH", template: CONTAINER_APP, action: `${CONTAINER_APP_TYPE}/write`, handle: patchApp },
   { method: "DELETE", template: CONTAINER_APP, action: `${CONTAINER_APP_TYPE}/delete`, handle: deleteApp },
   { method: "POST", template: `${CONTAINER_APP}/listSecrets`, action: `${CONTAINER_APP_TYPE}/listSecrets/action`, handle: listSecrets },
-  {
-    method: "GET", template: "/subscriptions/{subscriptionId}/providers/Microsoft.App/containerApps", action: `${CONTAINER_APP_TYPE}/read`,
-    handle: (ctx) => ({ status: 200, body: ctx.services.page(ctx.store.list(`/subscriptions/${ctx.params.subscriptionId}`, CONTAINER_APP_TYPE).map(render), ctx) }),
-  },
-  {
-    method: "GET", template: "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.App/containerApps", action: `${CONTAINER_APP_TYPE}/read`,
-    handle: (ctx) => ({ status: 200, body: ctx.services.page(ctx.store.list(requireResourceGroup(ctx).id, CONTAINER_APP_TYPE).map(render), ctx) }),
-  },
+  ...listBySubscriptionAndResourceGroup({ template: CONTAINER_APP, type: CONTAINER_APP_TYPE, action: `${CONTAINER_APP_TYPE}/read` }),
 ];

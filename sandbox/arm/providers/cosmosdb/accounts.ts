@@ -4,8 +4,10 @@
 // EnableCassandra / EnableGremlin / EnableTable; listConnectionStrings puts the API's own string first.
 // Reference: @azure/arm-cosmosdb 17.0.0 api/databaseAccounts/operations.js.
 import { ArmError, type RouteContext, type StoredResource } from "../../core/contract.js";
-import { asObject, requireLocation } from "../web/resource-helpers.js";
-import { crudRoutes, newKey, pick } from "../servicebus/crud.js";
+import { asObject, requireLocation } from "../kit/request-body.js";
+import { crudRoutes } from "../kit/crud-routes.js";
+import { newKey } from "../kit/random-keys.js";
+import { pick } from "../kit/settable-properties.js";
 import { builtInSqlRoleDefinitions } from "./sql-rbac.js";
 
 export const ACCOUNT = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.DocumentDB/databaseAccounts/{accountName}";

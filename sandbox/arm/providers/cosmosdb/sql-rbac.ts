@@ -3,15 +3,15 @@
 // (principalId + roleDefinitionId + scope inside the account). These are Cosmos's own role system, not
 // Microsoft.Authorization. Reference: @azure/arm-cosmosdb 17.0.0 api/sqlResources/operations.js.
 import { ArmError, type Route, type StoredResource } from "../../core/contract.js";
-import { asObject } from "../web/resource-helpers.js";
-import { crudRoutes } from "../servicebus/crud.js";
+import { isGuid } from "../../core/ids.js";
+import { asObject } from "../kit/request-body.js";
+import { crudRoutes } from "../kit/crud-routes.js";
 
 const ACCOUNT = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.DocumentDB/databaseAccounts/{accountName}";
 const DEF_TYPE = "Microsoft.DocumentDB/databaseAccounts/sqlRoleDefinitions";
 const ASSIGN_TYPE = "Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments";
 export const COSMOS_DATA_READER = "00000000-0000-0000-0000-000000000001";
 export const COSMOS_DATA_CONTRIBUTOR = "00000000-0000-0000-0000-000000000002";
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function builtInSqlRoleDefinitions(accountId: string): StoredResource[] {
   const def = (name: string, roleName: string, dataActions: string[]): StoredResource => ({
@@ -42,7 +42,7 @@ export const sqlRbacRoutes: Route[] = [
   ...crudRoutes({
     template: `${ACCOUNT}/sqlRoleDefinitions/{roleDefinitionId}`, type: DEF_TYPE,
     build(_ctx, { id, name, body, existing, parent }) {
-      if (!GUID.test(name)) throw new ArmError(400, "BadRequest", `The role definition id '${name}' must be a GUID.`);
+      if (!isGuid(name)) throw new ArmError(400, "BadRequest", `The role definition id '${name}' must be a GUID.`);
       if (existing && asObject(existing.properties).type === "BuiltInRole") throw new ArmError(400, "BadRequest", "Built-in role definitions cannot be modified.");
       const p = asObject(body.properties);
       if (typeof p.roleName !== "string" || !p.roleName) throw new ArmError(400, "BadRequest", "The 'roleName' property is required.", "properties.roleName");
@@ -56,14 +56,14 @@ export const sqlRbacRoutes: Route[] = [
   ...crudRoutes({
     template: `${ACCOUNT}/sqlRoleAssignments/{roleAssignmentId}`, type: ASSIGN_TYPE,
     build(ctx, { id, name, body, parent }) {
-      if (!GUID.test(name)) throw new ArmError(400, "BadRequest", `The role assignment id '${name}' must be a GUID.`);
+      if (!isGuid(name)) throw new ArmError(400, "BadRequest", `The role assignment id '${name}' must be a GUID.`);
       const p = asObject(body.properties);
       const defId = String(p.roleDefinitionId ?? "");
       const def = ctx.store.get(defId);
       if (!def || !defId.toLowerCase().startsWith(`${parent!.id.toLowerCase()}/sqlroledefinitions/`)) {
         throw new ArmError(400, "BadRequest", `The role definition '${defId}' does not exist in database account '${parent!.name}'.`, "properties.roleDefinitionId");
       }
-      if (typeof p.principalId !== "string" || !GUID.test(p.principalId)) throw new ArmError(400, "BadRequest", "The 'principalId' property must be a GUID object id.", "properties.principalId");
+      if (typeof p.principalId !== "string" || !isGuid(p.principalId)) throw new ArmError(400, "BadRequest", "The 'principalId' property must be a GUID object id.", "properties.principalId");
       return { id, name, type: ASSIGN_TYPE, properties: { roleDefinitionId: def.id, scope: accountScope(parent!.id, p.scope ?? parent!.id, "scope"), principalId: p.principalId, provisioningState: "Succeeded" } };
     },
   }),

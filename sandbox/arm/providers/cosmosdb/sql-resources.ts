@@ -2,8 +2,8 @@
 // The body's `resource.id` must equal the name in the path, as Cosmos DB requires.
 // Reference: @azure/arm-cosmosdb 17.0.0 api/sqlResources/operations.js.
 import { ArmError, type Route, type RouteContext, type StoredResource } from "../../core/contract.js";
-import { asObject } from "../web/resource-helpers.js";
-import { crudRoutes, type BuildInput } from "../servicebus/crud.js";
+import { asObject } from "../kit/request-body.js";
+import { crudRoutes, type BuildInput } from "../kit/crud-routes.js";
 import { accountApi } from "./accounts.js";
 
 const ACCOUNT = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.DocumentDB/databaseAccounts/{accountName}";

@@ -1,7 +1,7 @@
 // Microsoft.EventHub resource provider: namespaces (serviceBusEndpoint, kafkaEnabled, SAS rules, network rule set),
 // event hubs with their authorization rules, and consumer groups. Reference: @azure/arm-eventhub 6.0.0.
 import type { Provider } from "../../core/contract.js";
-import { messagingRoutes } from "../servicebus/messaging.js";
+import { messagingRoutes } from "../kit/messaging-namespaces.js";
 
 const NS = "Microsoft.EventHub/Namespaces";
 

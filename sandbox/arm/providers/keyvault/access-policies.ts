@@ -1,7 +1,7 @@
 // Key Vault access policies: the add / replace / remove merge rules of PUT `vaults/{n}/accessPolicies/{kind}`
 // and the permission check the data plane uses under the access-policy model. Reference: arm-surface §2.6.
 import { ArmError } from "../../core/contract.js";
-import { asObject } from "../web/resource-helpers.js";
+import { asObject } from "../kit/request-body.js";
 
 export interface AccessPolicy {
   tenantId: string;

@@ -8,7 +8,7 @@
 // Authorization: RBAC data actions (services.isAuthorized) when the vault uses the RBAC model, access policies otherwise.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Caller, CoreServices, ResourceStore, StoredResource } from "../../core/contract.js";
-import { asObject } from "../web/resource-helpers.js";
+import { asObject } from "../kit/request-body.js";
 import { parseAccessPolicies, policiesGrant } from "./access-policies.js";
 import { SECRET_NAME, SecretStore, type StoredSecret, type VaultSettings } from "./secret-store.js";
 

@@ -2,12 +2,16 @@
 // delete / accessPolicies/{add|replace|remove}. Each vault gets its own data-plane origin (vaultUri = origin + "/").
 // networkAcls virtual-network rules are validated against the subnet's service endpoints, as Azure does.
 // Reference: arm-surface §2.6; SDK @azure/arm-keyvault 5.0.0 api/vaults/operations.js.
-import { loopbackPortOf } from "../../core/ids.js";
 import { ArmError, type CoreServices, type ResourceStore, type Route, type RouteContext, type StoredResource } from "../../core/contract.js";
-import {
-  asObject, bodyObject, deleteResult, newResourceId, putResult, render, requireLocation, requireResource,
-  requireResourceGroup, systemData,
-} from "../web/resource-helpers.js";
+import { ensureDataPlane } from "../kit/data-planes.js";
+import { listBySubscriptionAndResourceGroup } from "../kit/list-routes.js";
+import { asObject, bodyObject, requireLocation } from "../kit/request-body.js";
+import { newResourceId, requireResource, requireResourceGroup } from "../kit/resource-lookup.js";
+import { fill } from "../kit/route-templates.js";
+import { pick } from "../kit/settable-properties.js";
+import { systemData } from "../kit/system-data.js";
+import { render } from "../kit/wire-shape.js";
+import { deleteResult, putResult } from "../kit/write-results.js";
 import { applyAccessPolicyChange, parseAccessPolicies } from "./access-policies.js";
 import { vaultDataPlaneHandler } from "./data-plane.js";
 
@@ -20,37 +24,23 @@ const WRITABLE = [
   "networkAcls", "publicNetworkAccess",
 ];
 
-/** Data-plane origins started in this process, per emulator (services instance) and vault id. */
-const dataPlanes = new WeakMap<CoreServices, Map<string, Promise<string>>>();
-
 /** Starts (once per emulator process) the vault's secrets data plane; returns its origin, e.g. https://127.0.0.1:50123. */
 export function ensureVaultDataPlane(store: ResourceStore, services: CoreServices, vaultId: string): Promise<string> {
-  let planes = dataPlanes.get(services);
-  if (!planes) dataPlanes.set(services, (planes = new Map()));
-  const key = vaultId.toLowerCase();
-  let started = planes.get(key);
-  if (!started) {
-    let origin = "";
-    const known = (store.get(vaultId)?.properties as { vaultUri?: string } | undefined)?.vaultUri;
-    started = services.listenDataPlane(`keyvault:${vaultId}`, vaultDataPlaneHandler({ store, services, vaultId, origin: () => origin }), loopbackPortOf(known))
-      .then((o) => (origin = o.replace(/\/$/, "")));
-    planes.set(key, started);
-  }
-  return started;
+  return ensureDataPlane(services, `keyvault:${vaultId}`, () => (store.get(vaultId)?.properties as { vaultUri?: string } | undefined)?.vaultUri,
+    (origin) => vaultDataPlaneHandler({ store, services, vaultId, origin }));
 }
 
 /** A complete new vault whose vaultUri is `origin/` (used by PUT and the demo seed). */
 export function buildVault(options: {
   id: string; location: string; tenantId: string; origin: string; tags?: Record<string, string>; properties?: Record<string, unknown>;
 }): StoredResource {
-  const props: Record<string, unknown> = {
+  const props = pick({
     tenantId: options.tenantId, sku: { family: "A", name: "standard" }, accessPolicies: [],
     enabledForDeployment: false, enabledForDiskEncryption: false, enabledForTemplateDeployment: false,
     enableSoftDelete: true, softDeleteRetentionInDays: 90, enableRbacAuthorization: true, publicNetworkAccess: "Enabled",
     networkAcls: { bypass: "AzureServices", defaultAction: "Allow", ipRules: [], virtualNetworkRules: [] },
     provisioningState: "Succeeded",
-  };
-  for (const k of WRITABLE) if (options.properties?.[k] !== undefined) props[k] = structuredClone(options.properties[k]);
+  }, options.properties, WRITABLE);
   props.accessPolicies = parseAccessPolicies(props.accessPolicies);
   props.networkAcls = normaliseNetworkAcls(props.networkAcls);
   props.vaultUri = `${options.origin}/`;
@@ -86,8 +76,7 @@ function validateVnetRules(ctx: RouteContext, acls: Record<string, unknown>): vo
 }
 
 function vaultId(ctx: RouteContext): string {
-  const { subscriptionId, resourceGroupName, vaultName } = ctx.params;
-  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroupName}/providers/Microsoft.KeyVault/vaults/${vaultName}`;
+  return fill(VAULT, ctx.params);
 }
 
 /** The stored vault, with vaultUri refreshed if this process serves its data plane on a new origin (after a restart). */
@@ -128,8 +117,7 @@ async function patchVault(ctx: RouteContext) {
   const existing = await liveVault(ctx);
   const body = bodyObject(ctx);
   const changed = asObject(body.properties);
-  const props = { ...asObject(existing.properties) };
-  for (const k of WRITABLE) if (changed[k] !== undefined) props[k] = structuredClone(changed[k]);
+  const props = pick(asObject(existing.properties), changed, WRITABLE);
   props.accessPolicies = parseAccessPolicies(props.accessPolicies);
   props.networkAcls = normaliseNetworkAcls(props.networkAcls);
   if (changed.networkAcls !== undefined) validateVnetRules(ctx, props.networkAcls as Record<string, unknown>);
@@ -152,10 +140,10 @@ async function updateAccessPolicies(ctx: RouteContext) {
   };
 }
 
-async function listVaults(ctx: RouteContext, scope: string) {
-  const all = (await Promise.all(ctx.store.list(scope, VAULT_TYPE).map((v) => withLiveDataPlane(ctx, v)))).map(render);
+/** The page size a vault list asks for with `$top`. */
+function requestedTop(ctx: RouteContext): number | undefined {
   const top = Number(ctx.req.query.get("$top"));
-  return { status: 200, body: ctx.services.page(all, ctx, Number.isInteger(top) && top > 0 ? top : undefined) };
+  return Number.isInteger(top) && top > 0 ? top : undefined;
 }
 
 export const vaultRoutes: Route[] = [
@@ -164,12 +152,7 @@ export const vaultRoutes: Route[] = [
   { method: "PATCH", template: VAULT, action: `${VAULT_TYPE}/write`, handle: patchVault },
   { method: "DELETE", template: VAULT, action: `${VAULT_TYPE}/delete`, handle: (ctx) => deleteResult(ctx, vaultId(ctx)) },
   { method: "PUT", template: `${VAULT}/accessPolicies/{operationKind}`, action: `${VAULT_TYPE}/accessPolicies/write`, handle: updateAccessPolicies },
-  {
-    method: "GET", template: "/subscriptions/{subscriptionId}/providers/Microsoft.KeyVault/vaults", action: `${VAULT_TYPE}/read`,
-    handle: (ctx) => listVaults(ctx, `/subscriptions/${ctx.params.subscriptionId}`),
-  },
-  {
-    method: "GET", template: "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.KeyVault/vaults", action: `${VAULT_TYPE}/read`,
-    handle: (ctx) => listVaults(ctx, requireResourceGroup(ctx).id),
-  },
+  ...listBySubscriptionAndResourceGroup({
+    template: VAULT, type: VAULT_TYPE, action: `${VAULT_TYPE}/read`, render: async (v, ctx) => render(await withLiveDataPlane(ctx, v)), pageSize: requestedTop,
+  }),
 ];

@@ -3,10 +3,10 @@
 // Reference: @azure/arm-mysql-flexible 3.1.0 src/operations/{servers,databases,firewallRules}.ts. That SDK has no
 // administrators operations; the route follows the REST API (Microsoft.DBforMySQL/flexibleServers/administrators).
 import { ArmError, type Provider } from "../../core/contract.js";
-import { asObject } from "../web/resource-helpers.js";
-import { crudRoutes } from "../servicebus/crud.js";
-import { requireGuid } from "../sql/firewall.js";
-import { flexibleServerRoutes, serverTemplate, type FlexibleServerKind } from "../postgres-flexible/flexible-server.js";
+import { asObject } from "../kit/request-body.js";
+import { crudRoutes } from "../kit/crud-routes.js";
+import { requireGuid } from "../kit/guids.js";
+import { flexibleServerRoutes, serverTemplate, type FlexibleServerKind } from "../kit/flexible-servers.js";
 
 export const MYSQL_KIND: FlexibleServerKind = {
   namespace: "Microsoft.DBforMySQL", dnsSuffix: "mysql.database.azure.com", version: "8.0.21",

@@ -1,17 +1,19 @@
 // Microsoft.Network/privateEndpoints: get / list (subscription, resource group) / createOrUpdate / delete.
 // A private endpoint names its subnet and its privateLinkServiceConnections (target resource id + groupIds).
 import { ArmError, type Route, type RouteContext } from "../../core/contract.js";
-import {
-  asObject, bodyObject, deleteResult, newResourceId, putResult, render, requireLocation, requireResource,
-  requireResourceGroup, systemData,
-} from "../web/resource-helpers.js";
+import { listBySubscriptionAndResourceGroup } from "../kit/list-routes.js";
+import { asObject, bodyObject, requireLocation } from "../kit/request-body.js";
+import { newResourceId, requireResource, requireResourceGroup } from "../kit/resource-lookup.js";
+import { fill } from "../kit/route-templates.js";
+import { systemData } from "../kit/system-data.js";
+import { render } from "../kit/wire-shape.js";
+import { deleteResult, putResult } from "../kit/write-results.js";
 
 const PE = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Network/privateEndpoints/{privateEndpointName}";
 export const PE_TYPE = "Microsoft.Network/privateEndpoints";
 
 function peId(ctx: RouteContext): string {
-  const { subscriptionId, resourceGroupName, privateEndpointName } = ctx.params;
-  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroupName}/providers/Microsoft.Network/privateEndpoints/${privateEndpointName}`;
+  return fill(PE, ctx.params);
 }
 
 function putPrivateEndpoint(ctx: RouteContext) {
@@ -43,12 +45,5 @@ export const privateEndpointRoutes: Route[] = [
   { method: "GET", template: PE, action: `${PE_TYPE}/read`, handle: (ctx) => ({ status: 200, body: render(requireResource(ctx, peId(ctx))) }) },
   { method: "PUT", template: PE, action: `${PE_TYPE}/write`, handle: putPrivateEndpoint },
   { method: "DELETE", template: PE, action: `${PE_TYPE}/delete`, handle: (ctx) => deleteResult(ctx, peId(ctx)) },
-  {
-    method: "GET", template: "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Network/privateEndpoints", action: `${PE_TYPE}/read`,
-    handle: (ctx) => ({ status: 200, body: ctx.services.page(ctx.store.list(requireResourceGroup(ctx).id, PE_TYPE).map(render), ctx) }),
-  },
-  {
-    method: "GET", template: "/subscriptions/{subscriptionId}/providers/Microsoft.Network/privateEndpoints", action: `${PE_TYPE}/read`,
-    handle: (ctx) => ({ status: 200, body: ctx.services.page(ctx.store.list(`/subscriptions/${ctx.params.subscriptionId}`, PE_TYPE).map(render), ctx) }),
-  },
+  ...listBySubscriptionAndResourceGroup({ template: PE, type: PE_TYPE, action: `${PE_TYPE}/read` }),
 ];

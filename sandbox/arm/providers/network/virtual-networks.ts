@@ -2,10 +2,13 @@
 // in the virtual network's `properties.subnets`, as Azure does. A vnet PUT with `subnets` replaces the set.
 // SDK: @azure/arm-network 39.0.0 api/virtualNetworks, api/subnets (createOrUpdate: LRO final-state azure-async-operation).
 import { ArmError, type Route, type RouteContext, type StoredResource } from "../../core/contract.js";
-import {
-  asObject, bodyObject, deleteResult, newResourceId, putResult, render, requireLocation, requireResource,
-  requireResourceGroup, systemData,
-} from "../web/resource-helpers.js";
+import { listBySubscriptionAndResourceGroup, listUnderParent } from "../kit/list-routes.js";
+import { asObject, bodyObject, requireLocation } from "../kit/request-body.js";
+import { newResourceId, requireResource, requireResourceGroup } from "../kit/resource-lookup.js";
+import { fill } from "../kit/route-templates.js";
+import { systemData } from "../kit/system-data.js";
+import { render } from "../kit/wire-shape.js";
+import { deleteResult, putResult } from "../kit/write-results.js";
 
 export const VNET = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Network/virtualNetworks/{virtualNetworkName}";
 export const SUBNET = `${VNET}/subnets/{subnetName}`;
@@ -40,8 +43,7 @@ function renderVnet(ctx: Pick<RouteContext, "store">, vnet: StoredResource): Rec
 }
 
 function vnetId(ctx: RouteContext): string {
-  const { subscriptionId, resourceGroupName, virtualNetworkName } = ctx.params;
-  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroupName}/providers/Microsoft.Network/virtualNetworks/${virtualNetworkName}`;
+  return fill(VNET, ctx.params);
 }
 
 /** Stores a vnet and (when `subnets` is given) replaces its subnet set; used by PUT and the demo seed. */
@@ -91,22 +93,12 @@ export const vnetRoutes: Route[] = [
   { method: "GET", template: VNET, action: `${VNET_TYPE}/read`, handle: (ctx) => ({ status: 200, body: renderVnet(ctx, requireResource(ctx, vnetId(ctx))) }) },
   { method: "PUT", template: VNET, action: `${VNET_TYPE}/write`, handle: putVnet },
   { method: "DELETE", template: VNET, action: `${VNET_TYPE}/delete`, handle: (ctx) => deleteResult(ctx, vnetId(ctx)) },
-  {
-    method: "GET", template: "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Network/virtualNetworks", action: `${VNET_TYPE}/read`,
-    handle: (ctx) => ({ status: 200, body: ctx.services.page(ctx.store.list(requireResourceGroup(ctx).id, VNET_TYPE).map((v) => renderVnet(ctx, v)), ctx) }),
-  },
-  {
-    method: "GET", template: "/subscriptions/{subscriptionId}/providers/Microsoft.Network/virtualNetworks", action: `${VNET_TYPE}/read`,
-    handle: (ctx) => ({ status: 200, body: ctx.services.page(ctx.store.list(`/subscriptions/${ctx.params.subscriptionId}`, VNET_TYPE).map((v) => renderVnet(ctx, v)), ctx) }),
-  },
+  ...listBySubscriptionAndResourceGroup({ template: VNET, type: VNET_TYPE, action: `${VNET_TYPE}/read`, render: (v, ctx) => renderVnet(ctx, v) }),
   { method: "GET", template: SUBNET, action: `${SUBNET_TYPE}/read`, handle: (ctx) => ({ status: 200, body: render(requireResource(ctx, `${vnetId(ctx)}/subnets/${ctx.params.subnetName}`)) }) },
   { method: "PUT", template: SUBNET, action: `${SUBNET_TYPE}/write`, handle: putSubnet },
   {
     method: "DELETE", template: SUBNET, action: `${SUBNET_TYPE}/delete`,
     handle: (ctx) => { requireResource(ctx, vnetId(ctx)); return deleteResult(ctx, `${vnetId(ctx)}/subnets/${ctx.params.subnetName}`); },
   },
-  {
-    method: "GET", template: `${VNET}/subnets`, action: `${SUBNET_TYPE}/read`,
-    handle: (ctx) => ({ status: 200, body: ctx.services.page(ctx.store.children(requireResource(ctx, vnetId(ctx)).id, SUBNET_TYPE).map(render), ctx) }),
-  },
+  listUnderParent({ template: SUBNET, type: SUBNET_TYPE, action: `${SUBNET_TYPE}/read` }),
 ];

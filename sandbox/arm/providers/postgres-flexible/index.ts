@@ -3,10 +3,10 @@
 // 9.0.0 operations/{servers,databases,firewallRules,administratorsMicrosoftEntra}.js. Adding an administrator while
 // authConfig.activeDirectoryAuth is Disabled is accepted (Azure's answer in that case is not documented in the sources).
 import { ArmError, type Provider } from "../../core/contract.js";
-import { asObject } from "../web/resource-helpers.js";
-import { crudRoutes } from "../servicebus/crud.js";
-import { requireGuid } from "../sql/firewall.js";
-import { flexibleServerRoutes, serverTemplate, type FlexibleServerKind } from "./flexible-server.js";
+import { asObject } from "../kit/request-body.js";
+import { crudRoutes } from "../kit/crud-routes.js";
+import { requireGuid } from "../kit/guids.js";
+import { flexibleServerRoutes, serverTemplate, type FlexibleServerKind } from "../kit/flexible-servers.js";
 
 export const POSTGRES_KIND: FlexibleServerKind = {
   namespace: "Microsoft.DBforPostgreSQL", dnsSuffix: "postgres.database.azure.com", version: "16",
@@ -33,4 +33,4 @@ export const postgresFlexibleProvider: Provider = {
     }),
   ],
 };
-export { buildFlexibleServer, buildFlexibleDatabase } from "./flexible-server.js";
+export { buildFlexibleServer, buildFlexibleDatabase } from "../kit/flexible-servers.js";

@@ -3,9 +3,12 @@
 // accessPolicyAssignments (Entra data access: the built-in policies "Data Owner", "Data Contributor", "Data Reader").
 // Reference: @azure/arm-rediscache 8.2.0 operations/{redis,firewallRules,accessPolicyAssignment}.js.
 import { ArmError, type Route, type StoredResource } from "../../core/contract.js";
-import { asObject, requireLocation } from "../web/resource-helpers.js";
-import { crudRoutes, newKey, pick } from "../servicebus/crud.js";
-import { requireGuid } from "../sql/firewall.js";
+import { asObject, requireLocation } from "../kit/request-body.js";
+import { crudRoutes } from "../kit/crud-routes.js";
+import { newKey } from "../kit/random-keys.js";
+import { pick } from "../kit/settable-properties.js";
+import { requireGuid } from "../kit/guids.js";
+import { ipv4Value } from "../kit/ipv4-addresses.js";
 
 export const CACHE = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Cache/redis/{name}";
 const T = "Microsoft.Cache/Redis";
@@ -34,7 +37,7 @@ export function buildRedisCache(options: { id: string; location: string; tags?: 
 
 function ip(v: unknown, field: string): string {
   const s = String(v ?? "");
-  if (!/^(\d{1,3})(\.\d{1,3}){3}$/.test(s) || s.split(".").some((x) => Number(x) > 255)) throw new ArmError(400, "InvalidRequestBody", `'${s}' is not a valid IPv4 address for ${field}.`, `properties.${field}`);
+  if (ipv4Value(s) === undefined) throw new ArmError(400, "InvalidRequestBody", `'${s}' is not a valid IPv4 address for ${field}.`, `properties.${field}`);
   return s;
 }
 

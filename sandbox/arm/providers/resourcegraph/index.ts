@@ -3,7 +3,7 @@
 // and to what the caller may read, paged with $top/$skip/$skipToken.
 // Parse errors answer 400 BadRequest with an InvalidQuery detail, as Azure does. Reference: arm-surface §2.11.
 import { ArmError, type Provider, type RouteContext } from "../../core/contract.js";
-import { asObject, bodyObject } from "../web/resource-helpers.js";
+import { asObject, bodyObject } from "../kit/request-body.js";
 import { KqlError, parseKql, runKql } from "./kql.js";
 import { authorizationRow, graphRow, isGraphResource, isRoleAssignment } from "./rows.js";
 

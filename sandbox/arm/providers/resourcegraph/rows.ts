@@ -2,7 +2,7 @@
 // (type lower-cased, resourceGroup/subscriptionId/tenantId columns). Reference: arm-surface §2.11.
 import type { StoredResource } from "../../core/contract.js";
 import { parseResourceId } from "../../core/ids.js";
-import { render } from "../web/resource-helpers.js";
+import { render } from "../kit/wire-shape.js";
 
 /** Types Resource Graph keeps in other tables (ResourceContainers, AuthorizationResources) or not at all. */
 // As in Azure's `resources` table: no subscriptions/groups/role data, no extension resources such as diagnostic

@@ -1,7 +1,7 @@
 // Microsoft.ServiceBus resource provider: namespaces (serviceBusEndpoint, SAS rules, network rule set), queues,
 // topics and their subscriptions. Reference: @azure/arm-servicebus 6.1.0.
 import type { Provider } from "../../core/contract.js";
-import { messagingRoutes } from "./messaging.js";
+import { messagingRoutes } from "../kit/messaging-namespaces.js";
 
 const NS = "Microsoft.ServiceBus/Namespaces";
 const ENTITY_COMMON = ["lockDuration", "maxSizeInMegabytes", "requiresDuplicateDetection", "defaultMessageTimeToLive", "duplicateDetectionHistoryTimeWindow",
@@ -30,4 +30,4 @@ export const serviceBusProvider: Provider = {
     },
   ]),
 };
-export { buildMessagingNamespace } from "./messaging.js";
+export { buildMessagingNamespace } from "../kit/messaging-namespaces.js";

@@ -3,9 +3,14 @@
 // administrator (administrators/ActiveDirectory). Reference: @azure/arm-sql 10.0.0 src/operations/{servers,
 // databases,firewallRules,virtualNetworkRules,serverAzureADAdministrators}.ts.
 import { ArmError, type Route, type StoredResource } from "../../core/contract.js";
-import { asObject, requireLocation, requireResource } from "../web/resource-helpers.js";
-import { crudRoutes, fill, pick } from "../servicebus/crud.js";
-import { buildFirewallRule, requireGuid } from "./firewall.js";
+import { asObject, requireLocation } from "../kit/request-body.js";
+import { requireResource } from "../kit/resource-lookup.js";
+import { crudRoutes } from "../kit/crud-routes.js";
+import { fill } from "../kit/route-templates.js";
+import { pick } from "../kit/settable-properties.js";
+import { buildFirewallRule } from "../kit/firewall-rules.js";
+import { requireGuid } from "../kit/guids.js";
+import { isSubnetId } from "../kit/subnet-ids.js";
 
 export const SERVER = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Sql/servers/{serverName}";
 const T = "Microsoft.Sql/servers";
@@ -98,7 +103,7 @@ export const sqlRoutes: Route[] = [
     build(_ctx, { id, name, body }) {
       const p = asObject(body.properties);
       const subnet = String(p.virtualNetworkSubnetId ?? "");
-      if (!/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+\/subnets\/[^/]+$/i.test(subnet)) {
+      if (!isSubnetId(subnet)) {
         throw new ArmError(400, "InvalidVirtualNetworkSubnetId", `The virtual network subnet id '${subnet}' is not valid.`, "properties.virtualNetworkSubnetId");
       }
       return { id, name, type: `${T}/virtualNetworkRules`, properties: { virtualNetworkSubnetId: subnet, ignoreMissingVnetServiceEndpoint: p.ignoreMissingVnetServiceEndpoint === true, state: "Ready" } };

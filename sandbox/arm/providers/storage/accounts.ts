@@ -4,10 +4,14 @@
 // connection string built from the ARM answers works against Azurite. Reference: arm-surface §2.5.
 import { randomBytes } from "node:crypto";
 import { ArmError, type CoreServices, type Route, type RouteContext, type StoredResource } from "../../core/contract.js";
-import {
-  asObject, bodyObject, deleteResult, newResourceId, putResult, render, requireLocation, requireResource,
-  requireResourceGroup, systemData,
-} from "../web/resource-helpers.js";
+import { listBySubscriptionAndResourceGroup } from "../kit/list-routes.js";
+import { asObject, bodyObject, requireLocation } from "../kit/request-body.js";
+import { newResourceId, requireResource, requireResourceGroup } from "../kit/resource-lookup.js";
+import { fill } from "../kit/route-templates.js";
+import { pick } from "../kit/settable-properties.js";
+import { systemData } from "../kit/system-data.js";
+import { render } from "../kit/wire-shape.js";
+import { deleteResult, putResult } from "../kit/write-results.js";
 
 export const ACCOUNT = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Storage/storageAccounts/{accountName}";
 export const ACCOUNT_TYPE = "Microsoft.Storage/storageAccounts";
@@ -26,8 +30,7 @@ const WRITABLE = [
 ];
 
 export function accountId(ctx: RouteContext): string {
-  const { subscriptionId, resourceGroupName, accountName } = ctx.params;
-  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroupName}/providers/Microsoft.Storage/storageAccounts/${accountName}`;
+  return fill(ACCOUNT, ctx.params);
 }
 
 function newKey(services: Pick<CoreServices, "azurite">, keyName: string, useAzurite: boolean): AccountKey {
@@ -56,7 +59,7 @@ export function buildStorageAccount(services: Pick<CoreServices, "azurite">, opt
 }): StoredResource & AccountPrivate {
   const name = options.id.split("/").pop()!;
   const skuName = String(options.sku?.name ?? "Standard_LRS");
-  const props: Record<string, unknown> = {
+  const props = pick({
     provisioningState: "Succeeded", creationTime: new Date().toISOString(), primaryLocation: options.location, statusOfPrimary: "available",
     accessTier: "Hot", allowBlobPublicAccess: false, allowSharedKeyAccess: true, allowCrossTenantReplication: false,
     minimumTlsVersion: "TLS1_2", supportsHttpsTrafficOnly: true, publicNetworkAccess: "Enabled", isHnsEnabled: false,
@@ -64,8 +67,7 @@ export function buildStorageAccount(services: Pick<CoreServices, "azurite">, opt
     encryption: { services: { blob: { enabled: true, keyType: "Account" }, file: { enabled: true, keyType: "Account" } }, keySource: "Microsoft.Storage" },
     keyCreationTime: { key1: new Date().toISOString(), key2: new Date().toISOString() },
     primaryEndpoints: primaryEndpoints(services, name),
-  };
-  for (const k of WRITABLE) if (options.properties?.[k] !== undefined) props[k] = structuredClone(options.properties[k]);
+  }, options.properties, WRITABLE);
   props.networkAcls = normaliseNetworkAcls(props.networkAcls);
   return {
     id: options.id, name, type: ACCOUNT_TYPE, kind: options.kind ?? "StorageV2", location: options.location, tags: options.tags ?? {},
@@ -137,8 +139,7 @@ function updateAccount(ctx: RouteContext) {
   const existing = requireResource(ctx, accountId(ctx)) as StoredResource & AccountPrivate;
   const body = bodyObject(ctx);
   const changed = asObject(body.properties);
-  const props = { ...asObject(existing.properties) };
-  for (const k of WRITABLE) if (changed[k] !== undefined) props[k] = structuredClone(changed[k]);
+  const props = pick(asObject(existing.properties), changed, WRITABLE);
   if (changed.networkAcls !== undefined) {
     props.networkAcls = normaliseNetworkAcls(changed.networkAcls);
     validateVnetRules(ctx, props.networkAcls as Record<string, unknown>);
@@ -171,10 +172,6 @@ function regenerateKey(ctx: RouteContext) {
   return { status: 200, body: { keys }, eventResourceId: account.id };
 }
 
-function listAccounts(ctx: RouteContext, scope: string) {
-  return { status: 200, body: ctx.services.page(ctx.store.list(scope, ACCOUNT_TYPE).map(render), ctx) };
-}
-
 export const accountRoutes: Route[] = [
   { method: "GET", template: ACCOUNT, action: `${ACCOUNT_TYPE}/read`, handle: (ctx) => ({ status: 200, body: render(requireResource(ctx, accountId(ctx))) }) },
   { method: "PUT", template: ACCOUNT, action: `${ACCOUNT_TYPE}/write`, handle: createAccount },
@@ -182,13 +179,6 @@ export const accountRoutes: Route[] = [
   { method: "DELETE", template: ACCOUNT, action: `${ACCOUNT_TYPE}/delete`, handle: (ctx) => deleteResult(ctx, accountId(ctx)) },
   { method: "POST", template: `${ACCOUNT}/listKeys`, action: `${ACCOUNT_TYPE}/listkeys/action`, handle: listKeys },
   { method: "POST", template: `${ACCOUNT}/regenerateKey`, action: `${ACCOUNT_TYPE}/regeneratekey/action`, handle: regenerateKey },
-  {
-    method: "GET", template: "/subscriptions/{subscriptionId}/providers/Microsoft.Storage/storageAccounts", action: `${ACCOUNT_TYPE}/read`,
-    handle: (ctx) => listAccounts(ctx, `/subscriptions/${ctx.params.subscriptionId}`),
-  },
-  {
-    method: "GET", template: "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Storage/storageAccounts", action: `${ACCOUNT_TYPE}/read`,
-    handle: (ctx) => listAccounts(ctx, requireResourceGroup(ctx).id),
-  },
+  ...listBySubscriptionAndResourceGroup({ template: ACCOUNT, type: ACCOUNT_TYPE, action: `${ACCOUNT_TYPE}/read` }),
 ];
 

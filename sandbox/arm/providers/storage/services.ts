@@ -2,7 +2,8 @@
 // These are singleton proxy resources Azure reports for every account. Reference: arm-surface §2.5.
 import type { Route, RouteContext } from "../../core/contract.js";
 import { armErrors } from "../../core/errors.js";
-import { render, requireResource } from "../web/resource-helpers.js";
+import { requireResource } from "../kit/resource-lookup.js";
+import { render } from "../kit/wire-shape.js";
 import { ACCOUNT, ACCOUNT_TYPE, accountId } from "./accounts.js";
 
 const SERVICES = {

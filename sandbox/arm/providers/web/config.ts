@@ -2,7 +2,7 @@
 // (POST …/list to read, PUT replaces the whole set, as Azure), slotConfigNames (slot-sticky names), and web
 // (SiteConfigResource: GET / PUT / PATCH). Reference: arm-surface §2.1.
 import { ArmError, type Route, type RouteContext, type StoredResource } from "../../core/contract.js";
-import { asObject, bodyObject } from "./resource-helpers.js";
+import { asObject, bodyObject } from "../kit/request-body.js";
 import { applySiteConfig, defaultSiteConfig } from "./site-config.js";
 import { requireSite, SITE, SLOT, syncVnetRouting, type SitePrivate } from "./sites.js";
 

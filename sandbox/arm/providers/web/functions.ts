@@ -3,7 +3,9 @@
 // snake_case and `properties.config` is the function.json (bindings untouched). Reference: arm-surface §2.1.
 import { ArmError, type Route, type RouteContext, type StoredResource } from "../../core/contract.js";
 import { armErrors } from "../../core/errors.js";
-import { asObject, bodyObject, putResult, render } from "./resource-helpers.js";
+import { asObject, bodyObject } from "../kit/request-body.js";
+import { render } from "../kit/wire-shape.js";
+import { putResult } from "../kit/write-results.js";
 import { requireSite, SITE, SLOT } from "./sites.js";
 
 const FUNCTION_TYPE = "Microsoft.Web/sites/functions";

@@ -4,7 +4,7 @@
 // the sandbox accepts them. Action Microsoft.Web/sites[/slots]/publishxml/action, as in Azure.
 import { createHash } from "node:crypto";
 import { ArmError, type Route, type RouteContext, type RouteResult } from "../../core/contract.js";
-import { asObject } from "./resource-helpers.js";
+import { asObject } from "../kit/request-body.js";
 import { SITE, SLOT, requireSite } from "./sites.js";
 
 const FORMATS = ["WebDeploy", "FileZilla3", "Ftp"];

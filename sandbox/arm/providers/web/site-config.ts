@@ -1,7 +1,7 @@
 // SiteConfig (the `config/web` resource and Site.properties.siteConfig): defaults for a fresh app and the rules
 // that keep `vnetRouteAllEnabled` and the site's `outboundVnetRouting.allTraffic` in sync.
 // Reference: arm-surface §2.1 "config/web".
-import { asObject } from "./resource-helpers.js";
+import { asObject } from "../kit/request-body.js";
 
 /** The rule a fresh app reports (observed az CLI output). */
 export const ALLOW_ALL_RULE = {

@@ -1,11 +1,17 @@
 // Microsoft.Web/sites and sites/slots: get / list / createOrUpdate (PUT, LRO final-state `location`) /
 // update (PATCH, 200) / delete. Reference: arm-surface §2.1; SDK @azure/arm-appservice 19.0.0 api/webApps/operations.js.
 import { ArmError, type Route, type RouteContext, type StoredResource } from "../../core/contract.js";
-import { resolveIdentity, releaseIdentity } from "./identity.js";
-import {
-  asObject, bodyObject, deleteResult, fakePublicIp, newResourceId, putResult, render, requireLocation,
-  requireResource, requireResourceGroup, systemData,
-} from "./resource-helpers.js";
+import { listBySubscriptionAndResourceGroup, listUnderParent } from "../kit/list-routes.js";
+import { resolveIdentity, releaseIdentity } from "../kit/managed-identities.js";
+import { fakePublicIp } from "../kit/public-ips.js";
+import { asObject, bodyObject, requireLocation } from "../kit/request-body.js";
+import { newResourceId, requireResource, requireResourceGroup } from "../kit/resource-lookup.js";
+import { fill } from "../kit/route-templates.js";
+import { pick } from "../kit/settable-properties.js";
+import { isSubnetId } from "../kit/subnet-ids.js";
+import { systemData } from "../kit/system-data.js";
+import { render } from "../kit/wire-shape.js";
+import { deleteResult, putResult } from "../kit/write-results.js";
 import { applySiteConfig, defaultSiteConfig } from "./site-config.js";
 
 export const SITE = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Web/sites/{name}";
@@ -42,8 +48,7 @@ export function siteIdFor(ctx: RouteContext): string {
 
 /** The site itself (for a slot request, the slot's parent site). */
 function parentSiteId(ctx: RouteContext): string {
-  const { subscriptionId, resourceGroupName, name } = ctx.params;
-  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroupName}/providers/Microsoft.Web/sites/${name}`;
+  return fill(SITE, ctx.params);
 }
 
 /** Builds a complete new site resource (used by PUT and by the demo seed). */
@@ -60,7 +65,7 @@ export function buildSite(options: {
   const host = `${slotName ? `${siteName}-${slotName}` : siteName}.azurewebsites.net`.toLowerCase();
   const ips = [0, 1, 2, 3].map((n) => fakePublicIp(siteName, n));
   const req = options.properties ?? {};
-  const props: Record<string, unknown> = {
+  const props = pick({
     state: "Running", enabled: true, hostNames: [host], enabledHostNames: [host, host.replace(".azurewebsites.net", ".scm.azurewebsites.net")],
     defaultHostName: host, usageState: "Normal", availabilityState: "Normal", reserved: (options.kind ?? "").includes("linux"),
     httpsOnly: false, publicNetworkAccess: "Enabled", clientAffinityEnabled: true, clientCertEnabled: false,
@@ -68,8 +73,7 @@ export function buildSite(options: {
     outboundVnetRouting: { allTraffic: false, applicationTraffic: false, contentShareTraffic: false, imagePullTraffic: false, backupRestoreTraffic: false },
     outboundIpAddresses: ips.slice(0, 2).join(","), possibleOutboundIpAddresses: ips.join(","),
     resourceGroup: segs[4], lastModifiedTimeUtc: new Date().toISOString(),
-  };
-  for (const k of WRITABLE) if (req[k] !== undefined) props[k] = structuredClone(req[k]);
+  }, req, WRITABLE);
   props.siteConfig = applySiteConfig(options.baseSiteConfig ?? defaultSiteConfig(options.kind), req.siteConfig);
   syncVnetRouting(props, asObject(req.siteConfig));
   return {
@@ -120,7 +124,7 @@ function appSettingsFromSiteConfig(siteConfig: unknown): SitePrivate {
 function validateSubnetId(props: Record<string, unknown>): void {
   const v = props.virtualNetworkSubnetId;
   if (v === undefined || v === null || v === "") return;
-  if (typeof v !== "string" || !/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+\/subnets\/[^/]+$/i.test(v)) {
+  if (!isSubnetId(v)) {
     throw new ArmError(400, "LinkedInvalidPropertyId", `Property id '${String(v)}' at path 'properties.virtualNetworkSubnetId' is invalid. Expect fully qualified resource Id that start with '/subscriptions/{subscriptionId}' or '/providers/{resourceProviderNamespace}/'.`);
   }
 }
@@ -135,8 +139,7 @@ function putSite(ctx: RouteContext) {
   const requested = asObject(body.properties);
   validateSubnetId(requested);
   // App Service treats a PUT on an existing app as an update: settings not in the body keep their values.
-  const kept: Record<string, unknown> = {};
-  for (const k of WRITABLE) if (existing?.properties?.[k] !== undefined) kept[k] = existing.properties[k];
+  const kept = pick({}, existing?.properties, WRITABLE);
   const identity = resolveIdentity(ctx, id, body.identity, existing?.identity, { mode: "replace", combinedType: "SystemAssigned, UserAssigned" });
   const built = buildSite({
     id, location, kind: typeof body.kind === "string" ? body.kind : existing?.kind, tags: (body.tags as Record<string, string>) ?? existing?.tags,
@@ -158,8 +161,7 @@ function patchSite(ctx: RouteContext) {
   const body = bodyObject(ctx);
   const changed = asObject(body.properties);
   validateSubnetId(changed);
-  const props = { ...asObject(existing.properties) };
-  for (const k of WRITABLE) if (changed[k] !== undefined) props[k] = structuredClone(changed[k]);
+  const props = pick(asObject(existing.properties), changed, WRITABLE);
   if (changed.siteConfig !== undefined) props.siteConfig = applySiteConfig(asObject(props.siteConfig), changed.siteConfig);
   syncVnetRouting(props, asObject(changed.siteConfig), changed);
   props.lastModifiedTimeUtc = new Date().toISOString();
@@ -185,32 +187,15 @@ function deleteSite(ctx: RouteContext) {
   return deleteResult(ctx, id);
 }
 
-function listSites(ctx: RouteContext, scope: string, type: string) {
-  return { status: 200, body: ctx.services.page(ctx.store.list(scope, type).map(render), ctx) };
-}
-
 export const siteRoutes: Route[] = [
   { method: "GET", template: SITE, action: "Microsoft.Web/sites/read", handle: (ctx) => ({ status: 200, body: render(requireSite(ctx)) }) },
   { method: "PUT", template: SITE, action: "Microsoft.Web/sites/write", handle: putSite },
   { method: "PATCH", template: SITE, action: "Microsoft.Web/sites/write", handle: patchSite },
   { method: "DELETE", template: SITE, action: "Microsoft.Web/sites/delete", handle: deleteSite },
-  {
-    method: "GET", template: "/subscriptions/{subscriptionId}/providers/Microsoft.Web/sites", action: "Microsoft.Web/sites/read",
-    handle: (ctx) => listSites(ctx, `/subscriptions/${ctx.params.subscriptionId}`, SITE_TYPE),
-  },
-  {
-    method: "GET", template: "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Web/sites", action: "Microsoft.Web/sites/read",
-    handle: (ctx) => { requireResourceGroup(ctx); return listSites(ctx, `/subscriptions/${ctx.params.subscriptionId}/resourceGroups/${ctx.params.resourceGroupName}`, SITE_TYPE); },
-  },
+  ...listBySubscriptionAndResourceGroup({ template: SITE, type: SITE_TYPE, action: "Microsoft.Web/sites/read" }),
   { method: "GET", template: SLOT, action: "Microsoft.Web/sites/slots/read", handle: (ctx) => ({ status: 200, body: render(requireSite(ctx)) }) },
   { method: "PUT", template: SLOT, action: "Microsoft.Web/sites/slots/write", handle: putSite },
   { method: "PATCH", template: SLOT, action: "Microsoft.Web/sites/slots/write", handle: patchSite },
   { method: "DELETE", template: SLOT, action: "Microsoft.Web/sites/slots/delete", handle: deleteSite },
-  {
-    method: "GET", template: `${SITE}/slots`, action: "Microsoft.Web/sites/slots/read",
-    handle: (ctx) => {
-      const site = requireSite(ctx);
-      return { status: 200, body: ctx.services.page(ctx.store.children(site.id, SLOT_TYPE).map(render), ctx) };
-    },
-  },
+  listUnderParent({ template: SLOT, type: SLOT_TYPE, action: "Microsoft.Web/sites/slots/read" }),
 ];

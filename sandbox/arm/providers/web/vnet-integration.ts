@@ -2,10 +2,9 @@
 // and as seen by `virtualNetworkConnections` (a bare JSON array). Both read and write the site's
 // `properties.virtualNetworkSubnetId`, the newer way to integrate. Reference: arm-surface §2.1.
 import { ArmError, type Route, type RouteContext, type StoredResource } from "../../core/contract.js";
-import { asObject, bodyObject } from "./resource-helpers.js";
+import { asObject, bodyObject } from "../kit/request-body.js";
+import { isSubnetId, vnetNameOf } from "../kit/subnet-ids.js";
 import { requireSite, SITE, SLOT } from "./sites.js";
-
-const SUBNET_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/([^/]+)\/subnets\/[^/]+$/i;
 
 function subnetOf(site: StoredResource): string | undefined {
   const v = asObject(site.properties).virtualNetworkSubnetId;
@@ -24,7 +23,7 @@ function swiftBody(site: StoredResource) {
 function setSwift(ctx: RouteContext) {
   const site = requireSite(ctx);
   const subnet = asObject(bodyObject(ctx).properties).subnetResourceId;
-  if (typeof subnet !== "string" || !SUBNET_ID.test(subnet)) {
+  if (!isSubnetId(subnet)) {
     throw new ArmError(400, "BadRequest", `The subnet resource id '${String(subnet)}' is invalid; expected /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Network/virtualNetworks/{vnet}/subnets/{subnet}.`, "properties.subnetResourceId");
   }
   const stored = ctx.store.put({ ...site, properties: { ...site.properties, virtualNetworkSubnetId: subnet } });
@@ -41,7 +40,7 @@ function listConnections(ctx: RouteContext) {
   const site = requireSite(ctx);
   const subnet = subnetOf(site);
   if (!subnet) return { status: 200, body: [] };
-  const vnetName = SUBNET_ID.exec(subnet)?.[1] ?? "vnet";
+  const vnetName = vnetNameOf(subnet) ?? "vnet";
   const isSlot = site.type.toLowerCase().endsWith("/slots");
   return {
     status: 200,

@@ -4,8 +4,10 @@
 // {name}.service.signalr.net (SignalR) or {name}.webpubsub.azure.com (Web PubSub).
 // Reference: @azure/arm-signalr 5.2.0 src/operations/signalR.ts, @azure/arm-webpubsub 1.2.0 src/operations/webPubSub.ts.
 import { ArmError, type Route, type StoredResource } from "../../core/contract.js";
-import { asObject, requireLocation } from "../web/resource-helpers.js";
-import { crudRoutes, newKey, pick } from "../servicebus/crud.js";
+import { crudRoutes } from "./crud-routes.js";
+import { newKey } from "./random-keys.js";
+import { asObject, requireLocation } from "./request-body.js";
+import { pick } from "./settable-properties.js";
 
 export type SignalRKind = "SignalR" | "WebPubSub";
 

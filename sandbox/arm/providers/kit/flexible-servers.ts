@@ -2,9 +2,10 @@
 // server get/list/create/update/delete with fullyQualifiedDomainName, databases (system databases exist on every
 // server), firewallRules. The Entra administrator routes differ per provider and live in each provider's index.
 import { ArmError, type Route, type StoredResource } from "../../core/contract.js";
-import { asObject, requireLocation } from "../web/resource-helpers.js";
-import { crudRoutes, pick } from "../servicebus/crud.js";
-import { buildFirewallRule } from "../sql/firewall.js";
+import { crudRoutes } from "./crud-routes.js";
+import { buildFirewallRule } from "./firewall-rules.js";
+import { asObject, requireLocation } from "./request-body.js";
+import { pick } from "./settable-properties.js";
 
 export interface FlexibleServerKind {
   namespace: "Microsoft.DBforPostgreSQL" | "Microsoft.DBforMySQL";

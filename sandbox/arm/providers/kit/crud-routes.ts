@@ -1,32 +1,15 @@
-// Generic ARM CRUD routes for the target providers (sql, postgres, mysql, cosmosdb, servicebus, eventhub, signalr,
-// webpubsub, appconfiguration, redis, cognitiveservices, appinsights): GET / PUT / optional PATCH / DELETE of one
-// resource type, its list under the parent (or subscription + resource group for tracked top-level resources),
-// and POST actions on it. The per-type knowledge (wire shape, defaults, validation) stays in each provider's `build`.
-// Built on the shared helpers in ../web/resource-helpers.ts.
-import { randomBytes } from "node:crypto";
+// Generic ARM CRUD routes of one resource type: GET / PUT / optional PATCH / DELETE, its list under the parent (or
+// by subscription and resource group for tracked top-level resources), and POST actions on it. The per-type
+// knowledge (wire shape, defaults, validation) stays in each provider's `build`.
 import type { Route, RouteContext, RouteResult, StoredResource } from "../../core/contract.js";
-import {
-  asObject, bodyObject, deleteResult, mergePatch, newResourceId, putResult, render, requireResource, requireResourceGroup, systemData,
-} from "../web/resource-helpers.js";
-
-/** Fills `{param}` placeholders of an ARM template from the route parameters. */
-export function fill(template: string, params: Record<string, string>): string {
-  return template.replace(/\{(\w+)\}/g, (_, p: string) => {
-    const v = params[p];
-    if (v === undefined) throw new Error(`template parameter ${p} missing for ${template}`);
-    return v;
-  });
-}
-
-/** The template of the parent resource (drops the last `/{type}/{name}` pair). */
-export function parentTemplate(template: string): string {
-  return template.split("/").slice(0, -2).join("/");
-}
-
-/** A random base64 key of `bytes` bytes (account keys, SAS keys). */
-export function newKey(bytes = 32): string {
-  return randomBytes(bytes).toString("base64");
-}
+import { listBySubscriptionAndResourceGroup, listUnderParent } from "./list-routes.js";
+import { mergePatch } from "./merge-patch.js";
+import { bodyObject } from "./request-body.js";
+import { newResourceId, requireResource, requireResourceGroup } from "./resource-lookup.js";
+import { fill, parentTemplate } from "./route-templates.js";
+import { systemData } from "./system-data.js";
+import { render } from "./wire-shape.js";
+import { deleteResult, putResult } from "./write-results.js";
 
 export interface BuildInput {
   /** Canonical id (existing resource's id, or a new id with the parent's casing). */
@@ -95,11 +78,6 @@ export function crudRoutes(spec: CrudSpec): Route[] {
     return { status: 200, body: await out(stored, ctx) };
   };
 
-  const list = async (ctx: RouteContext, scope: string): Promise<RouteResult> => {
-    const items = spec.topLevel ? ctx.store.list(scope, spec.type) : ctx.store.children(scope, spec.type);
-    return { status: 200, body: ctx.services.page(await Promise.all(items.map((r) => out(r, ctx))), ctx) };
-  };
-
   const routes: Route[] = [
     { method: "GET", template: spec.template, action: `${prefix}/read`, handle: get },
     { method: "PUT", template: spec.template, action: `${prefix}/write`, handle: put },
@@ -114,22 +92,9 @@ export function crudRoutes(spec: CrudSpec): Route[] {
   ];
   if (spec.patch) routes.push({ method: "PATCH", template: spec.template, action: `${prefix}/write`, handle: patch });
   if (!spec.noList) {
-    if (spec.topLevel) {
-      const provider = spec.template.slice(spec.template.indexOf("/providers/"));
-      const collectionPath = provider.split("/").slice(0, -1).join("/");
-      routes.push(
-        { method: "GET", template: `/subscriptions/{subscriptionId}${collectionPath}`, action: `${prefix}/read`, handle: (ctx) => list(ctx, `/subscriptions/${ctx.params.subscriptionId}`) },
-        {
-          method: "GET", template: `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}${collectionPath}`, action: `${prefix}/read`,
-          handle: (ctx) => list(ctx, requireResourceGroup(ctx).id),
-        },
-      );
-    } else {
-      routes.push({
-        method: "GET", template: `${parentT}/${collection}`, action: `${prefix}/read`,
-        handle: (ctx) => list(ctx, requireResource(ctx, fill(parentT, ctx.params)).id),
-      });
-    }
+    const listSpec = { template: spec.template, type: spec.type, action: `${prefix}/read`, render: out };
+    if (spec.topLevel) routes.push(...listBySubscriptionAndResourceGroup(listSpec));
+    else routes.push(listUnderParent(listSpec));
   }
   for (const a of spec.actions ?? []) {
     routes.push({
@@ -141,12 +106,4 @@ export function crudRoutes(spec: CrudSpec): Route[] {
     });
   }
   return routes;
-}
-
-/** Copies the listed keys of `from` over `base` (deep-cloned), for settable properties. */
-export function pick(base: Record<string, unknown>, from: unknown, keys: readonly string[]): Record<string, unknown> {
-  const src = asObject(from);
-  const out = { ...base };
-  for (const k of keys) if (src[k] !== undefined) out[k] = structuredClone(src[k]);
-  return out;
 }

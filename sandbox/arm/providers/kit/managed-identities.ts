@@ -5,7 +5,7 @@
 // case-insensitively), §2.2, §2.3.
 import { ArmError, type RouteContext } from "../../core/contract.js";
 import { sameId } from "../../core/ids.js";
-import { asObject } from "./resource-helpers.js";
+import { asObject } from "./request-body.js";
 
 export interface IdentityOptions {
   /** "replace": the request's userAssignedIdentities is the full set (PUT); "merge": entries merge, null removes (PATCH). */
