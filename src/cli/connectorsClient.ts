@@ -2,8 +2,10 @@
 // operation (Azure-AsyncOperation polled until Succeeded / Failed, honouring retry-after-ms / Retry-After), and
 // generateConfigurations; plus the resource group's location. One error type for everything the API answers.
 import { randomUUID } from "node:crypto";
-import { API_VERSION, type ConnectorBody } from "./plan.js";
+import type { ConnectorBody } from "./plan.js";
 
+/** The connectors API version (the newest stable one, where connectors are). */
+export const API_VERSION = "2024-04-01";
 export const RESOURCE_GROUPS_API_VERSION = "2021-04-01";
 export const DEFAULT_ENDPOINT = "https://management.azure.com";
 

@@ -7,8 +7,6 @@ import { changesFor, findSetting, settingKey, type SettingChange } from "./local
 import type { BindingConnection } from "./model.js";
 import { connectorName, connectorTargets, type ConnectorTarget } from "./targets.js";
 
-export const API_VERSION = "2024-04-01";
-
 export interface ConnectorPlan extends ConnectorTarget {
   /** Connector (local connection) name. */
   name: string;
