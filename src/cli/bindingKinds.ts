@@ -63,10 +63,10 @@ export function bindingKind(type: string): BindingKind | undefined {
   return BY_TYPE.get(type.toLowerCase());
 }
 
-/** Whether a binding of this type reads a connection at all (known or declared). */
+/** Whether a binding of this type reads a connection: it names one, or its type has a default or needs one. */
 export function readsConnection(type: string, declaresConnection: boolean): boolean {
   const t = type.toLowerCase();
-  return declaresConnection || BY_TYPE.has(t) || t in OTHER_CONNECTION_TYPES;
+  return declaresConnection || BY_TYPE.has(t) || OTHER_CONNECTION_TYPES[t]?.defaultConnection !== undefined;
 }
 
 /** The connection a binding of this type reads when it names none ("" = none). */

@@ -54,6 +54,8 @@ describe("scanV4Sources: source forms", () => {
     const scan = v4(`
       // app.storageQueue("commented", { connection: "Nope", queueName: "x" });
       const text = "app.storageBlob('inString', { connection: 'Nope' })";
+      const nested = \`\${text ? \`in \${"app.storageQueue('x', { connection: 'Bad' })"} }\` : "{"}\`;
+      const quotes = /["'\`{(]/g, ratio = nested.length / 2 / 1;
       app.storageQueue(
         "work", // the name
         {
@@ -135,5 +137,15 @@ describe("scanV4Sources: source forms", () => {
     ]);
     const netherite = scanHostJson(JSON.stringify({ extensions: { durableTask: { storageProvider: { type: "Netherite", StorageConnectionName: "NStore" } } } }), false);
     expect(brief(netherite.bindings).map((b) => `${b.type}:${b.connection}`)).toEqual(["hostStorage:AzureWebJobsStorage", "durableTaskStorage:NStore", "durableTaskEventHubs:EventHubsConnection"]);
+  });
+});
+
+describe("bindings that read no connection", () => {
+  it("an Event Grid output (topic endpoint settings) or a Kafka trigger without 'connection' is not listed; SignalR's default is", () => {
+    const scan = v4(`
+      app.http("h", { extraOutputs: [output.eventGrid({ topicEndpointUri: "TopicUri", topicKeySetting: "TopicKey" })], handler: () => {} });
+      app.generic("k", { trigger: trigger.generic({ type: "kafkaTrigger", brokerList: "Brokers", topic: "t" }), handler: () => {} });
+      app.http("s", { extraInputs: [input.generic({ type: "signalRConnectionInfo", hubName: "chat" })], handler: () => {} });`);
+    expect(brief(scan.bindings)).toEqual([{ fn: "s", type: "signalRConnectionInfo", dir: "in", connection: "AzureSignalRConnectionString", declared: false }]);
   });
 });
