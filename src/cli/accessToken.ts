@@ -18,7 +18,7 @@ export function scopeFor(audience: string): string {
   return `${audience.replace(/\/+$/, "")}/.default`;
 }
 
-export async function getAccessToken(audience: string, env: NodeJS.ProcessEnv = process.env): Promise<AccessToken> {
+export async function getAccessToken(audience: string, env: NodeJS.ProcessEnv): Promise<AccessToken> {
   const fromEnv = env[ACCESS_TOKEN_ENV]?.trim();
   if (fromEnv) return withPrincipal(fromEnv, ACCESS_TOKEN_ENV);
   const { DefaultAzureCredential } = await import("@azure/identity");

@@ -8,6 +8,9 @@ import { describe, expect, it } from "vitest";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const SETTINGS_MODULE = "src/config/settings.ts";
+/** The developer's CLI (src/cli, `npx linkwright`) is its own program run on a laptop, not the app: it reads its own
+ *  environment (AZURE_SUBSCRIPTION_ID, LINKWRIGHT_ACCESS_TOKEN) through the CliIo it is handed. */
+const CLI = "src/cli/";
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -25,9 +28,9 @@ function settingReads(text: string): string[] {
 }
 
 describe("app settings", () => {
-  it("are read only in src/config/settings.ts", () => {
+  it("are read only in src/config/settings.ts (the CLI in src/cli/ is a separate program)", () => {
     const elsewhere = tsFiles(join(ROOT, "src"))
-      .filter((f) => relative(ROOT, f) !== SETTINGS_MODULE)
+      .filter((f) => relative(ROOT, f) !== SETTINGS_MODULE && !relative(ROOT, f).startsWith(CLI))
       .flatMap((f) => settingReads(readFileSync(f, "utf8")).map((line) => `${relative(ROOT, f)}: ${line.trim()}`));
     expect(elsewhere).toEqual([]);
   });
