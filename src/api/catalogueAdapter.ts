@@ -1,33 +1,17 @@
 // CatalogueHooks over src/catalogue (pure functions; no I/O).
 // Validation: the target id must match a catalogue target, and (target, source kind, authType,
 // clientType) must be a supported combination. Configurations: what the orchestration recorded
-// on the linker (`state.configurations`), else computed from the catalogue with the facts known
-// (from the target id, plus `state.targetFacts` the orchestration recorded).
+// on the linker (`state.configurations`), else the one computation planning uses
+// (src/connections/configurations.ts) with the facts known.
 import {
-  checkCombination,
-  checkConnectionGuards,
-  type GuardPolicy,
-  configurationEntries,
-  isCatalogueError,
-  resolveTarget,
-  secretSource,
-  type ConfigurationEntry as CatalogueEntry,
-  type FactName,
-  type TargetFacts,
+  checkCombination, checkConnectionGuards, isCatalogueError, resolveTarget, type ConfigurationEntry as CatalogueEntry, type GuardPolicy,
 } from "../catalogue/index.js";
 import type { StoredLinker } from "../model/connection.js";
-import { parseResourceId } from "../azure/resourceId.js";
 import type { CatalogueHooks } from "./catalogueHooks.js";
 import type { ConfigurationEntry, ValidationIssue } from "../model/configuration.js";
-import { isObject, type LinkerProperties } from "../model/linker.js";
 import { ApiError, ErrorCodes } from "./wire/errors.js";
-
-/** Source kind from the source resource id (function apps share the web app lists, targets.md §4a). */
-export function sourceKindOf(sourceId: string): "webapp" | "slot" | "containerapp" | undefined {
-  const type = parseResourceId(sourceId)?.fullType.toLowerCase();
-  return type === "microsoft.web/sites" ? "webapp" : type === "microsoft.web/sites/slots" ? "slot"
-    : type === "microsoft.app/containerapps" ? "containerapp" : undefined;
-}
+import { recomputedConfigurations, sourceKindOf } from "../connections/configurations.js";
+import { PlanError } from "../model/plan.js";
 
 const KEY_VAULT_REFERENCE = /^@Microsoft\.KeyVault\(/i;
 
@@ -42,31 +26,8 @@ function toHookEntry(entry: CatalogueEntry | ConfigurationEntry): ConfigurationE
   };
 }
 
-/** Stands in for a secret the API never holds (keys, passwords): entries built from it are secret, hence never shown. */
-const SECRET_PLACEHOLDER = "{{linkwright-secret}}";
-const USER_SECRET_FACTS: FactName[] = ["password", "clientSecret", "kafkaApiSecret", "schemaRegistrySecret"];
-
-/** Facts a recomputation can know without I/O: the request's own (user name, client id) and placeholders for secrets. */
-function factsFromProperties(kind: Parameters<typeof secretSource>[0], props: LinkerProperties): TargetFacts {
-  const facts: Record<string, string> = {};
-  const auth = props.authInfo as Record<string, unknown>;
-  const str = (v: unknown) => (typeof v === "string" && v ? v : undefined);
-  const clientId = str(auth["clientId"]);
-  if (clientId) facts["clientId"] = clientId;
-  if (auth["authType"] === "secret" || auth["authType"] === "servicePrincipalSecret") {
-    for (const fact of USER_SECRET_FACTS) facts[fact] = SECRET_PLACEHOLDER;
-    const source = secretSource(kind);
-    if (source && "pick" in source) for (const p of source.pick) facts[p.fact] = SECRET_PLACEHOLDER;
-    const name = str(auth["name"]);
-    if (source?.kind === "userProvided" && name) for (const f of source.fields) if (f.from === "authInfo.name") facts[f.fact] = name;
-    if (name) facts["userName"] = name;
-  }
-  return facts as TargetFacts;
-}
-
 function recordedEntries(linker: StoredLinker): ConfigurationEntry[] | undefined {
-  const recorded = linker.state?.["configurations"];
-  return Array.isArray(recorded) ? (recorded as ConfigurationEntry[]).map(toHookEntry) : undefined;
+  return linker.state?.configurations?.map(toHookEntry);
 }
 
 /** `policy`: what the platform allows beyond the catalogue (src/config/settings.ts readConnectionPolicy). */
@@ -107,32 +68,16 @@ export function createCatalogueHooks(policy: GuardPolicy = {}): CatalogueHooks {
         const recorded = recordedEntries(linker);
         if (recorded) return recorded;
       }
-      const props: LinkerProperties = linker.properties;
-      const target = resolveTarget(props.targetService as { type: string; id?: string; endpoint?: string });
-      if (isCatalogueError(target)) throw new ApiError(400, target.code, target.message, target.target);
-      const info = configurationInfo ?? props.configurationInfo ?? undefined;
-      const recordedFacts = linker.state?.["targetFacts"];
-      const facts: TargetFacts = {
-        ...target.facts, ...(isObject(recordedFacts) ? (recordedFacts as TargetFacts) : {}), ...factsFromProperties(target.kind, props),
-      };
-      const entries = configurationEntries({
-        targetKind: target.kind,
-        authType: props.authInfo.authType,
-        clientType: props.clientType ?? "none",
-        facts,
-        connectionName: linker.name,
-        customizedKeys: isObject(info?.["customizedKeys"]) ? (info["customizedKeys"] as Record<string, string>) : null,
-        additionalConfigurations: isObject(info?.["additionalConfigurations"]) ? (info["additionalConfigurations"] as Record<string, string>) : null,
-        deniedSettings: policy.deniedSettings ?? [],
-      });
-      if (isCatalogueError(entries)) {
-        const status = entries.code === "MissingTargetFact" ? 409 : 400;
-        const message = entries.code === "MissingTargetFact"
-          ? `${entries.message}; the connection has not been provisioned yet (provisioningState '${linker.provisioningState}').`
-          : entries.message;
-        throw new ApiError(status, entries.code === "MissingTargetFact" ? ErrorCodes.Conflict : entries.code, message, entries.target);
+      try {
+        return recomputedConfigurations(linker, configurationInfo ?? linker.properties.configurationInfo, policy.deniedSettings ?? []).map(toHookEntry);
+      } catch (e) {
+        if (!(e instanceof PlanError)) throw e;
+        // A fact only the connection's run learns (an endpoint from the target's GET): not provisioned yet.
+        if (e.code === "MissingTargetFact") {
+          throw new ApiError(409, ErrorCodes.Conflict, `${e.message}; the connection has not been provisioned yet (provisioningState '${linker.provisioningState}').`, e.target);
+        }
+        throw new ApiError(400, e.code === "InvalidConnection" ? ErrorCodes.BadRequest : e.code, e.message, e.target);
       }
-      return entries.map((e) => toHookEntry(e.value.includes(SECRET_PLACEHOLDER) ? { ...e, isSecret: true } : e));
     },
   };
 }

@@ -3,8 +3,8 @@
 import { genericArm } from "../azure/armGeneric.js";
 import { parseResourceId } from "../azure/resourceId.js";
 import {
-  checkCombination, checkRequestedRoles, configurationEntries, defaultRoles, describeTarget, factsFromResource, networkOptions,
-  parseBindingAwareRequest, resolveTarget, type TargetFacts, type TargetKind,
+  checkCombination, checkRequestedRoles, defaultRoles, describeTarget, factsFromResource, networkOptions, resolveTarget,
+  type TargetFacts, type TargetKind,
 } from "../catalogue/index.js";
 import { defaultDatabaseUser } from "../catalogue/grants.js";
 import { isObject } from "../model/linker.js";
@@ -20,6 +20,7 @@ import type { SettingSpec } from "../model/steps.js";
 import type { StepContext } from "../steps/step.js";
 import { hasSecretToken, secretToken } from "../secrets/secretTokens.js";
 import { PlanError, type ConnectionPlan, type PlanRequest, type RoleGrant } from "../model/plan.js";
+import { catalogueError, configurationsOf } from "./configurations.js";
 
 const USER_SECRET_PATHS: Record<string, string> = {
   password: "authInfo.secretInfo.value",
@@ -27,10 +28,6 @@ const USER_SECRET_PATHS: Record<string, string> = {
 };
 
 const str = (v: unknown): string | undefined => (typeof v === "string" && v ? v : undefined);
-
-function catalogueError(e: { code: string; message: string; target?: string }): PlanError {
-  return new PlanError(e.code === "BadRequest" ? "InvalidConnection" : e.code, e.message, e.target);
-}
 
 export async function planConnection(req: PlanRequest, ctx: StepContext): Promise<ConnectionPlan> {
   const p = req.properties;
@@ -40,7 +37,7 @@ export async function planConnection(req: PlanRequest, ctx: StepContext): Promis
   const scope = str(p.scope);
   const warnings: string[] = [];
 
-  const target = resolveTarget(p.targetService as never);
+  const target = resolveTarget(p.targetService as Parameters<typeof resolveTarget>[0]);
   if ("code" in target) throw catalogueError(target);
   const kind = target.kind as TargetKind;
 
@@ -64,7 +61,6 @@ export async function planConnection(req: PlanRequest, ctx: StepContext): Promis
   // Facts: from the id, then the top-level resource's GET.
   // managementEndpoint: the ARM endpoint linkwright uses (Cosmos list-key URLs point there; sovereign clouds, sandbox).
   const facts: TargetFacts = { ...target.facts, ...(targetResource ? factsFromResource(kind, targetResource) : {}), managementEndpoint: ctx.clients.armEndpoint };
-  const targetFacts = Object.fromEntries(Object.entries(facts).filter(([, v]) => typeof v === "string")) as Record<string, string>;
 
   // Identity / principal.
   let identity: ConnectionPlan["identity"];
@@ -126,27 +122,16 @@ export async function planConnection(req: PlanRequest, ctx: StepContext): Promis
         ? { name: names.length > 1 ? `${names[0]}/slots/${names[1]}` : names[0]! }
         : { name: facts.clientId!, clientId: facts.clientId! };
     const userName = str(authInfo["userName"]) ?? defaultDatabaseUser(kind, req.linkerName, databasePrincipal.name);
-    if (userName) facts.userName = targetFacts.userName = userName;
+    if (userName) facts.userName = userName;
   }
 
-  // Configuration entries from the catalogue.
-  const binding = parseBindingAwareRequest((configurationInfo ?? null) as never);
-  if ("code" in binding) throw catalogueError(binding);
+  // Configuration entries: the one computation (./configurations.ts), against the names already on the source.
   const owned = new Set(req.ownedNames.map((n) => n.toLowerCase()));
-  const entries = configurationInfo?.["action"] === "optOut" ? [] : configurationEntries({
-    targetKind: kind,
-    sourceKind: snapshot.kind,
-    authType,
-    clientType,
-    facts,
-    connectionName: req.linkerName,
-    customizedKeys: (configurationInfo?.["customizedKeys"] ?? null) as Record<string, string> | null,
-    additionalConfigurations: binding.additionalConfigurations,
+  const entries = configurationsOf({
+    targetKind: kind, sourceKind: snapshot.kind, authType, clientType, facts, linkerName: req.linkerName, configurationInfo,
     existingNames: Object.keys(currentSettings).filter((n) => !owned.has(n.toLowerCase())),
     deniedSettings: ctx.policy?.deniedSettings ?? [],
-    binding: binding.binding,
   });
-  if ("code" in entries) throw catalogueError(entries);
 
   // Secrets: into Key Vault (secretStore) with a reference in the setting, or straight into the setting.
   const secretStoreVault = isObject(p.secretStore) ? str(p.secretStore["keyVaultId"]) : undefined;
@@ -256,7 +241,9 @@ export async function planConnection(req: PlanRequest, ctx: StepContext): Promis
         description: e.description,
       };
     }),
-    targetFacts,
+    // Every fact planning learnt but secrets (tokens until the writing activity fills them): what recomputing the
+    // configuration later (generateConfigurations, listConfigurations) needs to give the same answer.
+    targetFacts: Object.fromEntries(Object.entries(facts).filter((e): e is [string, string] => typeof e[1] === "string" && !hasSecretToken(e[1]))),
     warnings,
   };
 }
