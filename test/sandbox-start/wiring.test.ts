@@ -205,7 +205,12 @@ describe("npm start wires what a deployment wires", () => {
     const affectedId = `${webApp}/providers/Microsoft.ServiceLinker/linkers/wiringblob`.toLowerCase();
     expect(changes.map((c) => c.linkerId.toLowerCase())).toEqual(changes.map(() => affectedId));
     expect(changes.at(-1)!.current.status).toBe("Unhealthy");
-    const after = await delivered(s());
+    // Event Grid delivers to the two subscriptions independently: the loop queue's delivery may land after the health
+    // change was already reported, so it is waited for (not assumed).
+    const after = await until("the site change on loop-scan-events", async () => {
+      const now = await delivered(s());
+      return now["linkwright-loops"]! > mid["linkwright-loops"]! ? now : undefined;
+    }, 5_000);
     expect(after["linkwright-health"]).toBeGreaterThan(mid["linkwright-health"]!);
     expect(after["linkwright-loops"]).toBeGreaterThan(mid["linkwright-loops"]!);
     expect((await emulatorSubscriptions(s())).every((x) => x.failed === 0)).toBe(true);
