@@ -4,9 +4,9 @@
 //
 // Deploys the Functions app that serves the Microsoft.ServiceLinker-compatible API, with its storage, monitoring,
 // Key Vault and system-assigned identity, and linkwright's app registration in Microsoft Entra ID
-// (modules/app-registration.bicep: the audience callers get tokens for, its scope and app role, the managed identity
+// (app/app-registration.bicep: the audience callers get tokens for, its scope and app role, the managed identity
 // as its federated credential), and the Event Grid system topic that delivers this subscription's resource events to
-// linkwright's queues (modules/resource-events.bicep, built from infra/event-subscriptions.json, which `npm start`
+// linkwright's queues (app/resource-events.bicep, built from infra/event-subscriptions.json, which `npm start`
 // registers with the sandbox too). infra/subscription-roles.bicep then grants the identity the roles it needs on the
 // scopes it manages. infra/README.md explains every parameter; test/infra/infra.test.ts keeps the app
 // settings below in step with the settings the code reads.
@@ -167,10 +167,10 @@ param databaseEndpoints object = {}
 @minValue(1)
 param databaseTimeoutMs int = 15000
 
-@description('Deliver this subscription\'s resource events to linkwright (modules/resource-events.bicep: an Event Grid system topic, the event subscriptions of infra/event-subscriptions.json, their queues). false when the subscription\'s system topic lives in another resource group (deploy the module there) or is managed elsewhere (infra/README.md, "Resource events").')
+@description('Deliver this subscription\'s resource events to linkwright (app/resource-events.bicep: an Event Grid system topic, the event subscriptions of infra/event-subscriptions.json, their queues). false when the subscription\'s system topic lives in another resource group (deploy the module there) or is managed elsewhere (infra/README.md, "Resource events").')
 param resourceEvents bool = true
 
-@description('Name of the subscription\'s Event Grid system topic for resource events, created in this resource group. A subscription has at most one: name an existing one here if it is in this resource group; elsewhere, set resourceEvents=false and deploy modules/resource-events.bicep into its resource group with its name.')
+@description('Name of the subscription\'s Event Grid system topic for resource events, created in this resource group. A subscription has at most one: name an existing one here if it is in this resource group; elsewhere, set resourceEvents=false and deploy app/resource-events.bicep into its resource group with its name.')
 @minLength(3)
 @maxLength(128)
 param resourceEventsTopicName string = '${functionAppName}-resource-events'
@@ -356,10 +356,10 @@ resource vaultSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   }
 }
 
-// linkwright's app registration (modules/app-registration.bicep): the audience callers get tokens for, the scope
+// linkwright's app registration (app/app-registration.bicep): the audience callers get tokens for, the scope
 // users' tokens carry, the app role applications' tokens carry, and this app's identity as its federated credential
 // (on-behalf-of exchanges without a secret).
-module appRegistration 'modules/app-registration.bicep' = {
+module appRegistration 'app/app-registration.bicep' = {
   name: 'linkwright-app-registration'
   params: {
     uniqueName: appRegistrationName
@@ -374,7 +374,7 @@ module appRegistration 'modules/app-registration.bicep' = {
 // Resource events: this subscription's Azure Resource Manager events delivered to linkwright's health-events and
 // loop-scan-events queues (infra/event-subscriptions.json, which `npm start` registers with the sandbox too), by the
 // system topic's own identity (Storage Queue Data Message Sender on those queues only).
-module resourceEventsWiring 'modules/resource-events.bicep' = if (resourceEvents) {
+module resourceEventsWiring 'app/resource-events.bicep' = if (resourceEvents) {
   name: 'linkwright-resource-events'
   params: {
     storageAccountId: storage.id

@@ -95,7 +95,7 @@ resource access 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (whole
   }
 }
 
-module perResourceGroup 'modules/manager-roles.bicep' = [
+module perResourceGroup 'app/manager-roles.bicep' = [
   for rg in resourceGroupNames: {
     name: 'linkwright-roles-${uniqueString(rg, principalId)}'
     scope: resourceGroup(rg)

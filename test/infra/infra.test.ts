@@ -25,14 +25,14 @@ const read = (path: string) => readFileSync(join(ROOT, path), "utf8");
 
 const mainText = stripComments(read("infra/main.bicep"));
 const subText = stripComments(read("infra/subscription-roles.bicep"));
-const moduleText = stripComments(read("infra/modules/manager-roles.bicep"));
-const appRegText = stripComments(read("infra/modules/app-registration.bicep"));
+const moduleText = stripComments(read("infra/app/manager-roles.bicep"));
+const appRegText = stripComments(read("infra/app/app-registration.bicep"));
 const BICEP_FILES = {
-  "infra/main.bicep": mainText, "infra/subscription-roles.bicep": subText, "infra/modules/manager-roles.bicep": moduleText,
-  "infra/modules/app-registration.bicep": appRegText,
+  "infra/main.bicep": mainText, "infra/subscription-roles.bicep": subText, "infra/app/manager-roles.bicep": moduleText,
+  "infra/app/app-registration.bicep": appRegText,
   // The Event Grid wiring (checked in detail by event-subscriptions.test.ts).
-  "infra/modules/resource-events.bicep": stripComments(read("infra/modules/resource-events.bicep")),
-  "infra/modules/event-queues.bicep": stripComments(read("infra/modules/event-queues.bicep")),
+  "infra/app/resource-events.bicep": stripComments(read("infra/app/resource-events.bicep")),
+  "infra/app/event-queues.bicep": stripComments(read("infra/app/event-queues.bicep")),
 };
 
 /** Settings the Functions platform reads (not linkwright's code). */
@@ -53,7 +53,7 @@ const LEFT_OUT: Record<string, string> = {
 
 /** Built-in roles the ARM emulator does not model; GUID and name as published (Azure built-in roles). */
 const BUILTIN_NOT_IN_EMULATOR: Record<string, string> = {
-  // The Event Grid system topic's identity delivers to linkwright's event queues (modules/event-queues.bicep).
+  // The Event Grid system topic's identity delivers to linkwright's event queues (app/event-queues.bicep).
   "c6a89b2d-59bc-44d0-9896-0f6e12d7b80a": "Storage Queue Data Message Sender",
 };
 
@@ -114,8 +114,8 @@ function mainScope(): Scope {
 }
 
 function appRegistrationModule() {
-  const found = modules(mainText).filter((m) => m.path === "modules/app-registration.bicep");
-  expect(found, "main.bicep composes modules/app-registration.bicep once").toHaveLength(1);
+  const found = modules(mainText).filter((m) => m.path === "app/app-registration.bicep");
+  expect(found, "main.bicep composes app/app-registration.bicep once").toHaveLength(1);
   return found[0]!;
 }
 
@@ -357,7 +357,7 @@ describe("roles", () => {
 
   it("every role GUID in infra/ is a real built-in role, and its comment names it", () => {
     // Every file but the app registration's (its GUIDs are application ids: ARM's, the Azure CLI's).
-    for (const file of Object.keys(BICEP_FILES).filter((f) => f !== "infra/modules/app-registration.bicep")) {
+    for (const file of Object.keys(BICEP_FILES).filter((f) => f !== "infra/app/app-registration.bicep")) {
       const raw = read(file);
       for (const line of raw.split("\n")) {
         for (const guid of line.match(GUID) ?? []) {
@@ -479,12 +479,12 @@ describe("resource shape", () => {
     expect(mainText).toMatch(/^targetScope = 'resourceGroup'$/m);
     expect(subText).toMatch(/^targetScope = 'subscription'$/m);
     expect(moduleText).toMatch(/^targetScope = 'resourceGroup'$/m);
-    expect(BICEP_FILES["infra/modules/resource-events.bicep"]).toMatch(/^targetScope = 'resourceGroup'$/m);
-    expect(BICEP_FILES["infra/modules/event-queues.bicep"]).toMatch(/^targetScope = 'resourceGroup'$/m);
+    expect(BICEP_FILES["infra/app/resource-events.bicep"]).toMatch(/^targetScope = 'resourceGroup'$/m);
+    expect(BICEP_FILES["infra/app/event-queues.bicep"]).toMatch(/^targetScope = 'resourceGroup'$/m);
   });
 });
 
-describe("linkwright's app registration (modules/app-registration.bicep)", () => {
+describe("linkwright's app registration (app/app-registration.bicep)", () => {
   const app = applicationResource();
   const appProps = topLevelProperties(app.body);
   const moduleScope = () => appRegistrationScope(mainScope());
@@ -500,7 +500,7 @@ describe("linkwright's app registration (modules/app-registration.bicep)", () =>
     for (const r of graph) expect(r.apiVersion, `${r.symbol} ${r.type}`).toBe("v1.0");
     expect(appRegText).not.toMatch(/@beta'/);
     // Only the module talks to Graph.
-    for (const [file, text] of Object.entries(BICEP_FILES)) if (file !== "infra/modules/app-registration.bicep") expect(text, file).not.toMatch(/Microsoft\.Graph\//);
+    for (const [file, text] of Object.entries(BICEP_FILES)) if (file !== "infra/app/app-registration.bicep") expect(text, file).not.toMatch(/Microsoft\.Graph\//);
   });
 
   it("declares the delegated scope the code requires of users, with a stable id", () => {
@@ -569,7 +569,7 @@ describe("linkwright's app registration (modules/app-registration.bicep)", () =>
     const files = (dir: string): string[] => readdirSync(join(ROOT, dir), { withFileTypes: true })
       .flatMap((e) => (e.isDirectory() ? files(`${dir}/${e.name}`) : [`${dir}/${e.name}`]));
     const all = files("infra");
-    expect(all).toContain("infra/modules/app-registration.bicep");
+    expect(all).toContain("infra/app/app-registration.bicep");
     for (const file of all) expect(read(file), file).not.toMatch(/passwordCredentials|addPassword|clientSecret|client_secret|keyCredentials/i);
   });
 });
