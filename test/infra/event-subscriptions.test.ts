@@ -31,6 +31,7 @@ const wiring = JSON.parse(read("infra/event-subscriptions.json")) as { $comment:
 const mainText = stripComments(read("infra/main.bicep"));
 const eventsText = stripComments(read("infra/app/resource-events.bicep"));
 const queuesText = stripComments(read("infra/app/event-queues.bicep"));
+const apiText = stripComments(read("infra/app/api.bicep"));
 
 /** `app.storageQueue("fn", { queueName: X, connection: "…" …})` in src/functions, X resolved through `const X = "…"`. */
 function queueTriggers(): { fn: string; queueName: string; connection: string; file: string }[] {
@@ -209,14 +210,20 @@ describe("the Bicep builds the wiring from the JSON", () => {
     expect(resources(queuesText).filter((r) => r.type === "Microsoft.Authorization/roleAssignments")).toEqual([]);
   });
 
-  it("main.bicep deploys it for its own subscription, onto the storage account whose connection string is AzureWebJobsStorage", () => {
+  it("main.bicep deploys it for its own subscription, onto the storage account AzureWebJobsStorage__* name", () => {
     const found = modules(mainText).filter((m) => m.path === "app/resource-events.bicep");
     expect(found).toHaveLength(1);
-    const storage = resources(mainText).find((r) => r.type === "Microsoft.Storage/storageAccounts")!;
-    expect(topLevelProperties(objectProperty(found[0]!.body, "params")!).get("storageAccountId")).toBe(`${storage.symbol}.id`);
-    const secret = resources(mainText).find((r) => r.type === "Microsoft.KeyVault/vaults/secrets" && /listKeys/.test(r.body))!;
-    expect(secret.body).toContain(`AccountName=\${${storage.symbol}.name}`);
-    expect(topLevelProperties(resources(mainText).find((r) => r.type === "Microsoft.Web/sites/config")!.body).get("name")).toBe("'appsettings'");
-    expect(mainText).toMatch(new RegExp(`AzureWebJobsStorage: '@Microsoft\\.KeyVault\\(SecretUri=\\$\\{${secret.symbol}\\.properties\\.secretUri\\}\\)'`));
+    const storage = modules(mainText).find((m) => m.path === "app/storage.bicep")!;
+    expect(topLevelProperties(objectProperty(found[0]!.body, "params")!).get("storageAccountId")).toBe(`${storage.symbol}.outputs.id`);
+    // The function app's host storage is that same account (by name), reached with its service URIs.
+    const api = modules(mainText).find((m) => m.path === "app/api.bicep")!;
+    expect(topLevelProperties(objectProperty(api.body, "params")!).get("storageAccountName")).toBe(`${storage.symbol}.outputs.name`);
+    const account = resources(apiText).find((r) => r.type === "Microsoft.Storage/storageAccounts")!;
+    expect(topLevelProperties(account.body).get("name")).toBe("storageAccountName");
+    const hostStorage = topLevelProperties(vars(apiText).get("hostStorageSettings")!.slice(1, -1));
+    expect(hostStorage.get("AzureWebJobsStorage__queueServiceUri")).toBe(`${account.symbol}.properties.primaryEndpoints.queue`);
+    const config = resources(apiText).find((r) => r.type === "Microsoft.Web/sites/config")!;
+    expect(topLevelProperties(config.body).get("name")).toBe("'appsettings'");
+    expect(topLevelProperties(config.body).get("properties")).toMatch(/\bhostStorageSettings\b/);
   });
 });
