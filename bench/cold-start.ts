@@ -1,5 +1,5 @@
 // What a cold start costs linkwright, measured on the deployable package (npm run package, infra/package.ts):
-//   cold_import_*   fresh `node` processes loading every entry file as the Functions worker does (its core module
+//   cold_import_*   fresh `node` processes loading the entry module as the Functions worker does (its core module
 //                   stood in for), the package against an empty @azure/functions + durable-functions app packaged the
 //                   same way, interleaved, median of BENCH_RUNS; their ratio (goal ≤ 1.5) comes from the same run.
 //   first_request_* the sandbox's Functions host (sandbox/host) started in a fresh process on the package, against
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     }
     const a = median(appMs);
     const e = median(emptyMs);
-    console.log(`cold_import_package_median: ${a.toFixed(0)} ms (${app.entries.length} entry files, ${RUNS} runs)`);
+    console.log(`cold_import_package_median: ${a.toFixed(0)} ms (${app.functionFiles.length} function files in ${app.entries.join(", ")}; ${RUNS} runs)`);
     console.log(`cold_import_empty_app_median: ${e.toFixed(0)} ms (@azure/functions + durable-functions, packaged the same way)`);
     console.log(`cold_import_vs_empty_app: ${(a / e).toFixed(2)} x (goal <= 1.5)`);
     console.log(`cold_import_libraries_from_node_modules_median: ${median(libsMs).toFixed(0)} ms (the two libraries unbundled)`);

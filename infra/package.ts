@@ -1,7 +1,9 @@
 // npm run package: the deployable app, in .package/ and zipped to linkwright.zip (both git-ignored).
 //
-//   functions/*.js  one ES module per src/functions/*.ts, bundled by esbuild for Node 20 (package.json "main" names them)
-//   chunks/*.js     code the entry files share, and what src imports dynamically (the database drivers)
+//   functions/index.js  one ES module, bundled by esbuild for Node 20, that registers every src/functions/*.ts in the
+//                   worker's order (package.json "main" names it): one module to compile and link instead of one per
+//                   function file and the chunks they would share
+//   chunks/*.js     what src imports dynamically (the database drivers), loaded when first imported
 //   sdk/*.cjs       each package src require()s rather than imports (the Azure SDKs of src/azure/clients.ts), bundled
 //                   on its own and loaded on first use, so an SDK costs a cold start nothing until a request needs it
 //   host.json, package.json (no dependencies: everything is bundled; `@azure/functions-core` is the worker's own)
@@ -25,14 +27,16 @@ export interface PackageOptions {
   outDir?: string;
   /** Zip of outDir to write; undefined = none. */
   zipFile?: string;
-  /** Entry files (default: <root>/src/functions/*.ts). */
+  /** The function files the entry module registers (default: <root>/src/functions/*.ts). */
   entryPoints?: string[];
 }
 
 export interface PackageResult {
   outDir: string;
-  /** Entry modules, relative to outDir (what package.json "main" matches). */
+  /** Entry modules, relative to outDir (what package.json "main" names). */
   entries: string[];
+  /** The function files the entry registers, in order. */
+  functionFiles: string[];
   /** Packages bundled into sdk/ and loaded on first use. */
   lazyPackages: string[];
   files: { path: string; bytes: number }[];
@@ -87,11 +91,13 @@ export async function buildPackage(options: PackageOptions = {}): Promise<Packag
     },
   };
 
+  // One entry module importing every function file, sorted as the worker sorts a "main" glob.
+  const functionFiles = [...entryPoints].sort();
   const main = await esbuild.build({
     ...common,
-    entryPoints,
+    stdin: { contents: functionFiles.map((f) => `import ${JSON.stringify(f)};`).join("\n"), resolveDir: root, sourcefile: "functions/index.ts", loader: "ts" },
     outdir: outDir,
-    entryNames: "functions/[name]",
+    entryNames: "functions/index",
     chunkNames: "chunks/[name]-[hash]",
     format: "esm",
     splitting: true,
@@ -121,13 +127,16 @@ export async function buildPackage(options: PackageOptions = {}): Promise<Packag
     ...(own.license ? { license: own.license } : {}),
     private: true,
     type: "module",
-    main: "functions/*.js",
+    main: "functions/index.js",
     engines: { node: ">=20" },
   };
   writeFileSync(path.join(outDir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
 
   const files = listFiles(outDir).map((p) => ({ path: p, bytes: statSync(path.join(outDir, p)).size }));
-  const result: PackageResult = { outDir, entries, lazyPackages: [...lazyPackages].sort(), files, bytes: files.reduce((n, f) => n + f.bytes, 0) };
+  const result: PackageResult = {
+    outDir, entries, functionFiles: functionFiles.map((f) => path.relative(root, f).split(path.sep).join("/")), lazyPackages: [...lazyPackages].sort(),
+    files, bytes: files.reduce((n, f) => n + f.bytes, 0),
+  };
   if (options.zipFile) {
     const zipFile = path.resolve(options.zipFile);
     writeFileSync(zipFile, zip(outDir, files.map((f) => f.path)));
@@ -141,7 +150,7 @@ export async function buildPackage(options: PackageOptions = {}): Promise<Packag
  * What the Functions worker does with a package at startup, in a fresh `node`: puts `@azure/functions-core` in place
  * (here a stand-in that records registrations, as the worker's Proxy on Module.prototype.require does) and imports
  * every entry file. Answers how long the imports took and which functions they registered. `files` (absolute) default
- * to the package's functions/*.js; `outDir` is also the working directory (`nodeArgs` such as `--import tsx` resolve
+ * to the package's functions/*.js (its one entry); `outDir` is also the working directory (`nodeArgs` such as `--import tsx` resolve
  * from it).
  */
 export function loadPackage(outDir: string, options: { files?: string[]; nodeArgs?: string[] } = {}): { importMs: number; functions: string[] } {
@@ -240,10 +249,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const zipFile = args.includes("--no-zip") ? undefined : (flag("--zip") ?? path.join(ROOT, "linkwright.zip"));
   const started = performance.now();
   const result = await buildPackage({ outDir, ...(zipFile ? { zipFile } : {}) });
-  console.log(`${path.relative(process.cwd(), result.outDir) || "."}: ${result.entries.length} entry files, ${result.files.length} files, ${kb(result.bytes)}` +
+  console.log(`${path.relative(process.cwd(), result.outDir) || "."}: ${result.entries.join(", ")} (${result.functionFiles.length} function files), ${result.files.length} files, ${kb(result.bytes)}` +
     (result.zipFile ? `; ${path.relative(process.cwd(), result.zipFile)}: ${kb(result.zipBytes!)}` : "") + ` (${((performance.now() - started) / 1000).toFixed(1)} s)`);
   console.log(`loaded on first use (sdk/): ${result.lazyPackages.join(", ") || "none"}`);
   // The package must load as the worker loads it: every entry file, nothing installed beside it.
   const loaded = loadPackage(result.outDir);
-  console.log(`loads: ${loaded.functions.length} functions registered by ${result.entries.length} entry files in ${loaded.importMs.toFixed(0)} ms`);
+  console.log(`loads: ${loaded.functions.length} functions registered in ${loaded.importMs.toFixed(0)} ms`);
 }

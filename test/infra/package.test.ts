@@ -1,7 +1,7 @@
 // npm run package (infra/package.ts) against src/functions. The package is built into a folder outside the repository,
-// so nothing installed can stand in for what the bundle lacks; every entry file then loads in a fresh `node` the way
+// so nothing installed can stand in for what the bundle lacks; its entry module then loads in a fresh `node` the way
 // the Functions worker loads it, and registers exactly the functions src/functions registers. The package declares
-// no dependencies, names its entry files in "main", ships the repository's host.json, keeps the Azure SDKs out of
+// no dependencies, names its entry module in "main", ships the repository's host.json, keeps the Azure SDKs out of
 // what loads at startup (sdk/, loaded on first use), and its zip holds the same files.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -27,10 +27,11 @@ describe("npm run package", () => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it("has one entry file per src/functions file, named by package.json main, and no dependencies", () => {
-    expect(pkg.entries).toEqual(SRC_FUNCTIONS.map((f) => `functions/${f.replace(/\.ts$/, ".js")}`));
+  it("has one entry module registering every src/functions file, named by package.json main, and no dependencies", () => {
+    expect(pkg.entries).toEqual(["functions/index.js"]);
+    expect(pkg.functionFiles).toEqual(SRC_FUNCTIONS.map((f) => `src/functions/${f}`));
     const manifest = JSON.parse(readFileSync(path.join(pkg.outDir, "package.json"), "utf8")) as Record<string, unknown>;
-    expect(manifest).toMatchObject({ name: "linkwright", type: "module", main: "functions/*.js" });
+    expect(manifest).toMatchObject({ name: "linkwright", type: "module", main: "functions/index.js" });
     expect(Object.keys(manifest).filter((k) => /dependencies/i.test(k))).toEqual([]);
     expect(readFileSync(path.join(pkg.outDir, "host.json"), "utf8")).toBe(readFileSync(path.join(ROOT, "host.json"), "utf8"));
     expect(pkg.files.map((f) => f.path).filter((f) => /(^|\/)node_modules\//.test(f))).toEqual([]);
@@ -44,7 +45,7 @@ describe("npm run package", () => {
     expect(bundled.functions).toEqual(expect.arrayContaining(["serviceLinkerApi", "linkerCreateOrUpdate", "healthRevalidateTimer", "loopScanTimer"]));
   }, 120_000);
 
-  it("outside a Functions host the registrations are no-ops: the entry files import cleanly and say so", () => {
+  it("outside a Functions host the registrations are no-ops: the entry module imports cleanly and says so", () => {
     const files = pkg.entries.map((e) => pathToFileURL(path.join(pkg.outDir, e)).href);
     const run = spawnSync(process.execPath, ["--input-type=module", "-e", "for (const f of process.argv.slice(1)) await import(f);", ...files], {
       cwd: pkg.outDir, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" },
