@@ -1,57 +1,72 @@
-// linkwright: the one-time deployment a platform team runs (resource-group scope).
+// linkwright: the one-time deployment a platform team runs, as an azd template (azure.yaml, main.parameters.json) or
+// by hand (subscription scope: it creates the resource group):
 //
-//   az deployment group create -g <rg> -f infra/main.bicep -p sealKey=<≥32 random chars> [appRoleAssignees=…]
+//   azd up                                   # prompts for the environment name, subscription and region
+//   az deployment sub create -l <region> -f infra/main.bicep -p environmentName=<name> location=<region> sealKey=<≥32 random chars>
 //
-// Deploys the Functions app that serves the Microsoft.ServiceLinker-compatible API, with its storage, monitoring,
-// Key Vault and system-assigned identity, and linkwright's app registration in Microsoft Entra ID
-// (modules/app-registration.bicep: the audience callers get tokens for, its scope and app role, the managed identity
-// as its federated credential), and the Event Grid system topic that delivers this subscription's resource events to
-// linkwright's queues (modules/resource-events.bicep, built from infra/event-subscriptions.json, which `npm start`
-// registers with the sandbox too). infra/subscription-roles.bicep then grants the identity the roles it needs on the
-// scopes it manages. infra/README.md explains every parameter; test/infra/infra.test.ts keeps the app
-// settings below in step with the settings the code reads.
-//
-// Hosting plan: Elastic Premium (EP1 by default), Linux, not Flex Consumption, because
-//   - Flex Consumption rejects the site-level runtime model this app is configured with (linuxFxVersion 'Node|20',
-//     FUNCTIONS_EXTENSION_VERSION / FUNCTIONS_WORKER_RUNTIME app settings); Flex takes the runtime from
-//     functionAppConfig instead, and its Durable Functions support is the newer, narrower one;
-//   - linkwright is an ARM-facing control plane: callers poll Azure-AsyncOperation URLs and the health / loop timers
-//     run on schedule, so an always-ready instance (no cold start) matters more than scale to zero;
-//   - Premium gives VNet integration, which the database-user step needs for servers reachable only privately, and
-//     no execution-time cap on activities (a role-propagation wait or a large revalidation batch can be long).
-// Durable Functions (Azure Storage backend) keeps its state in AzureWebJobsStorage on either plan.
-//
-// Storage access: linkwright's own tables and queues are opened from a connection string (src/api/deps.ts reads
-// AzureWebJobsStorage with required(), src/store/tableClients.ts uses TableClient.fromConnectionString, the health
-// and loop publishers use QueueClient(connectionString)); it does not understand the identity-based
-// `AzureWebJobsStorage__accountName` form. So AzureWebJobsStorage is a full connection string, kept in Key Vault and
-// referenced with @Microsoft.KeyVault(...) — never a plain-text value in the site's configuration. Shared-key access
-// therefore stays enabled on the account; see infra/README.md for the change that would allow identity-based storage.
-targetScope = 'resourceGroup'
+// It composes infra/app/*.bicep into one resource group:
+//   identity.bicep          linkwright's user-assigned identity: what the app runs as, and its only credential
+//   monitoring.bicep        Log Analytics, Application Insights (local authentication off)
+//   storage.bicep           the storage account, keyless (shared-key access off), with the deployment container
+//   keyvault.bicep          the Key Vault (RBAC mode) holding the seal key, linkwright's one secret
+//   rbac.bicep              the identity's data roles on those three, granted before the app starts
+//   app-registration.bicep  linkwright's app registration in Microsoft Entra ID: the audience callers get tokens for,
+//                           its scope and app role, the identity as its federated credential
+//   api.bicep               the function app (Flex Consumption, or Elastic Premium: hostingPlan) and its app settings
+//   resource-events.bicep   this subscription's Event Grid system topic delivering resource events to linkwright's
+//                           queues (infra/event-subscriptions.json, which `npm start` registers with the sandbox too)
+// infra/subscription-roles.bicep then grants the identity the roles it needs on the scopes it manages.
+// infra/README.md explains every parameter; test/infra/*.test.ts keep the app settings in step with the settings the
+// code reads, and the roles with what the code needs.
+targetScope = 'subscription'
 
 // ---------------------------------------------------------------------------------------------------------------
 // Parameters
 // ---------------------------------------------------------------------------------------------------------------
 
-@description('Region of every resource. Default: the resource group\'s.')
-param location string = resourceGroup().location
+@description('Name of the environment (azd: AZURE_ENV_NAME): names the resource group and seeds the unique resource names.')
+@minLength(1)
+@maxLength(64)
+param environmentName string
+
+@description('Region of every resource (azd: AZURE_LOCATION); Flex Consumption is not offered in every region (az functionapp list-flexconsumption-locations).')
+@minLength(1)
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
+
+@description('Resource group to create (or update).')
+param resourceGroupName string = 'rg-${environmentName}'
 
 @description('Name of the function app (a global DNS name: <name>.azurewebsites.net).')
 @minLength(2)
 @maxLength(60)
-param functionAppName string = 'linkwright-${uniqueString(resourceGroup().id)}'
+param functionAppName string = 'linkwright-${uniqueString(subscription().id, environmentName, location)}'
 
-@description('Name of the storage account (Durable state, linkwright tables and queues, the content share).')
+@description('Name of linkwright\'s user-assigned identity (its display name, which a database server\'s Microsoft Entra admin must carry).')
+param identityName string = functionAppName
+
+@description('Name of the storage account (Durable state, linkwright\'s tables and queues, the deployment package).')
 @minLength(3)
 @maxLength(24)
-param storageAccountName string = 'stlw${uniqueString(resourceGroup().id)}'
+param storageAccountName string = 'stlw${uniqueString(subscription().id, environmentName, location)}'
 
-@description('Name of the Key Vault (RBAC mode) holding the seal key and the storage connection string.')
+@description('Name of the Key Vault (RBAC mode) holding the seal key.')
 @minLength(3)
 @maxLength(24)
-param keyVaultName string = 'kv-lw-${uniqueString(resourceGroup().id)}'
+param keyVaultName string = 'kv-lw-${uniqueString(subscription().id, environmentName, location)}'
 
-@description('Elastic Premium plan size.')
+@description('FlexConsumption (default: scale to zero, always-ready HTTP instances) or ElasticPremium (VNet-heavy installations; the package is uploaded by hand, infra/README.md).')
+@allowed([
+  'FlexConsumption'
+  'ElasticPremium'
+])
+param hostingPlan string = 'FlexConsumption'
+
+@description('Elastic Premium plan size (hostingPlan ElasticPremium).')
 @allowed([
   'EP1'
   'EP2'
@@ -59,15 +74,26 @@ param keyVaultName string = 'kv-lw-${uniqueString(resourceGroup().id)}'
 ])
 param planSku string = 'EP1'
 
-@description('Always-ready instances (no cold start for the API).')
-@minValue(1)
+@description('Always-ready instances: of the HTTP function group on Flex Consumption (0 = scale to zero), of the app on Elastic Premium (at least 1).')
+@minValue(0)
 @maxValue(20)
 param alwaysReadyInstances int = 1
 
-@description('Maximum number of instances the plan scales out to.')
+@description('Most instances the app scales out to (Flex Consumption: 40–1000; Elastic Premium: up to 100).')
 @minValue(1)
-@maxValue(100)
-param maximumInstances int = 20
+@maxValue(1000)
+param maximumInstances int = 100
+
+@description('Memory of a Flex Consumption instance, in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+@description('Subnet for the app\'s outbound VNet integration (database servers reachable only privately); empty = none. Flex Consumption: delegated to Microsoft.App/environments; Elastic Premium: to Microsoft.Web/serverFarms.')
+param virtualNetworkSubnetId string = ''
 
 @description('Days Log Analytics keeps linkwright\'s logs.')
 @minValue(30)
@@ -77,10 +103,9 @@ param logRetentionDays int = 30
 @description('LINKWRIGHT_OPENID_ISSUER: the OpenID issuer whose keys sign callers\' bearer tokens. For this tenant both its v2.0 issuer and its v1.0 issuer (https://sts.windows.net/<tenant>/, what linkwright\'s v1.0 tokens carry) are accepted.')
 param openIdIssuer string = 'https://login.microsoftonline.com/${tenant().tenantId}/v2.0'
 
-@description('uniqueName and display name of linkwright\'s app registration in Microsoft Entra ID (its key: re-deploying updates the same registration).')
-@minLength(1)
+@description('uniqueName and display name of linkwright\'s app registration in Microsoft Entra ID (its key: re-deploying updates the same registration); empty = the function app\'s name.')
 @maxLength(120)
-param appRegistrationName string = functionAppName
+param appRegistrationName string = ''
 
 @description('LINKWRIGHT_AUDIENCE: the registration\'s identifier URI, the audience of callers\' tokens; empty = api://<tenant id>/<appRegistrationName>. Set api://<appClientId output> on a second deployment for the api://<appId> form (infra/README.md, "Callers and authorization").')
 param appIdentifierUri string = ''
@@ -107,7 +132,7 @@ param allowedRoles string[] = []
 @description('LINKWRIGHT_DENIED_SETTINGS: app setting name patterns connections may never write, beyond the built-in list.')
 param deniedSettings string[] = []
 
-@description('LINKWRIGHT_SEAL_KEY: ≥ 32 random characters that seal secret-bearing values. Stored only in Key Vault.')
+@description('LINKWRIGHT_SEAL_KEY: ≥ 32 random characters that seal secret-bearing values. Stored only in Key Vault (azd: generated once into the azd environment by infra/seal-key.mjs).')
 @secure()
 @minLength(32)
 param sealKey string
@@ -167,15 +192,15 @@ param databaseEndpoints object = {}
 @minValue(1)
 param databaseTimeoutMs int = 15000
 
-@description('Deliver this subscription\'s resource events to linkwright (modules/resource-events.bicep: an Event Grid system topic, the event subscriptions of infra/event-subscriptions.json, their queues). false when the subscription\'s system topic lives in another resource group (deploy the module there) or is managed elsewhere (infra/README.md, "Resource events").')
+@description('Deliver this subscription\'s resource events to linkwright (app/resource-events.bicep: an Event Grid system topic, the event subscriptions of infra/event-subscriptions.json, their queues). false when the subscription\'s system topic lives in another resource group (deploy the module there) or is managed elsewhere (infra/README.md, "Resource events").')
 param resourceEvents bool = true
 
-@description('Name of the subscription\'s Event Grid system topic for resource events, created in this resource group. A subscription has at most one: name an existing one here if it is in this resource group; elsewhere, set resourceEvents=false and deploy modules/resource-events.bicep into its resource group with its name.')
+@description('Name of the subscription\'s Event Grid system topic for resource events, created in this resource group. A subscription has at most one: name an existing one here if it is in this resource group; elsewhere, set resourceEvents=false and deploy app/resource-events.bicep into its resource group with its name.')
 @minLength(3)
 @maxLength(128)
 param resourceEventsTopicName string = '${functionAppName}-resource-events'
 
-@description('Tags on every resource.')
+@description('Tags on every resource (azd-env-name is added).')
 param tags object = {
   application: 'linkwright'
 }
@@ -184,186 +209,86 @@ param tags object = {
 // Variables
 // ---------------------------------------------------------------------------------------------------------------
 
-// Built-in role definition GUIDs (checked against the emulator's built-in roles by test/infra/infra.test.ts).
-var roleIds = {
-  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
-}
-
-// Azure Files share names: lower case, 3–63 characters.
-var contentShareName = take(toLower(functionAppName), 63)
-
+var allTags = union(tags, { 'azd-env-name': environmentName })
+var registrationName = empty(appRegistrationName) ? functionAppName : appRegistrationName
 var sealKeySecretName = 'linkwright-seal-key'
-var storageConnectionSecretName = 'storage-connection-string'
+var deploymentContainerName = 'app-package'
 
 // ---------------------------------------------------------------------------------------------------------------
-// Monitoring
+// Resources
 // ---------------------------------------------------------------------------------------------------------------
 
-resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
-  name: '${functionAppName}-logs'
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: resourceGroupName
   location: location
-  tags: tags
-  properties: {
-    sku: {
-      name: 'PerGB2018'
-    }
-    retentionInDays: logRetentionDays
-  }
+  tags: allTags
 }
 
-resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
-  name: '${functionAppName}-ai'
-  location: location
-  tags: tags
-  kind: 'web'
-  properties: {
-    Application_Type: 'web'
-    WorkspaceResourceId: logs.id
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Storage
-// ---------------------------------------------------------------------------------------------------------------
-
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
-  name: storageAccountName
-  location: location
-  tags: tags
-  kind: 'StorageV2'
-  sku: {
-    name: 'Standard_LRS'
-  }
-  properties: {
-    supportsHttpsTrafficOnly: true
-    minimumTlsVersion: 'TLS1_2'
-    allowBlobPublicAccess: false
-    // Required: linkwright's table/queue clients and the Elastic Premium content share use the account key
-    // (see the header comment). The key only ever leaves ARM into Key Vault.
-    allowSharedKeyAccess: true
-    accessTier: 'Hot'
-  }
-}
-
-resource fileServices 'Microsoft.Storage/storageAccounts/fileServices@2023-05-01' = {
-  parent: storage
-  name: 'default'
-}
-
-// Created here because WEBSITE_SKIP_CONTENTSHARE_VALIDATION is set (the connection string is a Key Vault reference,
-// which the platform cannot resolve while validating the share at creation).
-resource contentShare 'Microsoft.Storage/storageAccounts/fileServices/shares@2023-05-01' = {
-  parent: fileServices
-  name: contentShareName
-  properties: {
-    shareQuota: 100
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Key Vault (RBAC mode): the seal key and the storage connection string
-// ---------------------------------------------------------------------------------------------------------------
-
-resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
-  name: keyVaultName
-  location: location
-  tags: tags
-  properties: {
-    tenantId: subscription().tenantId
-    sku: {
-      family: 'A'
-      name: 'standard'
-    }
-    enableRbacAuthorization: true
-    enableSoftDelete: true
-    softDeleteRetentionInDays: 90
-    enablePurgeProtection: true
-    publicNetworkAccess: 'Enabled'
-  }
-}
-
-resource sealKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
-  parent: vault
-  name: sealKeySecretName
-  properties: {
-    value: sealKey
-    contentType: 'text/plain'
-  }
-}
-
-resource storageConnectionSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
-  parent: vault
-  name: storageConnectionSecretName
-  properties: {
-    value: 'DefaultEndpointsProtocol=https;AccountName=${storage.name};AccountKey=${storage.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}'
-    contentType: 'text/plain'
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// The function app
-// ---------------------------------------------------------------------------------------------------------------
-
-resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
-  name: '${functionAppName}-plan'
-  location: location
-  tags: tags
-  kind: 'elastic'
-  sku: {
-    name: planSku
-    tier: 'ElasticPremium'
-  }
-  properties: {
-    reserved: true // Linux
-    maximumElasticWorkerCount: maximumInstances
-  }
-}
-
-resource functionApp 'Microsoft.Web/sites@2023-12-01' = {
-  name: functionAppName
-  location: location
-  tags: tags
-  kind: 'functionapp,linux'
-  identity: {
-    type: 'SystemAssigned'
-  }
-  properties: {
-    serverFarmId: plan.id
-    reserved: true
-    httpsOnly: true
-    clientCertEnabled: false
-    siteConfig: {
-      linuxFxVersion: 'Node|20'
-      minTlsVersion: '1.2'
-      scmMinTlsVersion: '1.2'
-      ftpsState: 'Disabled'
-      http20Enabled: true
-      minimumElasticInstanceCount: alwaysReadyInstances
-      functionAppScaleLimit: maximumInstances
-    }
-  }
-}
-
-// The app's identity reads the two secrets its settings reference.
-resource vaultSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(vault.id, functionApp.id, roleIds.keyVaultSecretsUser)
-  scope: vault
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.keyVaultSecretsUser)
-    principalId: functionApp.identity.principalId
-    principalType: 'ServicePrincipal'
-    description: 'linkwright resolves its Key Vault references (seal key, storage connection string).'
-  }
-}
-
-// linkwright's app registration (modules/app-registration.bicep): the audience callers get tokens for, the scope
-// users' tokens carry, the app role applications' tokens carry, and this app's identity as its federated credential
-// (on-behalf-of exchanges without a secret).
-module appRegistration 'modules/app-registration.bicep' = {
-  name: 'linkwright-app-registration'
+module appIdentity 'app/identity.bicep' = {
+  name: 'linkwright-identity'
+  scope: rg
   params: {
-    uniqueName: appRegistrationName
-    managedIdentityPrincipalId: functionApp.identity.principalId
+    name: identityName
+    location: location
+    tags: allTags
+  }
+}
+
+module monitoring 'app/monitoring.bicep' = {
+  name: 'linkwright-monitoring'
+  scope: rg
+  params: {
+    logAnalyticsName: '${functionAppName}-logs'
+    applicationInsightsName: '${functionAppName}-ai'
+    location: location
+    tags: allTags
+    logRetentionDays: logRetentionDays
+  }
+}
+
+module storage 'app/storage.bicep' = {
+  name: 'linkwright-storage'
+  scope: rg
+  params: {
+    name: storageAccountName
+    location: location
+    tags: allTags
+    deploymentContainerName: deploymentContainerName
+  }
+}
+
+module keyVault 'app/keyvault.bicep' = {
+  name: 'linkwright-keyvault'
+  scope: rg
+  params: {
+    name: keyVaultName
+    location: location
+    tags: allTags
+    sealKey: sealKey
+    sealKeySecretName: sealKeySecretName
+  }
+}
+
+// The identity's roles on its own storage, Application Insights and Key Vault, before the app first starts.
+module rbac 'app/rbac.bicep' = {
+  name: 'linkwright-rbac'
+  scope: rg
+  params: {
+    principalId: appIdentity.outputs.principalId
+    storageAccountName: storage.outputs.name
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    keyVaultName: keyVault.outputs.name
+  }
+}
+
+// linkwright's app registration: the audience callers get tokens for, the scope users' tokens carry, the app role
+// applications' tokens carry, and linkwright's identity as its federated credential (on-behalf-of without a secret).
+module appRegistration 'app/app-registration.bicep' = {
+  name: 'linkwright-app-registration'
+  scope: rg
+  params: {
+    uniqueName: registrationName
+    managedIdentityPrincipalId: appIdentity.outputs.principalId
     appIdentifierUri: appIdentifierUri
     preAuthorizeAzureTools: preAuthorizeAzureTools
     appRoleAssignees: appRoleAssignees
@@ -371,99 +296,127 @@ module appRegistration 'modules/app-registration.bicep' = {
   }
 }
 
-// Resource events: this subscription's Azure Resource Manager events delivered to linkwright's health-events and
-// loop-scan-events queues (infra/event-subscriptions.json, which `npm start` registers with the sandbox too), by the
-// system topic's own identity (Storage Queue Data Message Sender on those queues only).
-module resourceEventsWiring 'modules/resource-events.bicep' = if (resourceEvents) {
-  name: 'linkwright-resource-events'
-  params: {
-    storageAccountId: storage.id
-    systemTopicName: resourceEventsTopicName
-    tags: tags
-  }
+// linkwright's own app settings, names exactly as the code reads them (src/config/settings.ts, src/api/deps.ts,
+// src/health/from-settings.ts, src/loops/loop-settings.ts, src/databases/settings.ts), values the code's own defaults;
+// app/api.bicep adds the platform's (AzureWebJobsStorage__*, Application Insights, on Elastic Premium the runtime).
+// Deliberately not set: LINKWRIGHT_STORAGE (the tables share AzureWebJobsStorage's account),
+// LINKWRIGHT_APP_CERTIFICATE_PATH (the registration's credential is the managed identity, a federated credential);
+// WEBSITE_SITE_NAME and WEBSITE_OWNER_NAME are provided by the platform.
+var appSettings = {
+  // linkwright's tables and queues: on AzureWebJobsStorage's account (AzureWebJobsStorage__*, app/api.bicep)
+  LINKWRIGHT_STORAGE_ALLOW_INSECURE: 'false'
+  LINKWRIGHT_TABLE_PREFIX: tablePrefix
+  // linkwright's own identity (user-assigned): its ARM calls, the federated credential, its name in fix commands
+  LINKWRIGHT_IDENTITY_CLIENT_ID: appIdentity.outputs.clientId
+  LINKWRIGHT_IDENTITY_NAME: appIdentity.outputs.name
+  // Callers: tokens for linkwright's app registration; users on-behalf-of, applications by the app role
+  LINKWRIGHT_OPENID_ISSUER: openIdIssuer
+  LINKWRIGHT_AUDIENCE: appRegistration.outputs.audience
+  LINKWRIGHT_APP_CLIENT_ID: appRegistration.outputs.clientId
+  LINKWRIGHT_REQUIRED_SCOPE: appRegistration.outputs.requiredScope
+  LINKWRIGHT_APP_ROLE: appRegistration.outputs.appRole
+  LINKWRIGHT_ACCEPT_ARM_TOKENS: acceptArmTokens ? 'true' : 'false'
+  LINKWRIGHT_PERMISSION_CACHE_SECONDS: string(permissionCacheSeconds)
+  // What connections may do beyond the catalogue
+  LINKWRIGHT_ALLOWED_ROLES: join(allowedRoles, ',')
+  LINKWRIGHT_DENIED_SETTINGS: join(deniedSettings, ',')
+  // Sealing: a Key Vault reference (the latest version), resolved as the identity
+  LINKWRIGHT_SEAL_KEY: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${sealKeySecretName}/)'
+  // ARM
+  LINKWRIGHT_ARM_ENDPOINT: armEndpoint
+  LINKWRIGHT_ARM_AUDIENCE: armAudience
+  LINKWRIGHT_KEYVAULT_DISABLE_CHALLENGE_VERIFICATION: 'false'
+  // API
+  LINKWRIGHT_REGION: operationRegion
+  LINKWRIGHT_PAGE_SIZE: string(pageSize)
+  // Connection health
+  LINKWRIGHT_HEALTH_SCHEDULE: healthSchedule
+  LINKWRIGHT_AUTOHEAL_DEFAULT: autoHealDefault ? 'true' : 'false'
+  LINKWRIGHT_HEALTH_EVENT_WINDOW_MS: string(healthEventWindowMs)
+  LINKWRIGHT_HEALTH_PAGE_SIZE: string(healthPageSize)
+  LINKWRIGHT_ROLE_PROPAGATION_SECONDS: rolePropagationSeconds == 0 ? '' : string(rolePropagationSeconds)
+  // Loop detection
+  LINKWRIGHT_LOOP_SCAN_SCHEDULE: loopScanSchedule
+  LINKWRIGHT_LOOP_SCAN_SUBSCRIPTIONS: join(loopScanSubscriptions, ',')
+  LINKWRIGHT_LOOP_SCAN_CONCURRENCY: string(loopScanConcurrency)
+  LINKWRIGHT_LOOP_ALLOWLIST: empty(loopAllowList) ? '' : string(loopAllowList)
+  // Database users
+  LINKWRIGHT_DATABASE_ENDPOINTS: empty(databaseEndpoints) ? '' : string(databaseEndpoints)
+  LINKWRIGHT_DATABASE_TIMEOUT_MS: string(databaseTimeoutMs)
 }
 
-// App settings are written after the identity can read the vault, so the Key Vault references resolve on first
-// start. Names exactly as the code reads them (src/config/settings.ts, src/api/deps.ts, src/health/from-settings.ts,
-// src/loops/loop-settings.ts, src/databases/settings.ts); values default to the code's own defaults.
-// Deliberately not set: LINKWRIGHT_STORAGE (tables share AzureWebJobsStorage), LINKWRIGHT_IDENTITY_CLIENT_ID and
-// LINKWRIGHT_IDENTITY_NAME (linkwright runs as its system-assigned identity), LINKWRIGHT_APP_CERTIFICATE_PATH (the
-// registration's credential is the managed identity, a federated credential); WEBSITE_SITE_NAME and
-// WEBSITE_OWNER_NAME are provided by the platform.
-resource appSettings 'Microsoft.Web/sites/config@2023-12-01' = {
-  parent: functionApp
-  name: 'appsettings'
-  properties: {
-    // Functions platform
-    FUNCTIONS_EXTENSION_VERSION: '~4'
-    FUNCTIONS_WORKER_RUNTIME: 'node'
-    APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
-    WEBSITE_CONTENTAZUREFILECONNECTIONSTRING: '@Microsoft.KeyVault(SecretUri=${storageConnectionSecret.properties.secretUri})'
-    WEBSITE_CONTENTSHARE: contentShare.name
-    WEBSITE_SKIP_CONTENTSHARE_VALIDATION: '1'
-    WEBSITE_RUN_FROM_PACKAGE: '1'
-    // Durable state, linkwright's tables and queues
-    AzureWebJobsStorage: '@Microsoft.KeyVault(SecretUri=${storageConnectionSecret.properties.secretUri})'
-    LINKWRIGHT_STORAGE_ALLOW_INSECURE: 'false'
-    LINKWRIGHT_TABLE_PREFIX: tablePrefix
-    // Callers: tokens for linkwright's app registration; users on-behalf-of, applications by the app role
-    LINKWRIGHT_OPENID_ISSUER: openIdIssuer
-    LINKWRIGHT_AUDIENCE: appRegistration.outputs.audience
-    LINKWRIGHT_APP_CLIENT_ID: appRegistration.outputs.clientId
-    LINKWRIGHT_REQUIRED_SCOPE: appRegistration.outputs.requiredScope
-    LINKWRIGHT_APP_ROLE: appRegistration.outputs.appRole
-    LINKWRIGHT_ACCEPT_ARM_TOKENS: acceptArmTokens ? 'true' : 'false'
-    LINKWRIGHT_PERMISSION_CACHE_SECONDS: string(permissionCacheSeconds)
-    // What connections may do beyond the catalogue
-    LINKWRIGHT_ALLOWED_ROLES: join(allowedRoles, ',')
-    LINKWRIGHT_DENIED_SETTINGS: join(deniedSettings, ',')
-    // Sealing
-    LINKWRIGHT_SEAL_KEY: '@Microsoft.KeyVault(SecretUri=${sealKeySecret.properties.secretUri})'
-    // ARM
-    LINKWRIGHT_ARM_ENDPOINT: armEndpoint
-    LINKWRIGHT_ARM_AUDIENCE: armAudience
-    LINKWRIGHT_KEYVAULT_DISABLE_CHALLENGE_VERIFICATION: 'false'
-    // API
-    LINKWRIGHT_REGION: operationRegion
-    LINKWRIGHT_PAGE_SIZE: string(pageSize)
-    // Connection health
-    LINKWRIGHT_HEALTH_SCHEDULE: healthSchedule
-    LINKWRIGHT_AUTOHEAL_DEFAULT: autoHealDefault ? 'true' : 'false'
-    LINKWRIGHT_HEALTH_EVENT_WINDOW_MS: string(healthEventWindowMs)
-    LINKWRIGHT_HEALTH_PAGE_SIZE: string(healthPageSize)
-    LINKWRIGHT_ROLE_PROPAGATION_SECONDS: rolePropagationSeconds == 0 ? '' : string(rolePropagationSeconds)
-    // Loop detection
-    LINKWRIGHT_LOOP_SCAN_SCHEDULE: loopScanSchedule
-    LINKWRIGHT_LOOP_SCAN_SUBSCRIPTIONS: join(loopScanSubscriptions, ',')
-    LINKWRIGHT_LOOP_SCAN_CONCURRENCY: string(loopScanConcurrency)
-    LINKWRIGHT_LOOP_ALLOWLIST: empty(loopAllowList) ? '' : string(loopAllowList)
-    // Database users
-    LINKWRIGHT_DATABASE_ENDPOINTS: empty(databaseEndpoints) ? '' : string(databaseEndpoints)
-    LINKWRIGHT_DATABASE_TIMEOUT_MS: string(databaseTimeoutMs)
+// The app starts once its identity holds its roles (rbac), so its first start finds its storage, its telemetry and its
+// Key Vault reference usable.
+module api 'app/api.bicep' = {
+  name: 'linkwright-api'
+  scope: rg
+  params: {
+    name: functionAppName
+    location: location
+    tags: allTags
+    hostingPlan: hostingPlan
+    elasticPremiumSku: planSku
+    alwaysReadyInstances: alwaysReadyInstances
+    maximumInstances: maximumInstances
+    instanceMemoryMB: instanceMemoryMB
+    storageAccountName: storage.outputs.name
+    deploymentContainerName: deploymentContainerName
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    identityId: appIdentity.outputs.id
+    identityClientId: appIdentity.outputs.clientId
+    virtualNetworkSubnetId: virtualNetworkSubnetId
+    appSettings: appSettings
   }
   dependsOn: [
-    vaultSecretsUser
+    rbac
   ]
 }
 
+// Resource events: this subscription's Azure Resource Manager events delivered to linkwright's health-events and
+// loop-scan-events queues (infra/event-subscriptions.json), by the system topic's own identity (Storage Queue Data
+// Message Sender on those queues only).
+module resourceEventsWiring 'app/resource-events.bicep' = if (resourceEvents) {
+  name: 'linkwright-resource-events'
+  scope: rg
+  params: {
+    storageAccountId: storage.outputs.id
+    systemTopicName: resourceEventsTopicName
+    tags: allTags
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
-// Outputs
+// Outputs (azd keeps them in the environment: azd env get-value <name>)
 // ---------------------------------------------------------------------------------------------------------------
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output SERVICE_API_NAME string = api.outputs.name
 
 @description('Name of the function app.')
-output functionAppName string = functionApp.name
+output functionAppName string = api.outputs.name
 
 @description('Resource id of the function app.')
-output functionAppId string = functionApp.id
+output functionAppId string = api.outputs.id
 
 @description('Host name of the function app: the ServiceLinker API base URL is https://<hostname>.')
-output hostname string = functionApp.properties.defaultHostName
+output hostname string = api.outputs.hostname
 
-@description('Object id of the app\'s system-assigned identity: pass it to infra/subscription-roles.bicep.')
-output principalId string = functionApp.identity.principalId
+@description('Object id of linkwright\'s user-assigned identity: pass it to infra/subscription-roles.bicep.')
+output principalId string = appIdentity.outputs.principalId
 
-@description('Name of the Key Vault holding linkwright\'s own secrets.')
-output keyVaultName string = vault.name
+@description('Client id of linkwright\'s user-assigned identity.')
+output identityClientId string = appIdentity.outputs.clientId
+
+@description('Name of the Key Vault holding linkwright\'s seal key.')
+output keyVaultName string = keyVault.outputs.name
+
+@description('Name of the storage account.')
+output storageAccountName string = storage.outputs.name
+
+@description('Elastic Premium: the package blob URL to upload new versions to (infra/README.md); empty on Flex Consumption.')
+output packageUrl string = api.outputs.packageUrl
 
 @description('Application (client) id of linkwright\'s app registration (LINKWRIGHT_APP_CLIENT_ID).')
 output appClientId string = appRegistration.outputs.clientId

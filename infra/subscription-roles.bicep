@@ -1,26 +1,27 @@
 // linkwright: the roles its identity needs on the scopes it manages (subscription scope).
 //
 //   az deployment sub create -l <region> -f infra/subscription-roles.bicep -p principalId=<main.bicep principalId>
+//   (after azd up: principalId=$(azd env get-value principalId))
 //
 // Run it once per subscription linkwright manages (and again when that set changes). With resourceGroupNames empty
 // the roles apply to the whole subscription; otherwise only to the listed resource groups of this subscription.
 //
-// What linkwright does with them (README.md, "linkwright's identity needs … Contributor and User Access
-// Administrator"): Contributor to turn on identities, write app settings / Container Apps secrets, open target
-// firewalls and read keys; a role-assignment-writing role to grant each connection's least-privilege role and to
-// remove it again on delete or compensation.
+// What linkwright does with them: Contributor to turn on identities, write app settings / Container Apps secrets,
+// open target firewalls and read keys; a role-assignment-writing role to grant each connection's least-privilege role
+// and to remove it again on delete or compensation.
 //
 // accessRole picks that second role:
-//   'UserAccessAdministrator' (default, what README.md documents): may assign ANY role, Owner included, to anyone, on
-//       the scope. Simple, and every `authInfo.roles` a caller names works; but a compromised linkwright identity
-//       could make any principal Owner of every managed scope.
-//   'RoleBasedAccessControlAdministrator' (least privilege): the same role-assignment rights, restricted by an ABAC
-//       condition to writing and deleting assignments of the roles in assignableRoleIds only (by default exactly
-//       the default roles of linkwright's catalogue, src/catalogue), and only for service principals (managed
-//       identities, which is all linkwright ever assigns to). Trade-off: a connection whose `authInfo.roles`
-//       names any other role fails at the role-assignment step with AuthorizationFailed until that role GUID is
-//       added to assignableRoleIds and this file is re-deployed; a catalogue update that adds a target role
-//       needs the same (test/infra/infra.test.ts fails until the default list covers the catalogue).
+//   'RoleBasedAccessControlAdministrator' (default, least privilege): may write and delete role assignments, but an
+//       ABAC condition restricts it to the roles in assignableRoleIds (by default exactly the default roles of
+//       linkwright's catalogue, src/catalogue) and, when writing, to service principals (managed identities, which
+//       is all linkwright ever assigns to). A compromised linkwright identity can hand out those data roles, never
+//       Owner or User Access Administrator. Trade-off: a connection whose `authInfo.roles` names any other role fails
+//       at the role-assignment step with AuthorizationFailed until that role GUID is added to assignableRoleIds and
+//       this file is re-deployed; a catalogue update that adds a target role needs the same
+//       (test/infra/infra.test.ts fails until the default list covers the catalogue).
+//   'UserAccessAdministrator' (opt-in): may assign ANY role, Owner included, to anyone, on the scope. Every
+//       `authInfo.roles` a caller names works, but a compromised linkwright identity could make any principal Owner
+//       of every managed scope.
 targetScope = 'subscription'
 
 @description('Object id of linkwright\'s identity: the principalId output of infra/main.bicep.')
@@ -28,15 +29,15 @@ param principalId string
 
 @description('Which role lets linkwright write role assignments (see the header comment for the trade-off).')
 @allowed([
-  'UserAccessAdministrator'
   'RoleBasedAccessControlAdministrator'
+  'UserAccessAdministrator'
 ])
-param accessRole string = 'UserAccessAdministrator'
+param accessRole string = 'RoleBasedAccessControlAdministrator'
 
 @description('Resource groups of this subscription linkwright manages; empty = the whole subscription.')
 param resourceGroupNames string[] = []
 
-@description('With accessRole RoleBasedAccessControlAdministrator: the role definition GUIDs linkwright may assign and remove. Default: every default role of the catalogue.')
+@description('With accessRole RoleBasedAccessControlAdministrator (the default): the role definition GUIDs linkwright may assign and remove. Default: every default role of the catalogue.')
 param assignableRoleIds string[] = [
   'ba92f5b4-2d11-453d-a403-e96b0029c9fe' // Storage Blob Data Contributor
   '974c5e8b-45b9-4653-ba55-5f855dd0fb88' // Storage Queue Data Contributor
@@ -95,7 +96,7 @@ resource access 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (whole
   }
 }
 
-module perResourceGroup 'modules/manager-roles.bicep' = [
+module perResourceGroup 'app/manager-roles.bicep' = [
   for rg in resourceGroupNames: {
     name: 'linkwright-roles-${uniqueString(rg, principalId)}'
     scope: resourceGroup(rg)

@@ -26,7 +26,7 @@ const ROOT = path.resolve(process.env.SANDBOX_STATE_DIR || ".sandbox");
 const ARM_PORT = Number(process.env.SANDBOX_ARM_PORT ?? 4433);
 const FUNCTIONS_PORT = Number(process.env.SANDBOX_FUNCTIONS_PORT ?? 7071);
 const AZURITE_PORT = Number(process.env.SANDBOX_AZURITE_PORT ?? 10000);
-/** The Event Grid wiring of a deployment (infra/modules/resource-events.bicep reads the same file). */
+/** The Event Grid wiring of a deployment (infra/app/resource-events.bicep reads the same file). */
 const EVENT_SUBSCRIPTIONS_FILE = path.resolve("infra/event-subscriptions.json");
 
 interface EventSubscriptionDefinition {

@@ -66,8 +66,8 @@ function readHostStorage(env: Env): StorageAccount {
   const queueServiceUri = uri(env["AzureWebJobsStorage__queueServiceUri"], "queue");
   const blobServiceUri = uri(env["AzureWebJobsStorage__blobServiceUri"], "blob");
   if (!tableServiceUri || !queueServiceUri || !blobServiceUri) {
-    throw new Error("App setting AzureWebJobsStorage is required (or its identity-based form: AzureWebJobsStorage__accountName, or all of " +
-      "AzureWebJobsStorage__tableServiceUri, __queueServiceUri and __blobServiceUri: linkwright keeps tables and queues there, Durable Functions its state).");
+    throw new Error("App setting AzureWebJobsStorage (a connection string) or its identity-based form is required: AzureWebJobsStorage__accountName, or all of " +
+      "AzureWebJobsStorage__tableServiceUri, __queueServiceUri and __blobServiceUri: linkwright keeps tables and queues there, Durable Functions its state.");
   }
   const credential = env["AzureWebJobsStorage__credential"];
   if (credential !== undefined && credential.toLowerCase() !== "managedidentity") {

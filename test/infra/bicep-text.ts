@@ -248,7 +248,7 @@ function balanced(text: string): boolean {
 // Expressions: the subset the app settings use.
 // ---------------------------------------------------------------------------------------------------------------
 
-export type Value = string | number | boolean | Value[] | { [k: string]: Value };
+export type Value = string | number | boolean | null | Value[] | { [k: string]: Value };
 
 export interface Scope {
   params: Map<string, ParamDecl>;
@@ -302,6 +302,12 @@ const FUNCTIONS: Record<string, (args: Value[]) => Value> = {
   },
   toLower: ([v]) => String(v).toLowerCase(),
   take: ([v, n]) => String(v).slice(0, Number(n)),
+  // Objects only (what the app settings merge), later arguments winning, as Bicep's union() does for flat objects.
+  union: (args) => {
+    if (!args.every((a) => a !== null && typeof a === "object" && !Array.isArray(a))) throw new Error("union() of objects only");
+    return Object.assign({}, ...(args as { [k: string]: Value }[]));
+  },
+  max: (args) => Math.max(...args.map(Number)),
 };
 
 /** Evaluates an expression of the subset (literals, ${} interpolation, params, vars, listed references, ?:, ==, calls). */
@@ -373,6 +379,7 @@ export function evaluate(expr: string, scope: Scope, depth = 0): Value {
     }
     if (t.kind === "ref") {
       if (t.text === "true" || t.text === "false") return t.text === "true";
+      if (t.text === "null") return null;
       if (isOp("(")) {
         const fn = FUNCTIONS[t.text];
         if (!fn) throw new Error(`unsupported function ${t.text}() in: ${expr}`);

@@ -1,5 +1,5 @@
 // infra/event-subscriptions.json — the one definition of linkwright's Event Grid wiring, read by the Bicep
-// (modules/resource-events.bicep, loadJsonContent) and by `npm start` (sandbox/start.ts → the emulator's Event Grid) —
+// (app/resource-events.bicep, loadJsonContent) and by `npm start` (sandbox/start.ts → the emulator's Event Grid) —
 // against the code: every queue it names is one a src/functions queue trigger listens on (on AzureWebJobsStorage, the
 // account the deployment delivers to), each subscription includes every event type its handler acts on, its filters
 // drop no event the handler would act on, and the sandbox's Event Grid can express every filter. Then the Bicep:
@@ -29,8 +29,9 @@ interface Definition {
 const wiring = JSON.parse(read("infra/event-subscriptions.json")) as { $comment: string; topicType: string; subscriptions: Definition[] };
 
 const mainText = stripComments(read("infra/main.bicep"));
-const eventsText = stripComments(read("infra/modules/resource-events.bicep"));
-const queuesText = stripComments(read("infra/modules/event-queues.bicep"));
+const eventsText = stripComments(read("infra/app/resource-events.bicep"));
+const queuesText = stripComments(read("infra/app/event-queues.bicep"));
+const apiText = stripComments(read("infra/app/api.bicep"));
 
 /** `app.storageQueue("fn", { queueName: X, connection: "…" …})` in src/functions, X resolved through `const X = "…"`. */
 function queueTriggers(): { fn: string; queueName: string; connection: string; file: string }[] {
@@ -139,7 +140,7 @@ describe("the Bicep builds the wiring from the JSON", () => {
   const topic = resources(eventsText).find((r) => r.type === "Microsoft.EventGrid/systemTopics")!;
   const subs = loopResources(eventsText).filter((r) => r.type === "Microsoft.EventGrid/systemTopics/eventSubscriptions");
 
-  it("modules/resource-events.bicep loads infra/event-subscriptions.json and loops over its subscriptions (no second list)", () => {
+  it("app/resource-events.bicep loads infra/event-subscriptions.json and loops over its subscriptions (no second list)", () => {
     const wiringVar = [...vars(eventsText)].find(([, expr]) => /^loadJsonContent\(/.test(expr));
     expect(wiringVar?.[1]).toBe("loadJsonContent('../event-subscriptions.json')");
     const name = wiringVar![0];
@@ -191,7 +192,7 @@ describe("the Bicep builds the wiring from the JSON", () => {
     expect(params.get("queueNames")).toBe("queueNames");
   });
 
-  it("modules/event-queues.bicep creates those queues and grants Storage Queue Data Message Sender on each queue only", () => {
+  it("app/event-queues.bicep creates those queues and grants Storage Queue Data Message Sender on each queue only", () => {
     const queues = loopResources(queuesText).find((r) => r.type === "Microsoft.Storage/storageAccounts/queueServices/queues")!;
     expect(queues.over).toBe("queueNames");
     const grant = loopResources(queuesText).find((r) => r.type === "Microsoft.Authorization/roleAssignments")!;
@@ -209,14 +210,20 @@ describe("the Bicep builds the wiring from the JSON", () => {
     expect(resources(queuesText).filter((r) => r.type === "Microsoft.Authorization/roleAssignments")).toEqual([]);
   });
 
-  it("main.bicep deploys it for its own subscription, onto the storage account whose connection string is AzureWebJobsStorage", () => {
-    const found = modules(mainText).filter((m) => m.path === "modules/resource-events.bicep");
+  it("main.bicep deploys it for its own subscription, onto the storage account AzureWebJobsStorage__* name", () => {
+    const found = modules(mainText).filter((m) => m.path === "app/resource-events.bicep");
     expect(found).toHaveLength(1);
-    const storage = resources(mainText).find((r) => r.type === "Microsoft.Storage/storageAccounts")!;
-    expect(topLevelProperties(objectProperty(found[0]!.body, "params")!).get("storageAccountId")).toBe(`${storage.symbol}.id`);
-    const secret = resources(mainText).find((r) => r.type === "Microsoft.KeyVault/vaults/secrets" && /listKeys/.test(r.body))!;
-    expect(secret.body).toContain(`AccountName=\${${storage.symbol}.name}`);
-    expect(topLevelProperties(resources(mainText).find((r) => r.type === "Microsoft.Web/sites/config")!.body).get("name")).toBe("'appsettings'");
-    expect(mainText).toMatch(new RegExp(`AzureWebJobsStorage: '@Microsoft\\.KeyVault\\(SecretUri=\\$\\{${secret.symbol}\\.properties\\.secretUri\\}\\)'`));
+    const storage = modules(mainText).find((m) => m.path === "app/storage.bicep")!;
+    expect(topLevelProperties(objectProperty(found[0]!.body, "params")!).get("storageAccountId")).toBe(`${storage.symbol}.outputs.id`);
+    // The function app's host storage is that same account (by name), reached with its service URIs.
+    const api = modules(mainText).find((m) => m.path === "app/api.bicep")!;
+    expect(topLevelProperties(objectProperty(api.body, "params")!).get("storageAccountName")).toBe(`${storage.symbol}.outputs.name`);
+    const account = resources(apiText).find((r) => r.type === "Microsoft.Storage/storageAccounts")!;
+    expect(topLevelProperties(account.body).get("name")).toBe("storageAccountName");
+    const hostStorage = topLevelProperties(vars(apiText).get("hostStorageSettings")!.slice(1, -1));
+    expect(hostStorage.get("AzureWebJobsStorage__queueServiceUri")).toBe(`${account.symbol}.properties.primaryEndpoints.queue`);
+    const config = resources(apiText).find((r) => r.type === "Microsoft.Web/sites/config")!;
+    expect(topLevelProperties(config.body).get("name")).toBe("'appsettings'");
+    expect(topLevelProperties(config.body).get("properties")).toMatch(/\bhostStorageSettings\b/);
   });
 });

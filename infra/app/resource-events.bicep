@@ -6,9 +6,9 @@
 //
 // main.bicep deploys it for its own subscription. For every other subscription linkwright manages, deploy it into a
 // resource group of that subscription (the topic lives there; the queues and their role assignments go to
-// linkwright's storage account through modules/event-queues.bicep):
+// linkwright's storage account through app/event-queues.bicep):
 //
-//   az deployment group create --subscription <other> -g <rg there> -f infra/modules/resource-events.bicep \
+//   az deployment group create --subscription <other> -g <rg there> -f infra/app/resource-events.bicep \
 //     -p storageAccountId=<linkwright's storage account id> systemTopicName=linkwright-resource-events
 //
 // A subscription has at most one system topic of this type: where one exists already, pass its name (and resource

@@ -2,7 +2,7 @@
 // subscription's queueName), on linkwright's own storage account, and the one data role an Event Grid system topic's
 // identity needs to deliver there: Storage Queue Data Message Sender on each of those queues, not on the account
 // (the account also holds Durable Functions' work-item and control queues and `connection-health`, which nothing
-// outside linkwright should write to). Deployed by modules/resource-events.bicep into the storage account's resource
+// outside linkwright should write to). Deployed by app/resource-events.bicep into the storage account's resource
 // group, whichever subscription the topic is in. Idempotent: queue PUTs and guid() role-assignment names.
 targetScope = 'resourceGroup'
 

@@ -6,16 +6,17 @@
 //   - an application's (app-only) token must carry the app role Connections.ReadWrite (LINKWRIGHT_APP_ROLE); its
 //     permissions are read from its role assignments.
 // The registration's only credential is linkwright's managed identity, as a federated identity credential (subject =
-// the function app's system-assigned identity): no client secret, no certificate.
+// linkwright's user-assigned identity, identity.bicep): no client secret, no certificate.
 //
 // Shapes follow the public Microsoft Graph Bicep samples (microsoftgraph/msgraph-bicep-types quickstart templates,
-// "msi-as-a-fic-secretless"); nothing here could be compiled offline — run `az bicep build -f infra/main.bicep`.
+// "msi-as-a-fic-secretless"); nothing here could be compiled offline — run `az bicep build -f infra/main.bicep`
+// (or `azd provision --preview`) where Azure is reachable.
 extension microsoftGraphV1
 
 @description('uniqueName of the registration (its idempotent key in Microsoft Graph; immutable) and its display name.')
 param uniqueName string
 
-@description('Object (principal) id of the function app\'s system-assigned identity: the federated credential\'s subject.')
+@description('Object (principal) id of linkwright\'s user-assigned identity: the federated credential\'s subject.')
 param managedIdentityPrincipalId string
 
 @description('Identifier URI (LINKWRIGHT_AUDIENCE); empty = api://<tenant id>/<uniqueName>. For api://<appId>, deploy once and re-deploy with the appClientId output (infra/README.md).')
@@ -119,7 +120,7 @@ resource app 'Microsoft.Graph/applications@v1.0' = {
 // linkwright's managed identity is the registration's credential (no secret to store, rotate or leak).
 resource managedIdentityCredential 'Microsoft.Graph/applications/federatedIdentityCredentials@v1.0' = {
   name: '${app.uniqueName}/linkwright-managed-identity'
-  description: 'The linkwright function app\'s system-assigned identity signs in as this registration (on-behalf-of exchanges).'
+  description: 'linkwright\'s user-assigned identity (the function app runs as it) signs in as this registration (on-behalf-of exchanges).'
   issuer: federatedIssuer
   subject: managedIdentityPrincipalId
   audiences: [
