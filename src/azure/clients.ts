@@ -6,7 +6,6 @@
 // files reach this module, and importing the twelve SDKs up front made every cold start pay for all of them (the
 // entry files' import went from ~0.9 s to ~0.6 s unbundled; bench/cold-start.ts measures the deployed package).
 // Only types are imported statically; `sdk()` below loads a package on first use.
-import { createRequire } from "node:module";
 import type { TokenCredential } from "@azure/core-auth";
 import type { WebSiteManagementClient } from "@azure/arm-appservice";
 import type { AuthorizationManagementClient } from "@azure/arm-authorization";
@@ -21,20 +20,7 @@ import type { StorageManagementClient } from "@azure/arm-storage";
 import type { SecretClient } from "@azure/keyvault-secrets";
 import type { AppConfigurationClient } from "@azure/app-configuration";
 import { isLoopbackHost } from "../secrets/loopback.js";
-
-/** Node's own `require` for this ES module (tsc output, tsx, vitest): loads a package synchronously on first use. */
-const nodeRequire = createRequire(import.meta.url);
-
-/**
- * A package loaded on first use, synchronously (the factory's methods return clients, not promises).
- * `bundled` is a direct `require("<same name>")` call: in the deployed bundle (infra/package.ts) esbuild compiles it
- * into a lazy initialiser of the bundled copy, and defines `require` (so the `typeof` test picks it); an unbundled ES
- * module has no `require`, and Node's loads the package from node_modules instead.
- */
-function sdk<T>(name: string, bundled: () => T): () => T {
-  let loaded: T | undefined;
-  return () => (loaded ??= typeof require === "function" ? bundled() : (nodeRequire(name) as T));
-}
+import { sdk } from "./lazySdk.js";
 
 const appService = sdk("@azure/arm-appservice", () => require("@azure/arm-appservice") as typeof import("@azure/arm-appservice"));
 const authorization = sdk("@azure/arm-authorization", () => require("@azure/arm-authorization") as typeof import("@azure/arm-authorization"));

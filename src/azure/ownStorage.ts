@@ -2,8 +2,12 @@
 // with a connection string, or keyless with service URIs and linkwright's managed identity. The one place that builds
 // TableClient and QueueClient objects.
 import type { TokenCredential } from "@azure/core-auth";
-import { TableClient } from "@azure/data-tables";
-import { QueueClient } from "@azure/storage-queue";
+import type { TableClient } from "@azure/data-tables";
+import type { QueueClient } from "@azure/storage-queue";
+import { sdk } from "./lazySdk.js";
+
+const dataTables = sdk("@azure/data-tables", () => require("@azure/data-tables") as typeof import("@azure/data-tables"));
+const storageQueue = sdk("@azure/storage-queue", () => require("@azure/storage-queue") as typeof import("@azure/storage-queue"));
 
 /** Where one of linkwright's tables or queues lives. */
 export type StorageConnection =
@@ -24,8 +28,8 @@ export type StorageConnection =
 export function tableClientOf(storage: StorageConnection, tableName: string): TableClient {
   const options = { allowInsecureConnection: storage.allowInsecureConnection };
   return "connectionString" in storage
-    ? TableClient.fromConnectionString(storage.connectionString, tableName, options)
-    : new TableClient(storage.tableServiceUri, tableName, storage.credential, options);
+    ? dataTables().TableClient.fromConnectionString(storage.connectionString, tableName, options)
+    : new (dataTables().TableClient)(storage.tableServiceUri, tableName, storage.credential, options);
 }
 
 export function queueClientOf(storage: StorageConnection, queueName: string): QueueClient {
@@ -33,8 +37,8 @@ export function queueClientOf(storage: StorageConnection, queueName: string): Qu
     throw new Error("The storage queue endpoint is http://: set LINKWRIGHT_STORAGE_ALLOW_INSECURE=true only for a local emulator.");
   }
   return "connectionString" in storage
-    ? new QueueClient(storage.connectionString, queueName)
-    : new QueueClient(`${storage.queueServiceUri}/${queueName}`, storage.credential);
+    ? new (storageQueue().QueueClient)(storage.connectionString, queueName)
+    : new (storageQueue().QueueClient)(`${storage.queueServiceUri}/${queueName}`, storage.credential);
 }
 
 /** True when the connection sends queue traffic over plain http. */

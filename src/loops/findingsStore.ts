@@ -5,7 +5,7 @@
  * - `{prefix}loophealth`: one record per function app (PartitionKey = encoded app id, RowKey "loops") with the app's
  *   current findings, which `GET …/loopFindings` serves.
  */
-import { RestError, TableClient } from "@azure/data-tables";
+import type { TableClient } from "@azure/data-tables";
 import { encodeKey } from "../store/keys.js";
 import type { TableStoreOptions } from "../store/tableClients.js";
 import { tableClientOf } from "../azure/ownStorage.js";
@@ -55,7 +55,7 @@ const CHUNK = 30_000;
 const MAX_CHUNKS = 28;
 
 function isStatus(error: unknown, status: number): boolean {
-  return error instanceof RestError && error.statusCode === status;
+  return error instanceof Error && error.name === "RestError" && (error as { statusCode?: number }).statusCode === status;
 }
 
 /** Serialises findings into chunk properties, dropping trailing findings if they do not fit. */

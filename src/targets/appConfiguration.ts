@@ -1,7 +1,6 @@
 // App Configuration as the place a connection's configuration is written (configurationInfo.configurationStore
 // .appConfigurationId): the store's data-plane endpoint, Key Vault reference key-values, and the role linkwright's
 // own identity needs to write key-values. Pure helpers, plus one ARM read of the store's endpoint.
-import { secretReferenceContentType } from "@azure/app-configuration";
 import type { ArmClients } from "../azure/clients.js";
 import { genericArm } from "../azure/armGeneric.js";
 
@@ -9,7 +8,9 @@ import { genericArm } from "../azure/armGeneric.js";
 export const APP_CONFIGURATION_DATA_OWNER = { id: "5ae67dd6-50cb-40e7-96ff-dc2bfa4b606b", name: "App Configuration Data Owner" } as const;
 
 /** Content type of a Key Vault reference key-value (the app's App Configuration provider resolves it). */
-export const KEY_VAULT_REFERENCE_CONTENT_TYPE: string = secretReferenceContentType;
+/** The content type of a Key Vault reference key-value (the App Configuration SDK's secretReferenceContentType; written
+ *  out so that loading this module does not load that SDK). */
+export const KEY_VAULT_REFERENCE_CONTENT_TYPE = "application/vnd.microsoft.appconfig.keyvaultref+json;charset=utf-8";
 
 /** Tag every key-value linkwright writes carries (App Configuration tags are free-form; Service Connector's own
  *  tags are not documented in the references, so linkwright marks ownership the way its Key Vault secrets do). */

@@ -6,7 +6,8 @@
 //    expected scope in `scp` and is later exchanged on-behalf-of the user; an application's (app-only) token must
 //    carry linkwright's app role in `roles`.
 //  - ARM's, only when accepted (LINKWRIGHT_ACCEPT_ARM_TOKENS): the token itself asks ARM what its caller may do.
-import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTPayload } from "jose";
+// jose is loaded by the first request, not at import (a cold start pays only for what its first request needs).
+import type { createRemoteJWKSet, JWTPayload } from "jose";
 import type { Authenticator } from "../types.js";
 import { ApiError, ErrorCodes } from "../wire/errors.js";
 import type { AuthenticatedCaller, Caller } from "../../model/caller.js";
@@ -101,6 +102,7 @@ export function createJwtAuthenticator(options: JwtAuthenticatorOptions): Authen
       const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
       if (!match) throw fail(ErrorCodes.AuthenticationFailed, "Authentication failed. The 'Authorization' header is provided in an invalid format.");
       const configuration = await discover();
+      const { createRemoteJWKSet, customFetch, errors, jwtVerify } = await import("jose");
       if (!keys || keys.uri !== configuration.jwks_uri) {
         const fetchImpl = options.fetch;
         keys = {
