@@ -44,7 +44,7 @@ export function createCatalogueHooks(policy: GuardPolicy = {}): CatalogueHooks {
         });
         return issues;
       }
-      const target = resolveTarget(properties.targetService as { type: string; id?: string; endpoint?: string });
+      const target = resolveTarget(properties.targetService);
       if (isCatalogueError(target)) {
         issues.push({ field: target.target ?? "properties.targetService", code: target.code, message: target.message });
         return issues;

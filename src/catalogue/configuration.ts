@@ -203,15 +203,12 @@ export interface ParsedConfigurationInfo {
 }
 
 /** Reads the linkwright options out of a wire-format `configurationInfo`. */
-export function parseBindingAwareRequest(
-  configurationInfo:
-    | { additionalConfigurations?: Record<string, string> | null; configurationStore?: { appConfigurationId?: string | null } | null }
-    | null
-    | undefined,
-): ParsedConfigurationInfo | CatalogueError {
+export function parseBindingAwareRequest(configurationInfo: { readonly [key: string]: unknown } | null | undefined): ParsedConfigurationInfo | CatalogueError {
   const additional: Record<string, string> = {};
   let binding: BindingNames | undefined;
-  for (const [k, v] of Object.entries(configurationInfo?.additionalConfigurations ?? {})) {
+  const object = (v: unknown): { readonly [key: string]: unknown } | undefined => (typeof v === "object" && v !== null && !Array.isArray(v) ? v as { readonly [key: string]: unknown } : undefined);
+  const store = object(configurationInfo?.["configurationStore"]);
+  for (const [k, v] of Object.entries(object(configurationInfo?.["additionalConfigurations"]) ?? {})) {
     if (k === FUNCTIONS_CONNECTION_KEY) {
       if (typeof v !== "string" || !/^[A-Za-z][A-Za-z0-9_]*$/.test(v) || v.includes("__")) {
         return badRequest(
@@ -219,12 +216,12 @@ export function parseBindingAwareRequest(
           `properties.configurationInfo.additionalConfigurations.${FUNCTIONS_CONNECTION_KEY}`,
         );
       }
-      const separator = configurationInfo?.configurationStore?.appConfigurationId ? ":" : "__";
+      const separator = store?.["appConfigurationId"] ? ":" : "__";
       binding = { prefix: v, separator };
     } else if (k.startsWith(OPTION_KEY_PREFIX)) {
       return badRequest(`unknown linkwright option '${k}'; known: ${FUNCTIONS_CONNECTION_KEY}`, `properties.configurationInfo.additionalConfigurations.${k}`);
     } else {
-      additional[k] = v;
+      if (typeof v === "string") additional[k] = v;
     }
   }
   return { ...(binding ? { binding } : {}), additionalConfigurations: additional };

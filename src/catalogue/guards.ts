@@ -18,7 +18,7 @@ export type GuardIssue = RoleIssue | SettingNameIssue;
 
 export interface GuardedRequest {
   targetKind: string;
-  authInfo?: { roles?: unknown } | Record<string, unknown> | null;
+  authInfo?: { readonly roles?: unknown; readonly authType?: unknown } | null;
   /** The wire `configurationInfo`. */
   configurationInfo?: Record<string, unknown> | null;
 }
@@ -27,8 +27,10 @@ const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === "obj
 
 /** Every refusal for the request; empty when linkwright may go ahead. */
 export function checkConnectionGuards(req: GuardedRequest, policy: GuardPolicy = {}): GuardIssue[] {
-  const roles = (req.authInfo as { roles?: unknown } | null | undefined)?.roles;
-  return [...checkRequestedRoles(req.targetKind, roles, policy), ...checkChosenSettingNames(req.targetKind, req.configurationInfo, policy.deniedSettings ?? [], (req.authInfo as { authType?: unknown } | null | undefined)?.authType === "secret")];
+  return [
+    ...checkRequestedRoles(req.targetKind, req.authInfo?.roles, policy),
+    ...checkChosenSettingNames(req.targetKind, req.configurationInfo, policy.deniedSettings ?? [], req.authInfo?.authType === "secret"),
+  ];
 }
 
 /** The names the caller chose in configurationInfo, checked against the deny list. */
@@ -40,7 +42,7 @@ export function checkChosenSettingNames(targetKind: string, configurationInfo: R
     if (typeof name === "string" && name.toLowerCase() !== key.toLowerCase()) push(settingNameIssue(name, `properties.configurationInfo.customizedKeys.${key}`, extra));
   }
   const additional = isRecord(configurationInfo?.["additionalConfigurations"]) ? configurationInfo["additionalConfigurations"] : {};
-  const parsed = parseBindingAwareRequest(configurationInfo as never);
+  const parsed = parseBindingAwareRequest(configurationInfo);
   if (!("code" in parsed) && parsed.binding) {
     const { prefix, separator } = parsed.binding;
     const binding = REGISTRY.get(targetKind as TargetKind)?.binding;

@@ -34,7 +34,7 @@ export interface ChangeRequirements {
 export function createChangeRequirements(ctx: StepContext) {
   return async (x: ChangeRequest): Promise<ChangeRequirements> => {
     try {
-      const storeId = configurationStoreOf(x.properties.configurationInfo as Record<string, unknown> | null | undefined);
+      const storeId = configurationStoreOf(x.properties.configurationInfo);
       const plan = await planConnection({
         linkerId: `${x.sourceId}/providers/Microsoft.ServiceLinker/linkers/${x.linkerName}`,
         linkerName: x.linkerName, sourceId: x.sourceId, properties: x.properties, tenantId: x.tenantId,

@@ -9,7 +9,7 @@ import {
   type ConfigurationEntry, type FactName, type TargetFacts, type TargetKind,
 } from "../catalogue/index.js";
 import type { StoredLinker } from "../model/connection.js";
-import { isObject, type JsonObject, type LinkerProperties } from "../model/linker.js";
+import { isObject, type ConfigurationInfo, type JsonObject, type LinkerProperties } from "../model/linker.js";
 import { PlanError } from "../model/plan.js";
 
 export interface ConfigurationsRequest {
@@ -20,7 +20,7 @@ export interface ConfigurationsRequest {
   facts: TargetFacts;
   /** The connection's name (the CONN2 rule). */
   linkerName: string;
-  configurationInfo: JsonObject | null | undefined;
+  configurationInfo: ConfigurationInfo | JsonObject | null | undefined;
   /** Setting names already on the source that belong to something else (the CONN2 rule); none when unknown. */
   existingNames?: Iterable<string>;
   /** Setting-name patterns the platform denies beyond the built-in list. */
@@ -36,7 +36,7 @@ export function catalogueError(e: { code: string; message: string; target?: stri
 export function configurationsOf(req: ConfigurationsRequest): ConfigurationEntry[] {
   const info = req.configurationInfo ?? undefined;
   if (info?.["action"] === "optOut") return [];
-  const binding = parseBindingAwareRequest((info ?? null) as Parameters<typeof parseBindingAwareRequest>[0]);
+  const binding = parseBindingAwareRequest(info);
   if ("code" in binding) throw catalogueError(binding);
   const entries = configurationEntries({
     targetKind: req.targetKind,
@@ -70,15 +70,15 @@ const USER_SECRET_FACTS: FactName[] = ["password", "clientSecret", "kafkaApiSecr
 /** Facts a recomputation can know without I/O: the request's own (user name, client id) and placeholders for secrets. */
 function factsFromProperties(kind: TargetKind, props: LinkerProperties): TargetFacts {
   const facts: Record<string, string> = {};
-  const auth = props.authInfo as Record<string, unknown>;
+  const auth = props.authInfo;
   const str = (v: unknown) => (typeof v === "string" && v ? v : undefined);
-  const clientId = str(auth["clientId"]);
+  const clientId = str(auth.clientId);
   if (clientId) facts["clientId"] = clientId;
-  if (auth["authType"] === "secret" || auth["authType"] === "servicePrincipalSecret") {
+  if (auth.authType === "secret" || auth.authType === "servicePrincipalSecret") {
     for (const fact of USER_SECRET_FACTS) facts[fact] = SECRET_PLACEHOLDER;
     const source = secretSource(kind);
     if (source && "pick" in source) for (const p of source.pick) facts[p.fact] = SECRET_PLACEHOLDER;
-    const name = str(auth["name"]);
+    const name = str(auth.name);
     if (source?.kind === "userProvided" && name) for (const f of source.fields) if (f.from === "authInfo.name") facts[f.fact] = name;
     if (name) facts["userName"] = name;
   }
@@ -91,9 +91,9 @@ function factsFromProperties(kind: TargetKind, props: LinkerProperties): TargetF
  * request's own; with `configurationInfo` as given (generateConfigurations may pass another). Secret values are
  * placeholders and the entries say so.
  */
-export function recomputedConfigurations(linker: StoredLinker, configurationInfo: JsonObject | null | undefined, deniedSettings: readonly string[]): ConfigurationEntry[] {
+export function recomputedConfigurations(linker: StoredLinker, configurationInfo: ConfigurationInfo | JsonObject | null | undefined, deniedSettings: readonly string[]): ConfigurationEntry[] {
   const props = linker.properties;
-  const target = resolveTarget(props.targetService as Parameters<typeof resolveTarget>[0]);
+  const target = resolveTarget(props.targetService);
   if ("code" in target) throw catalogueError(target);
   const facts: TargetFacts = { ...target.facts, ...(linker.state?.targetFacts ?? {}), ...factsFromProperties(target.kind, props) };
   return configurationsOf({

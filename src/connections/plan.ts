@@ -37,7 +37,7 @@ export async function planConnection(req: PlanRequest, ctx: StepContext): Promis
   const scope = str(p.scope);
   const warnings: string[] = [];
 
-  const target = resolveTarget(p.targetService as Parameters<typeof resolveTarget>[0]);
+  const target = resolveTarget(p.targetService);
   if ("code" in target) throw catalogueError(target);
   const kind = target.kind as TargetKind;
 

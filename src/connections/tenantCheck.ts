@@ -30,13 +30,13 @@ export function createTenantPreflight(clients: ArmClients) {
 }
 
 export async function crossTenantIssue(x: { sourceId: string; properties: LinkerProperties }, tenantOf: TenantOf): Promise<ValidationIssue | undefined> {
-  const auth = x.properties.authInfo as Record<string, unknown>;
-  if (!IDENTITY_AUTH.has(String(auth["authType"] ?? "").toLowerCase())) return undefined;
+  const auth = x.properties.authInfo;
+  if (!IDENTITY_AUTH.has(auth.authType.toLowerCase())) return undefined;
   const sourceSub = subscriptionOf(x.sourceId);
   const targetId = x.properties.targetService["id"];
   const others = [
     { field: "properties.targetService.id", sub: typeof targetId === "string" ? subscriptionOf(targetId) : undefined, what: "target" },
-    { field: "properties.authInfo.subscriptionId", sub: typeof auth["subscriptionId"] === "string" ? auth["subscriptionId"] : undefined, what: "user-assigned identity" },
+    { field: "properties.authInfo.subscriptionId", sub: typeof auth.subscriptionId === "string" ? auth.subscriptionId : undefined, what: "user-assigned identity" },
   ].filter((o) => o.sub && sourceSub && o.sub.toLowerCase() !== sourceSub.toLowerCase());
   if (!sourceSub || others.length === 0) return undefined;
   const source = await tenantOf(sourceSub);

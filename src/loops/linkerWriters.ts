@@ -28,8 +28,8 @@ export function targetKindOf(targetId: string): ConnectionTargetKind[] {
 /** The writers one linker contributes (none when it is being deleted or targets something untriggerable). */
 export function writersOfLinker(linker: StoredLinker): LinkwrightConnectionWriter[] {
   if (linker.provisioningState === "Deleting") return [];
-  const target = linker.properties.targetService as { type?: string; id?: string } | undefined;
-  if (target?.type !== "AzureResource" || typeof target.id !== "string") return [];
+  const target = linker.properties.targetService;
+  if (target.type !== "AzureResource" || typeof target.id !== "string") return [];
   const targetResourceId = target.id;
   return targetKindOf(targetResourceId).map((targetKind) => ({ linkerId: linker.id, targetResourceId, targetKind }));
 }

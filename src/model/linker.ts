@@ -3,25 +3,67 @@
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
+/** A JSON object whose known fields are typed (and may be absent). */
+export type JsonFields = { [key: string]: Json | undefined };
 
-export interface TargetService extends JsonObject {
+/** TargetServiceBase: an Azure resource by id, or an endpoint (Confluent, self-hosted, Fabric). */
+export interface TargetService extends JsonFields {
   type: string;
+  id?: string;
+  endpoint?: string;
 }
 
-export interface AuthInfo extends JsonObject {
+/** AuthInfoBase and its kinds (the fields linkwright reads; the front door checked their types). */
+export interface AuthInfo extends JsonFields {
   authType: string;
+  /** userAssignedIdentity, servicePrincipal*: the identity's client id. */
+  clientId?: string;
+  /** userAssignedIdentity: the identity's subscription. */
+  subscriptionId?: string;
+  /** servicePrincipal*, userAccount: the principal's object id. */
+  principalId?: string;
+  /** secret: the user name. */
+  name?: string;
+  /** Identity auth on a database: the database user to create. */
+  userName?: string;
+  /** secret: rawValue (value extracted before storage) or keyVaultSecretUri. */
+  secretInfo?: { secretType?: string; value?: string | null; secretId?: string | null } | null;
+  /** Roles to assign instead of the target's defaults (the catalogue's allow-list applies). */
+  roles?: string[];
+  /** optInAllAuth / optOutAllAuth. */
+  authMode?: string;
+  /** Default / ForcedCleanup. */
+  deleteOrUpdateBehavior?: string;
 }
 
-/** `LinkerProperties` as received (after validation) and stored (after secret extraction). */
+/** ConfigurationInfo (the fields linkwright reads). */
+export interface ConfigurationInfo extends JsonFields {
+  /** enable / optOut (no configuration written). */
+  action?: string;
+  customizedKeys?: Record<string, string> | null;
+  additionalConfigurations?: Record<string, string> | null;
+  deleteOrUpdateBehavior?: string;
+  configurationStore?: { appConfigurationId?: string | null } | null;
+}
+
+/** PublicNetworkSolution. */
+export interface PublicNetworkSolution extends JsonFields {
+  action?: string;
+  deleteOrUpdateBehavior?: string;
+  firewallRules?: { ipRanges?: string[] | null; azureServices?: string; callerClientIP?: string | boolean } | null;
+}
+
+/** `LinkerProperties` as received (validated at the front door, src/api/model/validateLinkerProperties.ts) and stored
+ *  (after secret extraction). */
 export interface LinkerProperties {
   targetService: TargetService;
   authInfo: AuthInfo;
   clientType?: string;
-  vNetSolution?: JsonObject | null;
-  secretStore?: JsonObject | null;
+  vNetSolution?: { type?: string; deleteOrUpdateBehavior?: string } & JsonFields | null;
+  secretStore?: { keyVaultId?: string | null; keyVaultSecretName?: string | null } & JsonFields | null;
   scope?: string | null;
-  publicNetworkSolution?: JsonObject | null;
-  configurationInfo?: JsonObject | null;
+  publicNetworkSolution?: PublicNetworkSolution | null;
+  configurationInfo?: ConfigurationInfo | null;
 }
 
 export interface SystemData {
