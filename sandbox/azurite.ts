@@ -1,5 +1,9 @@
 // Starts Azurite (blob, queue, table) as a child process on free loopback ports.
-// Used by `npm start` (persistent, under .sandbox/azurite) and by the test suite (in memory).
+// Used by `npm start` (persistent, under .sandbox/azurite) and by the test suite (in memory), both in OAuth mode over
+// HTTPS (`oauth`): what linkwright reaches keyless, with its managed identity's token, as it reaches a storage account
+// in Azure. Azurite's `--oauth basic` checks a bearer token's issuer (https://sts.windows.net/…), audience
+// (https://storage.azure.com or an account URL) and lifetime, not its signature; it refuses bearer tokens over http.
+// Shared Key (the connection string) keeps working in that mode too; without `oauth` Azurite serves plain http.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import { mkdirSync } from "node:fs";
@@ -13,6 +17,8 @@ export interface AzuriteOptions {
   blobPort?: number;
   queuePort?: number;
   tablePort?: number;
+  /** OAuth mode (`--oauth basic`) over HTTPS with this certificate (the sandbox's server.pem, signed by its CA). */
+  oauth?: { certFile: string; keyFile: string };
 }
 
 export interface AzuriteInstance {
@@ -23,6 +29,8 @@ export interface AzuriteInstance {
   connectionString: string;
   accountName: string;
   accountKey: string;
+  /** OAuth mode over HTTPS: bearer tokens (Azure Storage's audience) are accepted. */
+  oauth: boolean;
   /** The Azurite process. */
   pid: number;
   stop(): Promise<void>;
@@ -70,6 +78,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
     "--queueHost", "127.0.0.1", "--queuePort", String(queuePort),
     "--tableHost", "127.0.0.1", "--tablePort", String(tablePort),
   ];
+  if (options.oauth) args.push("--oauth", "basic", "--cert", options.oauth.certFile, "--key", options.oauth.keyFile);
   if (options.location) {
     mkdirSync(options.location, { recursive: true });
     args.push("--location", options.location);
@@ -85,15 +94,16 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
     child.kill();
     throw new Error(`${(e as Error).message}\n${stderr}`);
   }
-  const blobEndpoint = `http://127.0.0.1:${blobPort}/${DEV_ACCOUNT}`;
-  const queueEndpoint = `http://127.0.0.1:${queuePort}/${DEV_ACCOUNT}`;
-  const tableEndpoint = `http://127.0.0.1:${tablePort}/${DEV_ACCOUNT}`;
+  const scheme = options.oauth ? "https" : "http";
+  const blobEndpoint = `${scheme}://127.0.0.1:${blobPort}/${DEV_ACCOUNT}`;
+  const queueEndpoint = `${scheme}://127.0.0.1:${queuePort}/${DEV_ACCOUNT}`;
+  const tableEndpoint = `${scheme}://127.0.0.1:${tablePort}/${DEV_ACCOUNT}`;
   const connectionString =
-    `DefaultEndpointsProtocol=http;AccountName=${DEV_ACCOUNT};AccountKey=${DEV_KEY};` +
+    `DefaultEndpointsProtocol=${scheme};AccountName=${DEV_ACCOUNT};AccountKey=${DEV_KEY};` +
     `BlobEndpoint=${blobEndpoint};QueueEndpoint=${queueEndpoint};TableEndpoint=${tableEndpoint};`;
   return {
     blobEndpoint, queueEndpoint, tableEndpoint, connectionString,
-    accountName: DEV_ACCOUNT, accountKey: DEV_KEY, pid: child.pid!,
+    accountName: DEV_ACCOUNT, accountKey: DEV_KEY, oauth: Boolean(options.oauth), pid: child.pid!,
     stop: () => new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once("exit", () => resolve());
