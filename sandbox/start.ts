@@ -1,8 +1,11 @@
-// `npm start`: Azurite (persistent, <state>/azurite), the ARM emulator (seeded, fixed port when free, persistent
-// store under <state>/arm), the database wire emulators (PostgreSQL, MySQL, Azure SQL) with linkwright's identity
-// granted what a platform team would grant it (sandbox/seed/platform-grants.ts), the function app, then the Event Grid
-// subscriptions a deployment has (infra/event-subscriptions.json, registered with the emulator's Event Grid and
-// delivered to the app's own queues), <state>/sandbox.json for clients and a short summary.
+// `npm start`: Azurite (persistent, <state>/azurite; OAuth mode over HTTPS with the sandbox's certificate), the ARM
+// emulator (seeded, fixed port when free, persistent store under <state>/arm), the database wire emulators
+// (PostgreSQL, MySQL, Azure SQL) with linkwright's identity granted what a platform team would grant it
+// (sandbox/seed/platform-grants.ts), the function app, then the Event Grid subscriptions a deployment has
+// (infra/event-subscriptions.json, registered with the emulator's Event Grid and delivered to the app's own queues),
+// <state>/sandbox.json for clients and a short summary.
+// linkwright's storage is keyless: its AzureWebJobsStorage is the identity-based form (service URIs,
+// __credential=managedidentity), its managed identity's tokens open Azurite, and no account key is in its settings.
 // <state> is .sandbox, or SANDBOX_STATE_DIR. Ports: SANDBOX_ARM_PORT (4433), SANDBOX_FUNCTIONS_PORT (7071),
 // SANDBOX_AZURITE_PORT (10000; queue and table on the next two); each falls back to a free port when taken, and 0
 // always takes a free one (tests).
@@ -13,11 +16,12 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import net from "node:net";
 import path from "node:path";
 import { startAzurite, type AzuriteInstance } from "./azurite.js";
+import { ensureCertificates } from "./arm/core/certs.js";
 import { forgetProcesses, recordProcesses, stopLeftovers } from "./leftovers.js";
 import { startArmEmulator, type ArmEmulator } from "./arm/index.js";
 import { DEMO_RESOURCE_GROUP } from "./seed/index.js";
 import { serviceLinkerForwarding, type ForwardTarget } from "./arm/providers/forwarding.js";
-import { linkwrightAppSettings } from "./app-settings.js";
+import { linkwrightAppSettings, storageAppSettings } from "./app-settings.js";
 import { startSandboxDatabases, type SandboxDatabases } from "./databases/sandbox.js";
 import { grantLinkwrightPlatformAccess } from "./seed/platform-grants.js";
 import type { AdvancedFilter } from "./arm/core/event-grid.js";
@@ -58,7 +62,8 @@ export interface SandboxContext {
 /**
  * The function app (package.json main: the compiled dist/src/functions/*.js) in the dev host, as a child process:
  * it needs NODE_EXTRA_CA_CERTS at start to trust the emulator, and its own process like a real worker.
- * App settings are what a deployment would set; linkwright's identity is the seeded managed identity.
+ * App settings are what a deployment would set; linkwright's identity is the seeded managed identity, which is also
+ * how it reaches its storage (Azurite in OAuth mode: keyless).
  */
 async function startFunctionHost(ctx: SandboxContext): Promise<{ endpoint: string; pid: number; stop(): Promise<void> }> {
   const port = (await portIsFree(FUNCTIONS_PORT)) ? FUNCTIONS_PORT : 0;
@@ -68,7 +73,7 @@ async function startFunctionHost(ctx: SandboxContext): Promise<{ endpoint: strin
       ...process.env,
       NODE_EXTRA_CA_CERTS: ctx.arm.caCertFile,
       ...linkwrightAppSettings({
-        arm: ctx.arm, storageConnectionString: ctx.azurite.connectionString, sealKey: sealKey(),
+        arm: ctx.arm, azurite: ctx.azurite, sealKey: sealKey(),
         ...(ctx.databases ? { databaseEndpoints: ctx.databases.emulators.endpoints } : {}),
       }),
     },
@@ -105,8 +110,10 @@ function sealKey(): string {
 /**
  * Registers infra/event-subscriptions.json with the emulator's Event Grid: each subscription delivers the
  * subscription's resource events to its queue on the app's AzureWebJobsStorage (Azurite), as the deployed system
- * topic delivers them to linkwright's storage account. The emulator keeps event subscriptions in memory only (not in
- * <state>/arm), so every start registers them afresh; a subscription is replaced by name, never added twice.
+ * topic delivers them to linkwright's storage account. The delivery is Event Grid's own (here with the account's key),
+ * not linkwright's: linkwright reads those queues with its managed identity. The emulator keeps event subscriptions in
+ * memory only (not in <state>/arm), so every start registers them afresh; a subscription is replaced by name, never
+ * added twice.
  */
 async function registerEventSubscriptions(arm: ArmEmulator, storageConnectionString: string): Promise<EventSubscriptionDefinition[]> {
   const wiring = JSON.parse(readFileSync(EVENT_SUBSCRIPTIONS_FILE, "utf8")) as { topicType: string; subscriptions: EventSubscriptionDefinition[] };
@@ -155,8 +162,11 @@ async function main(): Promise<void> {
     // What an interrupted run left on this state (Azurite, the function host) goes first, so the ports are ours again.
     mkdirSync(ROOT, { recursive: true });
     await stopLeftovers(ROOT, (line) => console.error(`[start] ${line}`));
+    // The sandbox CA and server certificate (the ARM emulator's too): Azurite serves HTTPS with it, as OAuth needs.
+    const certs = await ensureCertificates(path.join(ROOT, "certs"));
     const azurite = await startAzurite({
       location: path.join(ROOT, "azurite"), blobPort: await azuritePort(0), queuePort: await azuritePort(1), tablePort: await azuritePort(2),
+      oauth: { certFile: certs.certFile, keyFile: certs.keyFile },
     });
     stops.push(() => azurite.stop());
     recordProcesses(ROOT, [{ role: "start", pid: process.pid, marker: "sandbox/start.ts" }, { role: "Azurite", pid: azurite.pid, marker: "azurite.js" }]);
@@ -186,7 +196,11 @@ async function main(): Promise<void> {
       tenantId: arm.tenantId,
       subscriptionId: arm.subscriptionId,
       resourceGroup: DEMO_RESOURCE_GROUP,
+      /** Azurite's development account with its key, for your own tools (Azurite also takes a storage token in OAuth
+       *  mode); linkwright has no key: it runs with linkwrightStorage. */
       storageConnectionString: azurite.connectionString,
+      /** linkwright's AzureWebJobsStorage: the identity-based form, keyless (its managed identity's tokens). */
+      linkwrightStorage: storageAppSettings({ azurite }),
       /** The database wire emulators' listeners by server FQDN pattern (TLS with the sandbox CA). */
       databaseEndpoints: databases.emulators.endpoints,
       principals: {
@@ -225,7 +239,8 @@ async function main(): Promise<void> {
       `linkwright sandbox up in ${((Date.now() - started) / 1000).toFixed(1)} s`,
       `  ARM emulator   ${arm.endpoint}   (authorityHost too; trust NODE_EXTRA_CA_CERTS=${arm.caCertFile})`,
       `  Functions      ${sandbox.functionsEndpoint}   (Microsoft.ServiceLinker is also served through the ARM endpoint)`,
-      `  Azurite        ${azurite.blobEndpoint} | ${azurite.queueEndpoint} | ${azurite.tableEndpoint}`,
+      `  Azurite        ${azurite.blobEndpoint} | ${azurite.queueEndpoint} | ${azurite.tableEndpoint}   (OAuth: tokens for https://storage.azure.com)`,
+      `  linkwright's storage: keyless (managed identity → Azurite OAuth): AzureWebJobsStorage__{blob,queue,table}ServiceUri, __credential=managedidentity; no key`,
       `  Databases      ${Object.entries(databases.emulators.endpoints).map(([k, v]) => `${k} → ${v}`).join(" | ")}`,
       `  linkwright's identity: ${granted.join("; ") || "no platform grants (no seed)"}`,
       `  Event Grid     ${eventSubscriptions.map(describeSubscription).join("\n                 ") || "no subscriptions (no seed)"}`,

@@ -8,7 +8,7 @@ import { triggerOf, usesDurable } from "./catalog.js";
 import type { FunctionRuntime } from "./function-runtime.js";
 import type { HostHandler } from "./http-types.js";
 import type { HostLogger } from "./logger.js";
-import { storageConnectionString } from "./storage-connection.js";
+import { resolveStorageConnection } from "./storage-connection.js";
 import type { DurableHostBridge, DurableRuntime } from "./durable/index.js";
 
 /** The engine module; imported lazily so apps without durable functions never load it. */
@@ -73,7 +73,8 @@ export async function createDurableIntegration(options: {
   const connectionName = durableTask.storageProvider?.connectionStringName ?? "AzureWebJobsStorage";
   const runtime = await mod.createDurableRuntime({
     hubName,
-    storageConnectionString: storageConnectionString(connectionName),
+    // Either form: a connection string, or identity-based (the app's managed identity), as the Durable extension takes.
+    storage: resolveStorageConnection(connectionName),
     bridge: createBridge(options.registry, options.runtime),
     hostBaseUrl: options.baseUrl,
     clock: options.clock,

@@ -8,7 +8,7 @@ import { bindingType, triggerOf } from "./catalog.js";
 import type { FunctionRuntime } from "./function-runtime.js";
 import type { HostLogger } from "./logger.js";
 import { Stopper } from "./stoppable-sleep.js";
-import type { StorageClients } from "./storage-connection.js";
+import { storageConnectionDefined, type StorageClients } from "./storage-connection.js";
 import { timerInput } from "./timer-input.js";
 import { parseTimerSchedule, type TimerSchedule } from "./timer-schedule.js";
 import { runWithRetry } from "./retry-policy.js";
@@ -86,9 +86,9 @@ export async function startTimers(options: TimerServiceOptions): Promise<TimerSe
     const useMonitor = binding["useMonitor"] !== false;
     let store: StatusStore;
     if (!useMonitor) store = memoryStatusStore();
-    else if (process.env["AzureWebJobsStorage"]) store = blobStatusStore(options.clients, options.hostId, reg.metadata.name);
+    else if (storageConnectionDefined("AzureWebJobsStorage")) store = blobStatusStore(options.clients, options.hostId, reg.metadata.name);
     else {
-      options.logger.log("warning", `AzureWebJobsStorage is not set: the schedule status of "${reg.metadata.name}" is kept in memory only`);
+      options.logger.log("warning", `AzureWebJobsStorage is not set (neither a connection string nor its identity-based form): the schedule status of "${reg.metadata.name}" is kept in memory only`);
       store = memoryStatusStore();
     }
     options.logger.log("information", `Timer "${reg.metadata.name}" schedule: ${schedule.description}`);

@@ -1,10 +1,13 @@
 // linkwright end to end in the sandbox: the seeded ARM emulator (forwarding Microsoft.ServiceLinker like ARM),
-// the real function app (src/functions) in the dev host with its own Azurite, and the official
+// the real function app (src/functions) in the dev host with its own Azurite, reached keyless as `npm start` reaches it
+// (OAuth mode; identity-based AzureWebJobsStorage, linkwright's managed identity), and the official
 // @azure/arm-servicelinker client pointed at the ARM endpoint.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { inject } from "vitest";
 import { ServiceLinkerManagementClient } from "@azure/arm-servicelinker";
 import { startAzurite, type AzuriteInstance } from "../../sandbox/azurite.js";
+import { ensureCertificates } from "../../sandbox/arm/core/certs.js";
 import { serviceLinkerForwarding, type ForwardTarget } from "../../sandbox/arm/providers/forwarding.js";
 import { startFunctionHost, memoryLogger, type FunctionHost } from "../../sandbox/host/index.js";
 import { linkwrightAppSettings } from "../../sandbox/app-settings.js";
@@ -52,7 +55,8 @@ export interface StartLinkwrightOptions {
 
 export async function startLinkwright(options: StartLinkwrightOptions = {}): Promise<Linkwright> {
   const forward: ForwardTarget = {};
-  const azurite = await startAzurite();
+  const certs = await ensureCertificates(inject("armCerts").certDir);
+  const azurite = await startAzurite({ oauth: { certFile: certs.certFile, keyFile: certs.keyFile } });
   const te = await startTestEmulator({ seed: true, withAzurite: true, providers: [serviceLinkerForwarding(forward)] });
   const seed = te.emulator.seedResult!;
   const databases = options.databases ? await startSandboxDatabases(te.emulator) : undefined;
@@ -61,7 +65,7 @@ export async function startLinkwright(options: StartLinkwrightOptions = {}): Pro
     appDir: repoRoot,
     entry: `src/functions/{${["serviceLinkerApi", "connectionOrchestrations", ...(options.extraFunctions ?? [])].join(",")}}.ts`,
     env: {
-      ...linkwrightAppSettings({ arm: te.emulator, storageConnectionString: azurite.connectionString, sealKey: SEAL_KEY }),
+      ...linkwrightAppSettings({ arm: te.emulator, azurite, sealKey: SEAL_KEY }),
       LINKWRIGHT_ROLE_PROPAGATION_SECONDS: "1",
       ...(databases ? { ...databases.appSettings, LINKWRIGHT_DATABASE_TIMEOUT_MS: "5000" } : {}),
       ...options.env,

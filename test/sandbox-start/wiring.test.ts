@@ -3,14 +3,17 @@
 // infra/event-subscriptions.json are registered with the emulator (and nothing else), linkwright's identity holds the
 // platform grants every README feature needs, a resource change reaches the app's queues and the health reactor, a
 // health change is announced on `connection-health` naming only the affected connection, and a second start over the
-// same state registers the same subscriptions once and grants nothing twice.
+// same state registers the same subscriptions once and grants nothing twice. linkwright's storage is keyless (issue
+// 14): its AzureWebJobsStorage is the identity-based form, Azurite runs in OAuth mode over HTTPS, and no account key is
+// in the function app's environment.
 //
 // Differences from `npm start`, none of which touch the wiring: a temporary state directory (SANDBOX_STATE_DIR, with
-// the test run's CA copied in so this process trusts it), free ports (SANDBOX_*_PORT=0), and the function app loaded
+// the test run's CA copied in so this process trusts it; start.ts itself runs without NODE_EXTRA_CA_CERTS, as from a
+// fresh terminal), free ports (SANDBOX_*_PORT=0), and the function app loaded
 // from its TypeScript sources (FUNCTIONS_ENTRY=src/functions/*.ts) rather than from the dist/ that `npm run build`
 // writes first, so the test needs no 10 s build and never rewrites dist/ under other work.
 import { spawn, type ChildProcess } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,8 +22,11 @@ import { ClientSecretCredential } from "@azure/identity";
 import { AuthorizationManagementClient } from "@azure/arm-authorization";
 import { ServiceLinkerManagementClient } from "@azure/arm-servicelinker";
 import { QueueClient } from "@azure/storage-queue";
+import { TableClient } from "@azure/data-tables";
+import { tableNameFor } from "../../sandbox/host/durable/store.js";
 import { BUILTIN_ROLES } from "../../sandbox/arm/core/builtin-roles.js";
 import { PLATFORM_ROLE_GRANTS } from "../../sandbox/seed/platform-grants.js";
+import { DEV_KEY } from "../../sandbox/azurite.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const wiring = JSON.parse(readFileSync(path.join(ROOT, "infra/event-subscriptions.json"), "utf8")) as {
@@ -29,6 +35,7 @@ const wiring = JSON.parse(readFileSync(path.join(ROOT, "infra/event-subscription
 
 interface Sandbox {
   armEndpoint: string;
+  linkwrightStorage: Record<string, string>;
   subscriptionId: string;
   tenantId: string;
   storageConnectionString: string;
@@ -50,10 +57,11 @@ const stateDir = mkdtempSync(path.join(tmpdir(), "lw-sandbox-start-"));
 cpSync(inject("armCerts").certDir, path.join(stateDir, "certs"), { recursive: true });
 
 async function startSandbox(): Promise<Started> {
+  const { NODE_EXTRA_CA_CERTS: _trusted, ...terminal } = process.env;
   const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "sandbox/start.ts")], {
     cwd: ROOT,
     env: {
-      ...process.env, SANDBOX_STATE_DIR: stateDir, SANDBOX_ARM_PORT: "0", SANDBOX_FUNCTIONS_PORT: "0", SANDBOX_AZURITE_PORT: "0",
+      ...terminal, SANDBOX_STATE_DIR: stateDir, SANDBOX_ARM_PORT: "0", SANDBOX_FUNCTIONS_PORT: "0", SANDBOX_AZURITE_PORT: "0",
       FUNCTIONS_ENTRY: "src/functions/*.ts",
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -90,6 +98,14 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   }
 }
 
+/** The function app's environment as its process started with it (Linux: /proc/<pid>/environ), from <state>/pids.json. */
+function functionHostEnvironment(): Record<string, string> | undefined {
+  const recorded = JSON.parse(readFileSync(path.join(stateDir, "pids.json"), "utf8")) as { role: string; pid: number }[];
+  const pid = recorded.find((p) => p.role === "function host")!.pid;
+  if (!existsSync(`/proc/${pid}/environ`)) return undefined;
+  return Object.fromEntries(readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
+}
+
 interface EmulatorSubscription { name: string; kind: string; queueName: string; connectionString?: string; includedEventTypes?: string[];
   subjectBeginsWith?: string; advancedFilters?: unknown[]; delivered: number; failed: number }
 const emulatorSubscriptions = async (s: Sandbox) =>
@@ -122,6 +138,27 @@ describe("npm start wires what a deployment wires", () => {
     credential = new ClientSecretCredential(s().tenantId, s().principals.admin.clientId, s().principals.admin.clientSecret,
       { authorityHost: s().armEndpoint, disableInstanceDiscovery: true });
     authz = new AuthorizationManagementClient(credential, s().subscriptionId, { endpoint: s().armEndpoint, credentialScopes: [`${s().armEndpoint}/.default`] } as never);
+  });
+
+  it("runs linkwright keyless: identity-based AzureWebJobsStorage over Azurite's HTTPS OAuth mode, no key in its settings; the banner says so", async () => {
+    expect(first!.banner).toContain("linkwright's storage: keyless (managed identity → Azurite OAuth)");
+    const uris = {
+      AzureWebJobsStorage__blobServiceUri: expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+\/devstoreaccount1$/),
+      AzureWebJobsStorage__queueServiceUri: expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+\/devstoreaccount1$/),
+      AzureWebJobsStorage__tableServiceUri: expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+\/devstoreaccount1$/),
+      AzureWebJobsStorage__credential: "managedidentity",
+    };
+    expect(s().linkwrightStorage).toEqual(uris);
+    const env = functionHostEnvironment();
+    if (!env) return; // not Linux: the process environment cannot be read from outside
+    expect(env).toMatchObject({ ...s().linkwrightStorage, IDENTITY_ENDPOINT: expect.stringContaining(s().armEndpoint) });
+    expect(env).not.toHaveProperty("AzureWebJobsStorage");
+    expect(env).not.toHaveProperty("LINKWRIGHT_STORAGE");
+    expect(env).not.toHaveProperty("LINKWRIGHT_STORAGE_ALLOW_INSECURE");
+    expect(Object.entries(env).filter(([, v]) => v.includes(DEV_KEY) || /AccountKey=/i.test(v)).map(([k]) => k)).toEqual([]);
+    // The dev host opened the Durable hub's table at startup the same way (the wiring below exercises the rest).
+    const hub = TableClient.fromConnectionString(s().storageConnectionString, tableNameFor("linkwright"));
+    await expect(hub.listEntities().next()).resolves.toBeDefined();
   });
 
   it("registers exactly the Event Grid subscriptions of infra/event-subscriptions.json, delivering to the app's storage, and lists them", async () => {

@@ -1,7 +1,5 @@
-import { TableClient } from "@azure/data-tables";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { createTableStore } from "../../src/store/tableStore.js";
-import { tableNames } from "../../src/store/tableClients.js";
 import { ConcurrencyConflictError, type ConnectionStore } from "../../src/store/types.js";
 import { type StoredLinker } from "../../src/model/connection.js";
 
@@ -99,11 +97,5 @@ describe("table store (Azurite)", () => {
     await store.dependencies.removeAll(a);
     expect(await store.dependencies.dependenciesOf(a)).toEqual([]);
     expect(await store.dependencies.linkersDependingOn(ra)).toEqual([]);
-  });
-
-  it("refuses http endpoints unless allowInsecureConnection is set", async () => {
-    const { connectionString } = inject("azurite");
-    const client = TableClient.fromConnectionString(connectionString, tableNames(PREFIX).linkers, { allowInsecureConnection: false });
-    await expect(client.getEntity("x", "y")).rejects.toThrow(/allowInsecureConnection|insecure|http/i);
   });
 });

@@ -1,6 +1,7 @@
-// Vitest global setup: one in-memory Azurite for the whole run.
-// Test files read the connection through `inject("azurite")` (see test/support/env.ts)
-// and isolate themselves with their own table/queue name prefixes.
+// Vitest global setup: one in-memory Azurite for the whole run, in OAuth mode over HTTPS as `npm start` runs it (the
+// sandbox's server certificate), so the keyless path is the tested one: a managed identity's token from the emulator
+// opens it, the connection string (Shared Key) keeps working too.
+// Test files read the connection through `inject("azurite")` and isolate themselves with their own table/queue names.
 import type { TestProject } from "vitest/node";
 import { startAzurite, type AzuriteInstance } from "../../sandbox/azurite.js";
 import { ensureCertificates, DEFAULT_CERT_DIR } from "../../sandbox/arm/core/certs.js";
@@ -13,7 +14,7 @@ export async function setup(project: TestProject): Promise<void> {
   const certs = await ensureCertificates(DEFAULT_CERT_DIR);
   process.env.NODE_EXTRA_CA_CERTS = certs.caCertFile;
   project.provide("armCerts", { certDir: DEFAULT_CERT_DIR, caCertFile: certs.caCertFile });
-  azurite = await startAzurite();
+  azurite = await startAzurite({ oauth: { certFile: certs.certFile, keyFile: certs.keyFile } });
   project.provide("azurite", {
     connectionString: azurite.connectionString,
     blobEndpoint: azurite.blobEndpoint,

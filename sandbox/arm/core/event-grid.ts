@@ -4,7 +4,9 @@
 // Filters: includedEventTypes, subjectBeginsWith and the string advanced filters (below); any other advanced
 // filter is refused when the subscription is made, never ignored.
 import { randomUUID } from "node:crypto";
-import { QueueClient } from "@azure/storage-queue";
+import https from "node:https";
+import { rootCertificates } from "node:tls";
+import { QueueClient, StorageSharedKeyCredential, newPipeline, type RequestPolicyFactory } from "@azure/storage-queue";
 import { parseResourceId } from "./ids.js";
 
 export type EventKind = "write" | "delete" | "action";
@@ -183,7 +185,15 @@ export class EventGridFanout {
   private chains = new Map<string, Promise<void>>();
   readonly published: EventGridEvent[] = [];
 
-  constructor(private readonly defaultConnectionString?: string) {}
+  /** Sends queue deliveries over an agent that also trusts `ca` (the sandbox CA, which Azurite's HTTPS certificate
+   *  chains to), so the process hosting the emulator (`npm start`) needs no NODE_EXTRA_CA_CERTS of its own. */
+  private readonly trust?: RequestPolicyFactory;
+
+  constructor(private readonly defaultConnectionString?: string, ca?: string) {
+    if (!ca) return;
+    const agent = new https.Agent({ keepAlive: true, ca: [...rootCertificates, ca] });
+    this.trust = { create: (next) => ({ sendRequest: (request) => next.sendRequest(Object.assign(request, { agent })) }) };
+  }
 
   async subscribe(spec: SubscriberSpec): Promise<Subscriber> {
     if (spec.kind === "queue" && !spec.connectionString && !this.defaultConnectionString)
@@ -232,7 +242,13 @@ export class EventGridFanout {
   }
 
   private queueClient(sub: QueueSubscriber): QueueClient {
-    return new QueueClient(sub.connectionString ?? this.defaultConnectionString!, sub.queueName);
+    const connectionString = sub.connectionString ?? this.defaultConnectionString!;
+    const client = new QueueClient(connectionString, sub.queueName);
+    const key = /(?:^|;)\s*AccountKey=([^;]+)/i.exec(connectionString)?.[1];
+    if (!this.trust || !key || !client.url.startsWith("https:")) return client;
+    const pipeline = newPipeline(new StorageSharedKeyCredential(client.accountName, key));
+    pipeline.factories.push(this.trust);
+    return new QueueClient(client.url, pipeline);
   }
 
   private async validate(sub: Subscriber & WebhookSubscriber): Promise<void> {

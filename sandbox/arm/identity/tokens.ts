@@ -38,6 +38,15 @@ export function audienceOf(scopeOrResource: string): string {
   return a.replace(/\/+$/, "");
 }
 
+/** Azure Storage's audiences: the service's own (https://storage.azure.com) and an account's service URL. */
+const STORAGE_AUDIENCE = /^https:\/\/(storage\.azure\.com|[a-z0-9]+\.(blob|queue|table|file|dfs)\.core\.windows\.net)$/i;
+
+/** Microsoft Entra issues v1.0 tokens (iss https://sts.windows.net/{tid}/) for resources that do not ask for v2.0, as
+ *  Azure Storage does not; Azurite's OAuth mode (`--oauth basic`) accepts only those issuers. */
+export function acceptsV1Tokens(audience: string): boolean {
+  return STORAGE_AUDIENCE.test(audience);
+}
+
 /** Audiences that name Azure Resource Manager. */
 export const ARM_AUDIENCES = ["https://management.azure.com", "https://management.core.windows.net"];
 
@@ -82,17 +91,18 @@ export class TokenService {
     const audience = audienceOf(resource);
     const now = Math.floor(Date.now() / 1000);
     const exp = now + lifetimeSeconds;
+    const v1 = acceptsV1Tokens(audience);
     const payload: JWTPayload & Record<string, unknown> = {
-      oid: claims.oid, tid: claims.tid, sub: claims.oid, idtyp: claims.idtyp, ver: "2.0", uti: randomUUID(),
+      oid: claims.oid, tid: claims.tid, sub: claims.oid, idtyp: claims.idtyp, ver: v1 ? "1.0" : "2.0", uti: randomUUID(),
     };
-    if (claims.appid) { payload.appid = claims.appid; payload.azp = claims.appid; }
+    if (claims.appid) { payload.appid = claims.appid; if (!v1) payload.azp = claims.appid; }
     if (claims.name) payload.name = claims.name;
     if (claims.upn) payload.upn = claims.upn;
     if (claims.scp) payload.scp = claims.scp;
     if (claims.roles) payload.roles = claims.roles;
     const accessToken = await new SignJWT(payload)
       .setProtectedHeader({ alg: "RS256", typ: "JWT", kid: this.kid })
-      .setIssuer(TokenService.issuer(baseUrl, claims.tid))
+      .setIssuer(v1 ? `https://sts.windows.net/${claims.tid}/` : TokenService.issuer(baseUrl, claims.tid))
       .setAudience(audience)
       .setIssuedAt(now)
       .setNotBefore(now - 300)

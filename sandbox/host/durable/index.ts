@@ -59,7 +59,10 @@ export function clientBindingValue(hubName: string, hostBaseUrl: string): string
 }
 
 export async function createDurableRuntime(options: DurableRuntimeOptions): Promise<DurableRuntime> {
-  const store = await DurableStore.open(options.storageConnectionString, options.hubName);
+  const storage = options.storage ?? (options.storageConnectionString !== undefined
+    ? { name: "AzureWebJobsStorage", kind: "connectionString" as const, connectionString: options.storageConnectionString } : undefined);
+  if (!storage) throw new Error("The durable runtime needs its storage: storage or storageConnectionString.");
+  const store = await DurableStore.open(storage, options.hubName);
   const engine = new DurableEngine(store, options);
   const binding = clientBindingValue(options.hubName, options.hostBaseUrl);
   const terminalOrWanted = async (instanceId: string, statuses: RuntimeStatus[]) => {

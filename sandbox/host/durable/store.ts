@@ -6,8 +6,9 @@
 //   RowKey "m-<order>"                    an inbox message addressed to the instance
 //   RowKey "a-<executionId>-<eventId>"    an activity work item scheduled by the instance
 //   RowKey "t-<executionId>-<eventId>"    a durable timer of the instance
-import { TableClient, odata, type TableEntity, type TransactionAction } from "@azure/data-tables";
+import { odata, type TableClient, type TableEntity, type TransactionAction } from "@azure/data-tables";
 import { randomBytes } from "node:crypto";
+import { tableClientOf, type StorageConnection } from "../storage-connection.js";
 import type { HistoryEvent } from "./history.js";
 import type { EntityMessage } from "./entity-messages.js";
 
@@ -144,8 +145,8 @@ export function checkRowSizes(ops: RowOp[]): void {
 export class DurableStore {
   private constructor(private readonly table: TableClient) {}
 
-  static async open(connectionString: string, hubName: string): Promise<DurableStore> {
-    const table = TableClient.fromConnectionString(connectionString, tableNameFor(hubName), { allowInsecureConnection: true });
+  static async open(storage: StorageConnection, hubName: string): Promise<DurableStore> {
+    const table = tableClientOf(storage, tableNameFor(hubName));
     await table.createTable();
     return new DurableStore(table);
   }

@@ -1,5 +1,6 @@
 // The seam between the durable engine and the function host that loads and invokes registrations.
 import type { Clock } from "../../clock.js";
+import type { StorageConnection } from "../storage-connection.js";
 
 export interface RpcValue {
   string?: string;
@@ -18,7 +19,10 @@ export interface DurableHostBridge {
 
 export interface DurableRuntimeOptions {
   hubName: string;
-  storageConnectionString: string;
+  /** Where the hub's table lives: a connection string (tests, benches), or the connection as the host resolved it from
+   *  the app settings (either form; identity-based with the app's managed identity). One of the two. */
+  storageConnectionString?: string;
+  storage?: StorageConnection;
   bridge: DurableHostBridge;
   hostBaseUrl: string;
   clock?: Clock;
