@@ -8,8 +8,9 @@ import { keyOf, mergeApplied } from "../connections/mergeApplied.js";
 import { appliedOf } from "../model/connection.js";
 import { ownedNamesOf, previousWrites } from "../connections/previousRun.js";
 import { changeRequirements, notCovered, undoRequirements } from "../authorization/requirements.js";
-import { describeOwnPermissionGap, ownPermissionGap } from "../authorization/ownPermissions.js";
-import { PlanError, type AppliedStepRecord, type ConnectionPlan, type StepRunResult } from "../model/plan.js";
+import { classifyError } from "../connections/classifyError.js";
+import type { AppliedStepRecord, ConnectionPlan, StepRunResult } from "../model/plan.js";
+import type { ConnectionError, Failed } from "../model/errors.js";
 import { validateConnection, type PropagationOptions } from "../health/validate.js";
 import type { DeletePlan } from "../orchestrations/delete.js";
 import type { OperationOutcome } from "../orchestrations/outcome.js";
@@ -37,17 +38,6 @@ export interface ConnectionActivityDeps {
   policy?: GuardPolicy;
   /** Where database servers are reached (LINKWRIGHT_DATABASE_*). */
   databases?: StepContext["databases"];
-}
-
-type Failure = { ok: false; error: { code: string; message: string; target?: string } };
-
-export function errorOf(e: unknown): Failure["error"] {
-  if (e instanceof PlanError) return { code: e.code, message: e.message, ...(e.target ? { target: e.target } : {}) };
-  const err = e as { code?: string; statusCode?: number; message?: string };
-  // linkwright's own identity was refused: say what to grant to whom, and how.
-  const gap = ownPermissionGap(e);
-  if (gap) return { code: err.code ?? "AuthorizationFailed", message: describeOwnPermissionGap(gap) };
-  return { code: err.code ?? (err.statusCode ? `Http${err.statusCode}` : "InternalError"), message: err.message ?? String(e) };
 }
 
 export function createConnectionActivities(deps: ConnectionActivityDeps) {
@@ -133,7 +123,7 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
   }
 
   return {
-    async plan(start: CreateOrUpdateStart): Promise<{ ok: true; plan: ConnectionPlan } | Failure> {
+    async plan(start: CreateOrUpdateStart): Promise<{ ok: true; plan: ConnectionPlan } | Failed> {
       try {
         // The plan the caller was authorized on still holds unless another operation changed the source since it was
         // made (names taken, settings written): then it is used as is, without planning's ARM reads again.
@@ -159,7 +149,7 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
         }
         return { ok: true, plan };
       } catch (e) {
-        return { ok: false, error: errorOf(e) };
+        return { ok: false, error: classifyError(e) };
       }
     },
 
@@ -168,16 +158,16 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
         const out = await stepByName(x.step).apply(x.input, ctx);
         return { ok: true, changed: out.changed, prior: out.prior, outputs: out.outputs };
       } catch (e) {
-        return { ok: false, error: errorOf(e) };
+        return { ok: false, error: classifyError(e) };
       }
     },
 
-    async compensateStep(x: { step: string; input: unknown; prior: unknown }): Promise<{ ok: boolean; error?: Failure["error"] }> {
+    async compensateStep(x: { step: string; input: unknown; prior: unknown }): Promise<{ ok: boolean; error?: ConnectionError }> {
       try {
         await stepByName(x.step).compensate(x.input, x.prior, ctx);
         return { ok: true };
       } catch (e) {
-        return { ok: false, error: errorOf(e) };
+        return { ok: false, error: classifyError(e) };
       }
     },
 
@@ -206,14 +196,14 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
       return undoPlan(start, linker, applied);
     },
 
-    async validate(start: ValidateStart): Promise<{ ok: true; result: Record<string, unknown> } | Failure> {
+    async validate(start: ValidateStart): Promise<{ ok: true; result: Record<string, unknown> } | Failed> {
       try {
         const linker = await linkerOf(start.sourceId, start.linkerName);
         if (!linker) return { ok: false, error: { code: "ResourceNotFound", message: `Linker ${start.linkerId} was not found.` } };
         const result = await validateConnection(linker, { ...ctx, ...(deps.propagation ? { propagation: deps.propagation } : {}) });
         return { ok: true, result: result as unknown as Record<string, unknown> };
       } catch (e) {
-        return { ok: false, error: errorOf(e) };
+        return { ok: false, error: classifyError(e) };
       }
     },
 

@@ -12,6 +12,7 @@ import type { RequiredPermission } from "../authorization/permissions.js";
 import type { ConnectionPlan } from "../model/plan.js";
 import { baseChangeRequirements, changeRequirements, updateCleanupRequirements } from "../authorization/requirements.js";
 import { appliedOf } from "../model/connection.js";
+import { isProgrammingError } from "./classifyError.js";
 
 export interface ChangeRequest {
   sourceId: string;
@@ -46,7 +47,7 @@ export function createChangeRequirements(ctx: StepContext) {
       const cleanup = x.existing ? updateCleanupRequirements(appliedOf(x.existing), x.existing.properties, required) : [];
       return { required: [...required, ...cleanup], plan };
     } catch (e) {
-      if (e instanceof TypeError || e instanceof ReferenceError || e instanceof RangeError) throw e;
+      if (isProgrammingError(e)) throw e;
       return { required: baseChangeRequirements(x.sourceId), planError: e instanceof Error ? e.message : String(e) };
     }
   };

@@ -13,12 +13,14 @@ import { databaseUserInputOf } from "./databaseUser.js";
 import { STEPS, type StepName } from "../steps/registry.js";
 import type { Step, StepContext } from "../steps/step.js";
 import { planConnection } from "./plan.js";
-import { PlanError, type ConnectionPlan } from "../model/plan.js";
+import type { ConnectionPlan } from "../model/plan.js";
+import { PlanError, type ConnectionError } from "../model/errors.js";
+import { classifyError, isProgrammingError } from "./classifyError.js";
 import { baseChangeRequirements, changeRequirements, settingsWriteAction, vnetRuleAction } from "../authorization/requirements.js";
 import { grants, recommendedRoleFor, type PermissionEntry, type RequiredPermission } from "../authorization/permissions.js";
 import { permissionsApiReader } from "../authorization/permissionReaders.js";
 import { ownCallerIds } from "../azure/ownIdentity.js";
-import { describeOwnPermissionGap, grantCommand, ownPermissionGap } from "../authorization/ownPermissions.js";
+import { grantCommand } from "../authorization/ownPermissions.js";
 
 export type OperationType = "configConnection" | "configNetwork" | "configAuth";
 
@@ -32,7 +34,7 @@ export interface OperationPreview {
 }
 
 export type PrerequisiteResult =
-  | { type: "basicError"; code: string; message: string }
+  | ({ type: "basicError" } & Omit<ConnectionError, "target">)
   | { type: "permissionsMissing"; scope: string; permissions: string[]; recommendedRole: string };
 
 export interface DryRunResult {
@@ -193,20 +195,12 @@ async function principalOf(plan: ConnectionPlan, ctx: StepContext): Promise<{ ob
   return { label: NEW_SYSTEM_IDENTITY, type: "ServicePrincipal" };
 }
 
-/** A plan or read failure as a prerequisite result (as the activities report a step's error, src/activities
- *  errorOf); programming errors (TypeError, ReferenceError, RangeError) propagate: the API answers 500. */
+/** A plan or read failure as a prerequisite result (classified as the saga's step errors are); programming errors
+ *  propagate: the API answers 500. */
 function basicError(e: unknown, step?: string): PrerequisiteResult {
-  if (e instanceof TypeError || e instanceof ReferenceError || e instanceof RangeError) throw e;
-  const err = e as { code?: unknown; statusCode?: unknown; message?: unknown };
-  const prefix = step ? `${step}: ` : "";
-  const gap = ownPermissionGap(e);
-  if (gap) return { type: "basicError", code: typeof err?.code === "string" && err.code ? err.code : "AuthorizationFailed", message: describeOwnPermissionGap(gap, step) };
-  const message = prefix + (typeof err?.message === "string" && err.message ? err.message : String(e));
-  if (e instanceof PlanError) return { type: "basicError", code: e.code, message };
-  if (typeof err?.code === "string" && err.code) return { type: "basicError", code: err.code, message };
-  if (err?.statusCode === 404) return { type: "basicError", code: "ResourceNotFound", message };
-  if (typeof err?.statusCode === "number") return { type: "basicError", code: `Http${err.statusCode}`, message };
-  return { type: "basicError", code: "InternalError", message };
+  if (isProgrammingError(e)) throw e;
+  const { code, message } = classifyError(e, step);
+  return { type: "basicError", code, message };
 }
 
 /** Whether linkwright checks its own permission for a preview's action: control-plane actions, not data-plane writes

@@ -19,7 +19,8 @@ import { keyVaultReference } from "../steps/keyVaultSecret.js";
 import type { SettingSpec } from "../model/steps.js";
 import type { StepContext } from "../steps/step.js";
 import { hasSecretToken, secretToken } from "../secrets/secretTokens.js";
-import { PlanError, type ConnectionPlan, type PlanRequest, type RoleGrant } from "../model/plan.js";
+import type { ConnectionPlan, PlanRequest, RoleGrant } from "../model/plan.js";
+import { PlanError, type ConnectionError } from "../model/errors.js";
 
 const USER_SECRET_PATHS: Record<string, string> = {
   password: "authInfo.secretInfo.value",
@@ -28,7 +29,7 @@ const USER_SECRET_PATHS: Record<string, string> = {
 
 const str = (v: unknown): string | undefined => (typeof v === "string" && v ? v : undefined);
 
-function catalogueError(e: { code: string; message: string; target?: string }): PlanError {
+function catalogueError(e: ConnectionError): PlanError {
   return new PlanError(e.code === "BadRequest" ? "InvalidConnection" : e.code, e.message, e.target);
 }
 

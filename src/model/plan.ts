@@ -1,6 +1,7 @@
 // What a connection will do, as planning decides it (src/connections/plan.ts) and the saga carries it between
 // activities, and how each step went. All JSON, all secret-free (secret values appear only as `{{lw-secret:…}}`
 // tokens or sealed envelopes).
+import type { ConnectionError } from "./errors.js";
 import type { LinkerProperties } from "./linker.js";
 import type { AppConfigurationKeysInput, StepName, FirewallInput, IdentityInput, IdentityState, KeyVaultSecretInput, ServiceEndpointInput, SettingsInput } from "./steps.js";
 
@@ -70,13 +71,5 @@ export interface StepRunResult {
   changed?: boolean;
   prior?: unknown;
   outputs?: Record<string, unknown>;
-  error?: { code: string; message: string };
-}
-
-/** A user error found while planning (unsupported combination, bad reference): the linker fails with it, nothing changes. */
-export class PlanError extends Error {
-  constructor(readonly code: string, message: string, readonly target?: string) {
-    super(message);
-    this.name = "PlanError";
-  }
+  error?: ConnectionError;
 }

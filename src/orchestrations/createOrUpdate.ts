@@ -11,6 +11,8 @@ import * as df from "durable-functions";
 import type { OrchestrationContext } from "durable-functions";
 import type { CreateOrUpdateStart } from "../model/operations.js";
 import type { AppliedStepRecord, ConnectionPlan, StepRunResult } from "../model/plan.js";
+import type { ConnectionError } from "../model/errors.js";
+import { classifyError } from "../connections/classifyError.js";
 import { sameResourceId } from "../azure/resourceId.js";
 import { databaseUserInputOf } from "../connections/databaseUser.js";
 import { topLevelResourceId } from "../targets/vnetRules.js";
@@ -20,8 +22,9 @@ import type { DeletePlan } from "./delete.js";
 import type { OperationOutcome } from "./outcome.js";
 import { sourceLockKey } from "./sourceLockKey.js";
 
+/** Ends the saga's try block with the error the operation fails with. */
 class OperationFailed extends Error {
-  constructor(readonly error: { code: string; message: string; target?: string }) {
+  constructor(readonly error: ConnectionError) {
     super(error.message);
   }
 }
@@ -42,7 +45,7 @@ export function* createOrUpdateOrchestrator(context: OrchestrationContext): Gene
   try {
     let outcome: OperationOutcome;
     try {
-      const planned: { ok: boolean; plan?: ConnectionPlan; error?: { code: string; message: string; target?: string } } =
+      const planned: { ok: boolean; plan?: ConnectionPlan; error?: ConnectionError } =
         yield context.df.callActivity(Activities.plan, start);
       if (!planned.ok) throw new OperationFailed(planned.error!);
       plan = planned.plan!;
@@ -123,8 +126,7 @@ export function* createOrUpdateOrchestrator(context: OrchestrationContext): Gene
       for (const k of obsolete.kept) plan.warnings.push(`Kept ${k}, which this connection no longer needs.`);
       outcome = { ...base, status: "Succeeded", applied, plan, ...(principalId ? { principalId } : {}) };
     } catch (e) {
-      const error = e instanceof OperationFailed ? e.error
-        : { code: (e as { code?: string }).code ?? "ConnectionFailed", message: e instanceof Error ? e.message : String(e) };
+      const error = e instanceof OperationFailed ? e.error : classifyError(e);
       const notes: string[] = [];
       for (const a of applied.filter((x) => x.changed).reverse()) {
         const c: { ok: boolean; error?: { message: string } } =

@@ -1,5 +1,6 @@
 // The record an orchestration hands to the `record` activity when an operation ends.
 import type { AppliedStepRecord, ConnectionPlan } from "../model/plan.js";
+import type { ConnectionError } from "../model/errors.js";
 
 export interface OperationOutcome {
   kind: "createOrUpdate" | "delete" | "validate";
@@ -8,7 +9,7 @@ export interface OperationOutcome {
   sourceId: string;
   linkerName: string;
   status: "Succeeded" | "Failed";
-  error?: { code: string; message: string; target?: string };
+  error?: ConnectionError;
   /** createOrUpdate: what was applied (kept for delete/validate/revalidation) and planned. */
   applied?: AppliedStepRecord[];
   plan?: ConnectionPlan;

@@ -2,12 +2,13 @@
 import type * as df from "durable-functions";
 import type { OrchestrationContext } from "durable-functions";
 import type { ValidateStart } from "../model/operations.js";
+import type { ConnectionError } from "../model/errors.js";
 import { Activities } from "./names.js";
 import type { OperationOutcome } from "./outcome.js";
 
 export function* validateOrchestrator(context: OrchestrationContext): Generator<df.Task, void, any> {
   const start = context.df.getInput<ValidateStart>();
-  const result: { ok: boolean; result?: Record<string, unknown>; error?: { code: string; message: string } } =
+  const result: { ok: boolean; result?: Record<string, unknown>; error?: ConnectionError } =
     yield context.df.callActivity(Activities.validate, start);
   const outcome: OperationOutcome = {
     kind: "validate", operationId: start.operationId, linkerId: start.linkerId, sourceId: start.sourceId, linkerName: start.linkerName,
