@@ -1,13 +1,13 @@
 // Every configuration step by name. A connection records the steps it applied as `AppliedStep`s
 // (linker.state.applied) so validation, revalidation and compensation can re-run exactly those.
-import { appConfigurationKeysStep } from "./appConfigurationKeys.js";
+import { appConfigurationStep } from "./appConfiguration.js";
 import { databaseUserStep } from "./databaseUser.js";
 import { firewallStep } from "./firewall.js";
 import { identityStep } from "./identity.js";
-import { keyVaultSecretStep } from "./keyVaultSecret.js";
+import { secretStoreStep } from "./secretStore.js";
 import { roleAssignmentStep } from "./roleAssignment.js";
 import { serviceEndpointStep } from "./serviceEndpoint.js";
-import { settingsStep } from "./settings.js";
+import { configurationStep } from "./configuration.js";
 import type { Step } from "./step.js";
 import type { StepName } from "../model/steps.js";
 export type { StepName };
@@ -16,10 +16,10 @@ export const STEPS = {
   identity: identityStep,
   roleAssignment: roleAssignmentStep,
   firewall: firewallStep,
-  secretStore: keyVaultSecretStep,
-  configuration: settingsStep,
+  secretStore: secretStoreStep,
+  configuration: configurationStep,
   serviceEndpoint: serviceEndpointStep,
-  appConfiguration: appConfigurationKeysStep,
+  appConfiguration: appConfigurationStep,
   databaseUser: databaseUserStep,
 } as const satisfies Record<StepName, Step<any, any>>;
 

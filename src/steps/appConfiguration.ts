@@ -18,7 +18,7 @@ import {
   keyVaultReferenceUri, keyVaultReferenceValue, readAppConfigurationStoreEndpoint, secretUriOfAppSettingReference,
 } from "../targets/appConfiguration.js";
 
-export interface AppConfigurationKeysPrior {
+export interface AppConfigurationPrior {
   changed: {
     key: string;
     existed: boolean;
@@ -41,7 +41,7 @@ export class AppConfigurationKeysError extends Error {
   }
 }
 
-/** The step input from the settings a plan would write to the source (src/steps/settings.ts SettingSpec): App
+/** The step input from the settings a plan would write to the source (src/model/steps.ts SettingSpec): App
  *  Service Key Vault references (`@Microsoft.KeyVault(SecretUri=…)`) become Key Vault reference key-values. */
 export function appConfigurationKeysInputFor(options: {
   storeId: string;
@@ -202,7 +202,7 @@ function setting(input: AppConfigurationKeysInput, key: string, content: PriorCo
 
 /** Puts one key back as it was before apply, only while it still carries the etag apply's write produced
  *  (a deleted key: only while it is still absent). Returns false when someone else changed it since. */
-async function restore(client: AppConfigurationClient, input: Resolved, entry: AppConfigurationKeysPrior["changed"][number], ctx: StepContext): Promise<boolean> {
+async function restore(client: AppConfigurationClient, input: Resolved, entry: AppConfigurationPrior["changed"][number], ctx: StepContext): Promise<boolean> {
   const prior = entry.priorSealed ? (JSON.parse(ctx.sealer.unseal(entry.priorSealed)) as PriorContent) : undefined;
   try {
     if (entry.writtenEtag === undefined) {
@@ -224,7 +224,7 @@ function priorContent(kv: ConfigurationSetting): PriorContent {
   return { ...(kv.value !== undefined ? { value: kv.value } : {}), ...(kv.contentType ? { contentType: kv.contentType } : {}), tags: kv.tags ?? {} };
 }
 
-export const appConfigurationKeysStep: Step<AppConfigurationKeysInput, AppConfigurationKeysPrior> = {
+export const appConfigurationStep: Step<AppConfigurationKeysInput, AppConfigurationPrior> = {
   name: "appConfiguration",
 
   async plan(request, ctx): Promise<StepPlan> {
@@ -234,14 +234,14 @@ export const appConfigurationKeysStep: Step<AppConfigurationKeysInput, AppConfig
     return { changes: [...upsert.map((k) => `Set key ${k} ${where}.`), ...remove.map((k) => `Remove key ${k} ${where}.`)] };
   },
 
-  async apply(request, ctx): Promise<StepOutcome<AppConfigurationKeysPrior>> {
+  async apply(request, ctx): Promise<StepOutcome<AppConfigurationPrior>> {
     const input = await resolved(request, ctx);
     const client = ctx.clients.appConfiguration(input.endpoint);
     const { desired, upsert, remove, current } = await diff(input, ctx);
     const outputs = { written: [...desired].map(([key, d]) => ({ key, writtenSealed: ctx.sealer.seal(JSON.stringify(d)) })) };
     if (upsert.length === 0 && remove.length === 0) return { changed: false, outputs };
 
-    const done: AppConfigurationKeysPrior["changed"] = [];
+    const done: AppConfigurationPrior["changed"] = [];
     const before = (key: string) => {
       const kv = current.get(key);
       return { key, existed: kv !== undefined, ...(kv ? { priorSealed: ctx.sealer.seal(JSON.stringify(priorContent(kv))) } : {}) };

@@ -8,7 +8,7 @@ import { type SecretSource } from "../model/steps.js";
 import type { CheckResult, Step, StepContext, StepOutcome, StepPlan } from "./step.js";
 import type { SettingsInput } from "../model/steps.js";
 
-export interface SettingsPrior {
+export interface ConfigurationPrior {
   changed: { name: string; existed: boolean; priorSealed?: string; writtenSealed?: string }[];
 }
 
@@ -27,7 +27,7 @@ function diff(current: Record<string, string>, desired: SourceSetting[], input: 
   return { upsert, remove: remove.map((r) => r.name) };
 }
 
-export const settingsStep: Step<SettingsInput, SettingsPrior> = {
+export const configurationStep: Step<SettingsInput, ConfigurationPrior> = {
   name: "configuration",
 
   async plan(input, ctx): Promise<StepPlan> {
@@ -36,7 +36,7 @@ export const settingsStep: Step<SettingsInput, SettingsPrior> = {
     return { changes: [...upsert.map((u) => `Set ${u.name}.`), ...remove.map((r) => `Remove ${r}.`)] };
   },
 
-  async apply(input, ctx): Promise<StepOutcome<SettingsPrior>> {
+  async apply(input, ctx): Promise<StepOutcome<ConfigurationPrior>> {
     const source = sourceAdapterFor(ctx.clients, input.sourceId, input.scope);
     // Secret values (listKeys…) and the current set are read together; the write follows the read immediately.
     const [desired, current] = await Promise.all([desiredValues(input, ctx), source.readSettings()]);
@@ -44,7 +44,7 @@ export const settingsStep: Step<SettingsInput, SettingsPrior> = {
     const written = Object.fromEntries(desired.map((d) => [d.name, ctx.sealer.seal(d.value)]));
     const outputs = { written: input.settings.map((s) => ({ name: s.name, writtenSealed: written[s.name]! })) };
     if (upsert.length === 0 && remove.length === 0) return { changed: false, outputs };
-    const prior: SettingsPrior = {
+    const prior: ConfigurationPrior = {
       changed: [...upsert.map((u) => u.name), ...remove].map((name) => ({
         name,
         existed: name in current,

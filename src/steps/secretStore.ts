@@ -6,7 +6,7 @@ import { type SecretSource } from "../model/steps.js";
 import type { CheckResult, Step, StepContext, StepOutcome, StepPlan } from "./step.js";
 import type { KeyVaultSecretInput } from "../model/steps.js";
 
-export interface KeyVaultSecretPrior {
+export interface SecretStorePrior {
   existed: boolean;
   priorSealed?: string;
 }
@@ -29,7 +29,7 @@ async function currentValue(input: KeyVaultSecretInput, ctx: StepContext): Promi
   }
 }
 
-export const keyVaultSecretStep: Step<KeyVaultSecretInput, KeyVaultSecretPrior> = {
+export const secretStoreStep: Step<KeyVaultSecretInput, SecretStorePrior> = {
   name: "secretStore",
 
   async plan(input, ctx): Promise<StepPlan> {
@@ -37,7 +37,7 @@ export const keyVaultSecretStep: Step<KeyVaultSecretInput, KeyVaultSecretPrior> 
     return current === wanted ? { changes: [] } : { changes: [`Store the secret ${input.secretName} in ${input.vaultUri}.`] };
   },
 
-  async apply(input, ctx): Promise<StepOutcome<KeyVaultSecretPrior>> {
+  async apply(input, ctx): Promise<StepOutcome<SecretStorePrior>> {
     const [current, wanted] = await Promise.all([currentValue(input, ctx), resolveSecretValue(input.source, ctx)]);
     const outputs = { secretUri: secretUri(input.vaultUri, input.secretName) };
     if (current === wanted) return { changed: false, outputs };
