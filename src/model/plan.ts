@@ -3,7 +3,10 @@
 // tokens or sealed envelopes).
 import type { ConnectionError } from "./errors.js";
 import type { LinkerProperties } from "./linker.js";
-import type { AppConfigurationKeysInput, StepName, FirewallInput, IdentityInput, IdentityState, KeyVaultSecretInput, ServiceEndpointInput, SettingsInput } from "./steps.js";
+import type {
+  AppConfigurationKeysInput, StepName, FirewallInput, IdentityInput, IdentityState, KeyVaultSecretInput, RunPrincipal, ScheduledStep,
+  ServiceEndpointInput, SettingsInput,
+} from "./steps.js";
 
 export interface PlanRequest {
   linkerId: string;
@@ -66,10 +69,20 @@ export interface AppliedStepRecord {
   outputs?: Record<string, unknown>;
 }
 
+/** What the runStep activity runs: a scheduled step, and for an after-identity step the principal it runs for. */
+export interface StepRun {
+  step: StepName;
+  input: ScheduledStep["input"];
+  hints?: ScheduledStep["hints"];
+  principal?: RunPrincipal;
+}
+
 export interface StepRunResult {
   ok: boolean;
   changed?: boolean;
   prior?: unknown;
   outputs?: Record<string, unknown>;
+  /** The input as the step ran it, when the activity completed it with the run's principal: what is recorded. */
+  input?: unknown;
   error?: ConnectionError;
 }

@@ -56,6 +56,9 @@ export interface RoleAssignmentInput {
   /** The principal was created by this very operation (its identity was just enabled), so no assignment can exist
    *  yet: apply skips the lookup and writes at once (one ARM round trip less). Never recorded. */
   principalIsNew?: boolean;
+  /** The role's display name (the catalogue's default roles have one): previews and permission reasons name it.
+   *  A hint, never recorded. */
+  roleName?: string;
 }
 
 export interface FirewallInput {
@@ -145,3 +148,36 @@ export interface DatabaseUserInput {
     identityScope?: string;
   };
 }
+
+/** Each step's input, by step name. */
+export interface StepInputs {
+  identity: IdentityInput;
+  roleAssignment: RoleAssignmentInput;
+  firewall: FirewallInput;
+  serviceEndpoint: ServiceEndpointInput;
+  secretStore: KeyVaultSecretInput;
+  configuration: SettingsInput;
+  appConfiguration: AppConfigurationKeysInput;
+  databaseUser: DatabaseUserInput;
+}
+
+/** When a scheduled step starts in the saga: the identity step produces the principal; the independent steps start
+ *  with it; the after-identity ones need its principal; an after-firewall one waits for the firewall step (both
+ *  rewrite one rule set). */
+export type StepPhase = "identity" | "independent" | "afterIdentity" | "afterFirewall";
+
+/** A step a plan runs (src/steps/schedule.ts stepsOf): its recorded input, the run's hints (given to the step with
+ *  the input, never recorded), and its phase. */
+export type ScheduledStep = {
+  [K in StepName]: { step: K; input: StepInputs[K]; hints?: Partial<StepInputs[K]>; phase: StepPhase };
+}[StepName];
+
+/** The principal an after-identity step runs for: the identity step's, or the plan's (service principal auth). */
+export interface RunPrincipal {
+  principalId: string;
+  /** Created by this very run (a system-assigned identity just turned on): nothing can be assigned to it yet. */
+  isNew: boolean;
+}
+
+/** A dry run's preview kind (Microsoft.ServiceLinker operationPreviews[].operationType). */
+export type OperationType = "configConnection" | "configNetwork" | "configAuth";

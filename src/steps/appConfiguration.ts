@@ -6,9 +6,12 @@
 // Writes are conditional (If-Match on the etag read, If-None-Match: * for new keys), so an outside change made
 // between our read and our write fails the step instead of being overwritten; the keys this apply already wrote
 // are then put back. Compensation restores a key only while it still carries the etag our write produced.
+// Keys are per connection: a delete undoes what this one wrote; an update writing to another store (or none) undoes
+// the keys of the previous one like a delete, while keys no longer wanted in the same store go by the run's `remove`.
 import type { AppConfigurationClient, ConfigurationSetting } from "@azure/app-configuration";
 import type { RestError } from "@azure/core-rest-pipeline";
-import { resolveSecretValue } from "./secretValues.js";
+import { resolveSecretValue, secretReadRequirements } from "./secretValues.js";
+import { mergeWrittenEntries } from "./writtenEntries.js";
 import { type SecretSource } from "../model/steps.js";
 import type { SettingSpec } from "../model/steps.js";
 import type { CheckResult, Step, StepContext, StepOutcome, StepPlan } from "./step.js";
@@ -17,6 +20,9 @@ import {
   APP_CONFIGURATION_DATA_OWNER, KEY_VAULT_REFERENCE_CONTENT_TYPE, OWNERSHIP_TAG, dataOwnerGrantCommand,
   keyVaultReferenceUri, keyVaultReferenceValue, readAppConfigurationStoreEndpoint, secretUriOfAppSettingReference,
 } from "../targets/appConfiguration.js";
+
+const KEY_VALUE_WRITE = "Microsoft.AppConfiguration/configurationStores/keyValues/write";
+const KEY_VALUE_DELETE = "Microsoft.AppConfiguration/configurationStores/keyValues/delete";
 
 export interface AppConfigurationPrior {
   changed: {
@@ -224,8 +230,25 @@ function priorContent(kv: ConfigurationSetting): PriorContent {
   return { ...(kv.value !== undefined ? { value: kv.value } : {}), ...(kv.contentType ? { contentType: kv.contentType } : {}), tags: kv.tags ?? {} };
 }
 
-export const appConfigurationStep: Step<AppConfigurationKeysInput, AppConfigurationPrior> = {
+export const appConfigurationStep = {
   name: "appConfiguration",
+  health: "verify",
+  key: (input) => `${String(input.storeId).toLowerCase()}|${String(input.label ?? "")}`,
+  dependency: null,
+  undo: { kind: "perConnection", whenObsolete: "undo" },
+  mergePrior: mergeWrittenEntries,
+
+  preview: (input, changes) => changes.map((description) => ({
+    operationType: "configConnection", description, action: KEY_VALUE_WRITE, scope: input.storeId,
+  })),
+
+  requires: {
+    apply: (input) => [
+      ...input.keys.flatMap((k) => secretReadRequirements(k.secretSource)),
+      { scope: input.storeId, action: KEY_VALUE_WRITE, dataAction: true, why: "write the connection's keys in the App Configuration store" },
+    ],
+    undo: (r) => [{ scope: String(r.input.storeId), action: KEY_VALUE_DELETE, dataAction: true, why: "remove the connection's App Configuration keys" }],
+  },
 
   async plan(request, ctx): Promise<StepPlan> {
     const input = await resolved(request, ctx);
@@ -312,4 +335,4 @@ export const appConfigurationStep: Step<AppConfigurationKeysInput, AppConfigurat
       ].filter(Boolean).join(" "),
     };
   },
-};
+} satisfies Step<AppConfigurationKeysInput, AppConfigurationPrior>;
