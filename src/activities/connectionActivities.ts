@@ -1,7 +1,7 @@
 // The connection orchestrations' activities: side effects only, built by a factory that receives its clients
 // and store (so tests hand it the sandbox's). Every activity returns a result object instead of throwing, so the
 // orchestration always learns what happened (a parallel branch's failure never hides another's success).
-import type { CreateOrUpdateStart, DeleteStart, ValidateStart } from "../model/operations.js";
+import type { CreateOrUpdateStart, DeletePlan, DeleteStart, OperationOutcome, ValidateStart } from "../model/operations.js";
 import type { ArmClients } from "../azure/clients.js";
 import { configurationStoreOf, planConnection } from "../connections/plan.js";
 import { keyOf, mergeApplied } from "../connections/mergeApplied.js";
@@ -11,10 +11,8 @@ import { notCovered } from "../authorization/requirements.js";
 import { stepRequirements, undoRequirements } from "../connections/changeRequirements.js";
 import { classifyError } from "../connections/classifyError.js";
 import type { AppliedStepRecord, ConnectionPlan, StepRun, StepRunResult } from "../model/plan.js";
-import type { ConnectionError, Failed } from "../model/errors.js";
+import type { Failed } from "../model/errors.js";
 import { validateConnection, type PropagationOptions } from "../health/validate.js";
-import type { DeletePlan } from "../orchestrations/delete.js";
-import type { OperationOutcome } from "../orchestrations/outcome.js";
 import type { Sealer } from "../secrets/seal.js";
 import { STEPS, stepByName, stepNamed } from "../steps/registry.js";
 import { stepsOf } from "../steps/schedule.js";
@@ -163,7 +161,7 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
       }
     },
 
-    async compensateStep(x: { step: string; input: unknown; prior: unknown }): Promise<{ ok: boolean; error?: ConnectionError }> {
+    async compensateStep(x: Pick<AppliedStepRecord, "step" | "input" | "prior">): Promise<{ ok: true } | Failed> {
       try {
         await stepByName(x.step).compensate(x.input, x.prior, ctx);
         return { ok: true };

@@ -10,14 +10,13 @@
 // source must not interleave. Independent steps within an operation still run concurrently.
 import * as df from "durable-functions";
 import type { OrchestrationContext } from "durable-functions";
-import type { CreateOrUpdateStart } from "../model/operations.js";
+import type { CreateOrUpdateStart, DeletePlan, OperationOutcome } from "../model/operations.js";
 import type { AppliedStepRecord, ConnectionPlan, StepRunResult } from "../model/plan.js";
 import type { RunPrincipal, ScheduledStep } from "../model/steps.js";
 import type { ConnectionError } from "../model/errors.js";
 import { classifyError } from "../connections/classifyError.js";
-import { Activities, SOURCE_LOCK_ENTITY } from "./names.js";
-import type { DeletePlan } from "./delete.js";
-import type { OperationOutcome } from "./outcome.js";
+import { activitiesOf, allOf } from "./activityCalls.js";
+import { SOURCE_LOCK_ENTITY } from "./names.js";
 import { sourceLockKey } from "./sourceLockKey.js";
 
 /** Ends the saga's try block with the error the operation fails with. */
@@ -29,6 +28,7 @@ class OperationFailed extends Error {
 
 export function* createOrUpdateOrchestrator(context: OrchestrationContext): Generator<df.Task, void, any> {
   const start = context.df.getInput<CreateOrUpdateStart>();
+  const acts = activitiesOf(context);
   const applied: AppliedStepRecord[] = [];
   const base = { kind: "createOrUpdate" as const, operationId: start.operationId, linkerId: start.linkerId, sourceId: start.sourceId, linkerName: start.linkerName };
   let plan: ConnectionPlan | undefined;
@@ -38,19 +38,18 @@ export function* createOrUpdateOrchestrator(context: OrchestrationContext): Gene
   };
   const failure = (s: ScheduledStep, r: StepRunResult) =>
     new OperationFailed({ code: r.error?.code ?? "StepFailed", message: `${s.step}: ${r.error?.message ?? "failed"}` });
+  const run = (s: ScheduledStep, principal?: RunPrincipal) => ({
+    s, call: acts.runStep({ step: s.step, input: s.input, ...(s.hints ? { hints: s.hints } : {}), ...(principal ? { principal } : {}) }),
+  });
 
   const lock = yield context.df.lock(new df.EntityId(SOURCE_LOCK_ENTITY, sourceLockKey(start.sourceId)));
   try {
     let outcome: OperationOutcome;
     try {
-      const planned: { ok: boolean; plan?: ConnectionPlan; steps?: ScheduledStep[]; error?: ConnectionError } =
-        yield context.df.callActivity(Activities.plan, start);
-      if (!planned.ok) throw new OperationFailed(planned.error!);
-      plan = planned.plan!;
-      const steps = planned.steps!;
-      const run = (s: ScheduledStep, principal?: RunPrincipal) => ({
-        s, task: context.df.callActivity(Activities.runStep, { step: s.step, input: s.input, ...(s.hints ? { hints: s.hints } : {}), ...(principal ? { principal } : {}) }),
-      });
+      const planned = yield* acts.plan(start);
+      if (!planned.ok) throw new OperationFailed(planned.error);
+      plan = planned.plan;
+      const steps = planned.steps;
       const phase = (p: ScheduledStep["phase"]) => steps.filter((s) => s.phase === p);
 
       const independent = phase("independent").map((s) => run(s));
@@ -62,8 +61,8 @@ export function* createOrUpdateOrchestrator(context: OrchestrationContext): Gene
         const x = run(identity);
         // One composite yield schedules them all; afterwards each task is awaited on its own. (A task must never
         // be part of a second Task.any/all: durable-functions would emit its action again.)
-        yield context.df.Task.any([x.task, ...independent.map((y) => y.task)]);
-        const r: StepRunResult = yield x.task;
+        yield context.df.Task.any([x.call.task, ...independent.map((y) => y.call.task)]);
+        const r = yield* x.call;
         record(identity, r);
         if (r.ok) principal = { principalId: String(r.outputs?.principalId), isNew: r.outputs?.newPrincipal === true };
         else identityFailed = { s: identity, r };
@@ -71,12 +70,12 @@ export function* createOrUpdateOrchestrator(context: OrchestrationContext): Gene
 
       // The role assignments and the database user run for the principal (one this run created has no assignments).
       const afterIdentity = identityFailed || !principal ? [] : phase("afterIdentity").map((s) => run(s, principal));
-      const afterIdentityResults: StepRunResult[] = afterIdentity.length ? yield context.df.Task.all(afterIdentity.map((x) => x.task)) : [];
+      const afterIdentityResults = yield* allOf(context, afterIdentity.map((x) => x.call));
       const independentResults: StepRunResult[] = [];
       if (identity) {
-        for (const x of independent) independentResults.push(yield x.task);
-      } else if (independent.length) {
-        independentResults.push(...(yield context.df.Task.all(independent.map((x) => x.task))) as StepRunResult[]);
+        for (const x of independent) independentResults.push(yield* x.call);
+      } else {
+        independentResults.push(...yield* allOf(context, independent.map((x) => x.call)));
       }
       const rest = [...independent, ...afterIdentity];
       const results = [...independentResults, ...afterIdentityResults];
@@ -85,7 +84,7 @@ export function* createOrUpdateOrchestrator(context: OrchestrationContext): Gene
       const failedAt = results.findIndex((r) => !r.ok);
       if (failedAt >= 0) throw failure(rest[failedAt]!.s, results[failedAt]!);
       for (const s of phase("afterFirewall")) {
-        const r: StepRunResult = yield run(s).task;
+        const r = yield* run(s).call;
         record(s, r);
         if (!r.ok) throw failure(s, r);
       }
@@ -93,13 +92,13 @@ export function* createOrUpdateOrchestrator(context: OrchestrationContext): Gene
       // An update that no longer needs something the previous run configured (another role, another target's
       // firewall or subnet rule) undoes it, under the same rules as delete; what cannot be undone is reported.
       // (A first create has no previous run: nothing to look up.)
-      const obsolete: DeletePlan = start.previousProperties ? yield context.df.callActivity(Activities.planObsolete,
-        { sourceId: start.sourceId, linkerName: start.linkerName, linkerId: start.linkerId, current: applied,
-          ...(start.authorized ? { authorized: start.authorized } : {}) }) : { undo: [], kept: [] };
+      const obsolete: DeletePlan = start.previousProperties ? yield* acts.planObsolete({
+        sourceId: start.sourceId, linkerName: start.linkerName, linkerId: start.linkerId, current: applied,
+        ...(start.authorized ? { authorized: start.authorized } : {}),
+      }) : { undo: [], kept: [] };
       for (const a of obsolete.undo) {
-        const c: { ok: boolean; error?: { message: string } } =
-          yield context.df.callActivity(Activities.compensateStep, { step: a.step, input: a.input, prior: a.prior });
-        if (!c.ok) plan.warnings.push(`Could not undo the previous ${a.step} this connection no longer needs: ${c.error?.message}`);
+        const c = yield* acts.compensateStep({ step: a.step, input: a.input, prior: a.prior });
+        if (!c.ok) plan.warnings.push(`Could not undo the previous ${a.step} this connection no longer needs: ${c.error.message}`);
       }
       for (const k of obsolete.kept) plan.warnings.push(`Kept ${k}, which this connection no longer needs.`);
       outcome = { ...base, status: "Succeeded", applied, plan, ...(principal ? { principalId: principal.principalId } : {}) };
@@ -107,9 +106,8 @@ export function* createOrUpdateOrchestrator(context: OrchestrationContext): Gene
       const error = e instanceof OperationFailed ? e.error : classifyError(e);
       const notes: string[] = [];
       for (const a of applied.filter((x) => x.changed).reverse()) {
-        const c: { ok: boolean; error?: { message: string } } =
-          yield context.df.callActivity(Activities.compensateStep, { step: a.step, input: a.input, prior: a.prior });
-        if (!c.ok) notes.push(`could not undo ${a.step}: ${c.error?.message}`);
+        const c = yield* acts.compensateStep({ step: a.step, input: a.input, prior: a.prior });
+        if (!c.ok) notes.push(`could not undo ${a.step}: ${c.error.message}`);
       }
       outcome = {
         ...base, status: "Failed",
@@ -118,7 +116,7 @@ export function* createOrUpdateOrchestrator(context: OrchestrationContext): Gene
       };
     }
     // Recorded inside the section: the next operation on this source plans against this one's names.
-    yield context.df.callActivity(Activities.record, outcome);
+    yield* acts.record(outcome);
   } finally {
     lock.release();
   }
