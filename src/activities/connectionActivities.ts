@@ -60,9 +60,10 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
       const policy = step?.undo ?? unknownStepUndo(a.step);
       if (policy.kind === "referenceCounted") {
         // Counted in the dependency index, whether or not this run changed it.
-        const id = step?.dependency?.resourceId(a);
-        if (!id) continue;
-        const users = (await deps.store.dependencies.linkersDependingOn(id, step!.dependency!.kind)).filter((u) => u.linkerId.toLowerCase() !== start.linkerId.toLowerCase());
+        const dependency = step?.dependency;
+        const id = dependency?.resourceId(a);
+        if (!dependency || !id) continue;
+        const users = (await deps.store.dependencies.linkersDependingOn(id, dependency.kind)).filter((u) => u.linkerId.toLowerCase() !== start.linkerId.toLowerCase());
         const prior = policy.ownPrior(a, id);
         if (prior !== undefined && (users.length === 0 || forced)) undo.push({ ...a, prior });
         else kept.push(`${policy.kept(id)}${users.length ? " (used by other connections)" : ""}`);
@@ -71,8 +72,8 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
       if (!a.changed || a.prior === undefined) continue;
       if (policy.kind === "shared" && !forced) {
         const key = keyOf(a);
-        const relied = policy.reliedOnBy ? others.some(policy.reliedOnBy) : others.some((o) => appliedOf(o).some((x) => keyOf(x) === key));
-        if (relied) {
+        const reliesOnIt = policy.reliedOnBy ?? ((o: StoredLinker) => appliedOf(o).some((x) => keyOf(x) === key));
+        if (others.some((o) => reliesOnIt(o))) {
           kept.push(policy.kept);
           await handOver(start.sourceId, others, a, policy);
           continue;

@@ -1,8 +1,10 @@
 // Dry run of a createOrUpdate (Microsoft.ServiceLinker/dryruns, actionName "createOrUpdate"): what creating the linker
-// would change, computed from the same plan the orchestration runs (planConnection) and each step's read-only
-// plan(), and whether linkwright's own identity holds the RBAC actions those writes need. Reads only: nothing is
-// written anywhere (no ARM write, no data-plane write; the database-user step only probes whether the user exists).
-//   operationPreviews:   one entry per change a step's plan reports ({name, operationType, description, action, scope}).
+// would change, computed from the same plan and the same steps the orchestration runs (planConnection, stepsOf),
+// each step's read-only plan() and its own preview, and whether linkwright's own identity holds the RBAC actions those
+// writes need. Reads only: nothing is written anywhere (no ARM write, no data-plane write; the database-user step only
+// probes whether the user exists).
+//   operationPreviews:   one entry per change a step's plan reports ({name, operationType, description, action, scope}),
+//                        in the saga's order.
 //   prerequisiteResults: {type:"basicError"} for a plan or read error (unsupported combination, no VNet integration,
 //                        missing target…), {type:"permissionsMissing"} per scope where linkwright lacks an action.
 import type { LinkerProperties } from "../model/linker.js";
@@ -113,8 +115,8 @@ export async function dryRunCreateOrUpdate(req: DryRunRequest, ctx: DryRunContex
 }
 
 /** The connection's principal: known (object id), or to be created by the identity step (label only). */
-async function principalOf(plan: ConnectionPlan, ctx: StepContext): Promise<{ objectId?: string; label: string; type: "ServicePrincipal" | "User" } | undefined> {
-  if (plan.principal) return { objectId: plan.principal.principalId, label: `principal ${plan.principal.principalId}`, type: plan.principal.principalType };
+async function principalOf(plan: ConnectionPlan, ctx: StepContext): Promise<{ objectId?: string; label: string } | undefined> {
+  if (plan.principal) return { objectId: plan.principal.principalId, label: `principal ${plan.principal.principalId}` };
   const identity = plan.identity;
   if (!identity) return undefined;
   const observed = plan.observedIdentity;
@@ -127,12 +129,12 @@ async function principalOf(plan: ConnectionPlan, ctx: StepContext): Promise<{ ob
       if (!id) throw new PlanError("InvalidConnection", `'${uaId}' is not a user-assigned identity id.`);
       objectId = (await ctx.clients.msi(id.subscriptionId).userAssignedIdentities.get(id.resourceGroup, id.names[0]!)).principalId;
     }
-    return { ...(objectId ? { objectId } : {}), label: `the user-assigned identity ${uaId}`, type: "ServicePrincipal" };
+    return { ...(objectId ? { objectId } : {}), label: `the user-assigned identity ${uaId}` };
   }
   if (observed?.type.includes("SystemAssigned") && observed.principalId) {
-    return { objectId: observed.principalId, label: `principal ${observed.principalId}`, type: "ServicePrincipal" };
+    return { objectId: observed.principalId, label: `principal ${observed.principalId}` };
   }
-  return { label: NEW_SYSTEM_IDENTITY, type: "ServicePrincipal" };
+  return { label: NEW_SYSTEM_IDENTITY };
 }
 
 /** A plan or read failure as a prerequisite result (classified as the saga's step errors are); programming errors
