@@ -1,7 +1,8 @@
 // The configuration steps' vocabulary: their names and the (JSON, secret-free) inputs the plan hands them. What each
 // step does with its input, and every other fact about it, lives in its own file under src/steps/.
 
-/** Every configuration step, in the order a connection's saga runs them (src/steps/registry.ts maps each to its file). */
+/** Every configuration step (src/steps/registry.ts maps each to its file, src/steps/<name>.ts; stepsOf in
+ *  src/steps/schedule.ts orders a plan's steps for the saga). This order is the order permissions are reported in. */
 export const STEP_NAMES = ["identity", "roleAssignment", "firewall", "serviceEndpoint", "secretStore", "configuration", "appConfiguration", "databaseUser"] as const;
 export type StepName = (typeof STEP_NAMES)[number];
 
