@@ -1,25 +1,25 @@
 // The connection orchestrations' activities: side effects only, built by a factory that receives its clients
 // and store (so tests hand it the sandbox's). Every activity returns a result object instead of throwing, so the
 // orchestration always learns what happened (a parallel branch's failure never hides another's success).
-import type { CreateOrUpdateStart, DeleteStart, ValidateStart } from "../model/operations.js";
+import type { CreateOrUpdateStart, DeletePlan, DeleteStart, OperationOutcome, ValidateStart } from "../model/operations.js";
 import type { ArmClients } from "../azure/clients.js";
 import { configurationStoreOf, planConnection } from "../connections/plan.js";
 import { keyOf, mergeApplied } from "../connections/mergeApplied.js";
 import { appliedOf } from "../model/connection.js";
 import { ownedNamesOf, previousWrites } from "../connections/previousRun.js";
-import { changeRequirements, notCovered, undoRequirements } from "../authorization/requirements.js";
-import { describeOwnPermissionGap, ownPermissionGap } from "../authorization/ownPermissions.js";
-import { PlanError, type AppliedStepRecord, type ConnectionPlan, type StepRunResult } from "../model/plan.js";
+import { notCovered } from "../authorization/requirements.js";
+import { stepRequirements, undoRequirements } from "../connections/changeRequirements.js";
+import { classifyError } from "../connections/classifyError.js";
+import type { AppliedStepRecord, ConnectionPlan, StepRun, StepRunResult } from "../model/plan.js";
+import type { Failed } from "../model/errors.js";
 import { validateConnection, type PropagationOptions } from "../health/validate.js";
-import type { DeletePlan } from "../orchestrations/delete.js";
-import type { OperationOutcome } from "../orchestrations/outcome.js";
 import type { Sealer } from "../secrets/seal.js";
-import { stepByName } from "../steps/registry.js";
-import { roleAssignmentName } from "../steps/roleAssignment.js";
-import { type RoleAssignmentInput } from "../model/steps.js";
-import type { StepContext } from "../steps/step.js";
+import { STEPS, stepByName, stepNamed } from "../steps/registry.js";
+import { stepsOf } from "../steps/schedule.js";
+import { STEP_NAMES, type ScheduledStep } from "../model/steps.js";
+import type { StepContext, UndoPolicy } from "../steps/step.js";
 import type { GuardPolicy } from "../catalogue/index.js";
-import type { ConnectionStore, Dependency } from "../store/types.js";
+import type { ConnectionStore, Dependency, DependencyKind } from "../store/types.js";
 import type { OperationRecords } from "../store/operationRecords.js";
 import { linkersOf } from "../store/pages.js";
 import type { StoredLinker } from "../model/connection.js";
@@ -39,17 +39,6 @@ export interface ConnectionActivityDeps {
   databases?: StepContext["databases"];
 }
 
-type Failure = { ok: false; error: { code: string; message: string; target?: string } };
-
-export function errorOf(e: unknown): Failure["error"] {
-  if (e instanceof PlanError) return { code: e.code, message: e.message, ...(e.target ? { target: e.target } : {}) };
-  const err = e as { code?: string; statusCode?: number; message?: string };
-  // linkwright's own identity was refused: say what to grant to whom, and how.
-  const gap = ownPermissionGap(e);
-  if (gap) return { code: err.code ?? "AuthorizationFailed", message: describeOwnPermissionGap(gap) };
-  return { code: err.code ?? (err.statusCode ? `Http${err.statusCode}` : "InternalError"), message: err.message ?? String(e) };
-}
-
 export function createConnectionActivities(deps: ConnectionActivityDeps) {
   const ctx: StepContext = {
     clients: deps.clients, sealer: deps.sealer, ...(deps.policy ? { policy: deps.policy } : {}), ...(deps.databases ? { databases: deps.databases } : {}),
@@ -67,33 +56,28 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
     const undo: AppliedStepRecord[] = [];
     const kept: string[] = [];
     for (const a of [...applied].reverse()) {
-      if (a.step === "roleAssignment") {
-        const input = a.input as RoleAssignmentInput;
-        const id = String(a.outputs?.roleAssignmentId ?? "");
-        const users = id ? (await deps.store.dependencies.linkersDependingOn(id, "roleAssignment")).filter((u) => u.linkerId.toLowerCase() !== start.linkerId.toLowerCase()) : [];
-        const ours = id.toLowerCase().endsWith(roleAssignmentName(input).toLowerCase());
-        if (id && ours && (users.length === 0 || forced)) undo.push({ ...a, prior: { createdName: roleAssignmentName(input) } });
-        else if (id) kept.push(`role assignment ${id}${users.length ? " (used by other connections)" : ""}`);
+      const step = stepNamed(a.step);
+      const policy = step?.undo ?? unknownStepUndo(a.step);
+      if (policy.kind === "referenceCounted") {
+        // Counted in the dependency index, whether or not this run changed it.
+        const dependency = step?.dependency;
+        const id = dependency?.resourceId(a);
+        if (!dependency || !id) continue;
+        const users = (await deps.store.dependencies.linkersDependingOn(id, dependency.kind)).filter((u) => u.linkerId.toLowerCase() !== start.linkerId.toLowerCase());
+        const prior = policy.ownPrior(a, id);
+        if (prior !== undefined && (users.length === 0 || forced)) undo.push({ ...a, prior });
+        else kept.push(`${policy.kept(id)}${users.length ? " (used by other connections)" : ""}`);
         continue;
       }
       if (!a.changed || a.prior === undefined) continue;
-      if (a.step === "identity" && !forced && others.some(usesIdentity)) {
-        kept.push("the source's managed identity (used by other connections)");
-        await handOver(start.sourceId, others, a);
-        continue;
-      }
-      if (a.step === "firewall" && !forced && others.some((o) => sameTarget(o, linker))) {
-        kept.push("firewall rules (used by other connections to the same target)");
-        await handOver(start.sourceId, others, a);
-        continue;
-      }
-      // A subnet rule, database user, Key Vault secret… another connection of this source also applied.
-      // (Settings and App Configuration keys are per connection: their steps undo only what this one wrote.)
-      const key = keyOf(a);
-      if (!forced && a.step !== "configuration" && a.step !== "appConfiguration" && others.some((o) => appliedOf(o).some((x) => keyOf(x) === key))) {
-        kept.push(`the ${a.step} step's changes (used by other connections)`);
-        await handOver(start.sourceId, others, a);
-        continue;
+      if (policy.kind === "shared" && !forced) {
+        const key = keyOf(a);
+        const reliesOnIt = policy.reliedOnBy ?? ((o: StoredLinker) => appliedOf(o).some((x) => keyOf(x) === key));
+        if (others.some((o) => reliesOnIt(o))) {
+          kept.push(policy.kept);
+          await handOver(start.sourceId, others, a, policy);
+          continue;
+        }
       }
       undo.push(a);
     }
@@ -114,31 +98,31 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
   /** A change kept because other connections rely on it passes what undoes it to one of them that applied the same
    *  thing (and found it done, so recorded nothing to undo): the last connection to go then undoes it, instead of
    *  leaving it behind once the connection that made it is gone. */
-  async function handOver(sourceId: string, others: StoredLinker[], a: AppliedStepRecord): Promise<void> {
+  async function handOver(sourceId: string, others: StoredLinker[], a: AppliedStepRecord, policy: Extract<UndoPolicy<unknown, unknown>, { kind: "shared" }>): Promise<void> {
     const key = keyOf(a);
     const heir = others.find((o) => appliedOf(o).some((x) => keyOf(x) === key));
     if (!heir) return;
     await deps.store.linkers.update(sourceId, heir.name, (l) => {
-      const records = appliedOf(l);
-      const i = records.findIndex((x) => keyOf(x) === key);
-      const x = records[i];
+      const heirs = appliedOf(l);
+      const i = heirs.findIndex((x) => keyOf(x) === key);
+      const x = heirs[i];
       if (!x) return undefined;
-      // A service endpoint record's prior lists what was added: the heir undoes both what it added and what a did.
-      const prior = x.prior === undefined ? a.prior
-        : a.step === "serviceEndpoint" ? { ...(a.prior as object), ...(x.prior as object) } : undefined;
+      // An heir that recorded a prior of its own undoes that, or both when the step combines them.
+      const prior = x.prior === undefined ? a.prior : policy.combinePriors?.(a.prior, x.prior);
       if (prior === undefined) return undefined;
-      const next = records.map((r, j) => (j === i ? { ...r, changed: true, prior } : r));
+      const next = heirs.map((r, j) => (j === i ? { ...r, changed: true, prior } : r));
       return { ...l, state: { ...l.state, applied: next } };
     });
   }
 
   return {
-    async plan(start: CreateOrUpdateStart): Promise<{ ok: true; plan: ConnectionPlan } | Failure> {
+    /** The connection's plan and the steps it runs (in the saga's order, with their phases). */
+    async plan(start: CreateOrUpdateStart): Promise<{ ok: true; plan: ConnectionPlan; steps: ScheduledStep[] } | Failed> {
       try {
         // The plan the caller was authorized on still holds unless another operation changed the source since it was
         // made (names taken, settings written): then it is used as is, without planning's ARM reads again.
         if (start.plan && start.plannedAt && !(await sourceChangedSince(start.sourceId, start.linkerName, start.plannedAt))) {
-          return { ok: true, plan: start.plan };
+          return { ok: true, plan: start.plan, steps: stepsOf(start.plan, { connectionName: start.linkerName }) };
         }
         const existing = await linkerOf(start.sourceId, start.linkerName);
         const owned = ownedNamesOf(existing);
@@ -147,37 +131,43 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
           tenantId: start.caller.tenantId, ownedNames: owned, ...(start.sealedSecrets ? { sealedSecrets: start.sealedSecrets } : {}),
           previous: previousWrites(existing, configurationStoreOf(start.properties.configurationInfo as Record<string, unknown> | null | undefined)),
         }, ctx);
+        const steps = stepsOf(plan, { connectionName: start.linkerName });
         // The API authorized the caller for what its own plan needed; this plan (made inside the source's lock, maybe
         // later) may need nothing more. Otherwise nothing is done: the caller must be authorized again.
         if (start.authorized) {
-          const beyond = notCovered(start.authorized, changeRequirements(plan, start.properties));
+          const beyond = notCovered(start.authorized, stepRequirements(plan.sourceId, steps, start.properties));
           if (beyond.length) {
             return { ok: false, error: { code: "AuthorizationFailed", message:
               `The connection's plan changed after its caller was authorized${start.planErrorWhenAuthorized ? ` (then it could not be planned: ${start.planErrorWhenAuthorized})` : ""}: ` +
               `it now needs ${beyond.map((b) => `'${b.action}' over scope '${b.scope}'`).join(", ")}, which were not checked for the caller. Nothing was changed; send the request again.` } };
           }
         }
-        return { ok: true, plan };
+        return { ok: true, plan, steps };
       } catch (e) {
-        return { ok: false, error: errorOf(e) };
+        return { ok: false, error: classifyError(e) };
       }
     },
 
-    async runStep(x: { step: string; input: unknown }): Promise<StepRunResult> {
+    async runStep(x: StepRun): Promise<StepRunResult> {
       try {
-        const out = await stepByName(x.step).apply(x.input, ctx);
-        return { ok: true, changed: out.changed, prior: out.prior, outputs: out.outputs };
+        const step = stepByName(x.step);
+        // An after-identity step runs for the run's principal: its recorded input names it.
+        const run = x.principal && step.forPrincipal ? step.forPrincipal(x.input, x.principal) : undefined;
+        const input = run?.input ?? x.input;
+        const hints = { ...x.hints, ...run?.hints };
+        const out = await step.apply(Object.keys(hints).length ? { ...(input as object), ...hints } : input, ctx);
+        return { ok: true, changed: out.changed, prior: out.prior, outputs: out.outputs, ...(run ? { input } : {}) };
       } catch (e) {
-        return { ok: false, error: errorOf(e) };
+        return { ok: false, error: classifyError(e) };
       }
     },
 
-    async compensateStep(x: { step: string; input: unknown; prior: unknown }): Promise<{ ok: boolean; error?: Failure["error"] }> {
+    async compensateStep(x: Pick<AppliedStepRecord, "step" | "input" | "prior">): Promise<{ ok: true } | Failed> {
       try {
         await stepByName(x.step).compensate(x.input, x.prior, ctx);
         return { ok: true };
       } catch (e) {
-        return { ok: false, error: errorOf(e) };
+        return { ok: false, error: classifyError(e) };
       }
     },
 
@@ -185,10 +175,10 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
     async planObsolete(x: { sourceId: string; linkerName: string; linkerId: string; current: AppliedStepRecord[]; authorized?: CreateOrUpdateStart["authorized"] }): Promise<DeletePlan> {
       const linker = await linkerOf(x.sourceId, x.linkerName);
       const keep = new Set(x.current.map(keyOf));
-      // Settings and keys no longer wanted are removed by their own steps (their `remove` lists); the identity stays.
-      // Keys in a store this run no longer writes to (no store now, or another one) are undone like on delete.
+      // Each step says whether an obsolete record of it is undone (settings no longer wanted are removed by the
+      // configuration step's own `remove` list; the identity stays).
       const obsolete = appliedOf(linker)
-        .filter((a) => !keep.has(keyOf(a)) && a.step !== "configuration" && a.step !== "identity");
+        .filter((a) => !keep.has(keyOf(a)) && (stepNamed(a.step)?.undo ?? unknownStepUndo(a.step)).whenObsolete === "undo");
       const planned = await undoPlan({ sourceId: x.sourceId, linkerName: x.linkerName, linkerId: x.linkerId }, linker, obsolete);
       if (!x.authorized || !linker) return planned;
       // Only what the caller was authorized to undo is undone with linkwright's identity; the rest is kept, and said.
@@ -206,14 +196,14 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
       return undoPlan(start, linker, applied);
     },
 
-    async validate(start: ValidateStart): Promise<{ ok: true; result: Record<string, unknown> } | Failure> {
+    async validate(start: ValidateStart): Promise<{ ok: true; result: Record<string, unknown> } | Failed> {
       try {
         const linker = await linkerOf(start.sourceId, start.linkerName);
         if (!linker) return { ok: false, error: { code: "ResourceNotFound", message: `Linker ${start.linkerId} was not found.` } };
         const result = await validateConnection(linker, { ...ctx, ...(deps.propagation ? { propagation: deps.propagation } : {}) });
         return { ok: true, result: result as unknown as Record<string, unknown> };
       } catch (e) {
-        return { ok: false, error: errorOf(e) };
+        return { ok: false, error: classifyError(e) };
       }
     },
 
@@ -263,35 +253,26 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
 
 export type ConnectionActivities = ReturnType<typeof createConnectionActivities>;
 
-const DEPENDENCY_KINDS = ["roleAssignment", "firewallRule", "keyVaultSecret", "userIdentity", "principal"] as const;
+/** The dependency kinds a linker's records leave (each step's `dependency`), and its principal. */
+const DEPENDENCY_KINDS: readonly DependencyKind[] = [...STEP_NAMES.flatMap((n) => (STEPS[n].dependency ? [STEPS[n].dependency.kind] : [])), "principal"];
 
 function dependenciesOf(linker: StoredLinker, outcome: OperationOutcome): Dependency[] {
-  const out: Dependency[] = [];
-  for (const a of appliedOf(linker)) {
-    if (a.step === "roleAssignment" && a.outputs?.roleAssignmentId) out.push({ kind: "roleAssignment", resourceId: String(a.outputs.roleAssignmentId) });
-    if (a.step === "firewall") out.push({ kind: "firewallRule", resourceId: (a.input as { targetId: string }).targetId });
-    if (a.step === "secretStore" && a.outputs?.secretUri) out.push({ kind: "keyVaultSecret", resourceId: String(a.outputs.secretUri) });
-    if (a.step === "identity" && (a.input as { userAssignedIdentityId?: string }).userAssignedIdentityId) {
-      out.push({ kind: "userIdentity", resourceId: (a.input as { userAssignedIdentityId: string }).userAssignedIdentityId });
-    }
-  }
+  const out = appliedOf(linker).flatMap((a): Dependency[] => {
+    const dependency = stepNamed(a.step)?.dependency;
+    const resourceId = dependency?.resourceId(a);
+    return dependency && resourceId ? [{ kind: dependency.kind, resourceId }] : [];
+  });
   if (outcome.principalId) out.push({ kind: "principal", resourceId: outcome.principalId });
   return out;
+}
+
+/** A step this version does not know (recorded by another): kept while another connection applied the same. */
+function unknownStepUndo(step: string): UndoPolicy<unknown, unknown> {
+  return { kind: "shared", whenObsolete: "undo", kept: `the ${step} step's changes (used by other connections)` };
 }
 
 function isForced(linker: StoredLinker | undefined): boolean {
   const auth = linker?.properties.authInfo as Record<string, unknown> | undefined;
   const cfg = linker?.properties.configurationInfo as Record<string, unknown> | null | undefined;
   return auth?.["deleteOrUpdateBehavior"] === "ForcedCleanup" || cfg?.["deleteOrUpdateBehavior"] === "ForcedCleanup";
-}
-
-function usesIdentity(l: StoredLinker): boolean {
-  const t = l.properties.authInfo.authType;
-  return t === "systemAssignedIdentity" || t === "userAssignedIdentity";
-}
-
-function sameTarget(a: StoredLinker, b: StoredLinker | undefined): boolean {
-  const ta = appliedOf(a).find((x) => x.step === "firewall");
-  const tb = appliedOf(b).find((x) => x.step === "firewall");
-  return Boolean(ta && tb && (ta.input as { targetId: string }).targetId.toLowerCase() === (tb.input as { targetId: string }).targetId.toLowerCase());
 }

@@ -11,7 +11,7 @@ import type { CatalogueHooks } from "./catalogueHooks.js";
 import type { ConfigurationEntry, ValidationIssue } from "../model/configuration.js";
 import { ApiError, ErrorCodes } from "./wire/errors.js";
 import { recomputedConfigurations, sourceKindOf } from "../connections/configurations.js";
-import { PlanError } from "../model/plan.js";
+import { PlanError } from "../model/errors.js";
 
 const KEY_VAULT_REFERENCE = /^@Microsoft\.KeyVault\(/i;
 

@@ -1,11 +1,9 @@
-// Which ARM permissions a request needs of its caller (pure: derived from the connection's plan or its applied
-// steps, no I/O). The rule: nothing linkwright does with its own identity may go beyond what the caller could do
-// in ARM directly — every write the plan performs, every secret it reads, every role it assigns, every identity it
-// attaches. A step that finds its work already done still counts: the caller asks for the state, not the diff.
+// Which ARM permissions a request needs of its caller, the parts that know no step (pure, no I/O): the linker
+// operations themselves, how requirements are compared with what was authorized, the scopes a request names. What
+// each step needs is that step's own fact (src/steps/*.ts `requires`), collected by src/connections/changeRequirements.ts.
+// The rule: nothing linkwright does with its own identity may go beyond what the caller could do in ARM directly.
 import { parseResourceId } from "../azure/resourceId.js";
 import type { LinkerProperties } from "../model/linker.js";
-import type { AppliedStepRecord, ConnectionPlan } from "../model/plan.js";
-import type { SecretSource } from "../model/steps.js";
 import { resolveTarget } from "../catalogue/index.js";
 import { actionMatches, isAtOrBelow, type RequiredPermission } from "./permissions.js";
 
@@ -19,48 +17,18 @@ export const ServiceLinkerActions = {
   dryrunDelete: `${SL}/dryruns/delete`,
 } as const;
 
-const ROLE_WRITE = "Microsoft.Authorization/roleAssignments/write";
-const ROLE_DELETE = "Microsoft.Authorization/roleAssignments/delete";
-const ASSIGN_IDENTITY = "Microsoft.ManagedIdentity/userAssignedIdentities/assign/action";
-const SUBNET_WRITE = "Microsoft.Network/virtualNetworks/subnets/write";
-const SUBNET_JOIN = "Microsoft.Network/virtualNetworks/subnets/joinViaServiceEndpoint/action";
-const SET_SECRET = "Microsoft.KeyVault/vaults/secrets/setSecret/action";
-const DELETE_SECRET = "Microsoft.KeyVault/vaults/secrets/delete";
-const KEY_VALUE_WRITE = "Microsoft.AppConfiguration/configurationStores/keyValues/write";
-const KEY_VALUE_DELETE = "Microsoft.AppConfiguration/configurationStores/keyValues/delete";
-
 const typeOf = (id: string) => parseResourceId(id)?.fullType ?? "";
 const str = (v: unknown) => (typeof v === "string" && v ? v : undefined);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** The action that writes a source's settings: App Service config, or the container app itself. */
-export function settingsWriteAction(sourceId: string): string {
-  const t = typeOf(sourceId).toLowerCase();
-  if (t === "microsoft.web/sites") return "Microsoft.Web/sites/config/write";
-  if (t === "microsoft.web/sites/slots") return "Microsoft.Web/sites/slots/config/write";
-  return `${typeOf(sourceId)}/write`;
+/** A write of the resource itself (`{type}/write`): turning on a source's identity, opening a target's firewall… */
+export function resourceWriteAction(resourceId: string): string {
+  return `${typeOf(resourceId)}/write`;
 }
 
-/** The action that turns on a source's managed identity (a write of the site, slot or container app). */
-export function identityWriteAction(sourceId: string): string {
-  return `${typeOf(sourceId)}/write`;
-}
-
-/** The action a subnet rule on the target needs (a write of the target, or of its virtualNetworkRules child). */
-export function vnetRuleAction(targetId: string): string {
-  const type = typeOf(targetId);
-  return type.toLowerCase() === "microsoft.sql/servers" ? "Microsoft.Sql/servers/virtualNetworkRules/write" : `${type}/write`;
-}
-
-/** Becoming (or acting as) a database server's Microsoft Entra admin is what lets one create any database user. */
-export function databaseAdminAction(serverId: string): string {
-  return `${typeOf(serverId)}/administrators/write`;
-}
-
-/** The ARM action behind a secret fetched from the target (listKeys and the like, or a plain read). */
-export function secretReadAction(fetch: { resourceId: string; action: string }): string {
-  const type = typeOf(fetch.resourceId);
-  return fetch.action === "read" ? `${type}/read` : `${type}/${fetch.action}/action`;
+/** The Key Vault a request's secretStore names (secrets go there, with references in the settings). */
+export function keyVaultIdOf(properties: LinkerProperties): string | undefined {
+  return isObject(properties.secretStore) ? str(properties.secretStore["keyVaultId"]) : undefined;
 }
 
 /** Exactly one entry per (scope, action, data), first reason kept. */
@@ -93,92 +61,8 @@ export function baseChangeRequirements(sourceId: string): RequiredPermission[] {
   return [{ scope: sourceId, action: ServiceLinkerActions.write, why: "create or update a connection of the source" }];
 }
 
-function secretFetches(plan: ConnectionPlan): { resourceId: string; action: string }[] {
-  const sources: (SecretSource | undefined)[] = [...plan.settings.settings.map((s) => s.secretSource), ...plan.secretStore.map((s) => s.source)];
-  if (plan.appConfiguration) sources.push(...plan.appConfiguration.keys.map((k) => k.secretSource));
-  return sources.flatMap((s) => {
-    if (!s) return [];
-    if (s.kind === "storageConnectionString" || s.kind === "storageAccountKey") return [{ resourceId: s.storageAccountId, action: "listKeys" }];
-    return s.kind === "template" && s.fetch ? [s.fetch] : [];
-  });
-}
-
-/** Everything a create or update performs, from its plan. */
-export function changeRequirements(plan: ConnectionPlan, properties: LinkerProperties): RequiredPermission[] {
-  const source = plan.sourceId;
-  const out: RequiredPermission[] = [...baseChangeRequirements(source)];
-  if (plan.identity) {
-    out.push({ scope: source, action: identityWriteAction(source), why: "turn on or attach the source's managed identity" });
-    if (plan.identity.userAssignedIdentityId) {
-      out.push({ scope: plan.identity.userAssignedIdentityId, action: ASSIGN_IDENTITY, why: "attach the user-assigned identity to the source" });
-    }
-  }
-  for (const g of plan.roles) out.push({ scope: g.scope, action: ROLE_WRITE, why: `assign ${g.roleName ?? g.role.split("/").pop()} to the connection's principal` });
-  if (plan.databasePrincipal && plan.targetResourceId) {
-    out.push({ scope: plan.targetResourceId, action: databaseAdminAction(plan.targetResourceId), why: "create the connection's database user (as the server's Microsoft Entra admin)" });
-  }
-  for (const f of secretFetches(plan)) out.push({ scope: f.resourceId, action: secretReadAction(f), why: "read the target's secret for the connection" });
-  // An open firewall needs no rule: the step changes nothing (and a saga planning later against a closed one needs it).
-  if (plan.firewall && !plan.firewallOpen) out.push({ scope: plan.firewall.targetId, action: `${typeOf(plan.firewall.targetId)}/write`, why: "open the target's firewall to the source" });
-  if (plan.serviceEndpoint) {
-    const se = plan.serviceEndpoint;
-    out.push({ scope: se.subnetId, action: SUBNET_WRITE, why: "enable the service endpoint on the source's subnet" });
-    out.push({ scope: se.subnetId, action: SUBNET_JOIN, why: "add the subnet to the target's network rules" });
-    out.push({ scope: se.targetId, action: vnetRuleAction(se.targetId), why: "add the subnet to the target's network rules" });
-  }
-  if (plan.secretStore.length) {
-    const vaultId = isObject(properties.secretStore) ? str(properties.secretStore["keyVaultId"]) : undefined;
-    out.push({ scope: plan.secretStore[0]!.vaultId ?? vaultId ?? plan.secretStore[0]!.vaultUri, action: SET_SECRET, dataAction: true, why: "store the connection's secret in the Key Vault" });
-  }
-  if (plan.settings.settings.length || plan.settings.remove?.length) {
-    out.push({ scope: source, action: settingsWriteAction(source), why: "write the connection's settings" });
-  }
-  if (plan.appConfiguration) {
-    out.push({ scope: plan.appConfiguration.storeId, action: KEY_VALUE_WRITE, dataAction: true, why: "write the connection's keys in the App Configuration store" });
-  }
-  return distinct(out);
-}
-
 export function linkerDeleteRequirement(sourceId: string): RequiredPermission[] {
   return [{ scope: sourceId, action: ServiceLinkerActions.delete, why: "delete a connection of the source" }];
-}
-
-/** Everything deleting a connection may undo, from the steps it applied. */
-export function deleteRequirements(sourceId: string, properties: LinkerProperties, applied: AppliedStepRecord[]): RequiredPermission[] {
-  return distinct([...linkerDeleteRequirement(sourceId), ...undoRequirements(applied, properties)]);
-}
-
-/** What undoing these applied steps needs (a delete, or an update's cleanup of what it no longer wants). The scopes
- *  come from the records themselves: a Key Vault secret's vault from the record, the linker's properties only for
- *  records made before the vault id was recorded. */
-export function undoRequirements(applied: AppliedStepRecord[], properties: LinkerProperties): RequiredPermission[] {
-  const out: RequiredPermission[] = [];
-  const vaultOfProperties = isObject(properties.secretStore) ? str(properties.secretStore["keyVaultId"]) : undefined;
-  for (const a of applied) {
-    const input = a.input as Record<string, unknown>;
-    switch (a.step) {
-      case "identity": if (a.changed) out.push({ scope: String(input["sourceId"]), action: identityWriteAction(String(input["sourceId"])), why: "turn off the identity the connection turned on" }); break;
-      case "roleAssignment": out.push({ scope: String(input["scope"]), action: ROLE_DELETE, why: "remove the connection's role assignment" }); break;
-      case "firewall": if (a.changed) out.push({ scope: String(input["targetId"]), action: `${typeOf(String(input["targetId"]))}/write`, why: "close what the connection opened in the target's firewall" }); break;
-      case "serviceEndpoint": if (a.changed) {
-        out.push({ scope: String(input["subnetId"]), action: SUBNET_WRITE, why: "remove the service endpoint the connection added" });
-        out.push({ scope: String(input["targetId"]), action: vnetRuleAction(String(input["targetId"])), why: "remove the subnet rule the connection added" });
-      } break;
-      case "secretStore": out.push({ scope: str(input["vaultId"]) ?? vaultOfProperties ?? String(input["vaultUri"]), action: DELETE_SECRET, dataAction: true, why: "delete the connection's Key Vault secret" }); break;
-      case "configuration": out.push({ scope: String(input["sourceId"]), action: settingsWriteAction(String(input["sourceId"])), why: "remove the connection's settings" }); break;
-      case "appConfiguration": out.push({ scope: String(input["storeId"]), action: KEY_VALUE_DELETE, dataAction: true, why: "remove the connection's App Configuration keys" }); break;
-      case "databaseUser": out.push({ scope: String(input["serverId"]), action: databaseAdminAction(String(input["serverId"])), why: "drop the connection's database user" }); break;
-      default: break;
-    }
-  }
-  return distinct(out);
-}
-
-/** What an update must also be authorized for: undoing what the previous run applied at scopes the new plan no
- *  longer touches (the saga's cleanup undoes those, src/activities planObsolete). */
-export function updateCleanupRequirements(previous: AppliedStepRecord[], previousProperties: LinkerProperties, planned: RequiredPermission[]): RequiredPermission[] {
-  const kept = new Set(planned.map((r) => r.scope.replace(/\/+$/, "").toLowerCase()));
-  return undoRequirements(previous, previousProperties).filter((u) => !kept.has(u.scope.replace(/\/+$/, "").toLowerCase()));
 }
 
 /** The scopes a request names before anything is read (source, target, vault, store): their permissions can be
@@ -188,7 +72,7 @@ export function scopesNamedBy(sourceId: string, properties: LinkerProperties): s
   const target = resolveTarget(properties.targetService as never);
   // The role scope is checked for every identity connection; the target itself only when its firewall is closed.
   if (!("code" in target) && target.roleScope) scopes.push(target.roleScope);
-  const vault = isObject(properties.secretStore) ? str(properties.secretStore["keyVaultId"]) : undefined;
+  const vault = keyVaultIdOf(properties);
   if (vault) scopes.push(vault);
   const info = isObject(properties.configurationInfo) ? properties.configurationInfo : undefined;
   const store = info && isObject(info["configurationStore"]) ? str(info["configurationStore"]["appConfigurationId"]) : undefined;

@@ -10,7 +10,7 @@ import {
 } from "../catalogue/index.js";
 import type { StoredLinker } from "../model/connection.js";
 import { isObject, type ConfigurationInfo, type JsonObject, type LinkerProperties } from "../model/linker.js";
-import { PlanError } from "../model/plan.js";
+import { PlanError, type ConnectionError } from "../model/errors.js";
 
 export interface ConfigurationsRequest {
   targetKind: TargetKind;
@@ -28,7 +28,7 @@ export interface ConfigurationsRequest {
 }
 
 /** A catalogue refusal as the plan's error (unsupported combination, missing fact, name conflict, bad option). */
-export function catalogueError(e: { code: string; message: string; target?: string }): PlanError {
+export function catalogueError(e: ConnectionError): PlanError {
   return new PlanError(e.code === "BadRequest" ? "InvalidConnection" : e.code, e.message, e.target);
 }
 

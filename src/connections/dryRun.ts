@@ -1,38 +1,39 @@
 // Dry run of a createOrUpdate (Microsoft.ServiceLinker/dryruns, actionName "createOrUpdate"): what creating the linker
-// would change, computed from the same plan the orchestration runs (planConnection) and each step's read-only
-// plan(), and whether linkwright's own identity holds the RBAC actions those writes need. Reads only: nothing is
-// written anywhere (no ARM write, no data-plane write; the database-user step only probes whether the user exists).
-//   operationPreviews:   one entry per change a step's plan reports ({name, operationType, description, action, scope}).
+// would change, computed from the same plan and the same steps the orchestration runs (planConnection, stepsOf),
+// each step's read-only plan() and its own preview, and whether linkwright's own identity holds the RBAC actions those
+// writes need. Reads only: nothing is written anywhere (no ARM write, no data-plane write; the database-user step only
+// probes whether the user exists).
+//   operationPreviews:   one entry per change a step's plan reports ({name, operationType, description, action, scope}),
+//                        in the saga's order.
 //   prerequisiteResults: {type:"basicError"} for a plan or read error (unsupported combination, no VNet integration,
 //                        missing target…), {type:"permissionsMissing"} per scope where linkwright lacks an action.
 import type { LinkerProperties } from "../model/linker.js";
-import { isObject } from "../model/linker.js";
 import type { ArmClients } from "../azure/clients.js";
 import { parseResourceId } from "../azure/resourceId.js";
-import { databaseUserInputOf } from "./databaseUser.js";
 import { STEPS, type StepName } from "../steps/registry.js";
-import type { Step, StepContext } from "../steps/step.js";
+import { PENDING_PRINCIPAL, stepsOf } from "../steps/schedule.js";
+import type { Step, StepContext, StepPreview } from "../steps/step.js";
 import { planConnection } from "./plan.js";
-import { PlanError, type ConnectionPlan } from "../model/plan.js";
-import { baseChangeRequirements, changeRequirements, settingsWriteAction, vnetRuleAction } from "../authorization/requirements.js";
+import type { ConnectionPlan } from "../model/plan.js";
+import type { ScheduledStep } from "../model/steps.js";
+import { PlanError, type ConnectionError } from "../model/errors.js";
+import { classifyError, isProgrammingError } from "./classifyError.js";
+import { stepRequirements } from "./changeRequirements.js";
+import { baseChangeRequirements } from "../authorization/requirements.js";
 import { grants, recommendedRoleFor, type PermissionEntry, type RequiredPermission } from "../authorization/permissions.js";
 import { permissionsApiReader } from "../authorization/permissionReaders.js";
 import { ownCallerIds } from "../azure/ownIdentity.js";
-import { describeOwnPermissionGap, grantCommand, ownPermissionGap } from "../authorization/ownPermissions.js";
+import { grantCommand } from "../authorization/ownPermissions.js";
+export type { OperationType } from "../model/steps.js";
 
-export type OperationType = "configConnection" | "configNetwork" | "configAuth";
-
-export interface OperationPreview {
+/** One change a step's plan reports, with the RBAC action it needs where (the step's own `preview`). */
+export interface OperationPreview extends StepPreview {
+  /** The step's name. */
   name: string;
-  operationType: OperationType;
-  description: string;
-  /** The RBAC action the write needs. */
-  action: string;
-  scope: string;
 }
 
 export type PrerequisiteResult =
-  | { type: "basicError"; code: string; message: string }
+  | ({ type: "basicError" } & Omit<ConnectionError, "target">)
   | { type: "permissionsMissing"; scope: string; permissions: string[]; recommendedRole: string };
 
 export interface DryRunResult {
@@ -63,12 +64,7 @@ export interface DryRunContext extends StepContext {
   checkPermissions?: boolean;
 }
 
-/** Object id stand-in while the identity does not exist yet; replaced by NEW_IDENTITY in descriptions. */
-const PENDING_OBJECT_ID = "00000000-0000-0000-0000-000000000000";
 export const NEW_SYSTEM_IDENTITY = "the system-assigned identity that will be enabled";
-const DATABASE_USER_ACTION = "none (SQL statements run as the server's Microsoft Entra admin)";
-
-interface Preview { step: StepName; operationType: OperationType; action: string | ((change: string) => string); scope: string | ((change: string) => string) }
 
 export async function dryRunCreateOrUpdate(req: DryRunRequest, ctx: DryRunContext): Promise<DryRunResult> {
   const steps = { ...STEPS, ...(ctx.steps ?? {}) } as Record<StepName, Step<any, any>>;
@@ -84,95 +80,43 @@ export async function dryRunCreateOrUpdate(req: DryRunRequest, ctx: DryRunContex
   }
 
   const prerequisiteResults: PrerequisiteResult[] = [];
-  const planStep = async (preview: Preview, input: unknown, rewrite = (s: string) => s): Promise<OperationPreview[]> => {
-    try {
-      const { changes } = await steps[preview.step].plan(input, ctx);
-      return toPreviews(preview, changes.map(rewrite));
-    } catch (e) {
-      prerequisiteResults.push(basicError(e, preview.step));
-      return [];
-    }
-  };
-
-  const sourceType = parseResourceId(req.sourceId)?.fullType ?? "";
   const principal = await principalOf(plan, ctx).catch((e: unknown) => {
     prerequisiteResults.push(basicError(e, "identity"));
     return undefined;
   });
-  const tasks: Promise<OperationPreview[]>[] = [];
-  if (plan.identity) {
-    tasks.push(planStep({ step: "identity", operationType: "configAuth", action: `${sourceType}/write`, scope: req.sourceId }, plan.identity));
-  }
-  if (principal) {
-    for (const g of plan.roles) {
-      const preview: Preview = { step: "roleAssignment", operationType: "configAuth", action: "Microsoft.Authorization/roleAssignments/write", scope: g.scope };
-      const withName = (s: string) => (g.roleName ? s.replace(/^Assign role (\S+)/, `Assign role $1 (${g.roleName})`) : s);
-      if (principal.objectId) {
-        tasks.push(planStep(preview, { scope: g.scope, role: g.role, principalId: principal.objectId, principalType: principal.type }, withName));
-      } else {
-        // A principal that does not exist yet has no assignment: the write is certain.
-        const role = g.role.split("/").pop()!.toLowerCase();
-        tasks.push(Promise.resolve(toPreviews(preview, [withName(`Assign role ${role} to ${principal.label} at ${g.scope}.`)])));
-      }
-    }
-    if (plan.databasePrincipal && plan.targetResourceId) {
-      const preview: Preview = { step: "databaseUser", operationType: "configAuth", action: DATABASE_USER_ACTION, scope: plan.targetId };
-      try {
-        const input = databaseUserInputOf(plan, principal.objectId ?? PENDING_OBJECT_ID, req.linkerName);
-        // The change lines (a heading, then one line per statement) form one preview: its description carries them all.
-        if (input) {
-          tasks.push(planStep(preview, input, principal.objectId ? undefined : (s) => s.replaceAll(PENDING_OBJECT_ID, `<object id of ${principal.label}>`))
-            .then((ps) => (ps.length ? [{ ...ps[0]!, description: ps.map((p) => p.description).join("\n") }] : [])));
-        }
-      } catch (e) {
-        prerequisiteResults.push(basicError(e, "databaseUser"));
-      }
-    }
-  }
-  if (plan.firewall) {
-    const scope = plan.firewall.targetId;
-    tasks.push(planStep({ step: "firewall", operationType: "configNetwork", action: `${parseResourceId(scope)?.fullType}/write`, scope }, plan.firewall));
-  }
-  if (plan.serviceEndpoint) {
-    const se = plan.serviceEndpoint;
-    const onSubnet = (c: string) => c.startsWith("Enable the ");
-    tasks.push(planStep({
-      step: "serviceEndpoint", operationType: "configNetwork",
-      action: (c) => (onSubnet(c) ? "Microsoft.Network/virtualNetworks/subnets/write" : vnetRuleAction(se.targetId)),
-      scope: (c) => (onSubnet(c) ? se.subnetId : se.targetId),
-    }, se));
-  }
-  const vaultId = isObject(req.properties.secretStore) ? String(req.properties.secretStore["keyVaultId"] ?? "") : "";
-  for (const s of plan.secretStore) {
-    tasks.push(planStep({ step: "secretStore", operationType: "configConnection", action: "Microsoft.KeyVault/vaults/secrets/write", scope: vaultId || s.vaultUri }, s));
-  }
-  if (plan.settings.settings.length || plan.settings.remove?.length) {
-    tasks.push(planStep({ step: "configuration", operationType: "configConnection", action: settingsWriteAction(req.sourceId), scope: req.sourceId }, plan.settings));
-  }
-  if (plan.appConfiguration) {
-    tasks.push(planStep({
-      step: "appConfiguration", operationType: "configConnection",
-      action: "Microsoft.AppConfiguration/configurationStores/keyValues/write", scope: plan.appConfiguration.storeId,
-    }, plan.appConfiguration));
-  }
-  const operationPreviews = (await Promise.all(tasks)).flat();
-  if (ctx.checkPermissions !== false) prerequisiteResults.push(...await missingPermissions(ctx.clients, operationPreviews));
-  return { prerequisiteResults, operationPreviews, required: changeRequirements(plan, req.properties) };
-}
+  // The steps the saga would run; those needing a principal only when there is (or will be) one.
+  const scheduled = stepsOf(plan, {
+    connectionName: req.linkerName, ...(principal?.objectId ? { principalId: principal.objectId } : {}),
+    onError: (step, phase, e) => { if (phase !== "afterIdentity" || principal) prerequisiteResults.push(basicError(e, step)); },
+  });
 
-function toPreviews(p: Preview, changes: string[]): OperationPreview[] {
-  return changes.map((description) => ({
-    name: p.step,
-    operationType: p.operationType,
-    description,
-    action: typeof p.action === "function" ? p.action(description) : p.action,
-    scope: typeof p.scope === "function" ? p.scope(description) : p.scope,
-  }));
+  const previewOf = async (s: ScheduledStep): Promise<OperationPreview[]> => {
+    const step = steps[s.step];
+    // A principal the identity step will create does not exist yet: the step plans for a stand-in (as new: no
+    // assignment can exist), and the previews name the principal instead.
+    const pending = s.phase === "afterIdentity" && principal && !principal.objectId ? principal.label : undefined;
+    const run = pending && step.forPrincipal ? step.forPrincipal(s.input, { principalId: PENDING_PRINCIPAL, isNew: true }) : { input: s.input };
+    const input = { ...run.input, ...s.hints, ...run.hints };
+    const named = (change: string) => (pending
+      ? change.replaceAll(`principal ${PENDING_PRINCIPAL}`, pending).replaceAll(PENDING_PRINCIPAL, `<object id of ${pending}>`)
+      : change);
+    try {
+      const { changes } = await step.plan(input, ctx);
+      return step.preview(input, changes.map(named)).map((p) => ({ name: s.step, ...p }));
+    } catch (e) {
+      prerequisiteResults.push(basicError(e, s.step));
+      return [];
+    }
+  };
+  const previewed = scheduled.filter((s) => s.phase !== "afterIdentity" || principal);
+  const operationPreviews = (await Promise.all(previewed.map(previewOf))).flat();
+  if (ctx.checkPermissions !== false) prerequisiteResults.push(...await missingPermissions(ctx.clients, operationPreviews));
+  return { prerequisiteResults, operationPreviews, required: stepRequirements(plan.sourceId, scheduled, req.properties) };
 }
 
 /** The connection's principal: known (object id), or to be created by the identity step (label only). */
-async function principalOf(plan: ConnectionPlan, ctx: StepContext): Promise<{ objectId?: string; label: string; type: "ServicePrincipal" | "User" } | undefined> {
-  if (plan.principal) return { objectId: plan.principal.principalId, label: `principal ${plan.principal.principalId}`, type: plan.principal.principalType };
+async function principalOf(plan: ConnectionPlan, ctx: StepContext): Promise<{ objectId?: string; label: string } | undefined> {
+  if (plan.principal) return { objectId: plan.principal.principalId, label: `principal ${plan.principal.principalId}` };
   const identity = plan.identity;
   if (!identity) return undefined;
   const observed = plan.observedIdentity;
@@ -185,28 +129,20 @@ async function principalOf(plan: ConnectionPlan, ctx: StepContext): Promise<{ ob
       if (!id) throw new PlanError("InvalidConnection", `'${uaId}' is not a user-assigned identity id.`);
       objectId = (await ctx.clients.msi(id.subscriptionId).userAssignedIdentities.get(id.resourceGroup, id.names[0]!)).principalId;
     }
-    return { ...(objectId ? { objectId } : {}), label: `the user-assigned identity ${uaId}`, type: "ServicePrincipal" };
+    return { ...(objectId ? { objectId } : {}), label: `the user-assigned identity ${uaId}` };
   }
   if (observed?.type.includes("SystemAssigned") && observed.principalId) {
-    return { objectId: observed.principalId, label: `principal ${observed.principalId}`, type: "ServicePrincipal" };
+    return { objectId: observed.principalId, label: `principal ${observed.principalId}` };
   }
-  return { label: NEW_SYSTEM_IDENTITY, type: "ServicePrincipal" };
+  return { label: NEW_SYSTEM_IDENTITY };
 }
 
-/** A plan or read failure as a prerequisite result (as the activities report a step's error, src/activities
- *  errorOf); programming errors (TypeError, ReferenceError, RangeError) propagate: the API answers 500. */
+/** A plan or read failure as a prerequisite result (classified as the saga's step errors are); programming errors
+ *  propagate: the API answers 500. */
 function basicError(e: unknown, step?: string): PrerequisiteResult {
-  if (e instanceof TypeError || e instanceof ReferenceError || e instanceof RangeError) throw e;
-  const err = e as { code?: unknown; statusCode?: unknown; message?: unknown };
-  const prefix = step ? `${step}: ` : "";
-  const gap = ownPermissionGap(e);
-  if (gap) return { type: "basicError", code: typeof err?.code === "string" && err.code ? err.code : "AuthorizationFailed", message: describeOwnPermissionGap(gap, step) };
-  const message = prefix + (typeof err?.message === "string" && err.message ? err.message : String(e));
-  if (e instanceof PlanError) return { type: "basicError", code: e.code, message };
-  if (typeof err?.code === "string" && err.code) return { type: "basicError", code: err.code, message };
-  if (err?.statusCode === 404) return { type: "basicError", code: "ResourceNotFound", message };
-  if (typeof err?.statusCode === "number") return { type: "basicError", code: `Http${err.statusCode}`, message };
-  return { type: "basicError", code: "InternalError", message };
+  if (isProgrammingError(e)) throw e;
+  const { code, message } = classifyError(e, step);
+  return { type: "basicError", code, message };
 }
 
 /** Whether linkwright checks its own permission for a preview's action: control-plane actions, not data-plane writes

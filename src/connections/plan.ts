@@ -13,13 +13,14 @@ import { firewallFor } from "../targets/firewall.js";
 import { readAppConfigurationStoreEndpoint } from "../targets/appConfiguration.js";
 import { subnetOf } from "../sources/subnet.js";
 import { engineOfKind } from "../databases/engines.js";
-import { appConfigurationKeysInputFor } from "../steps/appConfigurationKeys.js";
+import { appConfigurationKeysInputFor } from "../steps/appConfiguration.js";
 import { noVnetIntegrationMessage, serviceEndpointInputFor, serviceEndpointUnsupportedMessage } from "../steps/serviceEndpoint.js";
-import { keyVaultReference } from "../steps/keyVaultSecret.js";
+import { keyVaultReference } from "../steps/secretStore.js";
 import type { SettingSpec } from "../model/steps.js";
 import type { StepContext } from "../steps/step.js";
 import { hasSecretToken, secretToken } from "../secrets/secretTokens.js";
-import { PlanError, type ConnectionPlan, type PlanRequest, type RoleGrant } from "../model/plan.js";
+import type { ConnectionPlan, PlanRequest, RoleGrant } from "../model/plan.js";
+import { PlanError } from "../model/errors.js";
 import { catalogueError, configurationsOf } from "./configurations.js";
 
 const USER_SECRET_PATHS: Record<string, string> = {

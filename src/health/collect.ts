@@ -24,7 +24,7 @@ import { readFunctionApps } from "./collectFunctions.js";
 import { mapBounded } from "../concurrency/mapBounded.js";
 import type { RetryBudget } from "./retry.js";
 import {
-  existenceId, emptySnapshot, vaultOrigin, type GraphResource, type HealthSnapshot, type PrivateEndpointRow, type Read, type RoleAssignmentRow,
+  existenceId, emptySnapshot, failedRead, vaultOrigin, type GraphResource, type HealthSnapshot, type PrivateEndpointRow, type Read, type RoleAssignmentRow,
 } from "./snapshot.js";
 
 export interface CollectOptions {
@@ -71,10 +71,6 @@ export function armCallsOf(stats: CallStats): number {
   return stats.graphQueries + stats.settingsReads + stats.functionListings + stats.roleAssignmentCalls + stats.listKeys + stats.confirmReads + stats.secretActions;
 }
 
-function failed(e: unknown): { ok: false; error: string } {
-  const err = e as RestError;
-  return { ok: false, error: `${err.code ?? err.statusCode ?? "Error"}: ${(err.message ?? String(e)).split("\n")[0]}` };
-}
 
 function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -180,9 +176,9 @@ async function readGraph(plan: ReadPlan, o: CollectOptions, snap: HealthSnapshot
       }
       for (const origin of vaults) snap.keyVaults.set(origin, { ok: true, value: reported.get(origin) });
     } catch (e) {
-      for (const id of ids) snap.resources.set(id, failed(e));
-      for (const p of principals) roles.failed.set(p, failed(e).error);
-      for (const origin of vaults) snap.keyVaults.set(origin, failed(e));
+      for (const id of ids) snap.resources.set(id, failedRead(e));
+      for (const p of principals) roles.failed.set(p, failedRead(e).error);
+      for (const origin of vaults) snap.keyVaults.set(origin, failedRead(e));
     }
   });
 }
@@ -204,7 +200,7 @@ async function readOtherRoleAssignments(plan: ReadPlan, o: CollectOptions, stats
         roles.rows.get(p)?.push(roleRow(p, r));
       }
     } catch (e) {
-      for (const p of principals) roles.failed.set(p, failed(e).error);
+      for (const p of principals) roles.failed.set(p, failedRead(e).error);
     }
   });
 }
@@ -221,7 +217,7 @@ async function readPrivateEndpoints(plan: ReadPlan, o: CollectOptions, snap: Hea
     const rows = await graphPages<PrivateEndpointRow>(privateEndpointsQuery(), subscriptionsOf(plan.resourceIds), o, stats, () => { stats.privateEndpointQueries++; });
     snap.privateEndpoints = { ok: true, value: rows.map((r) => ({ id: r.id, properties: r.properties ?? {} })) };
   } catch (e) {
-    snap.privateEndpoints = failed(e);
+    snap.privateEndpoints = failedRead(e);
   }
 }
 
@@ -253,7 +249,7 @@ async function confirmMissing(o: CollectOptions, snap: HealthSnapshot, stats: Ca
       });
       snap.resources.set(id, { ok: true, value: { id, type, properties: {}, identity: null, unindexed: true } });
     } catch (e) {
-      if ((e as RestError).statusCode !== 404) snap.resources.set(id, failed(e));
+      if ((e as RestError).statusCode !== 404) snap.resources.set(id, failedRead(e));
     }
   });
 }
@@ -267,7 +263,7 @@ async function readSettings(plan: ReadPlan, o: CollectOptions, snap: HealthSnaps
       });
       snap.settings.set(s.key, { ok: true, value });
     } catch (e) {
-      snap.settings.set(s.key, failed(e));
+      snap.settings.set(s.key, failedRead(e));
     }
   });
 }
@@ -284,7 +280,7 @@ async function readStorageKeys(plan: ReadPlan, o: CollectOptions, snap: HealthSn
       });
       snap.storageKeys.set(key, { ok: true, value: (result.keys ?? []).map((k) => k.value).filter((v): v is string => Boolean(v)) });
     } catch (e) {
-      snap.storageKeys.set(key, failed(e));
+      snap.storageKeys.set(key, failedRead(e));
     }
   });
 }
@@ -310,7 +306,7 @@ async function readSecrets(plan: ReadPlan, o: CollectOptions, snap: HealthSnapsh
       });
       read = { ok: true, value };
     } catch (e) {
-      read = failed(e);
+      read = failedRead(e);
     }
     snap.keyVaultSecrets.set(s.key, read);
   });
@@ -329,7 +325,7 @@ async function readResolvedSecrets(plan: ReadPlan, o: CollectOptions, snap: Heal
       });
       snap.resolvedSecrets.set(key, { ok: true, value });
     } catch (e) {
-      snap.resolvedSecrets.set(key, failed(e));
+      snap.resolvedSecrets.set(key, failedRead(e));
     }
   });
 }

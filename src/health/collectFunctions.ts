@@ -1,19 +1,14 @@
 // Reads for the Functions-bindings check: for each source in the plan that Resource Graph lists as a function app
 // (kind contains "functionapp"), its functions (webApps.listFunctions / listInstanceFunctionsSlot, paged) and — when
 // no connection step read them already — its app settings. Runs after the Graph and settings reads.
-import type { RestError } from "@azure/core-rest-pipeline";
 import type { FunctionBinding, FunctionBindings } from "../catalogue/bindings.js";
 import { parseResourceId } from "../azure/resourceId.js";
 import { sourceAdapterFor } from "../sources/index.js";
 import type { CallStats, CollectOptions } from "./collect.js";
 import type { ReadPlan } from "./readPlan.js";
 import { mapBounded } from "../concurrency/mapBounded.js";
-import { existenceId, settingsKey, type HealthSnapshot } from "./snapshot.js";
+import { existenceId, failedRead, settingsKey, type HealthSnapshot } from "./snapshot.js";
 
-function failed(e: unknown): { ok: false; error: string } {
-  const err = e as RestError;
-  return { ok: false, error: `${err.code ?? err.statusCode ?? "Error"}: ${(err.message ?? String(e)).split("\n")[0]}` };
-}
 
 /** A FunctionEnvelope (name "app/fn", config = function.json) as name + bindings. */
 export function toFunctionBindings(envelope: { name?: string; config?: Record<string, unknown> }): FunctionBindings {
@@ -48,7 +43,7 @@ export async function readFunctionApps(plan: ReadPlan, o: CollectOptions, snap: 
           });
           snap.functionBindings.set(existenceId(sourceId), { ok: true, value: functions });
         } catch (e) {
-          snap.functionBindings.set(existenceId(sourceId), failed(e));
+          snap.functionBindings.set(existenceId(sourceId), failedRead(e));
         }
       })(),
       (async () => {
@@ -60,7 +55,7 @@ export async function readFunctionApps(plan: ReadPlan, o: CollectOptions, snap: 
           });
           snap.settings.set(key, { ok: true, value });
         } catch (e) {
-          snap.settings.set(key, failed(e));
+          snap.settings.set(key, failedRead(e));
         }
       })(),
     ]);

@@ -1,14 +1,12 @@
 // Pure health checks of one connection over a HealthSnapshot. Each failure says what is wrong and how to fix it;
 // a check whose data could not be read is a "warning" with errorCode CheckInconclusive, never a failure.
+// The steps checked here are those whose `health` is "snapshot" (src/steps/*.ts); SNAPSHOT_CHECKS has one check for
+// each of them, and only for them (the compiler holds the two together).
 import { appliedOf } from "../model/connection.js";
 import type { StoredLinker } from "../model/connection.js";
-import type { AppliedStep } from "../steps/registry.js";
-import type { FirewallInput } from "../model/steps.js";
-import type { IdentityInput } from "../model/steps.js";
-import type { KeyVaultSecretInput } from "../model/steps.js";
-import type { RoleAssignmentInput } from "../model/steps.js";
-import type { SettingsInput } from "../model/steps.js";
-import type { SecretSource } from "../model/steps.js";
+import type { AppliedStepRecord } from "../model/plan.js";
+import { SNAPSHOT_STEPS, type SnapshotCheckedStep } from "../steps/registry.js";
+import type { FirewallInput, IdentityInput, KeyVaultSecretInput, RoleAssignmentInput, SecretSource, SettingsInput, StepInputs } from "../model/steps.js";
 import { parseResourceId } from "../azure/resourceId.js";
 import type { Sealer } from "../secrets/seal.js";
 import {
@@ -27,12 +25,12 @@ export interface EvaluateOptions {
   snapshotSteps?: ReadonlySet<string>;
 }
 
-/** The step kinds this module checks from a snapshot. */
-export const SNAPSHOT_STEPS: ReadonlySet<string> = new Set(["identity", "roleAssignment", "firewall", "secretStore", "configuration"]);
+/** The step kinds this module checks from a snapshot (the steps' `health`). */
+export { SNAPSHOT_STEPS };
 
 const REPUT = "Re-run the connection (PUT the linker again) to restore it";
 
-export function appliedSteps(linker: StoredLinker): AppliedStep[] {
+export function appliedSteps(linker: StoredLinker): AppliedStepRecord[] {
   return appliedOf(linker);
 }
 
@@ -275,6 +273,18 @@ export function checkConfiguration(snap: HealthSnapshot, input: SettingsInput, o
   return results;
 }
 
+/** One step's checks from the snapshot. */
+type SnapshotCheck<Input> = (snap: HealthSnapshot, input: Input, linker: StoredLinker, options: EvaluateOptions) => CheckResult[];
+
+/** The check of each step the snapshot covers: exactly the steps whose `health` is "snapshot". */
+const SNAPSHOT_CHECKS = {
+  identity: (snap, input, linker) => [checkIdentity(snap, input, linker.state?.principalId)],
+  roleAssignment: (snap, input) => [checkRoleAssignment(snap, input)],
+  firewall: (snap, input) => [checkNetwork(snap, input)],
+  secretStore: (snap, input, _linker, options) => [checkKeyVaultSecret(snap, input, options)],
+  configuration: (snap, input, _linker, options) => checkConfiguration(snap, input, options),
+} satisfies { [K in SnapshotCheckedStep]: SnapshotCheck<StepInputs[K]> };
+
 /** The checks of one connection from the snapshot, in the order validateLinker reports them (existence first; the
  *  steps it does not batch are skipped here). */
 export function evaluateLinker(linker: StoredLinker, snap: HealthSnapshot, options: EvaluateOptions = {}): CheckResult[] {
@@ -283,18 +293,11 @@ export function evaluateLinker(linker: StoredLinker, snap: HealthSnapshot, optio
   if (targetId) details.push(checkExistence(snap, targetId, "target"));
   if (details.some((d) => d.result === "failure")) return details;
   if (targetId && usesPrivateLink(linker)) details.push(checkPrivateLink(snap, targetId));
-  const principal = linker.state?.principalId;
   const batched = options.snapshotSteps ?? SNAPSHOT_STEPS;
   for (const applied of appliedSteps(linker)) {
-    if (!batched.has(applied.step)) continue;
-    switch (applied.step) {
-      case "identity": details.push(checkIdentity(snap, applied.input as IdentityInput, principal)); break;
-      case "roleAssignment": details.push(checkRoleAssignment(snap, applied.input as RoleAssignmentInput)); break;
-      case "firewall": details.push(checkNetwork(snap, applied.input as FirewallInput)); break;
-      case "secretStore": details.push(checkKeyVaultSecret(snap, applied.input as KeyVaultSecretInput, options)); break;
-      case "configuration": details.push(...checkConfiguration(snap, applied.input as SettingsInput, options)); break;
-      default: break;
-    }
+    if (!batched.has(applied.step) || !Object.hasOwn(SNAPSHOT_CHECKS, applied.step)) continue;
+    const check = SNAPSHOT_CHECKS[applied.step as SnapshotCheckedStep] as SnapshotCheck<unknown>;
+    details.push(...check(snap, applied.input, linker, options));
   }
   const bindings = checkFunctionBindings(snap, linker.sourceId);
   if (bindings) details.push(bindings);

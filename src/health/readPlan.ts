@@ -1,12 +1,9 @@
 // What a set of connections needs read to be checked (pure): the distinct resources, sources' settings,
-// role-assignment lookups, storage accounts whose keys back a secret, and Key Vault secrets.
+// role-assignment lookups, storage accounts whose keys back a secret, and Key Vault secrets. SNAPSHOT_READS says
+// what each step the snapshot checks needs read (the steps whose `health` is "snapshot", src/steps/*.ts).
 import type { StoredLinker } from "../model/connection.js";
-import type { FirewallInput } from "../model/steps.js";
-import type { IdentityInput } from "../model/steps.js";
-import type { KeyVaultSecretInput } from "../model/steps.js";
-import type { RoleAssignmentInput } from "../model/steps.js";
-import type { SettingsInput } from "../model/steps.js";
-import type { SecretSource } from "../model/steps.js";
+import type { IdentityInput, SecretSource, StepInputs } from "../model/steps.js";
+import type { SnapshotCheckedStep } from "../steps/registry.js";
 import { appliedSteps, normalizeAccount, targetIdOf } from "./evaluate.js";
 import { usesPrivateLink } from "./privateLink.js";
 import { existenceId, parseKeyVaultReference, secretKey, secretSourceKey, settingsKey, subscriptionKeyOf } from "./snapshot.js";
@@ -35,6 +32,40 @@ export interface PlanOptions {
   functionsBindings?: boolean;
 }
 
+/** What a connection's records add to the reads. */
+interface Reads {
+  resource(id: string): void;
+  secretSource(source: SecretSource): void;
+  secret(vaultUri: string, name: string): void;
+  settings(sourceId: string, scope?: string): void;
+  /** The principal's role assignments at the scope. */
+  roleAssignments(scope: string, principalId: string): void;
+}
+
+/** The resource whose system-assigned identity the connection's principal is (its Graph row lists its roles). */
+function holderOf(identity: IdentityInput | undefined): string | undefined {
+  return identity?.systemAssigned && !identity.userAssignedIdentityId ? existenceId(identity.sourceId) : undefined;
+}
+
+/** What each step the snapshot checks needs read (the source and the target are read for every connection). */
+const SNAPSHOT_READS = {
+  identity: (input, r) => { const holder = holderOf(input); if (holder) r.resource(holder); },
+  roleAssignment: (input, r) => r.roleAssignments(input.scope, input.principalId),
+  firewall: (input, r) => r.resource(input.targetId),
+  secretStore: (input, r) => {
+    r.secret(input.vaultUri, input.secretName);
+    r.secretSource(input.source);
+  },
+  configuration: (input, r) => {
+    r.settings(input.sourceId, input.scope);
+    for (const spec of input.settings) {
+      if (spec.secretSource) r.secretSource(spec.secretSource);
+      const ref = spec.value !== undefined ? parseKeyVaultReference(spec.value) : undefined;
+      if (ref) r.secret(ref.vaultUri, ref.name);
+    }
+  },
+} satisfies { [K in SnapshotCheckedStep]: (input: StepInputs[K], reads: Reads) => void };
+
 export function planReads(linkers: readonly StoredLinker[], options: PlanOptions = {}): ReadPlan {
   const resources = new Map<string, string>();
   const settings = new Map<string, { key: string; sourceId: string; scope?: string }>();
@@ -56,41 +87,27 @@ export function planReads(linkers: readonly StoredLinker[], options: PlanOptions
     const target = targetIdOf(linker);
     if (target) addResource(target);
     if (target && usesPrivateLink(linker)) privateLinkTargets.add(existenceId(target));
-    const identity = appliedSteps(linker).find((s) => s.step === "identity")?.input as IdentityInput | undefined;
-    const holder = identity?.systemAssigned && !identity.userAssignedIdentityId ? existenceId(identity.sourceId) : undefined;
-    if (holder) addResource(holder);
+    const holder = holderOf(appliedSteps(linker).find((s) => s.step === "identity")?.input as IdentityInput | undefined);
+    const reads: Reads = {
+      resource: addResource,
+      secretSource: addSecretSource,
+      secret: addSecret,
+      settings: (sourceId, scope) => {
+        const key = settingsKey(sourceId, scope);
+        settings.set(key, { key, sourceId, ...(scope ? { scope } : {}) });
+      },
+      roleAssignments: (scope, principalId) => {
+        const sub = subscriptionKeyOf(scope) ?? "";
+        const pairs = roles.get(sub) ?? new Map();
+        pairs.set(`${scope.toLowerCase()}|${principalId.toLowerCase()}`, { scope, principalId });
+        roles.set(sub, pairs);
+        const principal = principalId.toLowerCase();
+        if (holder && !holders.has(principal)) holders.set(principal, holder);
+      },
+    };
     for (const applied of appliedSteps(linker)) {
-      switch (applied.step) {
-        case "roleAssignment": {
-          const input = applied.input as RoleAssignmentInput;
-          const sub = subscriptionKeyOf(input.scope) ?? "";
-          const pairs = roles.get(sub) ?? new Map();
-          pairs.set(`${input.scope.toLowerCase()}|${input.principalId.toLowerCase()}`, { scope: input.scope, principalId: input.principalId });
-          roles.set(sub, pairs);
-          const principal = input.principalId.toLowerCase();
-          if (holder && !holders.has(principal)) holders.set(principal, holder);
-          break;
-        }
-        case "firewall": addResource((applied.input as FirewallInput).targetId); break;
-        case "secretStore": {
-          const input = applied.input as KeyVaultSecretInput;
-          addSecret(input.vaultUri, input.secretName);
-          addSecretSource(input.source);
-          break;
-        }
-        case "configuration": {
-          const input = applied.input as SettingsInput;
-          const key = settingsKey(input.sourceId, input.scope);
-          settings.set(key, { key, sourceId: input.sourceId, ...(input.scope ? { scope: input.scope } : {}) });
-          for (const spec of input.settings) {
-            if (spec.secretSource) addSecretSource(spec.secretSource);
-            const ref = spec.value !== undefined ? parseKeyVaultReference(spec.value) : undefined;
-            if (ref) addSecret(ref.vaultUri, ref.name);
-          }
-          break;
-        }
-        default: break;
-      }
+      if (!Object.hasOwn(SNAPSHOT_READS, applied.step)) continue;
+      (SNAPSHOT_READS[applied.step as SnapshotCheckedStep] as (input: unknown, reads: Reads) => void)(applied.input, reads);
     }
   }
   return {

@@ -8,6 +8,12 @@ import { normalizeResourceId, parseResourceId } from "../azure/resourceId.js";
 
 export type Read<T> = { ok: true; value: T } | { ok: false; error: string };
 
+/** A read that failed, as the snapshot keeps it: the error's code (or HTTP status) and the first line of its message. */
+export function failedRead(e: unknown): { ok: false; error: string } {
+  const err = e as { code?: unknown; statusCode?: unknown; message?: unknown };
+  return { ok: false, error: `${err.code ?? err.statusCode ?? "Error"}: ${String(err.message ?? e).split("\n")[0]}` };
+}
+
 export interface GraphIdentity {
   type?: string;
   principalId?: string;

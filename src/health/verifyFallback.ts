@@ -1,7 +1,7 @@
-// Applied steps the snapshot checks do not cover (new step kinds) are checked by the step's own verify
+// Applied steps the snapshot checks do not cover (the steps whose `health` is "verify") are checked by the step's own verify
 // (src/steps/registry.ts), one call chain per step, its CheckResult reported as a validation item. A step name the
 // registry does not know, or a verify that throws, gives a warning item: validation never crashes on them.
-import { stepByName } from "../steps/registry.js";
+import { stepNamed } from "../steps/registry.js";
 import type { StepContext } from "../steps/step.js";
 import type { StoredLinker } from "../model/connection.js";
 import { appliedSteps, SNAPSHOT_STEPS } from "./evaluate.js";
@@ -31,10 +31,8 @@ export async function verifyOtherSteps(linker: StoredLinker, ctx: StepContext, o
   const others = appliedSteps(linker).filter((s) => !batched.has(s.step));
   return Promise.all(others.map(async ({ step, input }): Promise<CheckResult> => {
     const name = String(step);
-    let verify;
-    try {
-      verify = stepByName(name).verify.bind(stepByName(name));
-    } catch {
+    const known = stepNamed(name);
+    if (!known) {
       return {
         name, result: "warning", errorCode: "UnknownStep", description: `The applied step '${name}' holds.`,
         errorMessage: `This linkwright version has no check for the applied step '${name}' (recorded by another version); it was not verified. ` +
@@ -43,7 +41,7 @@ export async function verifyOtherSteps(linker: StoredLinker, ctx: StepContext, o
     }
     options.onVerify?.(name);
     try {
-      return await verify(input, ctx);
+      return await known.verify(input, ctx);
     } catch (e) {
       return { name, result: "warning", errorCode: INCONCLUSIVE, description: `The applied step '${name}' holds.`, errorMessage: `Could not be checked now: ${errorText(e)}` };
     }

@@ -1,6 +1,7 @@
 // A connection as linkwright keeps it: the linker resource (its properties as the caller sent them, secret-free), what
 // the last successful run configured (`state`), who authorized the last change, and the operations that change it.
 import type { Caller, CallerCredential } from "./caller.js";
+import type { ConnectionError } from "./errors.js";
 import type { LinkerProperties, SystemData } from "./linker.js";
 import type { AppliedStepRecord, ConnectionPlan } from "./plan.js";
 
@@ -30,7 +31,7 @@ export interface StoredLinker {
   /** The operation that last changed this linker. */
   lastOperationId?: string;
   /** Error of the last failed operation (ARM error detail). */
-  lastError?: { code: string; message: string };
+  lastError?: ConnectionError;
   /** What the last successful run configured (written by the saga's record activity), and the last health check. */
   state?: ConnectionState;
   /** The caller and permission decision of the last accepted change (what auto-heal may re-apply). */
@@ -54,7 +55,7 @@ export interface StoredOperation {
   status: OperationStatus;
   startTime: string;
   endTime?: string;
-  error?: { code: string; message: string; target?: string; details?: unknown[] };
+  error?: ConnectionError & { details?: unknown[] };
   /** Result document (validateLinker: the ValidateResult `properties`). */
   result?: Record<string, unknown>;
   /** Who started the operation (they may poll it), and what was checked for them. */

@@ -5,6 +5,8 @@
 // The production implementation wraps the Durable client; it belongs to the orchestration layer.
 import type { LinkerProperties } from "./linker.js";
 import type { Caller } from "./caller.js";
+import type { ConnectionError } from "./errors.js";
+import type { AppliedStepRecord, ConnectionPlan } from "./plan.js";
 
 interface StartBase {
   operationId: string;
@@ -33,7 +35,7 @@ export interface CreateOrUpdateStart extends StartBase {
   authorized?: { scope: string; action: string; dataAction?: boolean }[];
   /** The plan authorization was decided on, and when it was made: the saga uses it instead of planning again unless
    *  another operation changed the source since (src/activities: plan). Secret-free like every plan. */
-  plan?: import("./plan.js").ConnectionPlan;
+  plan?: ConnectionPlan;
   plannedAt?: string;
   /** Why planning failed when the caller was authorized (then only the linker write was required). */
   planErrorWhenAuthorized?: string;
@@ -51,4 +53,28 @@ export interface ConnectionOrchestrations {
   startCreateOrUpdate(input: CreateOrUpdateStart): Promise<void>;
   startDelete(input: DeleteStart): Promise<void>;
   startValidate(input: ValidateStart): Promise<void>;
+}
+
+/** What undoing a connection's applied steps may do (a delete, or an update's cleanup): what is undone, newest first,
+ *  and what is kept because other connections rely on it (said in the outcome). */
+export interface DeletePlan {
+  undo: AppliedStepRecord[];
+  kept: string[];
+}
+
+/** The record an orchestration hands to the `record` activity when an operation ends. */
+export interface OperationOutcome {
+  kind: "createOrUpdate" | "delete" | "validate";
+  operationId: string;
+  linkerId: string;
+  sourceId: string;
+  linkerName: string;
+  status: "Succeeded" | "Failed";
+  error?: ConnectionError;
+  /** createOrUpdate: what was applied (kept for delete/validate/revalidation) and planned. */
+  applied?: AppliedStepRecord[];
+  plan?: ConnectionPlan;
+  principalId?: string;
+  /** validate: the ValidateResult. */
+  result?: Record<string, unknown>;
 }

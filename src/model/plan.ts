@@ -1,8 +1,12 @@
 // What a connection will do, as planning decides it (src/connections/plan.ts) and the saga carries it between
 // activities, and how each step went. All JSON, all secret-free (secret values appear only as `{{lw-secret:…}}`
 // tokens or sealed envelopes).
+import type { ConnectionError } from "./errors.js";
 import type { LinkerProperties } from "./linker.js";
-import type { AppConfigurationKeysInput, StepName, FirewallInput, IdentityInput, IdentityState, KeyVaultSecretInput, ServiceEndpointInput, SettingsInput } from "./steps.js";
+import type {
+  AppConfigurationKeysInput, StepName, FirewallInput, IdentityInput, IdentityState, KeyVaultSecretInput, RunPrincipal, ScheduledStep,
+  ServiceEndpointInput, SettingsInput,
+} from "./steps.js";
 
 export interface PlanRequest {
   linkerId: string;
@@ -65,18 +69,20 @@ export interface AppliedStepRecord {
   outputs?: Record<string, unknown>;
 }
 
+/** What the runStep activity runs: a scheduled step, and for an after-identity step the principal it runs for. */
+export interface StepRun {
+  step: StepName;
+  input: ScheduledStep["input"];
+  hints?: ScheduledStep["hints"];
+  principal?: RunPrincipal;
+}
+
 export interface StepRunResult {
   ok: boolean;
   changed?: boolean;
   prior?: unknown;
   outputs?: Record<string, unknown>;
-  error?: { code: string; message: string };
-}
-
-/** A user error found while planning (unsupported combination, bad reference): the linker fails with it, nothing changes. */
-export class PlanError extends Error {
-  constructor(readonly code: string, message: string, readonly target?: string) {
-    super(message);
-    this.name = "PlanError";
-  }
+  /** The input as the step ran it, when the activity completed it with the run's principal: what is recorded. */
+  input?: unknown;
+  error?: ConnectionError;
 }

@@ -1,7 +1,8 @@
 // The configuration steps' vocabulary: their names and the (JSON, secret-free) inputs the plan hands them. What each
 // step does with its input, and every other fact about it, lives in its own file under src/steps/.
 
-/** Every configuration step, in the order a connection's saga runs them (src/steps/registry.ts maps each to its file). */
+/** Every configuration step (src/steps/registry.ts maps each to its file, src/steps/<name>.ts; stepsOf in
+ *  src/steps/schedule.ts orders a plan's steps for the saga). This order is the order permissions are reported in. */
 export const STEP_NAMES = ["identity", "roleAssignment", "firewall", "serviceEndpoint", "secretStore", "configuration", "appConfiguration", "databaseUser"] as const;
 export type StepName = (typeof STEP_NAMES)[number];
 
@@ -56,6 +57,9 @@ export interface RoleAssignmentInput {
   /** The principal was created by this very operation (its identity was just enabled), so no assignment can exist
    *  yet: apply skips the lookup and writes at once (one ARM round trip less). Never recorded. */
   principalIsNew?: boolean;
+  /** The role's display name (the catalogue's default roles have one): previews and permission reasons name it.
+   *  A hint, never recorded. */
+  roleName?: string;
 }
 
 export interface FirewallInput {
@@ -145,3 +149,36 @@ export interface DatabaseUserInput {
     identityScope?: string;
   };
 }
+
+/** Each step's input, by step name. */
+export interface StepInputs {
+  identity: IdentityInput;
+  roleAssignment: RoleAssignmentInput;
+  firewall: FirewallInput;
+  serviceEndpoint: ServiceEndpointInput;
+  secretStore: KeyVaultSecretInput;
+  configuration: SettingsInput;
+  appConfiguration: AppConfigurationKeysInput;
+  databaseUser: DatabaseUserInput;
+}
+
+/** When a scheduled step starts in the saga: the identity step produces the principal; the independent steps start
+ *  with it; the after-identity ones need its principal; an after-firewall one waits for the firewall step (both
+ *  rewrite one rule set). */
+export type StepPhase = "identity" | "independent" | "afterIdentity" | "afterFirewall";
+
+/** A step a plan runs (src/steps/schedule.ts stepsOf): its recorded input, the run's hints (given to the step with
+ *  the input, never recorded), and its phase. */
+export type ScheduledStep = {
+  [K in StepName]: { step: K; input: StepInputs[K]; hints?: Partial<StepInputs[K]>; phase: StepPhase };
+}[StepName];
+
+/** The principal an after-identity step runs for: the identity step's, or the plan's (service principal auth). */
+export interface RunPrincipal {
+  principalId: string;
+  /** Created by this very run (a system-assigned identity just turned on): nothing can be assigned to it yet. */
+  isNew: boolean;
+}
+
+/** A dry run's preview kind (Microsoft.ServiceLinker operationPreviews[].operationType). */
+export type OperationType = "configConnection" | "configNetwork" | "configAuth";

@@ -2,29 +2,23 @@
 // (the delete plan decides that from the store), then remove the record.
 import * as df from "durable-functions";
 import type { OrchestrationContext } from "durable-functions";
-import type { DeleteStart } from "../model/operations.js";
-import type { AppliedStepRecord } from "../model/plan.js";
-import { Activities, SOURCE_LOCK_ENTITY } from "./names.js";
-import type { OperationOutcome } from "./outcome.js";
+import type { DeleteStart, OperationOutcome } from "../model/operations.js";
+import { activitiesOf } from "./activityCalls.js";
+import { SOURCE_LOCK_ENTITY } from "./names.js";
 import { sourceLockKey } from "./sourceLockKey.js";
-
-export interface DeletePlan {
-  undo: AppliedStepRecord[];
-  kept: string[];
-}
 
 export function* deleteOrchestrator(context: OrchestrationContext): Generator<df.Task, void, any> {
   const start = context.df.getInput<DeleteStart>();
+  const acts = activitiesOf(context);
   const base = { kind: "delete" as const, operationId: start.operationId, linkerId: start.linkerId, sourceId: start.sourceId, linkerName: start.linkerName };
   const failures: string[] = [];
   // Same critical section as create/update: the delete plan reads what other connections on the source still need.
   const lock = yield context.df.lock(new df.EntityId(SOURCE_LOCK_ENTITY, sourceLockKey(start.sourceId)));
   try {
-    const plan: DeletePlan = yield context.df.callActivity(Activities.planDelete, start);
+    const plan = yield* acts.planDelete(start);
     for (const a of plan.undo) {
-      const r: { ok: boolean; error?: { message: string } } =
-        yield context.df.callActivity(Activities.compensateStep, { step: a.step, input: a.input, prior: a.prior });
-      if (!r.ok) failures.push(`${a.step}: ${r.error?.message}`);
+      const r = yield* acts.compensateStep({ step: a.step, input: a.input, prior: a.prior });
+      if (!r.ok) failures.push(`${a.step}: ${r.error.message}`);
     }
   } finally {
     lock.release();
@@ -32,5 +26,5 @@ export function* deleteOrchestrator(context: OrchestrationContext): Generator<df
   const outcome: OperationOutcome = failures.length
     ? { ...base, status: "Failed", error: { code: "DeleteIncomplete", message: `Some changes could not be undone: ${failures.join("; ")}` } }
     : { ...base, status: "Succeeded" };
-  yield context.df.callActivity(Activities.record, outcome);
+  yield* acts.record(outcome);
 }

@@ -1,4 +1,8 @@
-// Names of the durable functions the connection orchestrations use (registered in src/functions/connectionOrchestrations.ts).
+// Names of the durable functions the connection orchestrations use: the one place they are written. Every activity of
+// ConnectionActivities has exactly one name here (registered by src/functions/connectionOrchestrations.ts, called
+// through ./activityCalls.ts activitiesOf).
+import type { ConnectionActivities } from "../activities/connectionActivities.js";
+
 export const Orchestrators = {
   createOrUpdate: "linkerCreateOrUpdate",
   delete: "linkerDelete",
@@ -13,7 +17,7 @@ export const Activities = {
   planObsolete: "linkerPlanObsolete",
   validate: "linkerRunValidation",
   record: "linkerRecord",
-} as const;
+} as const satisfies Record<keyof ConnectionActivities, string>;
 
 /** Entity whose lock serializes the writes of all operations on one source (app settings PUT replaces the whole set). */
 export const SOURCE_LOCK_ENTITY = "sourceLock";

@@ -1,17 +1,16 @@
 // Validate one connection: one activity runs the checks (reads only), then the result is recorded on the operation.
 import type * as df from "durable-functions";
 import type { OrchestrationContext } from "durable-functions";
-import type { ValidateStart } from "../model/operations.js";
-import { Activities } from "./names.js";
-import type { OperationOutcome } from "./outcome.js";
+import type { OperationOutcome, ValidateStart } from "../model/operations.js";
+import { activitiesOf } from "./activityCalls.js";
 
 export function* validateOrchestrator(context: OrchestrationContext): Generator<df.Task, void, any> {
   const start = context.df.getInput<ValidateStart>();
-  const result: { ok: boolean; result?: Record<string, unknown>; error?: { code: string; message: string } } =
-    yield context.df.callActivity(Activities.validate, start);
+  const acts = activitiesOf(context);
+  const checked = yield* acts.validate(start);
   const outcome: OperationOutcome = {
     kind: "validate", operationId: start.operationId, linkerId: start.linkerId, sourceId: start.sourceId, linkerName: start.linkerName,
-    ...(result.ok ? { status: "Succeeded", result: result.result } : { status: "Failed", error: result.error }),
+    ...(checked.ok ? { status: "Succeeded", result: checked.result } : { status: "Failed", error: checked.error }),
   };
-  yield context.df.callActivity(Activities.record, outcome);
+  yield* acts.record(outcome);
 }

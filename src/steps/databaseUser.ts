@@ -6,6 +6,7 @@
 // statement cannot run, apply fails with the statements and what is missing. A user linkwright did not create is never
 // dropped: one that exists is left alone (no change, nothing recorded to undo), one that appears between the probe and
 // the CREATE makes apply fail, and only a user this apply's CREATE made is dropped when a grant then fails.
+// A delete keeps a user another connection of the source also applied (SQL users are per identity).
 import type { TargetFacts } from "../catalogue/types.js";
 import { defaultDatabaseUser } from "../catalogue/grants.js";
 import { checkEntraAdmin, selfFromToken, type AdminCheck } from "../databases/admin.js";
@@ -16,8 +17,40 @@ import { createDatabaseExecutor, type DatabaseExecutor, type DatabaseSessionRequ
 import type { DatabaseSettings } from "../config/settings.js";
 import { databaseUserStatements, type DatabaseUserStatements } from "../databases/statements.js";
 import { type PrincipalType } from "../model/steps.js";
-import type { CheckResult, Step, StepContext, StepOutcome, StepPlan } from "./step.js";
+import { parseResourceId } from "../azure/resourceId.js";
+import type { CheckResult, Step, StepContext, StepFacts, StepOutcome, StepPlan } from "./step.js";
 import type { DatabaseUserInput } from "../model/steps.js";
+
+/** Becoming (or acting as) a database server's Microsoft Entra admin is what lets one create any database user. */
+export function databaseAdminAction(serverId: string): string {
+  return `${parseResourceId(serverId)?.fullType ?? ""}/administrators/write`;
+}
+
+/** What a dry run names as the statements' RBAC action. */
+const NO_RBAC_ACTION = "none (SQL statements run as the server's Microsoft Entra admin)";
+
+/** Everything about the step but what it does (the executor it does it with is chosen by createDatabaseUserStep). */
+const databaseUserFacts = {
+  name: "databaseUser",
+  health: "verify",
+  // PostgreSQL/MySQL users are per connection (aad_<connection>), SQL users per identity: the user name tells.
+  key: (input) => `${String(input.targetId).toLowerCase()}|${String((input.principal as { objectId?: string } | undefined)?.objectId)}|${String(input.userName)}`,
+  dependency: null,
+  undo: { kind: "shared", whenObsolete: "undo", kept: "the databaseUser step's changes (used by other connections)" },
+
+  // The user maps the principal the identity step produced.
+  forPrincipal: (input, principal) => ({ input: { ...input, principal: { ...input.principal, objectId: principal.principalId } } }),
+
+  // The change lines (a heading, then one line per statement) form one preview: its description carries them all.
+  preview: (input, changes) => (changes.length
+    ? [{ operationType: "configAuth", description: changes.join("\n"), action: NO_RBAC_ACTION, scope: input.targetId }]
+    : []),
+
+  requires: {
+    apply: (input) => [{ scope: input.serverId, action: databaseAdminAction(input.serverId), why: "create the connection's database user (as the server's Microsoft Entra admin)" }],
+    undo: (r) => [{ scope: String(r.input.serverId), action: databaseAdminAction(String(r.input.serverId)), why: "drop the connection's database user" }],
+  },
+} satisfies StepFacts<DatabaseUserInput, DatabaseUserPrior>;
 
 export interface DatabaseUserPrior {
   /** apply created the user (compensation drops it). */
@@ -130,7 +163,7 @@ function instructions(input: DatabaseUserInput, stmts: DatabaseUserStatements, s
 
 const DEFAULT_DATABASE_SETTINGS: DatabaseSettings = { routes: new Map(), selfDisplayName: "linkwright", timeoutMs: 15_000 };
 
-export function createDatabaseUserStep(options: DatabaseUserStepOptions = {}): Step<DatabaseUserInput, DatabaseUserPrior> {
+export function createDatabaseUserStep(options: DatabaseUserStepOptions = {}): Step<DatabaseUserInput, DatabaseUserPrior> & typeof databaseUserFacts {
   const executor = options.executor ?? createDatabaseExecutor();
   const settingsOf = (ctx: StepContext): DatabaseSettings => options.settings?.() ?? ctx.databases ?? DEFAULT_DATABASE_SETTINGS;
 
@@ -171,7 +204,7 @@ export function createDatabaseUserStep(options: DatabaseUserStepOptions = {}): S
   }
 
   return {
-    name: "databaseUser",
+    ...databaseUserFacts,
 
     async plan(request, ctx): Promise<StepPlan> {
       const input = await withClientId(request, ctx);
@@ -275,4 +308,4 @@ export function createDatabaseUserStep(options: DatabaseUserStepOptions = {}): S
   };
 }
 
-export const databaseUserStep: Step<DatabaseUserInput, DatabaseUserPrior> = createDatabaseUserStep();
+export const databaseUserStep = createDatabaseUserStep();

@@ -1,12 +1,14 @@
 // Network (publicNetworkSolution): let the source through the target's firewall — its outbound IPs as IP rules,
 // or the "trusted Azure services" bypass. A target whose default action is Allow needs nothing.
-// Compensation removes exactly the rules this step added (rules others added meanwhile stay).
+// Compensation removes exactly the rules this step added (rules others added meanwhile stay). A delete keeps them
+// while another connection of the source opened the same target's firewall.
 import { firewallFor, type FirewallState } from "../targets/firewall.js";
-import { parseResourceId } from "../azure/resourceId.js";
-
-const firewallWriteAction = (targetId: string) => `${parseResourceId(targetId)?.fullType ?? "the target"}/write`;
+import { resourceWriteAction } from "../authorization/requirements.js";
 import type { CheckResult, Step, StepContext, StepOutcome, StepPlan } from "./step.js";
 import type { FirewallInput } from "../model/steps.js";
+
+/** Changing a target's firewall is a write of the target. */
+const firewallWriteAction = resourceWriteAction;
 
 export interface FirewallPrior {
   addedIps: string[];
@@ -32,8 +34,23 @@ function adapter(input: FirewallInput, ctx: StepContext) {
   return fw;
 }
 
-export const firewallStep: Step<FirewallInput, FirewallPrior> = {
+export const firewallStep = {
   name: "firewall",
+  health: "snapshot",
+  key: (input) => String(input.targetId).toLowerCase(),
+  dependency: { kind: "firewallRule", resourceId: (r) => r.input.targetId },
+  undo: { kind: "shared", whenObsolete: "undo", kept: "firewall rules (used by other connections to the same target)" },
+
+  preview: (input, changes) => changes.map((description) => ({
+    operationType: "configNetwork", description, action: firewallWriteAction(input.targetId), scope: input.targetId,
+  })),
+
+  requires: {
+    // A firewall open when the caller was authorized needs no rule: the step changes nothing (and refuses to add one
+    // should it have closed meanwhile).
+    apply: (input) => (input.plannedOpen ? [] : [{ scope: input.targetId, action: firewallWriteAction(input.targetId), why: "open the target's firewall to the source" }]),
+    undo: (r) => (r.changed ? [{ scope: String(r.input.targetId), action: firewallWriteAction(String(r.input.targetId)), why: "close what the connection opened in the target's firewall" }] : []),
+  },
 
   async plan(input, ctx): Promise<StepPlan> {
     const m = missing(await adapter(input, ctx).read(), input);
@@ -84,4 +101,4 @@ export const firewallStep: Step<FirewallInput, FirewallPrior> = {
         "Re-run the connection, or add the source's outbound IPs to the target's firewall.",
     };
   },
-};
+} satisfies Step<FirewallInput, FirewallPrior>;

@@ -1,10 +1,24 @@
 // Ensure identity: a system-assigned identity turned on, and/or a user-assigned identity attached to the source.
 // Compensation puts back the exact prior identity configuration, but only when the orchestration says no other
-// connection relies on what this step added (input.othersRelyOnIdentity).
+// connection relies on what this step added (input.othersRelyOnIdentity). A delete keeps the identity while another
+// connection of the source authenticates with one; an update never turns it off.
 import { sourceAdapterFor } from "../sources/index.js";
+import { resourceWriteAction } from "../authorization/requirements.js";
 import type { IdentityState, IdentityType } from "../model/steps.js";
+import type { StoredLinker } from "../model/connection.js";
 import type { CheckResult, Step, StepContext, StepOutcome, StepPlan } from "./step.js";
 import type { IdentityInput } from "../model/steps.js";
+
+const ASSIGN_IDENTITY = "Microsoft.ManagedIdentity/userAssignedIdentities/assign/action";
+
+/** The action that turns on a source's managed identity (a write of the site, slot or container app). */
+export const identityWriteAction = resourceWriteAction;
+
+/** Whether a connection authenticates with the source's managed identity (then it relies on it being on). */
+function usesIdentity(linker: StoredLinker): boolean {
+  const t = linker.properties.authInfo.authType;
+  return t === "systemAssignedIdentity" || t === "userAssignedIdentity";
+}
 
 export interface IdentityPrior {
   type: IdentityType;
@@ -50,8 +64,24 @@ function changesFor(current: IdentityState, input: IdentityInput): string[] {
   return changes;
 }
 
-export const identityStep: Step<IdentityInput, IdentityPrior> = {
+export const identityStep = {
   name: "identity",
+  health: "snapshot",
+  key: (input) => `${String(input.sourceId).toLowerCase()}|${String(input.userAssignedIdentityId ?? "system").toLowerCase()}`,
+  dependency: { kind: "userIdentity", resourceId: (r) => r.input.userAssignedIdentityId },
+  undo: { kind: "shared", whenObsolete: "leave", kept: "the source's managed identity (used by other connections)", reliedOnBy: usesIdentity },
+
+  preview: (input, changes) => changes.map((description) => ({
+    operationType: "configAuth", description, action: identityWriteAction(input.sourceId), scope: input.sourceId,
+  })),
+
+  requires: {
+    apply: (input) => [
+      { scope: input.sourceId, action: identityWriteAction(input.sourceId), why: "turn on or attach the source's managed identity" },
+      ...(input.userAssignedIdentityId ? [{ scope: input.userAssignedIdentityId, action: ASSIGN_IDENTITY, why: "attach the user-assigned identity to the source" }] : []),
+    ],
+    undo: (r) => (r.changed ? [{ scope: String(r.input.sourceId), action: identityWriteAction(String(r.input.sourceId)), why: "turn off the identity the connection turned on" }] : []),
+  },
 
   async plan(input: IdentityInput, ctx: StepContext): Promise<StepPlan> {
     const snapshot = await sourceAdapterFor(ctx.clients, input.sourceId, input.scope).read();
@@ -91,4 +121,4 @@ export const identityStep: Step<IdentityInput, IdentityPrior> = {
           errorCode: "IdentityNotEnabled", errorMessage: `${missing.join(" ")} Re-run the connection or enable it on the source.`,
         };
   },
-};
+} satisfies Step<IdentityInput, IdentityPrior>;

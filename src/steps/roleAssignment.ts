@@ -4,12 +4,17 @@
 // The roles that manage access or everything (Owner, Contributor, User Access Administrator, RBAC Administrator) are
 // refused here too, whatever planned the step: the catalogue's allow-list (src/catalogue/roles.ts) is checked on the
 // request, this is the last line before linkwright's own identity writes the assignment.
+// An assignment is reference counted: a delete removes it only when it is this connection's own (its deterministic
+// name) and the dependency index names no other connection using it.
 import type { RestError } from "@azure/core-rest-pipeline";
 import { neverAssignedRole, roleGuidOf } from "../catalogue/roles.js";
 import { requireSubscriptionOf as subscriptionOf } from "../azure/resourceId.js";
 import { deterministicGuid } from "./deterministicGuid.js";
 import type { CheckResult, Step, StepContext, StepOutcome, StepPlan } from "./step.js";
 import type { RoleAssignmentInput } from "../model/steps.js";
+
+const ROLE_WRITE = "Microsoft.Authorization/roleAssignments/write";
+const ROLE_DELETE = "Microsoft.Authorization/roleAssignments/delete";
 
 export interface RoleAssignmentPrior {
   /** The assignment this step created (deleted again by compensation). */
@@ -54,12 +59,37 @@ async function findEffective(input: RoleAssignmentInput, ctx: StepContext): Prom
   return undefined;
 }
 
-export const roleAssignmentStep: Step<RoleAssignmentInput, RoleAssignmentPrior> = {
+export const roleAssignmentStep = {
   name: "roleAssignment",
+  health: "snapshot",
+  key: (input) => `${String(input.scope).toLowerCase()}|${String(input.role).toLowerCase()}|${String(input.principalId)}`,
+  dependency: { kind: "roleAssignment", resourceId: (r) => (r.outputs?.roleAssignmentId ? String(r.outputs.roleAssignmentId) : undefined) },
+  undo: {
+    kind: "referenceCounted", whenObsolete: "undo",
+    ownPrior: (r, id) => (id.toLowerCase().endsWith(roleAssignmentName(r.input).toLowerCase()) ? { createdName: roleAssignmentName(r.input) } : undefined),
+    kept: (id) => `role assignment ${id}`,
+  },
+
+  // Runs for the principal the identity step produced; one it just created has no assignments (no lookup).
+  forPrincipal: (input, principal) => ({
+    input: { ...input, principalId: principal.principalId },
+    ...(principal.isNew ? { hints: { principalIsNew: true } } : {}),
+  }),
+
+  preview: (input, changes) => changes.map((change) => ({
+    operationType: "configAuth",
+    description: input.roleName ? change.replace(/^Assign role (\S+)/, `Assign role $1 (${input.roleName})`) : change,
+    action: ROLE_WRITE, scope: input.scope,
+  })),
+
+  requires: {
+    apply: (input) => [{ scope: input.scope, action: ROLE_WRITE, why: `assign ${input.roleName ?? input.role.split("/").pop()} to the connection's principal` }],
+    undo: (r) => [{ scope: String(r.input.scope), action: ROLE_DELETE, why: "remove the connection's role assignment" }],
+  },
 
   async plan(input, ctx): Promise<StepPlan> {
     refuseNeverAssigned(input);
-    return (await findEffective(input, ctx))
+    return !input.principalIsNew && (await findEffective(input, ctx))
       ? { changes: [] }
       : { changes: [`Assign role ${roleGuid(input.role)} to principal ${input.principalId} at ${input.scope}.`] };
   },
@@ -104,4 +134,4 @@ export const roleAssignmentStep: Step<RoleAssignmentInput, RoleAssignmentPrior> 
             `Re-run the connection, or: az role assignment create --assignee-object-id ${input.principalId} --role ${roleGuid(input.role)} --scope ${input.scope}`,
         };
   },
-};
+} satisfies Step<RoleAssignmentInput, RoleAssignmentPrior>;

@@ -6,9 +6,24 @@ import { parseResourceId } from "../azure/resourceId.js";
 import { genericArm } from "../azure/armGeneric.js";
 import { readPath } from "../catalogue/index.js";
 import { fillSecretTokens, secretFactsIn } from "../secrets/secretTokens.js";
+import type { RequiredPermission } from "../authorization/permissions.js";
 
 /** `fetch.action` meaning "GET the resource" rather than POST an action. */
 export const READ_RESOURCE = "read";
+
+/** The ARM action behind a secret fetched from the target (listKeys and the like, or a plain read). */
+export function secretReadAction(fetch: { resourceId: string; action: string }): string {
+  const type = parseResourceId(fetch.resourceId)?.fullType ?? "";
+  return fetch.action === READ_RESOURCE ? `${type}/read` : `${type}/${fetch.action}/action`;
+}
+
+/** What resolving a secret source reads of the target, as the caller's permission (none for a sealed value). */
+export function secretReadRequirements(source: SecretSource | undefined): RequiredPermission[] {
+  const fetch = !source ? undefined
+    : source.kind === "storageConnectionString" || source.kind === "storageAccountKey" ? { resourceId: source.storageAccountId, action: "listKeys" }
+    : source.kind === "template" ? source.fetch : undefined;
+  return fetch ? [{ scope: fetch.resourceId, action: secretReadAction(fetch), why: "read the target's secret for the connection" }] : [];
+}
 
 export async function resolveSecretValue(source: SecretSource, ctx: StepContext): Promise<string> {
   switch (source.kind) {

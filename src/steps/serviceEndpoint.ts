@@ -3,12 +3,23 @@
 // apply: adds the service endpoint to the subnet (read-modify-write of the subnet, everything else kept), then the
 // subnet's rule to the target. Only what is missing is written; the target's default action is never changed.
 // compensate: removes exactly what apply added, rule first, and only where it is still there.
+// A delete keeps them while another connection of the source applied the same subnet and target; that connection
+// then undoes both what it added and what this one did.
 import type { Subnet } from "@azure/arm-network";
 import { parseResourceId, sameResourceId } from "../azure/resourceId.js";
 import type { ArmClients } from "../azure/clients.js";
 import { serviceEndpointServiceFor, topLevelResourceId, vnetRulesFor, type VnetRulesAdapter } from "../targets/vnetRules.js";
 import type { CheckResult, Step, StepContext, StepOutcome, StepPlan } from "./step.js";
 import type { ServiceEndpointInput } from "../model/steps.js";
+
+const SUBNET_WRITE = "Microsoft.Network/virtualNetworks/subnets/write";
+const SUBNET_JOIN = "Microsoft.Network/virtualNetworks/subnets/joinViaServiceEndpoint/action";
+
+/** The action a subnet rule on the target needs (a write of the target, or of its virtualNetworkRules child). */
+export function vnetRuleAction(targetId: string): string {
+  const type = parseResourceId(targetId)?.fullType ?? "";
+  return type.toLowerCase() === "microsoft.sql/servers" ? "Microsoft.Sql/servers/virtualNetworkRules/write" : `${type}/write`;
+}
 
 export interface ServiceEndpointPrior {
   /** The service endpoint this step added to the subnet; absent when it was there already. */
@@ -90,8 +101,36 @@ async function missing(input: ServiceEndpointInput, ctx: StepContext): Promise<M
   };
 }
 
-export const serviceEndpointStep: Step<ServiceEndpointInput, ServiceEndpointPrior> = {
+export const serviceEndpointStep = {
   name: "serviceEndpoint",
+  health: "verify",
+  key: (input) => `${String(input.subnetId).toLowerCase()}|${String(input.targetId).toLowerCase()}`,
+  dependency: null,
+  undo: {
+    kind: "shared", whenObsolete: "undo", kept: "the serviceEndpoint step's changes (used by other connections)",
+    combinePriors: (mine, heirs) => ({ ...mine, ...heirs }),
+  },
+
+  // One change line is the subnet's service endpoint, the other the target's rule.
+  preview: (input, changes) => changes.map((description) => {
+    const onSubnet = description.startsWith("Enable the ");
+    return {
+      operationType: "configNetwork", description,
+      action: onSubnet ? SUBNET_WRITE : vnetRuleAction(input.targetId), scope: onSubnet ? input.subnetId : input.targetId,
+    };
+  }),
+
+  requires: {
+    apply: (input) => [
+      { scope: input.subnetId, action: SUBNET_WRITE, why: "enable the service endpoint on the source's subnet" },
+      { scope: input.subnetId, action: SUBNET_JOIN, why: "add the subnet to the target's network rules" },
+      { scope: input.targetId, action: vnetRuleAction(input.targetId), why: "add the subnet to the target's network rules" },
+    ],
+    undo: (r) => (r.changed ? [
+      { scope: String(r.input.subnetId), action: SUBNET_WRITE, why: "remove the service endpoint the connection added" },
+      { scope: String(r.input.targetId), action: vnetRuleAction(String(r.input.targetId)), why: "remove the subnet rule the connection added" },
+    ] : []),
+  },
 
   async plan(input, ctx): Promise<StepPlan> {
     const m = await missing(input, ctx);
@@ -157,4 +196,4 @@ export const serviceEndpointStep: Step<ServiceEndpointInput, ServiceEndpointPrio
       errorMessage: `${problems.join("; ")}. Re-run the connection, or fix it with: ${fixes.join(" && ")}`,
     };
   },
-};
+} satisfies Step<ServiceEndpointInput, ServiceEndpointPrior>;

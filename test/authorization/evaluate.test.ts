@@ -2,7 +2,8 @@
 // requires, and what a saga's later plan may need beyond what was authorized.
 import { describe, expect, it } from "vitest";
 import { denyingAssignment, EVERYONE, grants, grantsConditionally } from "../../src/authorization/permissions.js";
-import { changeRequirements, deleteRequirements, notCovered } from "../../src/authorization/requirements.js";
+import { notCovered } from "../../src/authorization/requirements.js";
+import { changeRequirements, deleteRequirements } from "../../src/connections/changeRequirements.js";
 import type { ConnectionPlan } from "../../src/model/plan.js";
 
 const SUB = "/subscriptions/00000000-0000-0000-0000-0000000000aa";

@@ -12,7 +12,7 @@ import { inject } from "vitest";
 import { createArmClients, type ArmClients } from "../../src/azure/clients.js";
 import { parseResourceId } from "../../src/azure/resourceId.js";
 import { checkConnection, revalidateConnections } from "../../src/health/index.js";
-import { keyVaultReference } from "../../src/steps/keyVaultSecret.js";
+import { keyVaultReference } from "../../src/steps/secretStore.js";
 import type { StoredLinker } from "../../src/model/connection.js";
 import { identityLinker, mergeSettings, startHarness, type Harness } from "../health/harness.js";
 

@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStepsSandbox, type StepsSandbox } from "./support.js";
 import { identityStep } from "../../src/steps/identity.js";
 import { roleAssignmentStep } from "../../src/steps/roleAssignment.js";
-import { settingsStep } from "../../src/steps/settings.js";
+import { configurationStep } from "../../src/steps/configuration.js";
 import { firewallStep } from "../../src/steps/firewall.js";
-import { keyVaultSecretStep, keyVaultReference } from "../../src/steps/keyVaultSecret.js";
+import { secretStoreStep, keyVaultReference } from "../../src/steps/secretStore.js";
 import { sourceAdapterFor } from "../../src/sources/index.js";
 import { parseResourceId } from "../../src/azure/resourceId.js";
 
@@ -90,7 +90,7 @@ describe("settings step", () => {
         { name: "AZURE_STORAGEBLOB_CONNECTIONSTRING", secretSource: { kind: "storageConnectionString" as const, storageAccountId: sb.ids.storageAccount! } },
       ],
     };
-    const out = await settingsStep.apply(input, sb.ctx);
+    const out = await configurationStep.apply(input, sb.ctx);
     expect(out.changed).toBe(true);
     const json = JSON.stringify(out);
     const now = (await web.listApplicationSettings(rg, name)).properties!;
@@ -98,25 +98,25 @@ describe("settings step", () => {
     const key = /AccountKey=([^;]+)/.exec(now.AZURE_STORAGEBLOB_CONNECTIONSTRING!)![1]!;
     expect(json).not.toContain(key);
     expect(json).not.toContain("https://old/");
-    expect((await settingsStep.verify(input, sb.ctx)).result).toBe("success");
+    expect((await configurationStep.verify(input, sb.ctx)).result).toBe("success");
 
     sb.resetCalls();
-    expect((await settingsStep.apply(input, sb.ctx)).changed).toBe(false);
+    expect((await configurationStep.apply(input, sb.ctx)).changed).toBe(false);
     expect(sb.writes()).toBe(0);
 
-    await settingsStep.compensate(input, out.prior!, sb.ctx);
+    await configurationStep.compensate(input, out.prior!, sb.ctx);
     expect((await web.listApplicationSettings(rg, name)).properties).toEqual(prior);
-    const check = await settingsStep.verify(input, sb.ctx);
+    const check = await configurationStep.verify(input, sb.ctx);
     expect(check.result).toBe("failure");
     expect(check.errorMessage).toContain("AZURE_STORAGEBLOB_CONNECTIONSTRING");
   });
 
   it("leaves a setting someone changed after us alone on compensation", async () => {
     const input = { sourceId: sb.ids.webApp!, settings: [{ name: "LW_PROBE", value: "ours" }] };
-    const out = await settingsStep.apply(input, sb.ctx);
+    const out = await configurationStep.apply(input, sb.ctx);
     const source = sourceAdapterFor(sb.ctx.clients, sb.ids.webApp!);
     await source.updateSettings({ upsert: [{ name: "LW_PROBE", value: "theirs" }], remove: [] });
-    await settingsStep.compensate(input, out.prior!, sb.ctx);
+    await configurationStep.compensate(input, out.prior!, sb.ctx);
     expect((await source.readSettings()).LW_PROBE).toBe("theirs");
   });
 
@@ -125,15 +125,15 @@ describe("settings step", () => {
       sourceId: sb.ids.containerApp!, scope: "main",
       settings: [{ name: "AZURE_STORAGEBLOB_CONNECTIONSTRING", secretSource: { kind: "storageConnectionString" as const, storageAccountId: sb.ids.storageAccount! } }],
     };
-    const out = await settingsStep.apply(input, sb.ctx);
+    const out = await configurationStep.apply(input, sb.ctx);
     expect(out.changed).toBe(true);
     const p = parseResourceId(sb.ids.containerApp!)!;
     const app = await sb.ctx.clients.containerApps(p.subscriptionId).containerApps.get(p.resourceGroup, p.names[0]!);
     const env = app.template!.containers!.find((c) => c.name === "main")!.env!;
     expect(env.find((e) => e.name === "AZURE_STORAGEBLOB_CONNECTIONSTRING")).toEqual({ name: "AZURE_STORAGEBLOB_CONNECTIONSTRING", secretRef: "azure-storageblob-connectionstring" });
-    expect((await settingsStep.verify(input, sb.ctx)).result).toBe("success");
-    await settingsStep.compensate(input, out.prior!, sb.ctx);
-    expect((await settingsStep.verify(input, sb.ctx)).result).toBe("failure");
+    expect((await configurationStep.verify(input, sb.ctx)).result).toBe("success");
+    await configurationStep.compensate(input, out.prior!, sb.ctx);
+    expect((await configurationStep.verify(input, sb.ctx)).result).toBe("failure");
   });
 });
 
@@ -177,12 +177,12 @@ describe("Key Vault secret step", () => {
     const vaultUri = vault.properties.vaultUri!;
     sb.te.emulator.assignRole(sb.te.emulator.seedResult!.linkwrightIdentity.principalId, "Key Vault Secrets Officer", sb.ids.keyVault!);
     const input = { vaultUri, secretName: "conn-blob", source: { kind: "storageConnectionString" as const, storageAccountId: sb.ids.storageAccount! } };
-    const out = await keyVaultSecretStep.apply(input, sb.ctx);
+    const out = await secretStoreStep.apply(input, sb.ctx);
     expect(out).toMatchObject({ changed: true, prior: { existed: false } });
     expect(keyVaultReference(vaultUri, "conn-blob")).toBe(`@Microsoft.KeyVault(SecretUri=${vaultUri.replace(/\/$/, "")}/secrets/conn-blob/)`);
-    expect((await keyVaultSecretStep.verify(input, sb.ctx)).result).toBe("success");
-    expect((await keyVaultSecretStep.apply(input, sb.ctx)).changed).toBe(false);
-    await keyVaultSecretStep.compensate(input, out.prior!, sb.ctx);
-    expect((await keyVaultSecretStep.verify(input, sb.ctx)).errorCode).toBe("SecretNotFound");
+    expect((await secretStoreStep.verify(input, sb.ctx)).result).toBe("success");
+    expect((await secretStoreStep.apply(input, sb.ctx)).changed).toBe(false);
+    await secretStoreStep.compensate(input, out.prior!, sb.ctx);
+    expect((await secretStoreStep.verify(input, sb.ctx)).errorCode).toBe("SecretNotFound");
   });
 });

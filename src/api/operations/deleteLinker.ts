@@ -2,7 +2,8 @@
 // The linker stays (provisioningState Deleting) until the delete orchestration removes it.
 import { ConcurrencyConflictError } from "../../store/types.js";
 import { ProvisioningStates } from "../../model/linker.js";
-import { deleteRequirements, linkerDeleteRequirement } from "../../authorization/requirements.js";
+import { linkerDeleteRequirement } from "../../authorization/requirements.js";
+import { deleteRequirements } from "../../connections/changeRequirements.js";
 import { appliedOf } from "../../model/connection.js";
 import { authorizationRecord } from "./acceptLinkerChange.js";
 import type { Operation } from "../types.js";

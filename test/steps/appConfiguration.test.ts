@@ -4,13 +4,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppConfigurationClient, type ConfigurationSetting } from "@azure/app-configuration";
 import { startStepsSandbox, type StepsSandbox } from "./support.js";
-import { appConfigurationKeysInputFor, appConfigurationKeysStep, AppConfigurationKeysError } from "../../src/steps/appConfigurationKeys.js";
+import { appConfigurationKeysInputFor, appConfigurationStep, AppConfigurationKeysError } from "../../src/steps/appConfiguration.js";
 import { type AppConfigurationKeysInput } from "../../src/model/steps.js";
 import {
   appConfigurationStoreEndpoint, keyVaultReferenceUri, readAppConfigurationStoreEndpoint, secretUriOfAppSettingReference,
   KEY_VAULT_REFERENCE_CONTENT_TYPE,
 } from "../../src/targets/appConfiguration.js";
-import { keyVaultReference } from "../../src/steps/keyVaultSecret.js";
+import { keyVaultReference } from "../../src/steps/secretStore.js";
 import { genericArm } from "../../src/azure/armGeneric.js";
 import type { StepContext } from "../../src/steps/step.js";
 
@@ -102,18 +102,18 @@ describe("App Configuration helpers", () => {
 describe("App Configuration keys step", () => {
   it("fails with the missing role and the exact grant while linkwright's identity has no data-plane rights", async () => {
     const probe = input([{ key: "LW_PROBE", value: "x" }]);
-    const err = await appConfigurationKeysStep.apply(probe, sb.ctx).then(() => undefined, (e: unknown) => e);
+    const err = await appConfigurationStep.apply(probe, sb.ctx).then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(AppConfigurationKeysError);
     const principalId = sb.te.emulator.seedResult!.linkwrightIdentity.principalId;
     expect(err).toMatchObject({ code: "AuthorizationFailed", statusCode: 403 });
     expect((err as Error).message).toContain("App Configuration Data Owner");
     expect((err as Error).message).toContain(`az role assignment create --assignee-object-id ${principalId}`);
     expect((err as Error).message).toContain(`--scope ${storeId}`);
-    const check = await appConfigurationKeysStep.verify(probe, sb.ctx);
+    const check = await appConfigurationStep.verify(probe, sb.ctx);
     expect(check).toMatchObject({ result: "failure", errorCode: "AuthorizationFailed" });
 
     sb.te.emulator.assignRole(principalId, "App Configuration Data Owner", storeId);
-    expect((await appConfigurationKeysStep.plan(probe, sb.ctx)).changes).toEqual([`Set key LW_PROBE in the App Configuration store ${storeId.split("/").pop()}.`]);
+    expect((await appConfigurationStep.plan(probe, sb.ctx)).changes).toEqual([`Set key LW_PROBE in the App Configuration store ${storeId.split("/").pop()}.`]);
   });
 
   it("writes plain, secret and Key Vault reference key-values once and compensation restores the store exactly", async () => {
@@ -125,10 +125,10 @@ describe("App Configuration keys step", () => {
       { key: "AZURE_STORAGEBLOB_CONNECTIONSTRING", secretSource: { kind: "storageConnectionString", storageAccountId: sb.ids.storageAccount! } },
       { key: "AZURE_STORAGEBLOB_KEY", keyVaultReference: SECRET_URI },
     ]);
-    expect((await appConfigurationKeysStep.verify(step, sb.ctx)).errorCode).toBe("ConfigurationMissing");
-    expect((await appConfigurationKeysStep.plan(step, sb.ctx)).changes).toHaveLength(3);
+    expect((await appConfigurationStep.verify(step, sb.ctx)).errorCode).toBe("ConfigurationMissing");
+    expect((await appConfigurationStep.plan(step, sb.ctx)).changes).toHaveLength(3);
 
-    const out = await appConfigurationKeysStep.apply(step, sb.ctx);
+    const out = await appConfigurationStep.apply(step, sb.ctx);
     expect(out.changed).toBe(true);
     const conn = await outside.getConfigurationSetting({ key: "AZURE_STORAGEBLOB_CONNECTIONSTRING" });
     const accountKey = /AccountKey=([^;]+)/.exec(conn.value ?? "")?.[1];
@@ -141,17 +141,17 @@ describe("App Configuration keys step", () => {
     const endpointKv = await outside.getConfigurationSetting({ key: "AZURE_STORAGEBLOB_RESOURCEENDPOINT" });
     expect(endpointKv).toMatchObject({ value: "https://new.blob.core.windows.net/", tags: { team: "a", managedBy: "linkwright" } });
     expect(endpointKv.label).toBeUndefined();
-    expect((await appConfigurationKeysStep.verify(step, sb.ctx)).result).toBe("success");
+    expect((await appConfigurationStep.verify(step, sb.ctx)).result).toBe("success");
 
     const writes = storeWrites();
-    const again = await appConfigurationKeysStep.apply(step, sb.ctx);
+    const again = await appConfigurationStep.apply(step, sb.ctx);
     expect(again.changed).toBe(false);
     expect(storeWrites()).toBe(writes);
-    expect((await appConfigurationKeysStep.plan(step, sb.ctx)).changes).toEqual([]);
+    expect((await appConfigurationStep.plan(step, sb.ctx)).changes).toEqual([]);
 
-    await appConfigurationKeysStep.compensate(step, out.prior!, sb.ctx);
+    await appConfigurationStep.compensate(step, out.prior!, sb.ctx);
     expect(await storeContent()).toEqual(before);
-    const check = await appConfigurationKeysStep.verify(step, sb.ctx);
+    const check = await appConfigurationStep.verify(step, sb.ctx);
     expect(check.result).toBe("failure");
     expect(check.errorMessage).toContain("AZURE_STORAGEBLOB_CONNECTIONSTRING");
   });
@@ -163,28 +163,28 @@ describe("App Configuration keys step", () => {
       { key: "LW_REF", keyVaultReference: SECRET_URI },
     ], { label: "prod" });
     await outside.setConfigurationSetting({ key: "LW_B", label: "prod", value: "orig" });
-    const out = await appConfigurationKeysStep.apply(step, sb.ctx);
+    const out = await appConfigurationStep.apply(step, sb.ctx);
     expect(out.prior!.changed.find((c) => c.key === "LW_B")).toMatchObject({ existed: true });
     expect((await outside.getConfigurationSetting({ key: "LW_A", label: "prod" })).value).toBe("a");
     // The same secret written differently (spacing, trailing slash) is still the same reference.
     await outside.setConfigurationSetting({ key: "LW_REF", label: "prod", contentType: KEY_VAULT_REFERENCE_CONTENT_TYPE, value: `{ "uri": "${SECRET_URI}" }` });
-    expect((await appConfigurationKeysStep.verify(step, sb.ctx)).result).toBe("success");
+    expect((await appConfigurationStep.verify(step, sb.ctx)).result).toBe("success");
 
     await outside.deleteConfigurationSetting({ key: "LW_A", label: "prod" });
-    let check = await appConfigurationKeysStep.verify(step, sb.ctx);
+    let check = await appConfigurationStep.verify(step, sb.ctx);
     expect(check).toMatchObject({ result: "failure", errorCode: "ConfigurationMissing" });
     expect(check.errorMessage).toContain("Missing key-values: LW_A.");
     expect(check.errorMessage).toContain("Re-run the connection");
 
     await outside.setConfigurationSetting({ key: "LW_A", label: "prod", value: "a" });
     await outside.setConfigurationSetting({ key: "LW_B", label: "prod", value: "theirs" });
-    check = await appConfigurationKeysStep.verify(step, sb.ctx);
+    check = await appConfigurationStep.verify(step, sb.ctx);
     expect(check).toMatchObject({ result: "failure", errorCode: "ConfigurationChanged" });
     expect(check.errorMessage).toContain("Changed outside linkwright: LW_B.");
 
     // Compensation touches only what still carries our write: all three were rewritten outside, so nothing moves
     // (LW_B is not put back to its prior 'orig').
-    await appConfigurationKeysStep.compensate(step, out.prior!, sb.ctx);
+    await appConfigurationStep.compensate(step, out.prior!, sb.ctx);
     expect((await outside.getConfigurationSetting({ key: "LW_B", label: "prod" })).value).toBe("theirs");
     expect((await outside.getConfigurationSetting({ key: "LW_A", label: "prod" })).value).toBe("a");
     for (const key of ["LW_A", "LW_B", "LW_REF"]) await outside.deleteConfigurationSetting({ key, label: "prod" });
@@ -195,7 +195,7 @@ describe("App Configuration keys step", () => {
     const before = await storeContent();
     const step = input([{ key: "LW_RACE_A", value: "ours-a" }, { key: "LW_RACE_B", value: "ours-b" }]);
     const racing = racingContext("LW_RACE_B", () => outside.setConfigurationSetting({ key: "LW_RACE_B", value: "theirs" }));
-    const err = await appConfigurationKeysStep.apply(step, racing).then(() => undefined, (e: unknown) => e);
+    const err = await appConfigurationStep.apply(step, racing).then(() => undefined, (e: unknown) => e);
     expect(err).toMatchObject({ code: "PreconditionFailed", statusCode: 412 });
     expect((err as Error).message).toContain("LW_RACE_B");
     expect((await outside.getConfigurationSetting({ key: "LW_RACE_B" })).value).toBe("theirs");
@@ -205,36 +205,36 @@ describe("App Configuration keys step", () => {
     // A key created outside after the read is not overwritten either.
     const fresh = input([{ key: "LW_RACE_NEW", value: "ours" }]);
     const racingNew = racingContext("LW_RACE_NEW", () => outside.addConfigurationSetting({ key: "LW_RACE_NEW", value: "theirs" }));
-    await expect(appConfigurationKeysStep.apply(fresh, racingNew)).rejects.toMatchObject({ code: "PreconditionFailed" });
+    await expect(appConfigurationStep.apply(fresh, racingNew)).rejects.toMatchObject({ code: "PreconditionFailed" });
     expect((await outside.getConfigurationSetting({ key: "LW_RACE_NEW" })).value).toBe("theirs");
     for (const key of ["LW_RACE_B", "LW_RACE_NEW"]) await outside.deleteConfigurationSetting({ key });
   });
 
   it("reads the endpoint from the store when the input has none, and reports a missing store", async () => {
     const noEndpoint = { storeId, keys: [{ key: "LW_NO_ENDPOINT", value: "v" }] };
-    const out = await appConfigurationKeysStep.apply(noEndpoint, sb.ctx);
+    const out = await appConfigurationStep.apply(noEndpoint, sb.ctx);
     expect((await outside.getConfigurationSetting({ key: "LW_NO_ENDPOINT" })).value).toBe("v");
-    await appConfigurationKeysStep.compensate(noEndpoint, out.prior!, sb.ctx);
+    await appConfigurationStep.compensate(noEndpoint, out.prior!, sb.ctx);
     await expect(outside.getConfigurationSetting({ key: "LW_NO_ENDPOINT" })).rejects.toMatchObject({ statusCode: 404 });
-    const gone = await appConfigurationKeysStep.verify({ storeId: `${storeId}-gone`, keys: [{ key: "K", value: "v" }] }, sb.ctx);
+    const gone = await appConfigurationStep.verify({ storeId: `${storeId}-gone`, keys: [{ key: "K", value: "v" }] }, sb.ctx);
     expect(gone).toMatchObject({ result: "failure", errorCode: "ResourceNotFound" });
   });
 
   it("removes keys an update no longer wants only while they hold what was written, and names locked keys", async () => {
-    const first = await appConfigurationKeysStep.apply(input([{ key: "LW_OLD", value: "v1" }, { key: "LW_KEPT", value: "k" }, { key: "LW_OTHER", value: "o" }]), sb.ctx);
+    const first = await appConfigurationStep.apply(input([{ key: "LW_OLD", value: "v1" }, { key: "LW_KEPT", value: "k" }, { key: "LW_OTHER", value: "o" }]), sb.ctx);
     const written = first.outputs!.written as { key: string; writtenSealed: string }[];
     await outside.setConfigurationSetting({ key: "LW_OTHER", value: "edited by a person" });
     const update = input([{ key: "LW_KEPT", value: "k" }], { remove: written.filter((w) => w.key !== "LW_KEPT") });
-    expect((await appConfigurationKeysStep.plan(update, sb.ctx)).changes).toEqual([`Remove key LW_OLD in the App Configuration store ${storeId.split("/").pop()}.`]);
-    const out = await appConfigurationKeysStep.apply(update, sb.ctx);
+    expect((await appConfigurationStep.plan(update, sb.ctx)).changes).toEqual([`Remove key LW_OLD in the App Configuration store ${storeId.split("/").pop()}.`]);
+    const out = await appConfigurationStep.apply(update, sb.ctx);
     expect(out.prior!.changed).toEqual([expect.objectContaining({ key: "LW_OLD", existed: true })]);
     await expect(outside.getConfigurationSetting({ key: "LW_OLD" })).rejects.toMatchObject({ statusCode: 404 });
     expect((await outside.getConfigurationSetting({ key: "LW_OTHER" })).value).toBe("edited by a person");
-    await appConfigurationKeysStep.compensate(update, out.prior!, sb.ctx);
+    await appConfigurationStep.compensate(update, out.prior!, sb.ctx);
     expect((await outside.getConfigurationSetting({ key: "LW_OLD" })).value).toBe("v1");
 
     await outside.setReadOnly({ key: "LW_KEPT" }, true);
-    const err = await appConfigurationKeysStep.apply(input([{ key: "LW_KEPT", value: "k2" }]), sb.ctx).then(() => undefined, (e: unknown) => e);
+    const err = await appConfigurationStep.apply(input([{ key: "LW_KEPT", value: "k2" }]), sb.ctx).then(() => undefined, (e: unknown) => e);
     expect(err).toMatchObject({ code: "Conflict" });
     expect((err as Error).message).toContain("az appconfig kv unlock");
     await outside.setReadOnly({ key: "LW_KEPT" }, false);

@@ -6,9 +6,12 @@
 // Writes are conditional (If-Match on the etag read, If-None-Match: * for new keys), so an outside change made
 // between our read and our write fails the step instead of being overwritten; the keys this apply already wrote
 // are then put back. Compensation restores a key only while it still carries the etag our write produced.
+// Keys are per connection: a delete undoes what this one wrote; an update writing to another store (or none) undoes
+// the keys of the previous one like a delete, while keys no longer wanted in the same store go by the run's `remove`.
 import type { AppConfigurationClient, ConfigurationSetting } from "@azure/app-configuration";
 import type { RestError } from "@azure/core-rest-pipeline";
-import { resolveSecretValue } from "./secretValues.js";
+import { resolveSecretValue, secretReadRequirements } from "./secretValues.js";
+import { mergeWrittenEntries } from "./writtenEntries.js";
 import { type SecretSource } from "../model/steps.js";
 import type { SettingSpec } from "../model/steps.js";
 import type { CheckResult, Step, StepContext, StepOutcome, StepPlan } from "./step.js";
@@ -18,7 +21,10 @@ import {
   keyVaultReferenceUri, keyVaultReferenceValue, readAppConfigurationStoreEndpoint, secretUriOfAppSettingReference,
 } from "../targets/appConfiguration.js";
 
-export interface AppConfigurationKeysPrior {
+const KEY_VALUE_WRITE = "Microsoft.AppConfiguration/configurationStores/keyValues/write";
+const KEY_VALUE_DELETE = "Microsoft.AppConfiguration/configurationStores/keyValues/delete";
+
+export interface AppConfigurationPrior {
   changed: {
     key: string;
     existed: boolean;
@@ -41,7 +47,7 @@ export class AppConfigurationKeysError extends Error {
   }
 }
 
-/** The step input from the settings a plan would write to the source (src/steps/settings.ts SettingSpec): App
+/** The step input from the settings a plan would write to the source (src/model/steps.ts SettingSpec): App
  *  Service Key Vault references (`@Microsoft.KeyVault(SecretUri=…)`) become Key Vault reference key-values. */
 export function appConfigurationKeysInputFor(options: {
   storeId: string;
@@ -202,7 +208,7 @@ function setting(input: AppConfigurationKeysInput, key: string, content: PriorCo
 
 /** Puts one key back as it was before apply, only while it still carries the etag apply's write produced
  *  (a deleted key: only while it is still absent). Returns false when someone else changed it since. */
-async function restore(client: AppConfigurationClient, input: Resolved, entry: AppConfigurationKeysPrior["changed"][number], ctx: StepContext): Promise<boolean> {
+async function restore(client: AppConfigurationClient, input: Resolved, entry: AppConfigurationPrior["changed"][number], ctx: StepContext): Promise<boolean> {
   const prior = entry.priorSealed ? (JSON.parse(ctx.sealer.unseal(entry.priorSealed)) as PriorContent) : undefined;
   try {
     if (entry.writtenEtag === undefined) {
@@ -224,8 +230,25 @@ function priorContent(kv: ConfigurationSetting): PriorContent {
   return { ...(kv.value !== undefined ? { value: kv.value } : {}), ...(kv.contentType ? { contentType: kv.contentType } : {}), tags: kv.tags ?? {} };
 }
 
-export const appConfigurationKeysStep: Step<AppConfigurationKeysInput, AppConfigurationKeysPrior> = {
+export const appConfigurationStep = {
   name: "appConfiguration",
+  health: "verify",
+  key: (input) => `${String(input.storeId).toLowerCase()}|${String(input.label ?? "")}`,
+  dependency: null,
+  undo: { kind: "perConnection", whenObsolete: "undo" },
+  mergePrior: mergeWrittenEntries,
+
+  preview: (input, changes) => changes.map((description) => ({
+    operationType: "configConnection", description, action: KEY_VALUE_WRITE, scope: input.storeId,
+  })),
+
+  requires: {
+    apply: (input) => [
+      ...input.keys.flatMap((k) => secretReadRequirements(k.secretSource)),
+      { scope: input.storeId, action: KEY_VALUE_WRITE, dataAction: true, why: "write the connection's keys in the App Configuration store" },
+    ],
+    undo: (r) => [{ scope: String(r.input.storeId), action: KEY_VALUE_DELETE, dataAction: true, why: "remove the connection's App Configuration keys" }],
+  },
 
   async plan(request, ctx): Promise<StepPlan> {
     const input = await resolved(request, ctx);
@@ -234,14 +257,14 @@ export const appConfigurationKeysStep: Step<AppConfigurationKeysInput, AppConfig
     return { changes: [...upsert.map((k) => `Set key ${k} ${where}.`), ...remove.map((k) => `Remove key ${k} ${where}.`)] };
   },
 
-  async apply(request, ctx): Promise<StepOutcome<AppConfigurationKeysPrior>> {
+  async apply(request, ctx): Promise<StepOutcome<AppConfigurationPrior>> {
     const input = await resolved(request, ctx);
     const client = ctx.clients.appConfiguration(input.endpoint);
     const { desired, upsert, remove, current } = await diff(input, ctx);
     const outputs = { written: [...desired].map(([key, d]) => ({ key, writtenSealed: ctx.sealer.seal(JSON.stringify(d)) })) };
     if (upsert.length === 0 && remove.length === 0) return { changed: false, outputs };
 
-    const done: AppConfigurationKeysPrior["changed"] = [];
+    const done: AppConfigurationPrior["changed"] = [];
     const before = (key: string) => {
       const kv = current.get(key);
       return { key, existed: kv !== undefined, ...(kv ? { priorSealed: ctx.sealer.seal(JSON.stringify(priorContent(kv))) } : {}) };
@@ -312,4 +335,4 @@ export const appConfigurationKeysStep: Step<AppConfigurationKeysInput, AppConfig
       ].filter(Boolean).join(" "),
     };
   },
-};
+} satisfies Step<AppConfigurationKeysInput, AppConfigurationPrior>;

@@ -1,12 +1,26 @@
 // Secret store (secretStore.keyVaultId): put the connection's secret into Key Vault; the setting then holds a
 // Key Vault reference instead of the value. The value is resolved and written inside this activity only.
+// A delete keeps a secret another connection of the source stores under the same name.
 import type { RestError } from "@azure/core-rest-pipeline";
-import { resolveSecretValue } from "./secretValues.js";
+import { resolveSecretValue, secretReadRequirements } from "./secretValues.js";
+import { keyVaultIdOf } from "../authorization/requirements.js";
+import type { LinkerProperties } from "../model/linker.js";
 import { type SecretSource } from "../model/steps.js";
 import type { CheckResult, Step, StepContext, StepOutcome, StepPlan } from "./step.js";
 import type { KeyVaultSecretInput } from "../model/steps.js";
 
-export interface KeyVaultSecretPrior {
+const SET_SECRET = "Microsoft.KeyVault/vaults/secrets/setSecret/action";
+const DELETE_SECRET = "Microsoft.KeyVault/vaults/secrets/delete";
+/** What a dry run names for the write (the vault's RBAC action; the data action is SET_SECRET). */
+const SECRET_WRITE = "Microsoft.KeyVault/vaults/secrets/write";
+
+/** The vault's ARM id: recorded in the input; records made before it was come from the request's secretStore. */
+function vaultOf(input: KeyVaultSecretInput, properties?: LinkerProperties): string {
+  return (typeof input.vaultId === "string" && input.vaultId ? input.vaultId : undefined)
+    ?? (properties ? keyVaultIdOf(properties) : undefined) ?? String(input.vaultUri);
+}
+
+export interface SecretStorePrior {
   existed: boolean;
   priorSealed?: string;
 }
@@ -29,15 +43,31 @@ async function currentValue(input: KeyVaultSecretInput, ctx: StepContext): Promi
   }
 }
 
-export const keyVaultSecretStep: Step<KeyVaultSecretInput, KeyVaultSecretPrior> = {
+export const secretStoreStep = {
   name: "secretStore",
+  health: "snapshot",
+  key: (input) => `${String(input.vaultUri).toLowerCase()}|${String(input.secretName).toLowerCase()}`,
+  dependency: { kind: "keyVaultSecret", resourceId: (r) => (r.outputs?.secretUri ? String(r.outputs.secretUri) : undefined) },
+  undo: { kind: "shared", whenObsolete: "undo", kept: "the secretStore step's changes (used by other connections)" },
+
+  preview: (input, changes) => changes.map((description) => ({
+    operationType: "configConnection", description, action: SECRET_WRITE, scope: vaultOf(input),
+  })),
+
+  requires: {
+    apply: (input, properties) => [
+      ...secretReadRequirements(input.source),
+      { scope: vaultOf(input, properties), action: SET_SECRET, dataAction: true, why: "store the connection's secret in the Key Vault" },
+    ],
+    undo: (r, properties) => [{ scope: vaultOf(r.input, properties), action: DELETE_SECRET, dataAction: true, why: "delete the connection's Key Vault secret" }],
+  },
 
   async plan(input, ctx): Promise<StepPlan> {
     const [current, wanted] = await Promise.all([currentValue(input, ctx), resolveSecretValue(input.source, ctx)]);
     return current === wanted ? { changes: [] } : { changes: [`Store the secret ${input.secretName} in ${input.vaultUri}.`] };
   },
 
-  async apply(input, ctx): Promise<StepOutcome<KeyVaultSecretPrior>> {
+  async apply(input, ctx): Promise<StepOutcome<SecretStorePrior>> {
     const [current, wanted] = await Promise.all([currentValue(input, ctx), resolveSecretValue(input.source, ctx)]);
     const outputs = { secretUri: secretUri(input.vaultUri, input.secretName) };
     if (current === wanted) return { changed: false, outputs };
@@ -81,4 +111,4 @@ export const keyVaultSecretStep: Step<KeyVaultSecretInput, KeyVaultSecretPrior> 
           errorMessage: "The stored secret no longer matches the target's keys (a key was rotated). Re-run the connection to refresh it.",
         };
   },
-};
+} satisfies Step<KeyVaultSecretInput, SecretStorePrior>;

@@ -1,14 +1,26 @@
 // Configuration: the connection's settings on the source (App Service app settings, or the scoped container's
 // env vars + secrets), by read-merge-write. Prior values and written values are kept sealed, so compensation can
 // restore exactly what was there — and only where the setting still holds what this step wrote.
+// Settings are per connection: a delete undoes what this one wrote; an update's run removes what it no longer wants
+// itself (its `remove` list), so the previous record is never undone on top.
+import { parseResourceId } from "../azure/resourceId.js";
 import { sourceAdapterFor } from "../sources/index.js";
 import type { SourceSetting } from "../sources/types.js";
-import { resolveSecretValue } from "./secretValues.js";
+import { resolveSecretValue, secretReadRequirements } from "./secretValues.js";
+import { mergeWrittenEntries } from "./writtenEntries.js";
 import { type SecretSource } from "../model/steps.js";
 import type { CheckResult, Step, StepContext, StepOutcome, StepPlan } from "./step.js";
 import type { SettingsInput } from "../model/steps.js";
 
-export interface SettingsPrior {
+/** The action that writes a source's settings: App Service config, or the container app itself. */
+export function settingsWriteAction(sourceId: string): string {
+  const type = parseResourceId(sourceId)?.fullType ?? "";
+  if (type.toLowerCase() === "microsoft.web/sites") return "Microsoft.Web/sites/config/write";
+  if (type.toLowerCase() === "microsoft.web/sites/slots") return "Microsoft.Web/sites/slots/config/write";
+  return `${type}/write`;
+}
+
+export interface ConfigurationPrior {
   changed: { name: string; existed: boolean; priorSealed?: string; writtenSealed?: string }[];
 }
 
@@ -27,8 +39,25 @@ function diff(current: Record<string, string>, desired: SourceSetting[], input: 
   return { upsert, remove: remove.map((r) => r.name) };
 }
 
-export const settingsStep: Step<SettingsInput, SettingsPrior> = {
+export const configurationStep = {
   name: "configuration",
+  health: "snapshot",
+  key: (input) => `${String(input.sourceId).toLowerCase()}|${String(input.scope ?? "").toLowerCase()}`,
+  dependency: null,
+  undo: { kind: "perConnection", whenObsolete: "leave" },
+  mergePrior: mergeWrittenEntries,
+
+  preview: (input, changes) => changes.map((description) => ({
+    operationType: "configConnection", description, action: settingsWriteAction(input.sourceId), scope: input.sourceId,
+  })),
+
+  requires: {
+    apply: (input) => [
+      ...input.settings.flatMap((s) => secretReadRequirements(s.secretSource)),
+      { scope: input.sourceId, action: settingsWriteAction(input.sourceId), why: "write the connection's settings" },
+    ],
+    undo: (r) => [{ scope: String(r.input.sourceId), action: settingsWriteAction(String(r.input.sourceId)), why: "remove the connection's settings" }],
+  },
 
   async plan(input, ctx): Promise<StepPlan> {
     const source = sourceAdapterFor(ctx.clients, input.sourceId, input.scope);
@@ -36,7 +65,7 @@ export const settingsStep: Step<SettingsInput, SettingsPrior> = {
     return { changes: [...upsert.map((u) => `Set ${u.name}.`), ...remove.map((r) => `Remove ${r}.`)] };
   },
 
-  async apply(input, ctx): Promise<StepOutcome<SettingsPrior>> {
+  async apply(input, ctx): Promise<StepOutcome<ConfigurationPrior>> {
     const source = sourceAdapterFor(ctx.clients, input.sourceId, input.scope);
     // Secret values (listKeys…) and the current set are read together; the write follows the read immediately.
     const [desired, current] = await Promise.all([desiredValues(input, ctx), source.readSettings()]);
@@ -44,7 +73,7 @@ export const settingsStep: Step<SettingsInput, SettingsPrior> = {
     const written = Object.fromEntries(desired.map((d) => [d.name, ctx.sealer.seal(d.value)]));
     const outputs = { written: input.settings.map((s) => ({ name: s.name, writtenSealed: written[s.name]! })) };
     if (upsert.length === 0 && remove.length === 0) return { changed: false, outputs };
-    const prior: SettingsPrior = {
+    const prior: ConfigurationPrior = {
       changed: [...upsert.map((u) => u.name), ...remove].map((name) => ({
         name,
         existed: name in current,
@@ -93,4 +122,4 @@ export const settingsStep: Step<SettingsInput, SettingsPrior> = {
       ].filter(Boolean).join(" "),
     };
   },
-};
+} satisfies Step<SettingsInput, ConfigurationPrior>;
