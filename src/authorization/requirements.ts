@@ -69,7 +69,7 @@ export function linkerDeleteRequirement(sourceId: string): RequiredPermission[] 
  *  read while the connection is planned. */
 export function scopesNamedBy(sourceId: string, properties: LinkerProperties): string[] {
   const scopes = [sourceId];
-  const target = resolveTarget(properties.targetService as never);
+  const target = resolveTarget(properties.targetService);
   // The role scope is checked for every identity connection; the target itself only when its firewall is closed.
   if (!("code" in target) && target.roleScope) scopes.push(target.roleScope);
   const vault = keyVaultIdOf(properties);

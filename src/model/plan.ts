@@ -3,6 +3,7 @@
 // tokens or sealed envelopes).
 import type { ConnectionError } from "./errors.js";
 import type { LinkerProperties } from "./linker.js";
+import type { StepOutputs } from "./steps.js";
 import type {
   AppConfigurationKeysInput, StepName, FirewallInput, IdentityInput, IdentityState, KeyVaultSecretInput, RunPrincipal, ScheduledStep,
   ServiceEndpointInput, SettingsInput,
@@ -66,7 +67,7 @@ export interface AppliedStepRecord {
   input: unknown;
   changed: boolean;
   prior?: unknown;
-  outputs?: Record<string, unknown>;
+  outputs?: StepOutputs;
 }
 
 /** What the runStep activity runs: a scheduled step, and for an after-identity step the principal it runs for. */
@@ -81,7 +82,7 @@ export interface StepRunResult {
   ok: boolean;
   changed?: boolean;
   prior?: unknown;
-  outputs?: Record<string, unknown>;
+  outputs?: StepOutputs;
   /** The input as the step ran it, when the activity completed it with the run's principal: what is recorded. */
   input?: unknown;
   error?: ConnectionError;

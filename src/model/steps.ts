@@ -182,3 +182,20 @@ export interface RunPrincipal {
 
 /** A dry run's preview kind (Microsoft.ServiceLinker operationPreviews[].operationType). */
 export type OperationType = "configConnection" | "configNetwork" | "configAuth";
+
+/** What a step reports for later steps of the run and for later runs (JSON, secret-free): recorded with the step. */
+export interface StepOutputs {
+  /** identity: the principal the source's identity is, its tenant and client id; whether apply created it. */
+  principalId?: string;
+  tenantId?: string;
+  clientId?: string;
+  newPrincipal?: boolean;
+  /** roleAssignment: the assignment's id. */
+  roleAssignmentId?: string;
+  /** secretStore: the secret's URI. */
+  secretUri?: string;
+  /** databaseUser: the user's name. */
+  databaseUser?: string;
+  /** configuration / appConfiguration: each setting or key written, with what was written (sealed). */
+  written?: { name?: string; key?: string; writtenSealed: string }[];
+}

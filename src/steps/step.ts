@@ -15,6 +15,7 @@ import type { DatabaseSettings } from "../config/settings.js";
 import type { RequiredPermission } from "../authorization/permissions.js";
 import type { DependencyKind } from "../store/types.js";
 import type { StoredLinker } from "../model/connection.js";
+import type { StepOutputs } from "../model/steps.js";
 import type { LinkerProperties } from "../model/linker.js";
 import type { AppliedStepRecord } from "../model/plan.js";
 import type { OperationType, RunPrincipal, StepName } from "../model/steps.js";
@@ -40,7 +41,7 @@ export interface StepOutcome<Prior> {
   /** What compensation needs; absent when nothing changed. Must be JSON and hold no plaintext secret. */
   prior?: Prior;
   /** Facts later steps need (e.g. the principal id an identity step produced). JSON, no secrets. */
-  outputs?: Record<string, unknown>;
+  outputs?: StepOutputs;
 }
 
 export interface CheckResult {
