@@ -18,6 +18,8 @@ export type GuardIssue = RoleIssue | SettingNameIssue;
 
 export interface GuardedRequest {
   targetKind: string;
+  /** `local`: a local connection, which writes no settings (the setting-name deny list does not apply). */
+  sourceKind?: string;
   authInfo?: { roles?: unknown } | Record<string, unknown> | null;
   /** The wire `configurationInfo`. */
   configurationInfo?: Record<string, unknown> | null;
@@ -28,7 +30,9 @@ const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === "obj
 /** Every refusal for the request; empty when linkwright may go ahead. */
 export function checkConnectionGuards(req: GuardedRequest, policy: GuardPolicy = {}): GuardIssue[] {
   const roles = (req.authInfo as { roles?: unknown } | null | undefined)?.roles;
-  return [...checkRequestedRoles(req.targetKind, roles, policy), ...checkChosenSettingNames(req.targetKind, req.configurationInfo, policy.deniedSettings ?? [], (req.authInfo as { authType?: unknown } | null | undefined)?.authType === "secret")];
+  const settingNames = req.sourceKind === "local" ? []
+    : checkChosenSettingNames(req.targetKind, req.configurationInfo, policy.deniedSettings ?? [], (req.authInfo as { authType?: unknown } | null | undefined)?.authType === "secret");
+  return [...checkRequestedRoles(req.targetKind, roles, policy), ...settingNames];
 }
 
 /** The names the caller chose in configurationInfo, checked against the deny list. */
