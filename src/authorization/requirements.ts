@@ -7,6 +7,7 @@ import type { LinkerProperties } from "../model/linker.js";
 import type { AppliedStepRecord, ConnectionPlan } from "../model/plan.js";
 import type { SecretSource } from "../model/steps.js";
 import { resolveTarget } from "../catalogue/index.js";
+import { connectorResourceGroup } from "../model/connector.js";
 import { actionMatches, isAtOrBelow, type RequiredPermission } from "./permissions.js";
 
 const SL = "Microsoft.ServiceLinker";
@@ -18,6 +19,23 @@ export const ServiceLinkerActions = {
   dryrunWrite: `${SL}/dryruns/write`,
   dryrunDelete: `${SL}/dryruns/delete`,
 } as const;
+
+/** A connector's (a local connection's: src/model/connector.ts) counterparts, checked at its resource group. */
+export const ConnectorActions = {
+  read: `${SL}/locations/connectors/read`,
+  write: `${SL}/locations/connectors/write`,
+  delete: `${SL}/locations/connectors/delete`,
+  validate: `${SL}/locations/connectors/validate/action`,
+  dryrunWrite: `${SL}/locations/dryruns/write`,
+  dryrunDelete: `${SL}/locations/dryruns/delete`,
+} as const;
+
+/** Where ARM checks an action on a source's connections, and which: a linker's on its source; a connector's (the
+ *  source id is the connector scope …/locations/{location}) at its resource group, where ARM keeps those permissions. */
+export function connectionsAccess(sourceId: string, verb: keyof typeof ServiceLinkerActions): { scope: string; action: string } {
+  const resourceGroup = connectorResourceGroup(sourceId);
+  return resourceGroup ? { scope: resourceGroup, action: ConnectorActions[verb] } : { scope: sourceId, action: ServiceLinkerActions[verb] };
+}
 
 const ROLE_WRITE = "Microsoft.Authorization/roleAssignments/write";
 const ROLE_DELETE = "Microsoft.Authorization/roleAssignments/delete";
@@ -85,22 +103,32 @@ export function notCovered(authorized: Pick<RequiredPermission, "scope" | "actio
 }
 
 export function linkerReadRequirement(sourceId: string): RequiredPermission[] {
-  return [{ scope: sourceId, action: ServiceLinkerActions.read, why: "read the source's connections" }];
+  return [{ ...connectionsAccess(sourceId, "read"), why: "read the source's connections" }];
 }
 
 /** What every create or update needs at the source, known before any read: the linker write itself. */
 export function baseChangeRequirements(sourceId: string): RequiredPermission[] {
-  return [{ scope: sourceId, action: ServiceLinkerActions.write, why: "create or update a connection of the source" }];
+  return [{ ...connectionsAccess(sourceId, "write"), why: "create or update a connection of the source" }];
+}
+
+/** Validating a connection (validation only reads). */
+export function validateRequirement(sourceId: string): RequiredPermission[] {
+  return [{ ...connectionsAccess(sourceId, "validate"), why: "validate a connection of the source" }];
+}
+
+/** Creating or deleting a dry run of the source's connections. */
+export function dryrunRequirement(sourceId: string, verb: "write" | "delete"): RequiredPermission[] {
+  return [{ ...connectionsAccess(sourceId, verb === "write" ? "dryrunWrite" : "dryrunDelete"), why: `${verb === "write" ? "create" : "delete"} a dry run of the source` }];
 }
 
 function secretFetches(plan: ConnectionPlan): { resourceId: string; action: string }[] {
   const sources: (SecretSource | undefined)[] = [...plan.settings.settings.map((s) => s.secretSource), ...plan.secretStore.map((s) => s.source)];
   if (plan.appConfiguration) sources.push(...plan.appConfiguration.keys.map((k) => k.secretSource));
-  return sources.flatMap((s) => {
+  return [...sources.flatMap((s) => {
     if (!s) return [];
     if (s.kind === "storageConnectionString" || s.kind === "storageAccountKey") return [{ resourceId: s.storageAccountId, action: "listKeys" }];
     return s.kind === "template" && s.fetch ? [s.fetch] : [];
-  });
+  }), ...(plan.secretReads ?? [])];
 }
 
 /** Everything a create or update performs, from its plan. */
@@ -140,7 +168,7 @@ export function changeRequirements(plan: ConnectionPlan, properties: LinkerPrope
 }
 
 export function linkerDeleteRequirement(sourceId: string): RequiredPermission[] {
-  return [{ scope: sourceId, action: ServiceLinkerActions.delete, why: "delete a connection of the source" }];
+  return [{ ...connectionsAccess(sourceId, "delete"), why: "delete a connection of the source" }];
 }
 
 /** Everything deleting a connection may undo, from the steps it applied. */
@@ -184,7 +212,7 @@ export function updateCleanupRequirements(previous: AppliedStepRecord[], previou
 /** The scopes a request names before anything is read (source, target, vault, store): their permissions can be
  *  read while the connection is planned. */
 export function scopesNamedBy(sourceId: string, properties: LinkerProperties): string[] {
-  const scopes = [sourceId];
+  const scopes = [connectionsAccess(sourceId, "write").scope];
   const target = resolveTarget(properties.targetService as never);
   // The role scope is checked for every identity connection; the target itself only when its firewall is closed.
   if (!("code" in target) && target.roleScope) scopes.push(target.roleScope);
