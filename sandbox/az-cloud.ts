@@ -101,7 +101,7 @@ export function cloudRegistered(configDir: string, cloud = AZ_CLOUD_NAME): boole
 
 /** A sandbox user's sign-in for az: a fresh password set through the emulator's control API (`POST
  *  /_sandbox/password`; users have none by default), and its user principal name. */
-async function userSignIn(info: AzSandboxInfo, name: string): Promise<{ userPrincipalName: string; password: string } | undefined> {
+async function userSignIn(info: AzSandboxInfo, name: string): Promise<{ userPrincipalName: string; password: string; objectId: string } | undefined> {
   const ca = readFileSync(info.caCertFile);
   const control = (method: string, p: string, body?: unknown) => new Promise<{ status: number; text: string }>((resolve, reject) => {
     const url = new URL(`${info.armEndpoint.replace(/\/+$/, "")}${p}`);
@@ -122,7 +122,7 @@ async function userSignIn(info: AzSandboxInfo, name: string): Promise<{ userPrin
   const password = `Lw-${randomBytes(18).toString("base64url")}`;
   const set = await control("POST", "/_sandbox/password", { user: user.objectId, password });
   if (set.status !== 204) throw new Error(`setting a password for ${name} failed: ${set.status} ${set.text}`);
-  return { userPrincipalName: user.userPrincipalName!, password };
+  return { userPrincipalName: user.userPrincipalName!, password, objectId: user.objectId };
 }
 
 async function main(): Promise<void> {
@@ -137,17 +137,22 @@ async function main(): Promise<void> {
   const info = JSON.parse(readFileSync(sandboxFile, "utf8")) as AzSandboxInfo;
   const who = opt("--as") ?? "admin";
   // A user of the sandbox (dev) signs in with a password az:setup sets for it (the printed commands need it too).
+  let userObjectId: string | undefined;
   if (!info.principals[who]?.clientSecret) {
     const user = await userSignIn(info, who).catch((e: Error) => {
       console.error(`az:setup: could not reach the sandbox's control API at ${info.armEndpoint} (${e.message}); is npm start running?`);
       process.exit(1);
     });
-    if (user) info.principals[who] = user;
+    if (user) {
+      info.principals[who] = user;
+      userObjectId = user.objectId;
+    }
   }
   const configDir = path.resolve(opt("--config-dir") ?? path.join(stateDir, "az"));
   const setup = azCloudSetup(info, { configDir, principal: opt("--as"), registered: cloudRegistered(configDir) });
   if (argv.includes("--print")) {
     console.log(setup.script);
+    if (userObjectId) console.log(`# ${who}'s object id: ${userObjectId}`);
     return;
   }
   const probe = spawnSync("az", ["version", "--output", "none"], { stdio: "ignore" });
@@ -168,9 +173,9 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   }
-  console.log(`\naz is logged in to the sandbox (cloud ${AZ_CLOUD_NAME}, as ${who}). In your shell:\n`
+  console.log(`\naz is logged in to the sandbox (cloud ${AZ_CLOUD_NAME}, as ${who}${userObjectId ? `, a user with object id ${userObjectId}` : ""}). In your shell:\n`
     + `  export AZURE_CONFIG_DIR=${shellQuote(setup.env.AZURE_CONFIG_DIR)} REQUESTS_CA_BUNDLE=${shellQuote(setup.env.REQUESTS_CA_BUNDLE)}\n`
-    + "  az webapp connection list -g linkwright-demo -n lw-demo-web -o table");
+    + (userObjectId ? "  az connection list -g linkwright-demo -o table" : "  az webapp connection list -g linkwright-demo -n lw-demo-web -o table"));
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) void main();

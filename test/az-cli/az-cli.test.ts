@@ -20,10 +20,12 @@ import path from "node:path";
 import { startLinkwright, type Linkwright } from "../connections/linkwright.js";
 import { AZ_CLOUD_NAME, azCloudSetup, type AzSandboxInfo } from "../../sandbox/az-cloud.js";
 import { grantLinkwrightPlatformAccess } from "../../sandbox/seed/platform-grants.js";
+import { runCli } from "../cli/support/runCli.js";
 
 const INSTALL_HINT = "The az CLI is required by test/az-cli and was not found on PATH. Install it: "
   + "`apt-get update && apt-get install -y azure-cli` (Debian/Ubuntu, as root; .ci/run does this), or see "
   + "https://learn.microsoft.com/cli/azure/install-azure-cli.";
+const CONTRIBUTOR = "b24988ac-6180-42a0-ab88-20f7382dd24c";
 /** az's LRO poller waits 30 s between status polls when the status answer carries no Retry-After. */
 const LRO_COMMAND_MS = 150_000;
 
@@ -109,11 +111,20 @@ beforeAll(async () => {
     return;
   }
   // The user dev, as a developer making local connections: Contributor on the demo resource group (the connector
-  // write there, and the storage firewall), RBAC Administrator on the demo storage account (the seed's), signed in with
-  // a password (users have none until one is set).
+  // write there, and the storage firewall), granted by the admin as the README shows; RBAC Administrator on the demo
+  // storage account (the seed's); signed in with a password (users have none until one is set).
   const seed = emulator.seedResult!;
   dev = seed.dev;
-  emulator.assignRole(dev.objectId, "Contributor", `/subscriptions/${lw.te.subscriptionId}/resourceGroups/linkwright-demo`);
+  try {
+    // az 2.45's `az role assignment create` fails on Debian ('RoleAssignmentsOperations' object has no attribute
+    // 'config'): `az rest`, as the README shows.
+    const rg = `/subscriptions/${lw.te.subscriptionId}/resourceGroups/linkwright-demo`;
+    await az(["rest", "--method", "put", "--url", `${rg}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}?api-version=2022-04-01`,
+      "--body", JSON.stringify({ properties: { roleDefinitionId: `/subscriptions/${lw.te.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${CONTRIBUTOR}`, principalId: dev.objectId, principalType: "User" } })], 60_000);
+  } catch (e) {
+    setupError = new Error(`granting dev Contributor on the resource group with az failed: ${(e as Error).message}`);
+    return;
+  }
   const password = `Lw-${randomUUID()}`;
   emulator.control.setUserPassword("dev", password);
   info.principals["dev"] = { userPrincipalName: dev.userPrincipalName, password };
@@ -226,6 +237,8 @@ describe("az CLI against the sandbox as a custom cloud", () => {
 });
 
 describe("az connection (local connections) against the sandbox, signed in as the user dev", () => {
+  /** What az (and so AzureCliCredential) needs to reach the sandbox as dev: its config directory and the CA. */
+  const cliAzEnv = () => ({ AZURE_CONFIG_DIR: String(devEnv["AZURE_CONFIG_DIR"]), REQUESTS_CA_BUNDLE: String(devEnv["REQUESTS_CA_BUNDLE"]), AZURE_CORE_COLLECT_TELEMETRY: "false" });
   const devAz = <T = any>(args: string[], timeoutMs?: number) => az<T>(args, timeoutMs, devEnv);
   const blob = () => `${ids.storageAccount}/blobServices/default`;
   const devRoleAt = (scope: string) => lw.te.emulator.store.list(scope, "Microsoft.Authorization/roleAssignments")
@@ -285,6 +298,16 @@ describe("az connection (local connections) against the sandbox, signed in as th
     expect(r.stderr).toMatch(/cosmos-table supports clientType/);
     const list = await devAz<{ name: string }[]>(["connection", "list", "-g", "linkwright-demo"]);
     expect(list.map((c) => c.name)).toEqual(["devblob"]);
+  }, LRO_COMMAND_MS + 30_000);
+
+  azIt("linkwright connect (the developer's CLI) signs in through dev's az sign-in (DefaultAzureCredential) and reads the same API", async () => {
+    const r = await runCli(["connect", "storage-queue", "--connection", "devqueue", "--target", ids.storageAccount, "--resource-group", "linkwright-demo",
+      "--client-type", "nodejs", "--endpoint", lw.te.endpoint], { ...cliAzEnv(), NODE_EXTRA_CA_CERTS: inject("armCerts").caCertFile }, LRO_COMMAND_MS);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/userAccount \(principal [0-9a-f-]+\)/);
+    expect(r.stdout).toContain(`principal ${dev.objectId}`);
+    expect(r.stdout).toMatch(/^ {2}AZURE_STORAGEQUEUE_RESOURCEENDPOINT=/m);
+    await devAz(["connection", "delete", "-g", "linkwright-demo", "--connection", "devqueue", "--yes"], LRO_COMMAND_MS);
   }, LRO_COMMAND_MS + 30_000);
 
   azIt("az connection delete: the connector and dev's role assignment are gone", async () => {
