@@ -5,6 +5,9 @@
 //   npm run az:setup                      register the cloud and log in as admin, in <state>/az (your own ~/.azure is
 //                                         left alone), then print the two exports to paste
 //   npm run az:setup -- --as team         log in as another sandbox principal (admin, reader, team)
+//   npm run az:setup -- --as dev          log in as the sandbox's user dev (a password is set for it through the
+//                                         emulator's control API first): what `az connection create … --user-account`
+//                                         needs, a user's own sign-in
 //   npm run az:setup -- --config-dir DIR  use DIR as AZURE_CONFIG_DIR instead (its logins are replaced)
 //   npm run az:setup -- --print           only print the commands
 //
@@ -12,6 +15,8 @@
 // any other authority whose host is not Microsoft's by asking login.microsoftonline.com, and az cannot turn that off.
 // test/az-cli builds its commands with azCloudSetup() too, so what this prints is what CI runs.
 import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import https from "node:https";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,7 +32,8 @@ export interface AzSandboxInfo {
   caCertFile: string;
   tenantId: string;
   subscriptionId: string;
-  principals: Record<string, { clientId?: string; clientSecret?: string } | undefined>;
+  /** Service principals (client id and secret) and users (user principal name and password). */
+  principals: Record<string, { clientId?: string; clientSecret?: string; userPrincipalName?: string; password?: string } | undefined>;
 }
 
 export interface AzSetup {
@@ -62,16 +68,21 @@ export function azCloudSetup(info: AzSandboxInfo, options: { configDir: string; 
   const cloud = options.cloudName ?? AZ_CLOUD_NAME;
   const who = options.principal ?? "admin";
   const p = info.principals[who];
-  if (!p?.clientId || !p.clientSecret) {
-    const usable = Object.entries(info.principals).filter(([, v]) => v?.clientId && v.clientSecret).map(([k]) => k);
-    throw new Error(`the sandbox has no service principal '${who}' with a secret; use one of: ${usable.join(", ")}`);
+  const user = p?.userPrincipalName && p.password ? { userPrincipalName: p.userPrincipalName, password: p.password } : undefined;
+  if (!user && (!p?.clientId || !p.clientSecret)) {
+    const usable = Object.entries(info.principals).filter(([, v]) => (v?.clientId && v.clientSecret) || (v?.userPrincipalName && v.password)).map(([k]) => k);
+    throw new Error(`the sandbox has no service principal '${who}' with a secret, nor a user with a password; use one of: ${usable.join(", ")}`);
   }
   const steps = [
     ["cloud", options.registered ? "update" : "register", "--name", cloud, ...cloudEndpointArgs(info.armEndpoint)],
     ["cloud", "set", "--name", cloud],
     // Tokens cached for an earlier sandbox (another port or state) would be sent again until they expire.
     ["account", "clear"],
-    ["login", "--service-principal", "--username", p.clientId, "--password", p.clientSecret, "--tenant", info.tenantId, "--output", "none"],
+    // A user signs in with the password grant (the emulator's AD FS-style authority answers it); a service principal
+    // with its secret.
+    user
+      ? ["login", "--username", user.userPrincipalName, "--password", user.password, "--tenant", info.tenantId, "--output", "none"]
+      : ["login", "--service-principal", "--username", p!.clientId!, "--password", p!.clientSecret!, "--tenant", info.tenantId, "--output", "none"],
     ["account", "set", "--subscription", info.subscriptionId],
   ];
   const env = { AZURE_CONFIG_DIR: options.configDir, REQUESTS_CA_BUNDLE: info.caCertFile };
@@ -88,7 +99,33 @@ export function cloudRegistered(configDir: string, cloud = AZ_CLOUD_NAME): boole
   return existsSync(file) && readFileSync(file, "utf8").split(/\r?\n/).some((l) => l.trim() === `[${cloud}]`);
 }
 
-function main(): void {
+/** A sandbox user's sign-in for az: a fresh password set through the emulator's control API (`POST
+ *  /_sandbox/password`; users have none by default), and its user principal name. */
+async function userSignIn(info: AzSandboxInfo, name: string): Promise<{ userPrincipalName: string; password: string; objectId: string } | undefined> {
+  const ca = readFileSync(info.caCertFile);
+  const control = (method: string, p: string, body?: unknown) => new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const url = new URL(`${info.armEndpoint.replace(/\/+$/, "")}${p}`);
+    const req = https.request({ host: url.hostname, port: url.port, path: url.pathname, method, ca, headers: body ? { "content-type": "application/json" } : {} }, (res) => {
+      let text = "";
+      res.on("data", (c: Buffer) => { text += c.toString("utf8"); });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on("error", reject);
+    if (body) req.write(JSON.stringify(body));
+    req.end();
+  });
+  const listed = await control("GET", "/_sandbox/principals");
+  const users = (JSON.parse(listed.text) as { principalType: string; displayName: string; objectId: string; userPrincipalName?: string }[])
+    .filter((p) => p.principalType === "User" && p.userPrincipalName);
+  const user = users.find((p) => p.displayName === name || p.userPrincipalName?.toLowerCase() === name.toLowerCase());
+  if (!user) return undefined;
+  const password = `Lw-${randomBytes(18).toString("base64url")}`;
+  const set = await control("POST", "/_sandbox/password", { user: user.objectId, password });
+  if (set.status !== 204) throw new Error(`setting a password for ${name} failed: ${set.status} ${set.text}`);
+  return { userPrincipalName: user.userPrincipalName!, password, objectId: user.objectId };
+}
+
+async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const opt = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
   const stateDir = path.resolve(process.env["SANDBOX_STATE_DIR"] || ".sandbox");
@@ -98,10 +135,24 @@ function main(): void {
     process.exit(1);
   }
   const info = JSON.parse(readFileSync(sandboxFile, "utf8")) as AzSandboxInfo;
+  const who = opt("--as") ?? "admin";
+  // A user of the sandbox (dev) signs in with a password az:setup sets for it (the printed commands need it too).
+  let userObjectId: string | undefined;
+  if (!info.principals[who]?.clientSecret) {
+    const user = await userSignIn(info, who).catch((e: Error) => {
+      console.error(`az:setup: could not reach the sandbox's control API at ${info.armEndpoint} (${e.message}); is npm start running?`);
+      process.exit(1);
+    });
+    if (user) {
+      info.principals[who] = user;
+      userObjectId = user.objectId;
+    }
+  }
   const configDir = path.resolve(opt("--config-dir") ?? path.join(stateDir, "az"));
   const setup = azCloudSetup(info, { configDir, principal: opt("--as"), registered: cloudRegistered(configDir) });
   if (argv.includes("--print")) {
     console.log(setup.script);
+    if (userObjectId) console.log(`# ${who}'s object id: ${userObjectId}`);
     return;
   }
   const probe = spawnSync("az", ["version", "--output", "none"], { stdio: "ignore" });
@@ -113,7 +164,8 @@ function main(): void {
   mkdirSync(configDir, { recursive: true });
   const env = { ...process.env, ...setup.env, AZURE_CORE_COLLECT_TELEMETRY: "false" };
   for (const step of setup.steps) {
-    const shown = step.map((a) => (a === info.principals[opt("--as") ?? "admin"]?.clientSecret ? "***" : a));
+    const secret = info.principals[who]?.clientSecret ?? info.principals[who]?.password;
+    const shown = step.map((a) => (a === secret ? "***" : a));
     console.log(`$ az ${shown.join(" ")}`);
     const r = spawnSync("az", step, { env, stdio: ["ignore", "inherit", "inherit"] });
     if (r.status !== 0) {
@@ -121,9 +173,9 @@ function main(): void {
       process.exit(1);
     }
   }
-  console.log(`\naz is logged in to the sandbox (cloud ${AZ_CLOUD_NAME}, as ${opt("--as") ?? "admin"}). In your shell:\n`
+  console.log(`\naz is logged in to the sandbox (cloud ${AZ_CLOUD_NAME}, as ${who}${userObjectId ? `, a user with object id ${userObjectId}` : ""}). In your shell:\n`
     + `  export AZURE_CONFIG_DIR=${shellQuote(setup.env.AZURE_CONFIG_DIR)} REQUESTS_CA_BUNDLE=${shellQuote(setup.env.REQUESTS_CA_BUNDLE)}\n`
-    + "  az webapp connection list -g linkwright-demo -n lw-demo-web -o table");
+    + (userObjectId ? "  az connection list -g linkwright-demo -o table" : "  az webapp connection list -g linkwright-demo -n lw-demo-web -o table"));
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) void main();

@@ -11,6 +11,7 @@ import type { CatalogueHooks } from "./catalogueHooks.js";
 import type { ConfigurationEntry, ValidationIssue } from "../model/configuration.js";
 import { ApiError, ErrorCodes } from "./wire/errors.js";
 import { recomputedConfigurations, sourceKindOf } from "../connections/configurations.js";
+import { localConnectionIssues } from "../connections/localConnection.js";
 import { PlanError } from "../model/errors.js";
 
 const KEY_VAULT_REFERENCE = /^@Microsoft\.KeyVault\(/i;
@@ -58,8 +59,11 @@ export function createCatalogueHooks(policy: GuardPolicy = {}): CatalogueHooks {
       if (problem) {
         issues.push({ field: problem.field === "sourceKind" ? "resourceUri" : `properties.${problem.field}`, code: ErrorCodes.BadRequest, message: problem.message });
       }
-      // What no caller may have linkwright do: assign roles beyond the target's, write platform or code-loading settings.
-      issues.push(...checkConnectionGuards({ targetKind: target.kind, authInfo: properties.authInfo, configurationInfo: properties.configurationInfo ?? null }, policy));
+      // What no caller may have linkwright do: assign roles beyond the target's, write platform or code-loading settings
+      // (a local connection writes none: its configuration is only returned).
+      issues.push(...checkConnectionGuards({ targetKind: target.kind, sourceKind, authInfo: properties.authInfo, configurationInfo: properties.configurationInfo ?? null }, policy));
+      // A local connection writes nothing anywhere: no Key Vault secret, App Configuration keys or virtual network.
+      if (sourceKind === "local") issues.push(...localConnectionIssues(properties));
       return issues;
     },
 

@@ -26,6 +26,7 @@ import { ApiError, ErrorCodes } from "./wire/errors.js";
 import { normalisePath, splitAtServiceLinker, splitTarget } from "./wire/paths.js";
 import { errorResponse, publicBaseUrl } from "./wire/response.js";
 import { accessFor } from "./access.js";
+import { connectorScope } from "../model/connector.js";
 
 export interface RouteMatch {
   /** Resource type for api-version messages, e.g. "linkers". */
@@ -34,7 +35,7 @@ export interface RouteMatch {
   operations: Partial<Record<string, Operation>>;
 }
 
-const NOT_IMPLEMENTED = new Set(["daprconfigurations", "connectors"]);
+const NOT_IMPLEMENTED = new Set(["daprconfigurations"]);
 
 function notImplemented(what: string): ApiError {
   return new ApiError(501, ErrorCodes.NotImplemented, `'${what}' is not implemented by linkwright.`);
@@ -79,6 +80,27 @@ export function matchRoute(path: string): RouteMatch {
       if (action) return { resourceType: "linkers", params, operations: { POST: action } };
       // Connection health history (src/health/README.md): an extension route in the ARM style.
       if (lower[2] === "healthhistory") return { resourceType: "linkers/healthHistory", params, operations: { GET: getHealthHistory } };
+    }
+  }
+  // Connectors (local connections) and their dry runs, under a resource group and a location:
+  // …/resourceGroups/{rg}/providers/Microsoft.ServiceLinker/locations/{location}/connectors[/{name}[/validate|/generateConfigurations]]
+  // and …/locations/{location}/dryruns[/{name}]. The linker operations serve them: `sourceId` is the connector scope in
+  // canonical casing (az sends `resourcegroups`), src/model/connector.ts.
+  const rg = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)$/i.exec(scope);
+  if (rg && lower[0] === "locations" && lower.length >= 3 && (lower[2] === "connectors" || lower[2] === "dryruns")) {
+    const sourceId = connectorScope({ subscriptionId: rg[1]!, resourceGroup: rg[2]!, location: segments[1]! });
+    if (lower[2] === "dryruns" && lower.length <= 4) {
+      if (lower.length === 3) return { resourceType: "locations/dryruns", params: { sourceId }, operations: { GET: listDryruns } };
+      return { resourceType: "locations/dryruns", params: { sourceId, dryrunName: segments[3]! }, operations: { GET: getDryrun, PUT: createDryrun, DELETE: deleteDryrun } };
+    }
+    if (lower[2] === "connectors") {
+      if (lower.length === 3) return { resourceType: "locations/connectors", params: { sourceId }, operations: { GET: listLinkers } };
+      const params = { sourceId, linkerName: segments[3]! };
+      if (lower.length === 4) {
+        return { resourceType: "locations/connectors", params, operations: { GET: getLinker, PUT: putLinker, PATCH: patchLinker, DELETE: deleteLinker } };
+      }
+      const action = lower.length === 5 ? { validate: validateLinker, generateconfigurations: generateConfigurations }[lower[4]!] : undefined;
+      if (action) return { resourceType: "locations/connectors", params, operations: { POST: action } };
     }
   }
   // Dry runs (Linkers_*Dryrun): what a createOrUpdate would do, computed without writing.

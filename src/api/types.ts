@@ -7,11 +7,10 @@ import type { CatalogueHooks } from "./catalogueHooks.js";
 import type { ConnectionOrchestrations } from "../model/operations.js";
 import type { Sealer } from "../secrets/seal.js";
 import type { ApiVersion } from "./wire/apiVersion.js";
-
 import type { AuthenticatedCaller, Caller } from "../model/caller.js";
 import type { Authorizer, Decision } from "../authorization/authorizer.js";
 import type { RequiredPermission } from "../authorization/permissions.js";
-import type { StoredLinker } from "../model/connection.js";
+
 export type { Caller } from "../model/caller.js";
 
 export interface ApiRequest {

@@ -5,6 +5,7 @@
 import { parseResourceId } from "../azure/resourceId.js";
 import type { LinkerProperties } from "../model/linker.js";
 import { resolveTarget } from "../catalogue/index.js";
+import { connectorResourceGroup } from "../model/connector.js";
 import { actionMatches, isAtOrBelow, type RequiredPermission } from "./permissions.js";
 
 const SL = "Microsoft.ServiceLinker";
@@ -16,6 +17,23 @@ export const ServiceLinkerActions = {
   dryrunWrite: `${SL}/dryruns/write`,
   dryrunDelete: `${SL}/dryruns/delete`,
 } as const;
+
+/** A connector's (a local connection's: src/model/connector.ts) counterparts, checked at its resource group. */
+export const ConnectorActions = {
+  read: `${SL}/locations/connectors/read`,
+  write: `${SL}/locations/connectors/write`,
+  delete: `${SL}/locations/connectors/delete`,
+  validate: `${SL}/locations/connectors/validate/action`,
+  dryrunWrite: `${SL}/locations/dryruns/write`,
+  dryrunDelete: `${SL}/locations/dryruns/delete`,
+} as const;
+
+/** Where ARM checks an action on a source's connections, and which: a linker's on its source; a connector's (the
+ *  source id is the connector scope …/locations/{location}) at its resource group, where ARM keeps those permissions. */
+export function connectionsAccess(sourceId: string, verb: keyof typeof ServiceLinkerActions): { scope: string; action: string } {
+  const resourceGroup = connectorResourceGroup(sourceId);
+  return resourceGroup ? { scope: resourceGroup, action: ConnectorActions[verb] } : { scope: sourceId, action: ServiceLinkerActions[verb] };
+}
 
 const typeOf = (id: string) => parseResourceId(id)?.fullType ?? "";
 const str = (v: unknown) => (typeof v === "string" && v ? v : undefined);
@@ -53,22 +71,32 @@ export function notCovered(authorized: Pick<RequiredPermission, "scope" | "actio
 }
 
 export function linkerReadRequirement(sourceId: string): RequiredPermission[] {
-  return [{ scope: sourceId, action: ServiceLinkerActions.read, why: "read the source's connections" }];
+  return [{ ...connectionsAccess(sourceId, "read"), why: "read the source's connections" }];
 }
 
 /** What every create or update needs at the source, known before any read: the linker write itself. */
 export function baseChangeRequirements(sourceId: string): RequiredPermission[] {
-  return [{ scope: sourceId, action: ServiceLinkerActions.write, why: "create or update a connection of the source" }];
+  return [{ ...connectionsAccess(sourceId, "write"), why: "create or update a connection of the source" }];
+}
+
+/** Validating a connection (validation only reads). */
+export function validateRequirement(sourceId: string): RequiredPermission[] {
+  return [{ ...connectionsAccess(sourceId, "validate"), why: "validate a connection of the source" }];
+}
+
+/** Creating or deleting a dry run of the source's connections. */
+export function dryrunRequirement(sourceId: string, verb: "write" | "delete"): RequiredPermission[] {
+  return [{ ...connectionsAccess(sourceId, verb === "write" ? "dryrunWrite" : "dryrunDelete"), why: `${verb === "write" ? "create" : "delete"} a dry run of the source` }];
 }
 
 export function linkerDeleteRequirement(sourceId: string): RequiredPermission[] {
-  return [{ scope: sourceId, action: ServiceLinkerActions.delete, why: "delete a connection of the source" }];
+  return [{ ...connectionsAccess(sourceId, "delete"), why: "delete a connection of the source" }];
 }
 
 /** The scopes a request names before anything is read (source, target, vault, store): their permissions can be
  *  read while the connection is planned. */
 export function scopesNamedBy(sourceId: string, properties: LinkerProperties): string[] {
-  const scopes = [sourceId];
+  const scopes = [connectionsAccess(sourceId, "write").scope];
   const target = resolveTarget(properties.targetService);
   // The role scope is checked for every identity connection; the target itself only when its firewall is closed.
   if (!("code" in target) && target.roleScope) scopes.push(target.roleScope);

@@ -1,5 +1,5 @@
 // Azure App Configuration (targets.md §4, §5a, §6.18).
-import { forClients, key, need, noSlash, sameForAllSources, secretKey, spPlus, umiClientId } from "./entries.js";
+import { forClients, key, need, noSlash, sameForAllSources, secretKey, spPlus, umiClientId, LOCAL_IDENTITY_AUTH } from "./entries.js";
 import { RG } from "./ids.js";
 import type { ClientType, TargetDescriptor, TargetFacts } from "./types.js";
 
@@ -18,7 +18,7 @@ export const appConfiguration: TargetDescriptor = {
   idPatterns: [{ template: STORE }],
   resourceTemplate: STORE,
   roleScopeTemplate: STORE,
-  authTypes: sameForAllSources(["systemAssignedIdentity", "secret", "userAssignedIdentity", "servicePrincipalSecret"]),
+  authTypes: sameForAllSources(["systemAssignedIdentity", "secret", "userAssignedIdentity", "servicePrincipalSecret"], LOCAL_IDENTITY_AUTH),
   secretIsAuto: true,
   clientTypes: CLIENTS,
   cells: {

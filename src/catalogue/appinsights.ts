@@ -15,7 +15,7 @@ export const appInsights: TargetDescriptor = {
   armType: "microsoft.insights/components",
   idPatterns: [{ template: COMPONENT }],
   resourceTemplate: COMPONENT,
-  authTypes: sameForAllSources(["secret"]),
+  authTypes: sameForAllSources(["secret"], ["secret"]),
   secretIsAuto: true,
   clientTypes: CLIENTS,
   cells: {

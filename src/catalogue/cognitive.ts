@@ -61,6 +61,8 @@ function rows(auth: AuthType): EntrySpec[] {
         ]);
       case "secret":
         return tag(fl, [...endpoints, secretKey(P, "KEY", (f) => need(f, "accessKey"), "Account key")]);
+      default:
+        return [];
     }
   });
 }
@@ -79,7 +81,7 @@ export const cognitiveServices: TargetDescriptor = {
   idPatterns: [{ template: ACCOUNT }],
   resourceTemplate: ACCOUNT,
   roleScopeTemplate: ACCOUNT,
-  authTypes: sameForAllSources(["systemAssignedIdentity", "secret", "userAssignedIdentity", "servicePrincipalSecret"]),
+  authTypes: sameForAllSources(["systemAssignedIdentity", "secret", "userAssignedIdentity", "servicePrincipalSecret"], []),
   secretIsAuto: true,
   clientTypes: CLIENTS,
   cells,

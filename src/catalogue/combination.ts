@@ -32,7 +32,9 @@ export function checkCombination(c: Combination): CombinationProblem | undefined
   if (!auths.includes(c.authType as AuthType)) {
     return {
       field: "authInfo.authType",
-      message: `${d.kind} supports authType ${auths.join(", ")} (from a ${c.sourceKind}); got '${c.authType}'`,
+      message: auths.length
+        ? `${d.kind} supports authType ${auths.join(", ")} (from a ${c.sourceKind === "local" ? "local connection" : c.sourceKind}); got '${c.authType}'`
+        : `${d.kind} cannot be connected from a ${c.sourceKind === "local" ? "local connection" : c.sourceKind}; got authType '${c.authType}'`,
     };
   }
   if (!d.clientTypes.includes(c.clientType as ClientType)) {

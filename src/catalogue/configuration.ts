@@ -62,7 +62,9 @@ export function configurationEntries(req: ConfigurationRequest): ConfigurationEn
         chosenAt: `properties.configurationInfo.additionalConfigurations.${name}`,
       }));
     const all = [...customized, ...additional];
-    return checkNames(all, existing, req.deniedSettings ?? []);
+    // A local connection writes nothing (its configuration is only returned): the platform-setting deny list guards
+    // what linkwright writes to an app, so it does not apply to the names a local connection chooses.
+    return checkNames(all, existing, req.deniedSettings ?? [], req.sourceKind !== "local");
   } catch (e) {
     if (e instanceof MissingFactError) {
       return {
@@ -110,6 +112,9 @@ function bindingEntries(d: TargetDescriptor, req: ConfigurationRequest): Named[]
       if (!b.secretValue) return badRequest(`${d.kind} bindings have no connection-string form; use an identity auth type`, "properties.authInfo.authType");
       return [entry(prefix, b.secretValue(req.facts), `Connection string read by the binding connection '${prefix}'`, true)];
     }
+    case "userAccount":
+      // A local connection: the Functions host running locally signs in as the developer (its default credential chain).
+      return b.identity.map((p) => entry(`${prefix}${sep}${p.property}`, p.value(req.facts), p.description));
     case "systemAssignedIdentity":
     case "userAssignedIdentity": {
       const out = b.identity.map((p) => entry(`${prefix}${sep}${p.property}`, p.value(req.facts), p.description));
@@ -123,7 +128,7 @@ function bindingEntries(d: TargetDescriptor, req: ConfigurationRequest): Named[]
     }
     default:
       return badRequest(
-        `binding-aware names support authType systemAssignedIdentity, userAssignedIdentity, secret; ` +
+        `binding-aware names support authType systemAssignedIdentity, userAssignedIdentity, secret (and userAccount locally); ` +
           `Functions accepts service principal settings (<prefix>__tenantId/__clientId/__clientSecret) only when running locally`,
         "properties.authInfo.authType",
       );
@@ -160,13 +165,13 @@ function hostForm(name: string): string {
   return name.toLowerCase().replace(/:/g, "__").replace(/[.-]/g, "_");
 }
 
-function checkNames(entries: Chosen[], existing: Set<string>, deniedSettings: readonly string[]): ConfigurationEntry[] | CatalogueError {
+function checkNames(entries: Chosen[], existing: Set<string>, deniedSettings: readonly string[], written: boolean): ConfigurationEntry[] | CatalogueError {
   const seen = new Set<string>();
   const existingForms = new Set([...existing].map(hostForm));
   for (const e of entries) {
     if (e.chosenAt) {
       const hostStorage = e.chosenAt === BINDING_FIELD && isHostStorageConnectionSetting(e.name);
-      const denied = hostStorage ? undefined : settingNameIssue(e.name, e.chosenAt, deniedSettings);
+      const denied = hostStorage || !written ? undefined : settingNameIssue(e.name, e.chosenAt, deniedSettings);
       if (denied) return { code: denied.code, message: denied.message, target: denied.field };
       // A name the caller chose never overwrites a setting this connection did not write (set outside linkwright, or
       // written by another connection): existingNames excludes only this connection's own earlier names.

@@ -18,7 +18,7 @@ export const confluentKafka: TargetDescriptor = {
   displayName: "Confluent Cloud Kafka",
   armType: "ConfluentBootstrapServer",
   idPatterns: [],
-  authTypes: sameForAllSources(["secret"]),
+  authTypes: sameForAllSources(["secret"], ["secret"]),
   secretIsAuto: false,
   clientTypes: CLIENTS,
   cells: {

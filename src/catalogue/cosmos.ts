@@ -1,6 +1,6 @@
 // Azure Cosmos DB: NoSQL, MongoDB, Cassandra, Gremlin and Table APIs (targets.md §4, §5a, §5c, §6.9–6.13, §7).
 // Identity auth grants DocumentDB Account Contributor; the app reads keys from the management URL it is given (§5c).
-import { fact, forClients, key, mergeCells, need, prop, sameForAllSources, secretKey, spPlus, umiClientId, withSlash } from "./entries.js";
+import { fact, forClients, key, mergeCells, need, prop, sameForAllSources, secretKey, spPlus, umiClientId, withSlash, LOCAL_IDENTITY_AUTH } from "./entries.js";
 import { RG } from "./ids.js";
 import type { AuthType, ClientType, EntrySpec, SecretSource, TargetDescriptor, TargetFacts } from "./types.js";
 
@@ -52,7 +52,7 @@ const base = {
   resourceTemplate: ACCOUNT,
   resourceFacts: [{ fact: "endpoint" as const, path: "properties.documentEndpoint" }, { fact: "location" as const, path: "location" }],
   roleScopeTemplate: ACCOUNT,
-  authTypes: sameForAllSources(AUTH),
+  authTypes: sameForAllSources(AUTH, LOCAL_IDENTITY_AUTH),
   secretIsAuto: true,
   defaultRoles: [ROLE],
   allowedRoles: [{ name: "Cosmos DB Account Reader Role", id: "fbdf93bf-df7d-467e-a4d2-9458aa1360c8" }],

@@ -50,9 +50,34 @@ export function umiClientId(prefix: string): EntrySpec {
   return key(prefix, "CLIENTID", (f) => need(f, "clientId"), "Client id of the user-assigned managed identity");
 }
 
-/** Same auth-type list for every source kind (FunctionApp, slots and Container Apps use the WebApp list, §4a). */
-export function sameForAllSources(list: AuthType[]): Record<SourceKind, AuthType[]> {
-  return { webapp: list, functionapp: list, slot: list, containerapp: list };
+/** Same auth-type list for every Azure source kind (FunctionApp, slots and Container Apps use the WebApp list, §4a), and
+ *  the list of a local connection (a connector: the developer's own machine; §4a's Local column). */
+export function sameForAllSources(list: AuthType[], local: AuthType[]): Record<SourceKind, AuthType[]> {
+  return { webapp: list, functionapp: list, slot: list, containerapp: list, local };
+}
+
+/** Local connections (§4a Local: SA, UA, SP) to targets with identity auth: secret, the developer's own account, or a
+ *  service principal. */
+export const LOCAL_IDENTITY_AUTH: AuthType[] = ["secret", "userAccount", "servicePrincipalSecret"];
+/** Local connections to databases: secret only. Service Connector's `--user-account` makes the developer the server's
+ *  Microsoft Entra admin from the CLI (the passwordless extension); linkwright does not do that for a connector. */
+export const LOCAL_DATABASE_AUTH: AuthType[] = ["secret"];
+
+/** A setting only a managed identity needs (Spring Cloud Azure's `…credential.managed-identity-enabled` switches). */
+const MANAGED_IDENTITY_SWITCH = /(^|\.)(client-)?managed-identity-enabled$/;
+
+/** The cells of `userAccount` (a local connection signed in as the developer): the system-assigned identity's names,
+ *  without the managed-identity switches — locally the developer's own sign-in (DefaultAzureCredential) is the
+ *  credential. Service Connector's local userAccount configuration (e.g. Key Vault: AZURE_KEYVAULT_RESOURCEENDPOINT,
+ *  AZURE_KEYVAULT_SCOPE) is the identity configuration without a client id. */
+export function userAccountCells(cells: CellTable): CellTable {
+  const smi = cells.systemAssignedIdentity;
+  if (!smi) return cells;
+  const out: Partial<Record<ClientType, EntrySpec[]>> = {};
+  for (const [client, specs] of Object.entries(smi) as [ClientType, EntrySpec[]][]) {
+    out[client] = specs.filter((s) => !MANAGED_IDENTITY_SWITCH.test(s.name));
+  }
+  return { ...cells, userAccount: out };
 }
 
 /** Builds a cell table: `cells({ secret: { dotnet: [...], java: [...] } })`, or one list for several clients. */

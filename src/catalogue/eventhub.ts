@@ -1,5 +1,5 @@
 // Azure Event Hubs (targets.md §4, §5a, §6.15, §7).
-import { forClients, key, need, prop, sameForAllSources, secretKey, spPlus, umiClientId } from "./entries.js";
+import { forClients, key, need, prop, sameForAllSources, secretKey, spPlus, umiClientId, LOCAL_IDENTITY_AUTH } from "./entries.js";
 import { RG } from "./ids.js";
 import { authorizationRuleKeys, namespaceHost, sasConnectionString } from "./servicebus.js";
 import type { ClientType, TargetDescriptor } from "./types.js";
@@ -29,7 +29,7 @@ export const eventHub: TargetDescriptor = {
   idPatterns: [{ template: NAMESPACE }],
   resourceTemplate: NAMESPACE,
   roleScopeTemplate: NAMESPACE,
-  authTypes: sameForAllSources(["systemAssignedIdentity", "secret", "userAssignedIdentity", "servicePrincipalSecret"]),
+  authTypes: sameForAllSources(["systemAssignedIdentity", "secret", "userAssignedIdentity", "servicePrincipalSecret"], LOCAL_IDENTITY_AUTH),
   secretIsAuto: true,
   clientTypes: CLIENTS,
   cells: {

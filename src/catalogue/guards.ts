@@ -18,6 +18,8 @@ export type GuardIssue = RoleIssue | SettingNameIssue;
 
 export interface GuardedRequest {
   targetKind: string;
+  /** `local`: a local connection, which writes no settings (the setting-name deny list does not apply). */
+  sourceKind?: string;
   authInfo?: { readonly roles?: unknown; readonly authType?: unknown } | null;
   /** The wire `configurationInfo`. */
   configurationInfo?: Record<string, unknown> | null;
@@ -27,10 +29,9 @@ const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === "obj
 
 /** Every refusal for the request; empty when linkwright may go ahead. */
 export function checkConnectionGuards(req: GuardedRequest, policy: GuardPolicy = {}): GuardIssue[] {
-  return [
-    ...checkRequestedRoles(req.targetKind, req.authInfo?.roles, policy),
-    ...checkChosenSettingNames(req.targetKind, req.configurationInfo, policy.deniedSettings ?? [], req.authInfo?.authType === "secret"),
-  ];
+  const settingNames = req.sourceKind === "local" ? []
+    : checkChosenSettingNames(req.targetKind, req.configurationInfo, policy.deniedSettings ?? [], req.authInfo?.authType === "secret");
+  return [...checkRequestedRoles(req.targetKind, req.authInfo?.roles, policy), ...settingNames];
 }
 
 /** The names the caller chose in configurationInfo, checked against the deny list. */

@@ -28,7 +28,7 @@ export const keyVault: TargetDescriptor = {
   idPatterns: [{ template: VAULT }],
   resourceTemplate: VAULT,
   roleScopeTemplate: VAULT,
-  authTypes: sameForAllSources(["systemAssignedIdentity", "userAssignedIdentity", "servicePrincipalSecret"]),
+  authTypes: sameForAllSources(["systemAssignedIdentity", "userAssignedIdentity", "servicePrincipalSecret"], ["userAccount", "servicePrincipalSecret"]),
   secretIsAuto: false,
   clientTypes: ["dotnet", "java", "python", "nodejs", "springBoot", "none"],
   cells: {

@@ -1,5 +1,5 @@
 // Azure Database for MySQL flexible server (targets.md §4, §5b, §6.8).
-import { key, prop, sameForAllSources, secretKey, userPasswordSecret } from "./entries.js";
+import { key, prop, sameForAllSources, secretKey, userPasswordSecret, LOCAL_DATABASE_AUTH } from "./entries.js";
 import { RG } from "./ids.js";
 import { DATABASE_CLIENTS, databaseCells, databaseFacts, springDatabaseCells } from "./postgres.js";
 import type { ClientType, EntrySpec, TargetDescriptor, TargetFacts } from "./types.js";
@@ -73,7 +73,7 @@ export const mysqlFlexible: TargetDescriptor = {
   armType: "Microsoft.DBforMySQL/flexibleServers/databases",
   idPatterns: [{ template: `${SERVER}/databases/{databaseName}` }],
   resourceTemplate: SERVER,
-  authTypes: sameForAllSources(["secret", "systemAssignedIdentity", "userAssignedIdentity", "servicePrincipalSecret"]),
+  authTypes: sameForAllSources(["secret", "systemAssignedIdentity", "userAssignedIdentity", "servicePrincipalSecret"], LOCAL_DATABASE_AUTH),
   secretIsAuto: false,
   clientTypes: CLIENTS,
   cells: databaseCells(CLIENTS, P, clientEntries, spring),

@@ -56,7 +56,8 @@ export function configurationNames(filter?: string): ConfigurationNameResult | C
     if (f.targetservice && f.targetservice !== targetService.toLowerCase() && f.targetservice !== d.kind) continue;
     for (const clientType of d.clientTypes) {
       if (f.clienttype && f.clienttype !== clientType.toLowerCase()) continue;
-      for (const authType of d.authTypes.webapp) {
+      // The Azure sources' auth types, then the local connections' own (userAccount).
+      for (const authType of new Set([...d.authTypes.webapp, ...d.authTypes.local])) {
         if (f.authtype && f.authtype !== authType.toLowerCase()) continue;
         const specs = d.cells[authType]?.[clientType];
         if (!specs) continue;

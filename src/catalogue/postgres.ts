@@ -1,5 +1,5 @@
 // Azure Database for PostgreSQL flexible server (targets.md §4, §5b, §6.7).
-import { fact, key, need, prop, sameForAllSources, secretKey, spPlus, umiClientId, userPasswordSecret } from "./entries.js";
+import { fact, key, need, prop, sameForAllSources, secretKey, spPlus, umiClientId, userPasswordSecret, LOCAL_DATABASE_AUTH } from "./entries.js";
 import { RG } from "./ids.js";
 import type { AuthType, ClientType, EntrySpec, TargetDescriptor, TargetFacts } from "./types.js";
 
@@ -62,7 +62,7 @@ const springUser = prop("spring.datasource.username", user, "Database user");
 const passwordless = prop("spring.datasource.azure.passwordless-enabled", "true", "Use Microsoft Entra tokens as the password");
 
 /** Spring Boot properties shared by PostgreSQL and MySQL (§6.7, §6.8). */
-export function springDatabaseCells(url: EntrySpec, username: EntrySpec, passwordless: EntrySpec): Record<AuthType, EntrySpec[]> {
+export function springDatabaseCells(url: EntrySpec, username: EntrySpec, passwordless: EntrySpec): Record<Exclude<AuthType, "userAccount">, EntrySpec[]> {
   const clientId = prop("spring.cloud.azure.credential.client-id", (f) => need(f, "clientId"), "Client id of the identity");
   return {
     systemAssignedIdentity: [passwordless, url, username],
@@ -90,12 +90,12 @@ export function databaseCells(
   clients: ClientType[],
   prefix: string,
   clientEntries: (c: ClientType, secret: boolean) => EntrySpec[],
-  spring: Record<AuthType, EntrySpec[]>,
+  spring: Record<Exclude<AuthType, "userAccount">, EntrySpec[]>,
 ): TargetDescriptor["cells"] {
   const cells: TargetDescriptor["cells"] = { systemAssignedIdentity: {}, userAssignedIdentity: {}, servicePrincipalSecret: {}, secret: {} };
   for (const c of clients) {
     if (c === "springBoot") {
-      for (const a of Object.keys(spring) as AuthType[]) cells[a]![c] = spring[a];
+      for (const a of Object.keys(spring) as (keyof typeof spring)[]) cells[a]![c] = spring[a];
       continue;
     }
     const mi = clientEntries(c, false);
@@ -114,7 +114,7 @@ export const postgresFlexible: TargetDescriptor = {
   armType: "Microsoft.DBforPostgreSQL/flexibleServers/databases",
   idPatterns: [{ template: `${SERVER}/databases/{databaseName}` }],
   resourceTemplate: SERVER,
-  authTypes: sameForAllSources(["secret", "systemAssignedIdentity", "userAssignedIdentity", "servicePrincipalSecret"]),
+  authTypes: sameForAllSources(["secret", "systemAssignedIdentity", "userAssignedIdentity", "servicePrincipalSecret"], LOCAL_DATABASE_AUTH),
   secretIsAuto: false,
   clientTypes: CLIENTS,
   cells: databaseCells(CLIENTS, P, clientEntries, springDatabaseCells(springUrl, springUser, passwordless)),

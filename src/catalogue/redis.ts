@@ -1,5 +1,5 @@
 // Azure Cache for Redis and Redis Enterprise (targets.md §4, §6.19).
-import { fact, forClients, key, prop, sameForAllSources, secretKey, spPlus, umiClientId } from "./entries.js";
+import { fact, forClients, key, prop, sameForAllSources, secretKey, spPlus, umiClientId, LOCAL_IDENTITY_AUTH } from "./entries.js";
 import { RG } from "./ids.js";
 import type { CellTable, ClientType, EntrySpec, TargetDescriptor, TargetFacts } from "./types.js";
 
@@ -55,7 +55,7 @@ export const redis: TargetDescriptor = {
   armType: "Microsoft.Cache/redis/databases",
   idPatterns: [{ template: `${CACHE}/databases/{databaseName}` }],
   resourceTemplate: CACHE,
-  authTypes: sameForAllSources(["systemAssignedIdentity", "userAssignedIdentity", "secret", "servicePrincipalSecret"]),
+  authTypes: sameForAllSources(["systemAssignedIdentity", "userAssignedIdentity", "secret", "servicePrincipalSecret"], LOCAL_IDENTITY_AUTH),
   secretIsAuto: true,
   clientTypes: CLIENTS,
   cells: cacheCells,
@@ -82,7 +82,7 @@ export const redisEnterprise: TargetDescriptor = {
   armType: "Microsoft.Cache/redisEnterprise/databases",
   idPatterns: [{ template: `${ENTERPRISE}/databases/{databaseName}` }],
   resourceTemplate: ENTERPRISE,
-  authTypes: sameForAllSources(["secret"]),
+  authTypes: sameForAllSources(["secret"], ["secret"]),
   secretIsAuto: true,
   clientTypes: CLIENTS,
   cells: { secret: secretCells() },

@@ -14,6 +14,7 @@ import { signalR } from "./signalr.js";
 import { sqlDatabase } from "./sql.js";
 import { storageBlob, storageFile, storageQueue, storageTable } from "./storage.js";
 import type { TargetDescriptor, TargetKind } from "./types.js";
+import { userAccountCells } from "./entries.js";
 import { webPubSub } from "./webpubsub.js";
 
 const ALL: TargetDescriptor[] = [
@@ -42,4 +43,9 @@ const ALL: TargetDescriptor[] = [
   confluentKafka,
 ];
 
-export const REGISTRY: ReadonlyMap<TargetKind, TargetDescriptor> = new Map(ALL.map((d) => [d.kind, d]));
+/** A target a local connection reaches with the developer's account gets its userAccount cells (./entries.ts). */
+function withLocalCells(d: TargetDescriptor): TargetDescriptor {
+  return d.authTypes.local.includes("userAccount") && !d.cells.userAccount ? { ...d, cells: userAccountCells(d.cells) } : d;
+}
+
+export const REGISTRY: ReadonlyMap<TargetKind, TargetDescriptor> = new Map(ALL.map((d) => [d.kind, withLocalCells(d)]));

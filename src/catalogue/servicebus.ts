@@ -1,5 +1,5 @@
 // Azure Service Bus (targets.md §4, §5a, §6.14, §7).
-import { fact, forClients, key, need, prop, sameForAllSources, secretKey, spPlus, umiClientId } from "./entries.js";
+import { fact, forClients, key, need, prop, sameForAllSources, secretKey, spPlus, umiClientId, LOCAL_IDENTITY_AUTH } from "./entries.js";
 import { RG } from "./ids.js";
 import type { ClientType, SecretSource, TargetDescriptor, TargetFacts } from "./types.js";
 
@@ -39,7 +39,7 @@ export const serviceBus: TargetDescriptor = {
   idPatterns: [{ template: NAMESPACE }],
   resourceTemplate: NAMESPACE,
   roleScopeTemplate: NAMESPACE,
-  authTypes: sameForAllSources(["systemAssignedIdentity", "secret", "userAssignedIdentity", "servicePrincipalSecret"]),
+  authTypes: sameForAllSources(["systemAssignedIdentity", "secret", "userAssignedIdentity", "servicePrincipalSecret"], LOCAL_IDENTITY_AUTH),
   secretIsAuto: true,
   clientTypes: CLIENTS,
   cells: {

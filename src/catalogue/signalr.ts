@@ -1,5 +1,5 @@
 // Azure SignalR Service (targets.md §4, §5a, §6.16, §7).
-import { forClients, key, need, sameForAllSources } from "./entries.js";
+import { forClients, key, need, sameForAllSources, LOCAL_IDENTITY_AUTH } from "./entries.js";
 import { RG } from "./ids.js";
 import type { TargetDescriptor, TargetFacts } from "./types.js";
 
@@ -19,7 +19,7 @@ export const signalR: TargetDescriptor = {
   idPatterns: [{ template: SIGNALR }],
   resourceTemplate: SIGNALR,
   roleScopeTemplate: SIGNALR,
-  authTypes: sameForAllSources(["systemAssignedIdentity", "secret", "userAssignedIdentity", "servicePrincipalSecret"]),
+  authTypes: sameForAllSources(["systemAssignedIdentity", "secret", "userAssignedIdentity", "servicePrincipalSecret"], LOCAL_IDENTITY_AUTH),
   secretIsAuto: true,
   clientTypes: [...CLIENTS],
   cells: {

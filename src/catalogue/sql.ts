@@ -1,5 +1,5 @@
 // Azure SQL Database (targets.md §4, §5b, §6.6). Identity auth needs a contained database user (data-plane grant).
-import { fact, key, need, prop, sameForAllSources, secretKey, userPasswordSecret } from "./entries.js";
+import { fact, key, need, prop, sameForAllSources, secretKey, userPasswordSecret, LOCAL_DATABASE_AUTH } from "./entries.js";
 import { RG } from "./ids.js";
 import { databaseFacts } from "./postgres.js";
 import type { ClientType, EntrySpec, TargetDescriptor, TargetFacts } from "./types.js";
@@ -109,7 +109,7 @@ export const sqlDatabase: TargetDescriptor = {
   armType: "Microsoft.Sql/servers/databases",
   idPatterns: [{ template: `${SERVER}/databases/{databaseName}` }],
   resourceTemplate: SERVER,
-  authTypes: sameForAllSources(["secret", "systemAssignedIdentity", "userAssignedIdentity", "servicePrincipalSecret"]),
+  authTypes: sameForAllSources(["secret", "systemAssignedIdentity", "userAssignedIdentity", "servicePrincipalSecret"], LOCAL_DATABASE_AUTH),
   secretIsAuto: false,
   clientTypes: ["dotnet", "java", "python", "nodejs", "go", "php", "ruby", "django", "springBoot", "none"],
   cells: { systemAssignedIdentity: SMI, userAssignedIdentity: UMI, secret: SECRET, servicePrincipalSecret: SP },

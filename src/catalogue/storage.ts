@@ -1,5 +1,5 @@
 // Azure Storage: blob, queue, table and file services (targets.md §4, §5a, §6.1–6.4, §7).
-import { forClients, key, mergeCells, need, prop, sameForAllSources, secretKey, spPlus, umiClientId, withSlash, noSlash } from "./entries.js";
+import { forClients, key, mergeCells, need, prop, sameForAllSources, secretKey, spPlus, umiClientId, withSlash, noSlash, LOCAL_IDENTITY_AUTH } from "./entries.js";
 import { RG } from "./ids.js";
 import type { AuthType, ClientType, EntrySpec, FactName, SecretSource, TargetDescriptor, TargetFacts } from "./types.js";
 
@@ -98,7 +98,7 @@ export const storageBlob: TargetDescriptor = {
   idPatterns: [{ template: `${ACCOUNT}/blobServices/default` }],
   resourceTemplate: ACCOUNT,
   roleScopeTemplate: `${ACCOUNT}/blobServices/default`,
-  authTypes: sameForAllSources(IDENTITY_AUTH),
+  authTypes: sameForAllSources(IDENTITY_AUTH, LOCAL_IDENTITY_AUTH),
   secretIsAuto: true,
   clientTypes: BLOB_CLIENTS,
   cells: storageCells("blob", NON_SPRING, true),
@@ -143,7 +143,7 @@ export const storageQueue: TargetDescriptor = {
   idPatterns: [{ template: `${ACCOUNT}/queueServices/default` }],
   resourceTemplate: ACCOUNT,
   roleScopeTemplate: `${ACCOUNT}/queueServices/default`,
-  authTypes: sameForAllSources(IDENTITY_AUTH),
+  authTypes: sameForAllSources(IDENTITY_AUTH, LOCAL_IDENTITY_AUTH),
   secretIsAuto: true,
   clientTypes: BLOB_CLIENTS,
   cells: storageCells("queue", NON_SPRING, true),
@@ -176,7 +176,7 @@ export const storageTable: TargetDescriptor = {
   idPatterns: [{ template: `${ACCOUNT}/tableServices/default` }],
   resourceTemplate: ACCOUNT,
   roleScopeTemplate: `${ACCOUNT}/tableServices/default`,
-  authTypes: sameForAllSources(IDENTITY_AUTH),
+  authTypes: sameForAllSources(IDENTITY_AUTH, LOCAL_IDENTITY_AUTH),
   secretIsAuto: true,
   clientTypes: TABLE_CLIENTS,
   cells: storageCells("table", TABLE_CLIENTS, false),
@@ -207,7 +207,7 @@ export const storageFile: TargetDescriptor = {
   armType: "Microsoft.Storage/storageAccounts/fileServices",
   idPatterns: [{ template: `${ACCOUNT}/fileServices/default` }],
   resourceTemplate: ACCOUNT,
-  authTypes: sameForAllSources(["secret"]),
+  authTypes: sameForAllSources(["secret"], ["secret"]),
   secretIsAuto: true,
   clientTypes: FILE_CLIENTS,
   cells: {

@@ -28,12 +28,13 @@ export const TARGET_KINDS = [
 ] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];
 
-/** Compute kinds a connection can be made from. Container Apps use the WebApp lists (§4a). */
-export const SOURCE_KINDS = ["webapp", "functionapp", "slot", "containerapp"] as const;
+/** Compute kinds a connection can be made from. Container Apps use the WebApp lists (§4a). `local`: a local connection
+ *  (a connector): the developer's own machine, which nothing is written to (its configuration is only returned). */
+export const SOURCE_KINDS = ["webapp", "functionapp", "slot", "containerapp", "local"] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
-/** REST `authInfo.authType` values the catalogue knows. */
-export const AUTH_TYPES = ["systemAssignedIdentity", "userAssignedIdentity", "servicePrincipalSecret", "secret"] as const;
+/** REST `authInfo.authType` values the catalogue knows. `userAccount`: the developer's own account, for local connections. */
+export const AUTH_TYPES = ["systemAssignedIdentity", "userAssignedIdentity", "servicePrincipalSecret", "secret", "userAccount"] as const;
 export type AuthType = (typeof AUTH_TYPES)[number];
 
 /** REST `clientType` values (S24P). `dotnet-internal` and `dapr` have no documented names and are not supported. */

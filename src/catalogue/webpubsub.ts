@@ -1,5 +1,5 @@
 // Azure Web PubSub (targets.md §4, §5a, §6.17, §7).
-import { fact, forClients, key, need, sameForAllSources, secretKey, spPlus, umiClientId } from "./entries.js";
+import { fact, forClients, key, need, sameForAllSources, secretKey, spPlus, umiClientId, LOCAL_IDENTITY_AUTH } from "./entries.js";
 import { RG } from "./ids.js";
 import type { ClientType, TargetDescriptor, TargetFacts } from "./types.js";
 
@@ -18,7 +18,7 @@ export const webPubSub: TargetDescriptor = {
   idPatterns: [{ template: WPS }],
   resourceTemplate: WPS,
   roleScopeTemplate: WPS,
-  authTypes: sameForAllSources(["systemAssignedIdentity", "secret", "userAssignedIdentity", "servicePrincipalSecret"]),
+  authTypes: sameForAllSources(["systemAssignedIdentity", "secret", "userAssignedIdentity", "servicePrincipalSecret"], LOCAL_IDENTITY_AUTH),
   secretIsAuto: true,
   clientTypes: CLIENTS,
   cells: {

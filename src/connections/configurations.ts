@@ -4,6 +4,7 @@
 // configurations. Planning (what a create writes), the dry run, generateConfigurations and listConfigurations all
 // come here; test/connections/configurations-table.test.ts holds them to one answer for every catalogue cell.
 import { parseResourceId } from "../azure/resourceId.js";
+import { isConnectorScope } from "../model/connector.js";
 import {
   configurationEntries, parseBindingAwareRequest, resolveTarget, secretSource,
   type ConfigurationEntry, type FactName, type TargetFacts, type TargetKind,
@@ -55,8 +56,10 @@ export function configurationsOf(req: ConfigurationsRequest): ConfigurationEntry
   return entries;
 }
 
-/** Source kind from the source resource id (function apps share the web app lists, targets.md §4a). */
-export function sourceKindOf(sourceId: string): "webapp" | "slot" | "containerapp" | undefined {
+/** Source kind from the source resource id (function apps share the web app lists, targets.md §4a); `local` for a
+ *  connector's scope (a local connection). */
+export function sourceKindOf(sourceId: string): "webapp" | "slot" | "containerapp" | "local" | undefined {
+  if (isConnectorScope(sourceId)) return "local";
   const type = parseResourceId(sourceId)?.fullType.toLowerCase();
   return type === "microsoft.web/sites" ? "webapp" : type === "microsoft.web/sites/slots" ? "slot"
     : type === "microsoft.app/containerapps" ? "containerapp" : undefined;

@@ -22,6 +22,8 @@ import { hasSecretToken, secretToken } from "../secrets/secretTokens.js";
 import type { ConnectionPlan, PlanRequest, RoleGrant } from "../model/plan.js";
 import { PlanError } from "../model/errors.js";
 import { catalogueError, configurationsOf } from "./configurations.js";
+import { isConnectorScope } from "../model/connector.js";
+import { assertLocalConnection, callerAddresses, userAccountPrincipal } from "./localConnection.js";
 
 const USER_SECRET_PATHS: Record<string, string> = {
   password: "authInfo.secretInfo.value",
@@ -42,6 +44,9 @@ export async function planConnection(req: PlanRequest, ctx: StepContext): Promis
   if ("code" in target) throw catalogueError(target);
   const kind = target.kind as TargetKind;
 
+  // A local connection (a connector) writes nothing: refused before any read when it asks to (./localConnection.ts).
+  const local = isConnectorScope(req.sourceId);
+  if (local) assertLocalConnection(p);
   const configurationInfo = isObject(p.configurationInfo) ? p.configurationInfo : undefined;
   const storeId = configurationStoreOf(configurationInfo);
   const vNetType = isObject(p.vNetSolution) ? str(p.vNetSolution["type"]) : undefined;
@@ -87,6 +92,9 @@ export async function planConnection(req: PlanRequest, ctx: StepContext): Promis
     facts.clientId = clientId;
     facts.tenantId = req.tenantId;
     facts.clientSecret = secretToken("clientSecret");
+  } else if (authType === "userAccount") {
+    // A local connection signed in as the developer: roles go to the caller's own account.
+    principal = userAccountPrincipal(authInfo);
   } else if (authType === "secret") {
     const name = str(authInfo["name"]);
     if (name) facts.userName = name;
@@ -180,12 +188,12 @@ export async function planConnection(req: PlanRequest, ctx: StepContext): Promis
   const rules = pns && isObject(pns["firewallRules"]) ? pns["firewallRules"] : undefined;
   // With a vNetSolution the source comes in through the VNet: the public firewall is opened only when asked for.
   const wantFirewall = vNetType ? str(pns?.["action"]) === "enable" : str(pns?.["action"]) !== "optOut";
-  if (wantFirewall && networkOptions(kind)?.firewall && target.resourceId && firewallFor(ctx.clients, target.resourceId)) {
-    firewall = {
-      targetId: target.resourceId,
-      ips: [...(Array.isArray(rules?.["ipRanges"]) ? (rules!["ipRanges"] as string[]) : []), ...snapshot.outboundIps],
-      allowAzureServices: str(rules?.["azureServices"]) === "true",
-    };
+  // The caller's own address when callerClientIP asks for it (a local connection's only outbound address).
+  const ips = [...(Array.isArray(rules?.["ipRanges"]) ? (rules!["ipRanges"] as string[]) : []), ...snapshot.outboundIps, ...callerAddresses(p)];
+  const allowAzureServices = str(rules?.["azureServices"]) === "true";
+  if (wantFirewall && networkOptions(kind)?.firewall && target.resourceId && firewallFor(ctx.clients, target.resourceId)
+    && (!local || ips.length > 0 || allowAzureServices)) {
+    firewall = { targetId: target.resourceId, ips, allowAzureServices };
   }
   let serviceEndpoint: ConnectionPlan["serviceEndpoint"];
   if (vNetType === "serviceEndpoint") {
@@ -210,6 +218,8 @@ export async function planConnection(req: PlanRequest, ctx: StepContext): Promis
       warnings.push(`The source has no setting pointing at the App Configuration store ${storeId}; connect the source to the store (an appconfig connection) so it can read these keys.`);
     }
   }
+  // A local connection's configuration is only returned (generateConfigurations): no setting is written anywhere.
+  if (local) sourceSettings = [];
   const wanted = new Set(sourceSettings.map((x) => x.name));
   const removeSettings = (req.previous?.settings ?? []).filter((x) => !wanted.has(x.name));
 
@@ -231,6 +241,8 @@ export async function planConnection(req: PlanRequest, ctx: StepContext): Promis
     secretStore,
     settings: { sourceId: req.sourceId, ...(scope ? { scope } : {}), settings: sourceSettings, ...(removeSettings.length ? { remove: removeSettings } : {}) },
     ...(appConfiguration ? { appConfiguration } : {}),
+    // The target's secret a local connection's configuration is made from (never written, never returned).
+    ...(local && fetch ? { secretReads: [{ resourceId: fetch.resourceId, action: fetch.action }] } : {}),
     // A secret kept in Key Vault is written as a reference, which is no secret: it is shown (as a KeyVaultSecret entry).
     configurations: entries.map((e) => {
       const secret = secretEntries.includes(e);

@@ -17,6 +17,7 @@ import type { ArmClients } from "../azure/clients.js";
 import { parseResourceId } from "../azure/resourceId.js";
 import type { Sealer } from "../secrets/seal.js";
 import { sourceAdapterFor } from "../sources/index.js";
+import { parseConnectorScope } from "../model/connector.js";
 import { resolveSecretValue } from "../steps/secretValues.js";
 import { firewallFor } from "../targets/firewall.js";
 import type { ReadPlan } from "./readPlan.js";
@@ -233,13 +234,16 @@ function fillRoleAssignments(plan: ReadPlan, snap: HealthSnapshot, roles: RoleRe
 const SOURCE_TYPES = new Set(["microsoft.web/sites", "microsoft.web/sites/slots", "microsoft.app/containerapps"]);
 
 /** Resource Graph indexes new resources with a delay: a resource it does not list is read directly before it is
- *  reported missing (sources through their adapter, firewalled targets through theirs; others keep Graph's answer). */
+ *  reported missing (sources through their adapter, firewalled targets through theirs; others keep Graph's answer).
+ *  A local connection's source is a connector scope, which no Graph row lists: it exists while its resource group does. */
 async function confirmMissing(o: CollectOptions, snap: HealthSnapshot, stats: CallStats): Promise<void> {
   const missing = [...snap.resources].filter(([, r]) => r.ok && r.value === undefined).map(([id]) => id);
   await mapBounded(missing, o.concurrency ?? 16, async (id) => {
     const type = parseResourceId(id)?.fullType.toLowerCase() ?? "";
     const firewall = SOURCE_TYPES.has(type) ? undefined : firewallFor(o.clients, id);
+    const connector = parseConnectorScope(id);
     const read: (() => Promise<unknown>) | undefined = SOURCE_TYPES.has(type) ? () => sourceAdapterFor(o.clients, id).read()
+      : connector ? () => o.clients.resources(connector.subscriptionId).resourceGroups.get(connector.resourceGroup)
       : firewall ? () => firewall.read() : undefined;
     if (!read) return;
     try {

@@ -5,7 +5,7 @@
  * - `{prefix}loophealth`: one record per function app (PartitionKey = encoded app id, RowKey "loops") with the app's
  *   current findings, which `GET …/loopFindings` serves.
  */
-import type { TableClient } from "@azure/data-tables";
+
 import { encodeKey } from "../store/keys.js";
 import type { TableStoreOptions } from "../store/tableClients.js";
 import { tableClientOf } from "../azure/ownStorage.js";

@@ -64,6 +64,10 @@ export interface LinkerProperties {
   scope?: string | null;
   publicNetworkSolution?: PublicNetworkSolution | null;
   configurationInfo?: ConfigurationInfo | null;
+  /** linkwright's own, never on the wire (the API sets it, wire views drop it): the caller's client IP address as ARM
+   *  reported it (`x-ms-client-ip-address`) when `publicNetworkSolution.firewallRules.callerClientIP` is "true" — the
+   *  address the target's firewall admits for the caller (a local connection's one outbound address). */
+  callerIpAddress?: string;
 }
 
 export interface SystemData {

@@ -1,7 +1,9 @@
 // Picks the adapter for a source resource id. Unsupported source types are a user error (400).
 import type { ArmClients } from "../azure/clients.js";
 import { parseResourceId } from "../azure/resourceId.js";
+import { isConnectorScope } from "../model/connector.js";
 import { containerAppSource } from "./containerApp.js";
+import { localSource } from "./local.js";
 import type { SourceAdapter } from "./types.js";
 import { webSiteSource } from "./webSite.js";
 
@@ -18,6 +20,7 @@ export class UnsupportedSourceError extends Error {
 }
 
 export function sourceAdapterFor(clients: ArmClients, sourceId: string, scope?: string): SourceAdapter {
+  if (isConnectorScope(sourceId)) return localSource(sourceId);
   const parsed = parseResourceId(sourceId);
   const type = parsed?.fullType.toLowerCase();
   if (parsed && type === "microsoft.web/sites") {

@@ -1,8 +1,9 @@
 // A source is the compute resource a connection configures: an App Service / Function App site,
-// one of its deployment slots, or a Container App. Steps talk to it only through this interface.
+// one of its deployment slots, or a Container App — or, for a local connection, the caller's own machine (./local.ts).
+// Steps talk to it only through this interface.
 import type { IdentityState, IdentityType } from "../model/steps.js";
 
-export type SourceKind = "webapp" | "functionapp" | "slot" | "containerapp";
+export type SourceKind = "webapp" | "functionapp" | "slot" | "containerapp" | "local";
 
 /** One configuration value as the source stores it. `secret` values are stored as Container Apps secrets. */
 export interface SourceSetting {

@@ -12,7 +12,6 @@ import type { AppConfigurationClient, ConfigurationSetting } from "@azure/app-co
 import type { RestError } from "@azure/core-rest-pipeline";
 import { resolveSecretValue, secretReadRequirements } from "./secretValues.js";
 import { mergeWrittenEntries } from "./writtenEntries.js";
-import { type SecretSource } from "../model/steps.js";
 import type { SettingSpec } from "../model/steps.js";
 import type { CheckResult, Step, StepContext, StepOutcome, StepPlan } from "./step.js";
 import type { AppConfigurationKeySpec, AppConfigurationKeysInput } from "../model/steps.js";

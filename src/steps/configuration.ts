@@ -8,7 +8,6 @@ import { sourceAdapterFor } from "../sources/index.js";
 import type { SourceSetting } from "../sources/types.js";
 import { resolveSecretValue, secretReadRequirements } from "./secretValues.js";
 import { mergeWrittenEntries } from "./writtenEntries.js";
-import { type SecretSource } from "../model/steps.js";
 import type { CheckResult, Step, StepContext, StepOutcome, StepPlan } from "./step.js";
 import type { SettingsInput } from "../model/steps.js";
 

@@ -11,7 +11,6 @@ import type { TargetFacts } from "../catalogue/types.js";
 import { defaultDatabaseUser } from "../catalogue/grants.js";
 import { checkEntraAdmin, selfFromToken, type AdminCheck } from "../databases/admin.js";
 import { ENGINES, engineOfKind } from "../databases/engines.js";
-import { type DatabaseEngine } from "../model/steps.js";
 import { resolveEndpoint } from "../databases/endpoints.js";
 import { createDatabaseExecutor, type DatabaseExecutor, type DatabaseSessionRequest } from "../databases/executor.js";
 import type { DatabaseSettings } from "../config/settings.js";

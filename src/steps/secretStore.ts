@@ -5,7 +5,6 @@ import type { RestError } from "@azure/core-rest-pipeline";
 import { resolveSecretValue, secretReadRequirements } from "./secretValues.js";
 import { keyVaultIdOf } from "../authorization/requirements.js";
 import type { LinkerProperties } from "../model/linker.js";
-import { type SecretSource } from "../model/steps.js";
 import type { CheckResult, Step, StepContext, StepOutcome, StepPlan } from "./step.js";
 import type { KeyVaultSecretInput } from "../model/steps.js";
 

@@ -1,6 +1,5 @@
 // Persistence contracts for connections (linkers), their operations and the dependency index.
-import type { LinkerProperties, SystemData } from "../model/linker.js";
-import type { Caller, CallerCredential } from "../model/caller.js";
+import type { SystemData } from "../model/linker.js";
 import type { StoredLinker, StoredOperation } from "../model/connection.js";
 
 export interface LinkerPage {

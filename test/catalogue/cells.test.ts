@@ -13,13 +13,14 @@ import {
   TARGET_KINDS,
   type TargetKind,
 } from "../../src/catalogue/index.js";
-import { FACTS, IDS, ROLES, ROWS, SUPPORT } from "./expected-names.js";
+import { FACTS, IDS, LOCAL, ROLES, ROWS, SUPPORT } from "./expected-names.js";
 
 const cells = ROWS.flatMap((row) => row.clients.map((client) => ({ ...row, client })));
 
 describe("every expected cell produces the documented names and values", () => {
   it.each(cells.map((c) => [`${c.target} ${c.auth} ${c.client}`, c] as const))("%s", (_label, c) => {
-    const result = configurationEntries({ targetKind: c.target, authType: c.auth, clientType: c.client, facts: FACTS[c.facts]! });
+    // userAccount is a local connection's (a connector's); the Azure sources share one list (webapp, the default).
+    const result = configurationEntries({ targetKind: c.target, authType: c.auth, clientType: c.client, facts: FACTS[c.facts]!, ...(c.auth === "userAccount" ? { sourceKind: "local" } : {}) });
     if (isCatalogueError(result)) throw new Error(`${result.code}: ${result.message}`);
     expect(result.map((e) => [e.name, e.value])).toEqual(Object.entries(c.names));
     const secrets = result.filter((e) => e.isSecret).map((e) => e.name);
@@ -39,6 +40,9 @@ describe("the catalogue has exactly the expected cells", () => {
       expect(supportedAuthTypes(kind as TargetKind, source)).toEqual(s.auth);
     }
     expect(supportedClientTypes(kind as TargetKind)).toEqual(s.clients);
+  });
+  it.each(Object.entries(LOCAL))("%s supports the documented auth types from a local connection", (kind, auth) => {
+    expect(supportedAuthTypes(kind as TargetKind, "local")).toEqual(auth);
   });
   it.each(Object.keys(SUPPORT))("%s: no cell without an expectation and no expectation without a cell", (kind) => {
     const d = describeTarget(kind)!;

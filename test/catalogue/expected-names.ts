@@ -811,3 +811,21 @@ ROWS.push(
     },
   },
 );
+
+export const UA = "userAccount";
+/** Local connections (connectors): §4a's Local column (first = default), except databases, whose userAccount
+ *  connection Service Connector prepares from the CLI (the developer made the server's Entra admin): secret only. */
+export const LOCAL: Record<string, string[]> = {
+  "storage-blob": [SECRET, UA, SP], "storage-queue": [SECRET, UA, SP], "storage-table": [SECRET, UA, SP], "storage-file": [SECRET],
+  keyvault: [UA, SP],
+  sql: [SECRET], "postgres-flexible": [SECRET], "mysql-flexible": [SECRET],
+  "cosmos-sql": [SECRET, UA, SP], "cosmos-mongo": [SECRET, UA, SP], "cosmos-cassandra": [SECRET, UA, SP], "cosmos-gremlin": [SECRET, UA, SP],
+  "cosmos-table": [SECRET, UA, SP],
+  servicebus: [SECRET, UA, SP], eventhub: [SECRET, UA, SP], signalr: [SECRET, UA, SP], webpubsub: [SECRET, UA, SP], appconfig: [SECRET, UA, SP],
+  redis: [SECRET, UA, SP], "redis-enterprise": [SECRET], cognitiveservices: [], "app-insights": [SECRET], "confluent-kafka": [SECRET],
+};
+// userAccount: the system-assigned identity's names without the managed-identity switches (locally the developer's own
+// sign-in is the credential), e.g. Key Vault AZURE_KEYVAULT_RESOURCEENDPOINT + AZURE_KEYVAULT_SCOPE as observed.
+ROWS.push(...ROWS.filter((r) => r.auth === SMI && LOCAL[r.target]?.includes(UA)).map((r): ExpectedRow => ({
+  ...r, auth: UA, names: Object.fromEntries(Object.entries(r.names).filter(([name]) => !/managed-identity-enabled$/.test(name))),
+})));

@@ -4,6 +4,8 @@
 // configuration hook computes for the same connection once its run recorded the facts it learnt. They once
 // disagreed: with additionalConfigurations["linkwright.functionsConnection"] = "MyConn" the saga wrote
 // MyConn__blobServiceUri while generateConfigurations answered AZURE_STORAGEBLOB_RESOURCEENDPOINT.
+// Local connections (connectors, source kind `local`) too: their plan writes nothing, and generateConfigurations is
+// where their configuration goes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCatalogueHooks } from "../../src/api/catalogueAdapter.js";
 import { supportedAuthTypes, supportedClientTypes, TARGET_KINDS, type TargetKind } from "../../src/catalogue/index.js";
@@ -17,6 +19,8 @@ import { startStepsSandbox, type StepsSandbox } from "../steps/support.js";
 let sb: StepsSandbox;
 let webApp: string;
 let functionApp: string;
+/** A connector scope (a local connection's source): …/providers/Microsoft.ServiceLinker/locations/{location}. */
+let localScope: string;
 let uamiClientId: string;
 
 beforeAll(async () => {
@@ -28,6 +32,7 @@ beforeAll(async () => {
   functionApp = `${rg}/providers/Microsoft.Web/sites/cfg-table-func`;
   sb.te.emulator.store.put(buildSite({ id: webApp, location: seed.location, kind: "app,linux", properties: {} }));
   sb.te.emulator.store.put(buildSite({ id: functionApp, location: seed.location, kind: "functionapp,linux", properties: { siteConfig: { linuxFxVersion: "Node|20" } } }));
+  localScope = `${rg}/providers/Microsoft.ServiceLinker/locations/${seed.location}`;
   const uami = sb.te.emulator.store.get(sb.ids.userIdentity!)!;
   uamiClientId = (uami.properties as { clientId: string }).clientId;
 }, 60_000);
@@ -53,6 +58,7 @@ function authInfoFor(authType: string): LinkerProperties["authInfo"] {
     case "userAssignedIdentity": return { authType, clientId: uamiClientId, subscriptionId: sb.te.subscriptionId };
     case "servicePrincipalSecret": return { authType, clientId: "11111111-2222-3333-4444-555555555555", principalId: "66666666-7777-8888-9999-000000000000" };
     case "secret": return { authType, name: "appuser", secretInfo: { secretType: "rawValue" } };
+    case "userAccount": return { authType, principalId: "12121212-3434-5656-7878-909090909090" };
     default: return { authType };
   }
 }
@@ -76,6 +82,17 @@ function cells(): Cell[] {
       } });
       // The Functions binding-aware form, on a function app.
       out.push({ label: `${kind} ${authType} binding-aware`, sourceId: functionApp, linkerName: "bound", properties: {
+        targetService: { type: "AzureResource", id }, authInfo: authInfoFor(authType), clientType: "none",
+        configurationInfo: { additionalConfigurations: { "linkwright.functionsConnection": "MyConn" } },
+      } });
+    }
+    // Local connections: every auth type of the `local` source kind, and the binding-aware form (local.settings.json).
+    for (const authType of supportedAuthTypes(kind, "local")) {
+      for (const clientType of supportedClientTypes(kind)) {
+        out.push({ label: `${kind} ${authType} ${clientType} local`, sourceId: localScope, linkerName: `l_${kind.replace(/-/g, "")}`,
+          properties: { targetService: { type: "AzureResource", id }, authInfo: authInfoFor(authType), clientType } });
+      }
+      out.push({ label: `${kind} ${authType} binding-aware local`, sourceId: localScope, linkerName: "boundlocal", properties: {
         targetService: { type: "AzureResource", id }, authInfo: authInfoFor(authType), clientType: "none",
         configurationInfo: { additionalConfigurations: { "linkwright.functionsConnection": "MyConn" } },
       } });
@@ -137,6 +154,10 @@ describe("generateConfigurations equals what a create writes", () => {
         continue;
       }
       compared++;
+      // A local connection writes nothing: no setting, no Key Vault secret, no identity; its principal is known.
+      if (cell.sourceId === localScope && plan && (plan.settings.settings.length || plan.secretStore.length || plan.identity || plan.appConfiguration)) {
+        mismatches.push(`${cell.label}: a local connection's plan writes ${JSON.stringify({ settings: plan.settings.settings.map((x) => x.name), secretStore: plan.secretStore.length, identity: plan.identity })}`);
+      }
       if (JSON.stringify(answer) !== JSON.stringify(outcome)) {
         mismatches.push(`${cell.label}:\n  create writes          ${JSON.stringify(outcome)}\n  generateConfigurations ${JSON.stringify(answer)}`);
       }
@@ -145,6 +166,18 @@ describe("generateConfigurations equals what a create writes", () => {
     expect(compared).toBeGreaterThan(200);
     expect(refusedAlike).toBeGreaterThan(0);
   }, 240_000);
+
+  it("a local userAccount storage connection: the developer's principal and role, nothing written, the names returned", async () => {
+    const cell = cells().find((c) => c.label === "storage-blob userAccount nodejs local")!;
+    const { plan } = await planned(cell);
+    expect(plan).toMatchObject({ sourceKind: "local", principal: { principalId: "12121212-3434-5656-7878-909090909090", principalType: "User" }, settings: { settings: [] } });
+    expect(plan!.roles.map((r) => r.roleName)).toEqual(["Storage Blob Data Contributor"]);
+    expect(plan!.configurations.map((c) => c.name)).toEqual(["AZURE_STORAGEBLOB_RESOURCEENDPOINT"]);
+    const bound = cells().find((c) => c.label === "storage-blob userAccount binding-aware local")!;
+    const answer = await generated(bound, (await planned(bound)).plan);
+    // Locally the developer's sign-in is the credential: no __credential.
+    expect("entries" in answer && answer.entries.map((e) => e.name)).toEqual(["MyConn__blobServiceUri", "MyConn__queueServiceUri"]);
+  });
 
   it("the binding-aware storage connection: MyConn__blobServiceUri, MyConn__queueServiceUri, MyConn__credential", async () => {
     const cell = cells().find((c) => c.label === "storage-blob systemAssignedIdentity binding-aware")!;

@@ -75,6 +75,38 @@ describe("AD FS-style authority {endpoint}/adfs", () => {
   });
 });
 
+describe("a user's sign-in to the az CLI's public client (password grant, refresh token)", () => {
+  const AZ_CLIENT = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
+  const tokenRequest = (fields: Record<string, string>) => rawRequest(t.endpoint, "POST", "/adfs/oauth2/token/", {
+    body: form({ client_id: AZ_CLIENT, scope: "https://management.core.windows.net//.default offline_access openid profile", client_info: "1", ...fields }),
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+  });
+
+  it("signs a user in with the password set through the control API: a delegated ARM token, an id token, client_info and a refresh token", async () => {
+    const user = t.emulator.principals.addUser("signin", "signin@linkwright.sandbox");
+    expect((await tokenRequest({ grant_type: "password", username: "signin@linkwright.sandbox", password: "whatever1" })).status).toBe(400);
+    t.emulator.control.setUserPassword("signin", "Correct-horse-1");
+    const wrong = await tokenRequest({ grant_type: "password", username: "signin@linkwright.sandbox", password: "Correct-horse-2" });
+    expect(wrong.status).toBe(400);
+    expect(wrong.json().error_codes).toEqual([50126]);
+    const r = await tokenRequest({ grant_type: "password", username: "SignIn@linkwright.sandbox", password: "Correct-horse-1" });
+    expect(r.status, r.text).toBe(200);
+    const body = r.json();
+    expect(decodeJwt(body.access_token)).toMatchObject({ oid: user.objectId, idtyp: "user", scp: "user_impersonation", aud: "https://management.core.windows.net", appid: AZ_CLIENT });
+    expect(decodeJwt(body.id_token)).toMatchObject({ aud: AZ_CLIENT, oid: user.objectId, tid: t.tenantId, preferred_username: "signin@linkwright.sandbox", iss: `${t.endpoint}/${t.tenantId}/v2.0` });
+    expect(JSON.parse(Buffer.from(body.client_info, "base64url").toString("utf8"))).toEqual({ uid: user.objectId, utid: t.tenantId });
+    expect((await rawRequest(t.endpoint, "GET", "/subscriptions?api-version=2022-12-01", { token: body.access_token })).status).toBe(200);
+    // The refresh token gets a new access token (for this client only), and is no access token itself.
+    const refreshed = await tokenRequest({ grant_type: "refresh_token", refresh_token: body.refresh_token });
+    expect(refreshed.status, refreshed.text).toBe(200);
+    expect(decodeJwt(refreshed.json().access_token)).toMatchObject({ oid: user.objectId });
+    expect((await tokenRequest({ grant_type: "refresh_token", refresh_token: body.refresh_token, client_id: "1950a258-227b-4e31-a9cf-717495945fc2" })).status).toBe(400);
+    expect((await rawRequest(t.endpoint, "GET", "/subscriptions?api-version=2022-12-01", { token: body.refresh_token })).status).toBe(401);
+    // Never listed by the control API.
+    expect(JSON.stringify(t.emulator.control.principals())).not.toContain("Correct-horse-1");
+  });
+});
+
 describe("signing key of a persisted sandbox", () => {
   it("is kept across restarts (mode 0600), so a token from before the restart still reaches ARM", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "lw-key-"));

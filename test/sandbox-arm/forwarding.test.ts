@@ -10,11 +10,13 @@ import { serviceLinkerForwarding, type ForwardTarget } from "../../sandbox/arm/p
 let t: TestEmulator;
 let upstream: http.Server;
 const seen: { path: string; authorization?: string }[] = [];
+const clientIps: (string | undefined)[] = [];
 const target: ForwardTarget = {};
 
 beforeAll(async () => {
   upstream = http.createServer((req, res) => {
     seen.push({ path: req.url ?? "", authorization: req.headers.authorization });
+    clientIps.push(req.headers["x-ms-client-ip-address"] as string | undefined);
     res.writeHead(200, { "content-type": "application/json" });
     res.end(JSON.stringify({ status: "Succeeded" }));
   });
@@ -76,6 +78,35 @@ describe("Microsoft.ServiceLinker forwarding", () => {
     seen.length = 0;
     const refused = await rawRequest(t.endpoint, "POST", `/subscriptions/${t.subscriptionId}/providers/Microsoft.ServiceLinker/detectLoops?api-version=2024-04-01`, { token: stranger, body: "{}" });
     expect(refused.status).toBe(403);
+    expect(seen).toEqual([]);
+  });
+
+  it("forwards connectors and location dry runs (RBAC at the resource group), telling the provider the client's address from the socket", async () => {
+    const token = await t.emulator.tokenFor(t.emulator.credentials.admin.objectId);
+    const rg = `/subscriptions/${t.subscriptionId}/resourceGroups/rg-local`;
+    t.emulator.store.put({ id: rg, name: "rg-local", type: "Microsoft.Resources/resourceGroups", location: "westeurope", properties: {} });
+    // az spells the segment `resourcegroups`.
+    const base = `/subscriptions/${t.subscriptionId}/resourcegroups/rg-local/providers/Microsoft.ServiceLinker/locations/westeurope`;
+    const calls = [
+      ["GET", `${base}/connectors`], ["PUT", `${base}/connectors/c1`], ["PATCH", `${base}/connectors/c1`], ["GET", `${base}/connectors/c1`],
+      ["POST", `${base}/connectors/c1/validate`], ["POST", `${base}/connectors/c1/generateConfigurations`], ["DELETE", `${base}/connectors/c1`],
+      ["GET", `${base}/dryruns`], ["PUT", `${base}/dryruns/d1`], ["GET", `${base}/dryruns/d1`], ["DELETE", `${base}/dryruns/d1`],
+    ] as const;
+    for (const [method, p] of calls) {
+      const path = `${p}?api-version=2022-11-01-preview`;
+      seen.length = 0;
+      clientIps.length = 0;
+      // A client-sent x-ms-client-ip-address is not relayed: ARM says what the socket shows.
+      const r = await rawRequest(t.endpoint, method, path, { token, headers: { "x-ms-client-ip-address": "203.0.113.9" }, ...(method === "PUT" || method === "PATCH" ? { body: "{}" } : {}) });
+      expect(r.status, `${method} ${p}: ${r.text}`).toBe(200);
+      expect(seen).toEqual([{ path, authorization: `Bearer ${token}` }]);
+      expect(clientIps).toEqual(["127.0.0.1"]);
+    }
+    const stranger = await t.emulator.tokenFor(t.emulator.principals.addServicePrincipal("stranger-4").objectId);
+    seen.length = 0;
+    const refused = await rawRequest(t.endpoint, "PUT", `${base}/connectors/c2?api-version=2024-04-01`, { token: stranger, body: "{}" });
+    expect(refused.status).toBe(403);
+    expect(refused.json().error.message).toContain("Microsoft.ServiceLinker/locations/connectors/write");
     expect(seen).toEqual([]);
   });
 });

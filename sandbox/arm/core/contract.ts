@@ -73,6 +73,9 @@ export interface ArmRequest {
   correlationId: string;
   /** Absolute base URL of the emulator, e.g. https://127.0.0.1:4433 (for nextLink, LRO headers). */
   baseUrl: string;
+  /** The client's address as the socket shows it (an IPv4-mapped IPv6 address in its IPv4 form): what ARM tells a
+   *  provider in `x-ms-client-ip-address`. Added by the core. */
+  clientIp?: string;
 }
 
 export interface RouteContext {

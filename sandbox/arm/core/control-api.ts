@@ -44,7 +44,10 @@ export interface ControlApi {
   flushEvents(timeoutMs?: number): Promise<void>;
   activityLog(): ActivityEntry[];
   clearActivityLog(): void;
-  principals(): Omit<Principal, "clientSecret">[];
+  principals(): Omit<Principal, "clientSecret" | "password">[];
+  /** Gives a user (display name, object id or user principal name) a password, so it can sign in with the password
+   *  grant (`az login --username … --password …`); users have none by default. */
+  setUserPassword(user: string, password: string): void;
   apiVersions(): Record<string, string[]>;
   /** Creates a deny assignment (Azure's are read-only through ARM: this is how the sandbox plays Azure creating one);
    *  returns it as ARM renders it. Throws on invalid input. */
@@ -101,7 +104,15 @@ export function createControlApi(d: ControlDeps): ControlApi {
     flushEvents: (t) => d.events.flush(t),
     activityLog: () => d.activity.all(),
     clearActivityLog: () => d.activity.clear(),
-    principals: () => d.directory.list().map(({ clientSecret: _secret, ...p }) => p),
+    principals: () => d.directory.list().map(({ clientSecret: _secret, password: _password, ...p }) => p),
+    setUserPassword(user, password) {
+      if (password.length < 8) throw new Error("a password has at least 8 characters");
+      const key = user.toLowerCase();
+      const p = d.directory.list().find((x) => x.principalType === "User"
+        && (x.displayName === user || x.objectId.toLowerCase() === key || x.userPrincipalName?.toLowerCase() === key));
+      if (!p) throw new Error(`no user '${user}' in the sandbox directory`);
+      d.directory.setPassword(p.objectId, password);
+    },
     apiVersions: () => Object.fromEntries([...d.apiVersionsSeen].map(([k, v]) => [k, [...v]])),
     addDenyAssignment(input) {
       return renderDenyAssignment(d.store.put(buildDenyAssignment(input)));
@@ -162,6 +173,7 @@ export async function handleControlRequest(api: ControlApi, d: ControlDeps, req:
       case "DELETE activityLog": api.clearActivityLog(); return reply(204);
       case "GET principals": return reply(200, api.principals());
       case "GET apiVersions": return reply(200, api.apiVersions());
+      case "POST password": api.setUserPassword(String(body.user ?? ""), String(body.password ?? "")); return reply(204);
       case "POST token": {
         const principal = String(body.principal ?? "");
         const resource = String(body.resource ?? "https://management.azure.com");

@@ -105,6 +105,7 @@ async function handle(core: CoreParts, req: IncomingMessage, res: ServerResponse
   const armReq: ArmRequest = {
     method, path, query, apiVersion, headers: flatHeaders(req), body: parsedBody, rawBody: body,
     caller, requestId, correlationId, baseUrl,
+    ...(req.socket.remoteAddress ? { clientIp: req.socket.remoteAddress.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, "") } : {}),
   };
 
   if (poll && method === "GET") {

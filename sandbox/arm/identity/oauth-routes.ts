@@ -1,7 +1,9 @@
 // Microsoft identity platform surface for MSAL / @azure/identity pointed at the emulator (authorityHost):
 // OpenID configuration, JWKS, instance discovery, and the v2.0 token endpoint
 // (client_credentials and on-behalf-of via urn:ietf:params:oauth:grant-type:jwt-bearer; the client authenticates with
-// client_secret or with a client_assertion matched against the app's federated identity credentials).
+// client_secret or with a client_assertion matched against the app's federated identity credentials; and a user's
+// sign-in to a public client with the resource-owner password grant and its refresh token — what `az login
+// --username … --password …` sends to an AD FS authority).
 import type { Provider, Route, RouteContext, RouteResult } from "../core/contract.js";
 import type { Directory, Principal } from "./principals.js";
 import { TokenError, TokenService, audienceOf, verifyEmulatorSignature } from "./tokens.js";
@@ -14,6 +16,11 @@ export interface IdentityDeps {
 }
 
 const OBO_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+/** Public clients users sign in to with a password: the Azure CLI's and Azure PowerShell's first-party application ids
+ *  (present in every Entra tenant), and any app registration of this directory. */
+const FIRST_PARTY_PUBLIC_CLIENTS = ["04b07795-8ddb-461a-bbee-02f9e1bf7b46", "1950a258-227b-4e31-a9cf-717495945fc2"];
+/** The audience of the sandbox's refresh tokens (signed like its access tokens; accepted only by this endpoint). */
+const REFRESH_TOKEN_AUDIENCE = "urn:linkwright-sandbox:refresh-token";
 const JWT_BEARER_ASSERTION = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 function oauthError(status: number, error: string, description: string, code: number, ctx: RouteContext): RouteResult {
@@ -76,6 +83,7 @@ async function token(ctx: RouteContext, deps: IdentityDeps): Promise<RouteResult
   const tid = tenant.toLowerCase() === "common" || tenant.toLowerCase() === "organizations" ? deps.tenantId : tenant;
   if (tid.toLowerCase() !== deps.tenantId.toLowerCase())
     return oauthError(400, "invalid_request", `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`, 90002, ctx);
+  if (grant === "password" || grant === "refresh_token") return userSignIn(ctx, deps, form, clientId, tenant);
   if (grant !== "client_credentials" && grant !== OBO_GRANT)
     return oauthError(400, "unsupported_grant_type", `The grant type '${grant ?? ""}' is not supported by the sandbox identity endpoint.`, 70003, ctx);
   if (!clientId) return oauthError(400, "invalid_request", "The request body must contain the following parameter: 'client_id'.", 900144, ctx);
@@ -136,6 +144,50 @@ async function token(ctx: RouteContext, deps: IdentityDeps): Promise<RouteResult
     scp: "user_impersonation",
   }, resource);
   return tokenResponse(issued.accessToken, issued.expiresOn);
+}
+
+/**
+ * A user signing in to a public client: `grant_type=password` (username = user principal name, and the password the
+ * directory holds for the user) or `grant_type=refresh_token` (a refresh token this endpoint issued). Answers an access
+ * token for the requested resource (delegated: `scp` user_impersonation), an id token, `client_info` (MSAL keys the
+ * account by it) and a refresh token, as Entra does.
+ */
+async function userSignIn(ctx: RouteContext, deps: IdentityDeps, form: URLSearchParams, clientId: string, tenant: string): Promise<RouteResult> {
+  if (!clientId) return oauthError(400, "invalid_request", "The request body must contain the following parameter: 'client_id'.", 900144, ctx);
+  if (!FIRST_PARTY_PUBLIC_CLIENTS.includes(clientId.toLowerCase()) && !deps.directory.byClientId(clientId))
+    return oauthError(400, "unauthorized_client", `Application with identifier '${clientId}' was not found in the directory '${tenant}'.`, 700016, ctx);
+  let user: Principal | undefined;
+  if (form.get("grant_type") === "password") {
+    user = deps.directory.checkUserPassword(form.get("username") ?? "", form.get("password") ?? "");
+    if (!user) return oauthError(400, "invalid_grant", "Error validating credentials due to invalid username or password.", 50126, ctx);
+  } else {
+    try {
+      const refresh = await deps.tokens.verify(form.get("refresh_token") ?? "", [REFRESH_TOKEN_AUDIENCE], ctx.req.baseUrl);
+      user = refresh.appid?.toLowerCase() === clientId.toLowerCase() ? deps.directory.get(refresh.oid) : undefined;
+    } catch {
+      user = undefined;
+    }
+    if (!user) return oauthError(400, "invalid_grant", "The provided value for the 'refresh_token' is not valid.", 9002313, ctx);
+  }
+  const scope = form.get("scope") ?? form.get("resource") ?? "";
+  if (!scope) return oauthError(400, "invalid_request", "The request body must contain the following parameter: 'scope'.", 900144, ctx);
+  const resource = audienceOf(scope);
+  if (!deps.directory.application(resource) && (/^api:\/\//i.test(resource) || isGuid(resource))) {
+    return oauthError(400, "invalid_resource", `The resource principal named ${resource} was not found in the tenant named ${tenant}.`, 500011, ctx);
+  }
+  const who = { oid: user.objectId, tid: deps.tenantId, name: user.displayName, ...(user.userPrincipalName ? { upn: user.userPrincipalName } : {}) };
+  const issued = await deps.tokens.issue(ctx.req.baseUrl, { ...who, appid: clientId, idtyp: "user", scp: "user_impersonation" }, resource);
+  const refresh = await deps.tokens.issue(ctx.req.baseUrl, { oid: user.objectId, tid: deps.tenantId, appid: clientId, idtyp: "user" }, REFRESH_TOKEN_AUDIENCE, 24 * 3600);
+  const response = tokenResponse(issued.accessToken, issued.expiresOn);
+  return {
+    ...response,
+    body: {
+      ...(response.body as Record<string, unknown>),
+      refresh_token: refresh.accessToken,
+      id_token: await deps.tokens.issueIdToken(ctx.req.baseUrl, who, clientId),
+      client_info: Buffer.from(JSON.stringify({ uid: user.objectId, utid: deps.tenantId })).toString("base64url"),
+    },
+  };
 }
 
 function decodeAudience(jwt: string): string {
@@ -222,7 +274,7 @@ function adfsConfiguration(ctx: RouteContext, deps: IdentityDeps): RouteResult {
       token_endpoint_auth_methods_supported: ["client_secret_post", "client_secret_basic", "private_key_jwt"],
       response_types_supported: ["code", "id_token", "code id_token", "id_token token", "code token", "code id_token token"],
       response_modes_supported: ["query", "fragment", "form_post"],
-      grant_types_supported: ["client_credentials", "urn:ietf:params:oauth:grant-type:jwt-bearer"],
+      grant_types_supported: ["client_credentials", "urn:ietf:params:oauth:grant-type:jwt-bearer", "password", "refresh_token"],
       subject_types_supported: ["pairwise"],
       scopes_supported: ["openid", "profile", "email", "offline_access"],
       id_token_signing_alg_values_supported: ["RS256"],

@@ -69,6 +69,8 @@ export interface Principal {
   /** For managed identities: the resource the identity belongs to (system-assigned) or the identity resource (user-assigned). */
   managedIdentity?: { resourceId: string; kind: "SystemAssigned" | "UserAssigned" };
   userPrincipalName?: string;
+  /** A user's password (the resource-owner password grant, how `az login --username` signs in); none by default. */
+  password?: string;
   /** App registrations exposing an API (see ApplicationOptions). */
   identifierUris?: string[];
   appRoles?: AppRole[];
@@ -215,6 +217,24 @@ export class Directory implements PrincipalDirectory {
   /** Managed identity principal attached to `resourceId` (system-assigned) or the user-assigned identity resource. */
   byManagedResource(resourceId: string): Principal | undefined {
     return this.list().find((p) => p.managedIdentity?.resourceId.toLowerCase() === resourceId.toLowerCase());
+  }
+
+  /** Sets (or with undefined removes) a user's password, so the user can sign in with the password grant. */
+  setPassword(objectId: string, password: string | undefined): void {
+    const p = this.byId.get(objectId.toLowerCase());
+    if (!p || p.principalType !== "User") throw new Error(`no user ${objectId} in the sandbox directory`);
+    const { password: _old, ...rest } = p;
+    this.byId.set(objectId.toLowerCase(), password === undefined ? rest : { ...rest, password });
+  }
+
+  /** The user signing in with this user principal name (or object id) and password; constant-time compare. */
+  checkUserPassword(username: string, password: string): Principal | undefined {
+    const key = username.toLowerCase();
+    const p = this.list().find((x) => x.principalType === "User" && (x.userPrincipalName?.toLowerCase() === key || x.objectId.toLowerCase() === key));
+    if (!p?.password) return undefined;
+    const a = Buffer.from(p.password);
+    const b = Buffer.from(password);
+    return a.length === b.length && timingSafeEqual(a, b) ? p : undefined;
   }
 
   /** Constant-time check of a client secret. */

@@ -111,6 +111,23 @@ export class TokenService {
     return { accessToken, expiresOn: exp, audience };
   }
 
+  /** An OpenID Connect id token for a user signing in to `clientId` (MSAL reads the account from it: `oid`, `tid`,
+   *  `preferred_username` / `upn`). */
+  async issueIdToken(baseUrl: string, user: { oid: string; tid: string; name?: string; upn?: string }, clientId: string, lifetimeSeconds = 3600): Promise<string> {
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({
+      oid: user.oid, tid: user.tid, sub: user.oid, ver: "2.0",
+      ...(user.name ? { name: user.name } : {}), ...(user.upn ? { upn: user.upn, preferred_username: user.upn } : {}),
+    })
+      .setProtectedHeader({ alg: "RS256", typ: "JWT", kid: this.kid })
+      .setIssuer(TokenService.issuer(baseUrl, user.tid))
+      .setAudience(clientId)
+      .setIssuedAt(now)
+      .setNotBefore(now - 300)
+      .setExpirationTime(now + lifetimeSeconds)
+      .sign(this.privateKey);
+  }
+
   /**
    * Verifies signature, expiry and audience (any of `audiences`, trailing slash ignored).
    * The issuer must be this emulator's for the token's tenant. Throws on any failure.

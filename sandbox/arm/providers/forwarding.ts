@@ -1,7 +1,9 @@
 // Forwards a resource provider namespace to an external service, as ARM routes calls to a resource provider:
 // the emulator authenticates the caller and enforces RBAC on the source scope (a Reader gets 403 and nothing
 // is forwarded; routes marked skipRbac, such as operation-status polls, are only authenticated), then relays the request with the caller's token and a Referer carrying the original ARM URL
-// (so the provider's Azure-AsyncOperation / Location / nextLink point back at the ARM endpoint).
+// (so the provider's Azure-AsyncOperation / Location / nextLink point back at the ARM endpoint), and the client's
+// address in `x-ms-client-ip-address`, as ARM adds it to every request it forwards (Azure RPC "Proxy Request Header
+// Modifications"): from the socket, never from what the client sent (only the headers listed here are relayed).
 // Used for Microsoft.ServiceLinker → linkwright's function app.
 import type { HttpMethod, Provider, Route, RouteContext, RouteResult } from "../core/contract.js";
 import { ArmError } from "../core/contract.js";
@@ -21,6 +23,7 @@ async function relay(ctx: RouteContext, target: ForwardTarget): Promise<RouteRes
     referer: `${ctx.req.baseUrl}${pathAndQuery}`,
     "x-ms-request-id": ctx.req.requestId,
     "x-ms-correlation-request-id": ctx.req.correlationId,
+    ...(ctx.req.clientIp ? { "x-ms-client-ip-address": ctx.req.clientIp } : {}),
   };
   for (const h of ["authorization", "content-type", "if-match", "if-none-match", "x-ms-client-request-id"]) {
     const v = ctx.req.headers[h];
@@ -66,6 +69,10 @@ export function serviceLinkerForwarding(target: ForwardTarget): Provider {
   const ns = "Microsoft.ServiceLinker";
   const linkers = `{*scope}/providers/${ns}/linkers`;
   const linker = `${linkers}/{name}`;
+  const location = `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/${ns}/locations/{location}`;
+  const connectors = `${location}/connectors`;
+  const connector = `${connectors}/{name}`;
+  const locationDryruns = `${location}/dryruns`;
   return createForwardingProvider(ns, target, [
     { method: "GET", template: linkers, action: `${ns}/linkers/read` },
     { method: "GET", template: linker, action: `${ns}/linkers/read` },
@@ -79,6 +86,19 @@ export function serviceLinkerForwarding(target: ForwardTarget): Provider {
     { method: "GET", template: `${linker}/healthHistory`, action: `${ns}/linkers/healthHistory/read` },
     { method: "GET", template: `{*scope}/providers/${ns}/loopFindings`, action: `${ns}/loopFindings/read` },
     { method: "POST", template: `/subscriptions/{subscriptionId}/providers/${ns}/detectLoops`, action: `${ns}/detectLoops/action` },
+    // Connectors (local connections) and their dry runs: resource-group resources under a location. Listed before the
+    // {*scope} dry-run routes (the most specific template wins anyway).
+    { method: "GET", template: connectors, action: `${ns}/locations/connectors/read` },
+    { method: "GET", template: connector, action: `${ns}/locations/connectors/read` },
+    { method: "PUT", template: connector, action: `${ns}/locations/connectors/write` },
+    { method: "PATCH", template: connector, action: `${ns}/locations/connectors/write` },
+    { method: "DELETE", template: connector, action: `${ns}/locations/connectors/delete` },
+    { method: "POST", template: `${connector}/validate`, action: `${ns}/locations/connectors/validate/action` },
+    { method: "POST", template: `${connector}/generateConfigurations`, action: `${ns}/locations/connectors/generateConfigurations/action` },
+    { method: "GET", template: locationDryruns, action: `${ns}/locations/dryruns/read` },
+    { method: "GET", template: `${locationDryruns}/{name}`, action: `${ns}/locations/dryruns/read` },
+    { method: "PUT", template: `${locationDryruns}/{name}`, action: `${ns}/locations/dryruns/write` },
+    { method: "DELETE", template: `${locationDryruns}/{name}`, action: `${ns}/locations/dryruns/delete` },
     { method: "GET", template: `{*scope}/providers/${ns}/dryruns`, action: `${ns}/dryruns/read` },
     { method: "GET", template: `{*scope}/providers/${ns}/dryruns/{name}`, action: `${ns}/dryruns/read` },
     { method: "PUT", template: `{*scope}/providers/${ns}/dryruns/{name}`, action: `${ns}/dryruns/write` },

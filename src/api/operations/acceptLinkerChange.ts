@@ -1,16 +1,18 @@
-// The shared tail of PUT and PATCH (Radius DefaultAsyncPut): validated properties -> catalogue checks ->
-// split secrets -> persist Accepted (ETag-guarded) -> record the operation -> start the orchestration -> 201.
+// The shared tail of PUT and PATCH (Radius DefaultAsyncPut), for linkers and connectors alike: validated properties ->
+// what the caller fills in (its client address; a connector's principal) -> catalogue checks -> split secrets -> persist
+// Accepted (ETag-guarded) -> record the operation -> start the orchestration -> 201 (a connector PATCH: 202).
 import type { AuthorizationRecord, StoredLinker } from "../../model/connection.js";
 import { baseChangeRequirements, scopesNamedBy } from "../../authorization/requirements.js";
 import { ConcurrencyConflictError } from "../../store/types.js";
 import { ProvisioningStates, type LinkerProperties } from "../../model/linker.js";
 import { extractSecrets, keptSecretPaths } from "../model/secrets.js";
+import { withCallerIpAddress, withConnectorPrincipal } from "../model/callerProperties.js";
 import type { ApiDeps, ApiResponse, OperationRequest } from "../types.js";
 import { ApiError, ErrorCodes } from "../wire/errors.js";
 import { lroHeaders } from "../wire/lro.js";
 import { json } from "../wire/response.js";
 import {
-  checkPreconditions, etagHeader, failStart, issuesToError, linkerToWire, operationRecordsOf, systemDataFor, type LinkerParams,
+  checkPreconditions, etagHeader, failStart, isConnector, issuesToError, linkerToWire, notFound, operationRecordsOf, systemDataFor, type LinkerParams,
 } from "./linkerShared.js";
 
 export interface LinkerChange {
@@ -19,6 +21,8 @@ export interface LinkerChange {
   build(existing: StoredLinker | undefined): LinkerProperties;
   /** PATCH requires an existing linker. */
   mustExist: boolean;
+  /** The answer's status: 201 (PUT, a linker's PATCH) or 202 (a connector's PATCH: Connector_Update). */
+  acceptedStatus?: 201 | 202;
 }
 
 const MAX_ATTEMPTS = 3;
@@ -32,13 +36,13 @@ export async function acceptLinkerChange(req: OperationRequest, deps: ApiDeps, c
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const existing = await deps.store.linkers.get(params.sourceId, params.linkerName);
     checkPreconditions(req.headers, existing);
-    if (!existing && change.mustExist) {
-      throw new ApiError(404, ErrorCodes.ResourceNotFound, `The Resource 'Microsoft.ServiceLinker/linkers/${params.linkerName}' under resource '${params.sourceId}' was not found.`);
-    }
+    if (!existing && change.mustExist) throw notFound(params);
     if (existing?.provisioningState === ProvisioningStates.Deleting) {
       throw new ApiError(409, ErrorCodes.AnotherOperationInProgress, `The linker '${params.linkerName}' is being deleted (operation '${existing.lastOperationId}').`);
     }
-    const properties = change.build(existing);
+    // The caller's client address when callerClientIP asks for it; a connector's principal is its caller's own.
+    const requested = withCallerIpAddress(change.build(existing), req.headers);
+    const properties = isConnector(params) ? withConnectorPrincipal(requested, req.caller) : requested;
     const issues = deps.catalogue.validate({ sourceId: params.sourceId, linkerName: params.linkerName, properties });
     if (issues.length > 0) throw issuesToError(issues);
     const preflight = await deps.preflight?.({ sourceId: params.sourceId, properties });
@@ -114,7 +118,7 @@ export async function acceptLinkerChange(req: OperationRequest, deps: ApiDeps, c
     } catch (error) {
       return failStart(records, op, params, error, true);
     }
-    return json(201, linkerToWire(saved), {
+    return json(change.acceptedStatus ?? 201, linkerToWire(saved), {
       ...lroHeaders(op, { baseUrl: req.baseUrl, apiVersion: req.apiVersion, location: false }),
       ...etagHeader(saved),
     });

@@ -19,7 +19,9 @@ import { checkLinkerName, issuesToError, systemDataFor } from "./linkerShared.js
 import { dryrunParams, dryrunToWire } from "./getDryrun.js";
 import type { StoredDryrun } from "../../store/types.js";
 import type { MissingPermission } from "../../authorization/authorizer.js";
-import { ServiceLinkerActions } from "../../authorization/requirements.js";
+import { dryrunRequirement } from "../../authorization/requirements.js";
+import { isConnectorScope } from "../../model/connector.js";
+import { withCallerIpAddress, withConnectorPrincipal } from "../model/callerProperties.js";
 import { isAtOrBelow } from "../../authorization/permissions.js";
 import { ownedNamesOf } from "../../connections/previousRun.js";
 
@@ -64,11 +66,12 @@ function permissionsMissing(missing: MissingPermission[]): Record<string, unknow
   return [...groups.values()].map((g) => ({ type: "permissionsMissing", ...g }));
 }
 
-// Authorization: Microsoft.ServiceLinker/dryruns/write on the source (403 otherwise); what the connection would need
-// of the caller beyond that is reported, not refused: `permissionsMissing` are the caller's, as in Service Connector.
+// Authorization: Microsoft.ServiceLinker/dryruns/write on the source (a connector scope's locations/dryruns/write on its
+// resource group; 403 otherwise); what the connection would need of the caller beyond that is reported, not refused:
+// `permissionsMissing` are the caller's, as in Service Connector.
 export const createDryrun: Operation = async (req, deps) => {
   const params = dryrunParams(req);
-  await req.access.require([{ scope: params.sourceId, action: ServiceLinkerActions.dryrunWrite, why: "create a dry run of the source" }]);
+  await req.access.require(dryrunRequirement(params.sourceId, "write"));
   try {
     checkLinkerName(params.dryrunName);
   } catch (e) {
@@ -81,6 +84,9 @@ export const createDryrun: Operation = async (req, deps) => {
   const { actionName, ...linkerFields } = parseParameters(parseJsonBody(req.body, { required: true }));
   const checked = validateLinkerProperties(linkerFields, { requireSecrets: true });
   if (!checked.properties) throw issuesToError(underParameters(checked.issues));
+  // As a PUT: the caller's client address when callerClientIP asks for it; a connector's principal is its caller's.
+  const requested = withCallerIpAddress(checked.properties, req.headers, PARAMETERS);
+  checked.properties = isConnectorScope(params.sourceId) ? withConnectorPrincipal(requested, req.caller, PARAMETERS) : requested;
   if (!deps.dryRun) throw new ApiError(501, ErrorCodes.NotImplemented, "Dry runs are not configured in this linkwright deployment (no Azure clients).");
 
   const extracted = extractSecrets(checked.properties);

@@ -5,9 +5,13 @@ import { linkerReadRequirement } from "../../authorization/requirements.js";
 import type { ApiDeps, Operation, OperationRequest } from "../types.js";
 import { ApiError, ErrorCodes } from "../wire/errors.js";
 import { json } from "../wire/response.js";
+import { isConnectorScope } from "../../model/connector.js";
+import type { LinkerProperties } from "../../model/linker.js";
+import { withoutInternalFields } from "../model/callerProperties.js";
 
-/** The type the spec examples show for dry runs (EX:PutDryrun.json). */
+/** The type the spec examples show for dry runs (EX:PutDryrun.json); a connector scope's (…/locations/{l}/dryruns). */
 export const DRYRUN_TYPE = "Microsoft.ServiceLinker/dryruns";
+export const CONNECTOR_DRYRUN_TYPE = "Microsoft.ServiceLinker/locations/dryruns";
 
 export interface DryrunParams {
   sourceId: string;
@@ -19,7 +23,7 @@ export function dryrunParams(req: OperationRequest): DryrunParams {
   const sourceId = req.params["sourceId"];
   const dryrunName = req.params["dryrunName"];
   if (!sourceId || !dryrunName) throw new Error("route did not bind sourceId/dryrunName");
-  return { sourceId, dryrunName, dryrunId: `${sourceId}/providers/${DRYRUN_TYPE}/${dryrunName}` };
+  return { sourceId, dryrunName, dryrunId: isConnectorScope(sourceId) ? `${sourceId}/dryruns/${dryrunName}` : `${sourceId}/providers/${DRYRUN_TYPE}/${dryrunName}` };
 }
 
 /** DryrunResource on the wire: parameters (secret-free), the results, provisioningState inside properties. */
@@ -27,10 +31,10 @@ export function dryrunToWire(d: StoredDryrun): Record<string, unknown> {
   return {
     id: d.id,
     name: d.name,
-    type: DRYRUN_TYPE,
+    type: isConnectorScope(d.sourceId) ? CONNECTOR_DRYRUN_TYPE : DRYRUN_TYPE,
     systemData: d.systemData,
     properties: {
-      parameters: d.parameters,
+      parameters: withoutInternalFields(d.parameters as unknown as LinkerProperties),
       prerequisiteResults: d.prerequisiteResults,
       operationPreviews: d.operationPreviews,
       provisioningState: d.provisioningState,
@@ -42,7 +46,7 @@ export async function requireDryrun(deps: ApiDeps, params: DryrunParams): Promis
   const found = await deps.store.dryruns.get(params.sourceId, params.dryrunName);
   if (!found) {
     throw new ApiError(404, ErrorCodes.ResourceNotFound,
-      `The Resource '${DRYRUN_TYPE}/${params.dryrunName}' under resource '${params.sourceId}' was not found.`);
+      `The Resource '${isConnectorScope(params.sourceId) ? CONNECTOR_DRYRUN_TYPE : DRYRUN_TYPE}/${params.dryrunName}' under resource '${params.sourceId}' was not found.`);
   }
   return found;
 }

@@ -4,27 +4,39 @@ import type { StoredLinker, StoredOperation } from "../../model/connection.js";
 import { createOperationRecords, type OperationRecords } from "../../store/operationRecords.js";
 import type { ValidationIssue } from "../../model/configuration.js";
 import { LINKER_TYPE, type SystemData } from "../../model/linker.js";
+import { CONNECTOR_TYPE, connectorId, isConnectorScope } from "../../model/connector.js";
 import { maskSecrets } from "../model/secrets.js";
+import { withoutInternalFields } from "../model/callerProperties.js";
 import type { ApiDeps, Caller, OperationRequest } from "../types.js";
 import { ApiError, ErrorCodes } from "../wire/errors.js";
 import { linkerId, subscriptionOf } from "../wire/paths.js";
 
+/** A linker (`{sourceId}/providers/Microsoft.ServiceLinker/linkers/{name}`) or a connector (a local connection: the
+ *  router binds `sourceId` to the connector scope …/locations/{location}; its id is `{scope}/connectors/{name}`). The
+ *  operations serve both through these parameters. */
 export interface LinkerParams {
   sourceId: string;
   linkerName: string;
   linkerId: string;
+  /** The ARM resource type: Microsoft.ServiceLinker/linkers or Microsoft.ServiceLinker/locations/connectors. */
+  type: string;
 }
 
 export function linkerParams(req: OperationRequest): LinkerParams {
   const sourceId = req.params["sourceId"];
   const linkerName = req.params["linkerName"];
   if (!sourceId || !linkerName) throw new Error("route did not bind sourceId/linkerName");
-  return { sourceId, linkerName, linkerId: linkerId(sourceId, linkerName) };
+  return isConnectorScope(sourceId)
+    ? { sourceId, linkerName, linkerId: connectorId(sourceId, linkerName), type: CONNECTOR_TYPE }
+    : { sourceId, linkerName, linkerId: linkerId(sourceId, linkerName), type: LINKER_TYPE };
 }
+
+/** Whether the operation acts on a connector (a local connection). */
+export const isConnector = (params: LinkerParams): boolean => params.type === CONNECTOR_TYPE;
 
 export function notFound(params: LinkerParams): ApiError {
   return new ApiError(404, ErrorCodes.ResourceNotFound,
-    `The Resource '${LINKER_TYPE}/${params.linkerName}' under resource '${params.sourceId}' was not found.`);
+    `The Resource '${params.type}/${params.linkerName}' under resource '${params.sourceId}' was not found.`);
 }
 
 export async function requireLinker(deps: ApiDeps, params: LinkerParams): Promise<StoredLinker> {
@@ -76,14 +88,15 @@ export function systemDataFor(caller: Caller, now: Date, previous?: SystemData):
   };
 }
 
-/** The LinkerResource as returned on the wire: secrets masked, provisioningState inside properties. */
+/** The LinkerResource as returned on the wire (a connector's too): secrets masked, linkwright's own fields dropped,
+ *  provisioningState inside properties. */
 export function linkerToWire(linker: StoredLinker): Record<string, unknown> {
   return {
     id: linker.id,
     name: linker.name,
-    type: LINKER_TYPE,
+    type: isConnectorScope(linker.sourceId) ? CONNECTOR_TYPE : LINKER_TYPE,
     systemData: linker.systemData,
-    properties: { ...maskSecrets(linker.properties), provisioningState: linker.provisioningState },
+    properties: { ...withoutInternalFields(maskSecrets(linker.properties)), provisioningState: linker.provisioningState },
   };
 }
 

@@ -1,4 +1,5 @@
-// PATCH .../linkers/{linkerName} (LinkerPatch {properties}) -> 201 + Azure-AsyncOperation, like PUT.
+// PATCH .../linkers/{linkerName} (LinkerPatch {properties}) -> 201 + Azure-AsyncOperation, like PUT; a connector's
+// (…/locations/{location}/connectors/{name}) -> 202, as Connector_Update answers.
 // Authorization: acceptLinkerChange authorizes the caller for everything the merged connection's plan does.
 // Merge: JSON merge patch (RFC 7396: objects merge recursively, null removes) over the stored
 // properties, except that a discriminated object whose discriminator changes (targetService.type,
@@ -9,7 +10,7 @@ import type { Operation } from "../types.js";
 import { parseJsonBody } from "../wire/body.js";
 import { ApiError, ErrorCodes } from "../wire/errors.js";
 import { acceptLinkerChange } from "./acceptLinkerChange.js";
-import { issuesToError, linkerParams } from "./linkerShared.js";
+import { isConnector, issuesToError, linkerParams } from "./linkerShared.js";
 
 const DISCRIMINATORS: Record<string, string> = { targetService: "type", authInfo: "authType", secretInfo: "secretType", resourceProperties: "type" };
 
@@ -34,6 +35,7 @@ export const patchLinker: Operation = async (req, deps) => {
   return acceptLinkerChange(req, deps, {
     params,
     mustExist: true,
+    acceptedStatus: isConnector(params) ? 202 : 201,
     build(existing) {
       const stored = existing!.properties as unknown as JsonObject;
       const merged = mergePatch(stored, patch);
