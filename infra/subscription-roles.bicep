@@ -66,10 +66,11 @@ var roleIds = {
 var constrained = accessRole == 'RoleBasedAccessControlAdministrator'
 var accessRoleId = constrained ? roleIds.roleBasedAccessControlAdministrator : roleIds.userAccessAdministrator
 
-// The "constrain roles" condition: a roleAssignments/write must name one of the roles (and a service principal);
+// The "constrain roles" condition: a roleAssignments/write must name one of the roles, for a service principal (an app's
+// identity) or a user (a developer's own local connection, issue #16);
 // a roleAssignments/delete may only remove an assignment of one of the roles. Every other action is unaffected.
 var allowedRoles = join(assignableRoleIds, ', ')
-var constrainedCondition = '((!(ActionMatches{\'Microsoft.Authorization/roleAssignments/write\'})) OR (@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${allowedRoles}} AND @Request[Microsoft.Authorization/roleAssignments:PrincipalType] ForAnyOfAnyValues:StringEqualsIgnoreCase {\'ServicePrincipal\'})) AND ((!(ActionMatches{\'Microsoft.Authorization/roleAssignments/delete\'})) OR (@Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${allowedRoles}}))'
+var constrainedCondition = '((!(ActionMatches{\'Microsoft.Authorization/roleAssignments/write\'})) OR (@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${allowedRoles}} AND @Request[Microsoft.Authorization/roleAssignments:PrincipalType] ForAnyOfAnyValues:StringEqualsIgnoreCase {\'ServicePrincipal\', \'User\'})) AND ((!(ActionMatches{\'Microsoft.Authorization/roleAssignments/delete\'})) OR (@Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${allowedRoles}}))'
 var accessCondition = constrained ? constrainedCondition : ''
 
 var wholeSubscription = empty(resourceGroupNames)

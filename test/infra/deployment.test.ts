@@ -190,13 +190,13 @@ describe("every role the running code needs", () => {
     expect(moduleParams("app/rbac.bicep").get("keyVaultName")).toBe(`${moduleOf("app/keyvault.bicep").symbol}.outputs.name`);
   });
 
-  it("on managed scopes: Contributor and, by default, Role Based Access Control Administrator constrained to the catalogue's roles and service principals", () => {
+  it("on managed scopes: Contributor and, by default, Role Based Access Control Administrator constrained to the catalogue's roles, assigned to service principals (an app's identity) or users (a developer's own local connection)", () => {
     const scope: Scope = { params: params(subText), vars: vars(subText), paramValues: { principalId: "p" }, references: {} };
     expect(evaluate("accessRoleId", scope)).toBe(GUID.rbacAdministrator);
     const condition = String(evaluate("accessCondition", scope));
     expect(condition).toMatch(/ActionMatches\{'Microsoft\.Authorization\/roleAssignments\/write'\}/);
     expect(condition).toMatch(/ActionMatches\{'Microsoft\.Authorization\/roleAssignments\/delete'\}/);
-    expect(condition).toMatch(/PrincipalType\] ForAnyOfAnyValues:StringEqualsIgnoreCase \{'ServicePrincipal'\}/);
+    expect(condition).toMatch(/PrincipalType\] ForAnyOfAnyValues:StringEqualsIgnoreCase \{'ServicePrincipal', 'User'\}/);
     for (const r of resources(subText).filter((x) => x.type === "Microsoft.Authorization/roleAssignments" && x.symbol === "access")) {
       expect(topLevelProperties(objectProperty(r.body, "properties")!).get("condition")).toBe("constrained ? accessCondition : null");
     }

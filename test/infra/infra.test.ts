@@ -485,7 +485,7 @@ describe("roles", () => {
     expect(params(subText).get("accessRole")!.defaultExpr).toBe("'RoleBasedAccessControlAdministrator'");
     const scope: Scope = { params: params(subText), vars: vars(subText), paramValues: { principalId: "p" }, references: {} };
     expect(evaluate("accessRoleId", scope)).toBe("f58310d9-a9f6-439a-9e8d-f62e7b41a168");
-    expect(String(evaluate("accessCondition", scope))).toContain("@Request[Microsoft.Authorization/roleAssignments:PrincipalType] ForAnyOfAnyValues:StringEqualsIgnoreCase {'ServicePrincipal'}");
+    expect(String(evaluate("accessCondition", scope))).toContain("@Request[Microsoft.Authorization/roleAssignments:PrincipalType] ForAnyOfAnyValues:StringEqualsIgnoreCase {'ServicePrincipal', 'User'}");
     expect(evaluate("accessRoleId", { ...scope, paramValues: { principalId: "p", accessRole: "UserAccessAdministrator" } })).toBe("18d7d88d-d35e-4fb5-a5c3-7773c20a72d9");
     expect(moduleText).toContain("b24988ac-6180-42a0-ab88-20f7382dd24c");
   });
