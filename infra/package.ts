@@ -15,7 +15,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { crc32, deflateRawSync } from "node:zlib";
+import { zipSync } from "fflate";
 import * as esbuild from "esbuild";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -186,55 +186,10 @@ function listFiles(dir: string, prefix = ""): string[] {
     .sort();
 }
 
-/** A plain zip (deflate, forward slashes, fixed timestamps so the same input gives the same bytes). */
+/** A plain zip (deflate, forward slashes, a fixed timestamp so the same input gives the same bytes), by fflate. */
 function zip(dir: string, names: string[]): Buffer {
-  const DOS_DATE = (1 << 5) | 1; // 1980-01-01
-  const parts: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  for (const name of names) {
-    const data = readFileSync(path.join(dir, name));
-    const packed = deflateRawSync(data, { level: 9 });
-    const nameBytes = Buffer.from(name, "utf8");
-    const crc = crc32(data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4); // version needed
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt16LE(8, 8); // deflate
-    local.writeUInt16LE(0, 10);
-    local.writeUInt16LE(DOS_DATE, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(nameBytes.length, 26);
-    local.writeUInt16LE(0, 28);
-    const header = Buffer.alloc(46);
-    header.writeUInt32LE(0x02014b50, 0);
-    header.writeUInt16LE((3 << 8) | 20, 4); // made by: Unix
-    header.writeUInt16LE(20, 6);
-    header.writeUInt16LE(0x0800, 8);
-    header.writeUInt16LE(8, 10);
-    header.writeUInt16LE(0, 12);
-    header.writeUInt16LE(DOS_DATE, 14);
-    header.writeUInt32LE(crc, 16);
-    header.writeUInt32LE(packed.length, 20);
-    header.writeUInt32LE(data.length, 24);
-    header.writeUInt16LE(nameBytes.length, 28);
-    header.writeUInt32LE(((0o100644 << 16) >>> 0), 38); // regular file, rw-r--r--
-    header.writeUInt32LE(offset, 42);
-    parts.push(local, nameBytes, packed);
-    central.push(header, nameBytes);
-    offset += local.length + nameBytes.length + packed.length;
-  }
-  const centralBytes = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(names.length, 8);
-  end.writeUInt16LE(names.length, 10);
-  end.writeUInt32LE(centralBytes.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...parts, centralBytes, end]);
+  const mtime = new Date(1980, 0, 1);
+  return Buffer.from(zipSync(Object.fromEntries(names.map((name) => [name, [readFileSync(path.join(dir, name)), { level: 9, mtime }]]))));
 }
 
 const kb = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
