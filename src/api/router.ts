@@ -37,6 +37,8 @@ export interface RouteMatch {
 
 const NOT_IMPLEMENTED = new Set(["daprconfigurations"]);
 
+const RESOURCE_GROUP_NAME = /^[-\w.()\p{L}\p{N}]{1,90}$/u;
+
 function notImplemented(what: string): ApiError {
   return new ApiError(501, ErrorCodes.NotImplemented, `'${what}' is not implemented by linkwright.`);
 }
@@ -88,6 +90,11 @@ export function matchRoute(path: string): RouteMatch {
   // canonical casing (az sends `resourcegroups`), src/model/connector.ts.
   const rg = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)$/i.exec(scope);
   if (rg && lower[0] === "locations" && lower.length >= 3 && (lower[2] === "connectors" || lower[2] === "dryruns")) {
+    // The scope is made from the path: it must name a resource group ARM can have (1–90 letters, digits, '_', '-', '(',
+    // ')', '.', not ending in '.'), so "..", "." or "rg." cannot make it another scope once a URL client resolves it.
+    if (!RESOURCE_GROUP_NAME.test(rg[2]!) || rg[2]!.endsWith(".") || !/^[A-Za-z0-9]{1,64}$/.test(segments[1]!)) {
+      throw new ApiError(400, ErrorCodes.InvalidResourceName, `'${rg[2]}' in location '${segments[1]}' is not a resource group name and location ARM accepts.`);
+    }
     const sourceId = connectorScope({ subscriptionId: rg[1]!, resourceGroup: rg[2]!, location: segments[1]! });
     if (lower[2] === "dryruns" && lower.length <= 4) {
       if (lower.length === 3) return { resourceType: "locations/dryruns", params: { sourceId }, operations: { GET: listDryruns } };

@@ -9,7 +9,7 @@
 import type { TokenCredential } from "@azure/core-auth";
 import { LRUCache } from "lru-cache";
 import type { ArmClients } from "../azure/clients.js";
-import { subscriptionOf } from "../azure/resourceId.js";
+import { foldCase, subscriptionOf } from "../azure/resourceId.js";
 import type { AuthenticatedCaller, CallerCredential } from "../model/caller.js";
 import {
   denyingAssignment, grants, grantsConditionally, recommendedRoleFor,
@@ -87,10 +87,10 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     }
   }
 
-  const principalKey = (who: AuthenticatedCaller) => `${who.credential.kind}|${who.caller.tenantId}|${who.caller.objectId}`.toLowerCase();
+  const principalKey = (who: AuthenticatedCaller) => foldCase(`${who.credential.kind}|${who.caller.tenantId}|${who.caller.objectId}`);
 
   function entriesAt(who: AuthenticatedCaller, reader: () => PermissionReader, scope: string): Promise<PermissionEntry[]> {
-    const key = `${principalKey(who)}|${scope.replace(/\/+$/, "").toLowerCase()}`;
+    const key = `${principalKey(who)}|${foldCase(scope.replace(/\/+$/, ""))}`;
     let p = ttl > 0 ? entries.get(key) : undefined;
     if (!p) {
       p = reader().at(scope);
@@ -118,9 +118,9 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
    *  list a whole subscription) from the scope's own. */
   async function denyAssignmentsFor(scope: string): Promise<DenyAssignmentView[]> {
     const sub = subscriptionOf(scope)!;
-    const whole = await cachedDenies(`sub|${sub.toLowerCase()}`, () => denyAssignmentsIn(options.ownClients, sub));
+    const whole = await cachedDenies(`sub|${foldCase(sub)}`, () => denyAssignmentsIn(options.ownClients, sub));
     if (whole) return whole;
-    return (await cachedDenies(`at|${scope.replace(/\/+$/, "").toLowerCase()}`, () => denyAssignmentsAt(options.ownClients, scope))) ?? [];
+    return (await cachedDenies(`at|${foldCase(scope.replace(/\/+$/, ""))}`, () => denyAssignmentsAt(options.ownClients, scope))) ?? [];
   }
 
   function lazyReader(who: AuthenticatedCaller): () => PermissionReader {
@@ -139,18 +139,18 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
 
     async decide(who, required) {
       const reader = lazyReader(who);
-      const scopes = [...new Map(required.map((r) => [r.scope.replace(/\/+$/, "").toLowerCase(), r.scope])).values()];
+      const scopes = [...new Map(required.map((r) => [foldCase(r.scope.replace(/\/+$/, "")), r.scope])).values()];
       const [perScope, denyPerScope] = await Promise.all([
-        Promise.all(scopes.map(async (s) => [s.replace(/\/+$/, "").toLowerCase(), subscriptionOf(s) ? await entriesAt(who, reader, s) : []] as const)),
-        Promise.all(scopes.map(async (s) => [s.replace(/\/+$/, "").toLowerCase(), subscriptionOf(s) ? await denyAssignmentsFor(s) : []] as const)),
+        Promise.all(scopes.map(async (s) => [foldCase(s.replace(/\/+$/, "")), subscriptionOf(s) ? await entriesAt(who, reader, s) : []] as const)),
+        Promise.all(scopes.map(async (s) => [foldCase(s.replace(/\/+$/, "")), subscriptionOf(s) ? await denyAssignmentsFor(s) : []] as const)),
       ]);
       const entriesOf = new Map(perScope);
       const deniesOf = new Map(denyPerScope);
       const missing: MissingPermission[] = [];
       for (const r of required) {
-        const at = entriesOf.get(r.scope.replace(/\/+$/, "").toLowerCase()) ?? [];
+        const at = entriesOf.get(foldCase(r.scope.replace(/\/+$/, ""))) ?? [];
         const data = r.dataAction === true;
-        const deny = denyingAssignment(deniesOf.get(r.scope.replace(/\/+$/, "").toLowerCase()) ?? [], who.caller.objectId, r.scope, r.action, data);
+        const deny = denyingAssignment(deniesOf.get(foldCase(r.scope.replace(/\/+$/, ""))) ?? [], who.caller.objectId, r.scope, r.action, data);
         if (!deny && grants(at, r.action, data)) continue;
         missing.push({
           ...r, recommendedRole: recommendedRoleFor(r.action, data),

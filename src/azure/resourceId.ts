@@ -44,7 +44,13 @@ export function sameResourceId(a: string, b: string): boolean {
 }
 
 export function normalizeResourceId(id: string): string {
-  return id.replace(/\/{2,}/g, "/").replace(/\/$/, "").toLowerCase();
+  return foldCase(id.replace(/\/{2,}/g, "/").replace(/\/$/, ""));
+}
+
+/** The one case folding for resource ids and scopes: ASCII letters only. JavaScript's full Unicode lower-casing folds
+ *  the Kelvin sign (U+212A) to "k" and the like, which would make two names ARM tells apart one name here. */
+export function foldCase(value: string): string {
+  return value.replace(/[A-Z]+/g, (s) => s.toLowerCase());
 }
 
 /** The subscription an ARM id or scope (or a path with a query) lies in. */

@@ -1,9 +1,11 @@
 // Table keys from resource ids. PartitionKey/RowKey may not contain / \ # ? or control characters
 // (U+0000–U+001F, U+007F–U+009F), and `'` / `%` make OData filters and URLs awkward.
-// Encoding: lower-case (ARM ids are case-insensitive), then every character outside
+// Encoding: ASCII lower-case (ARM ids are case-insensitive; src/azure/resourceId.ts foldCase), then every character outside
 // [a-z0-9._()~-] becomes "!" + two upper-case hex digits per UTF-8 byte. Reversible (up to case),
 // so keys stay readable in Storage Explorer: "/subscriptions/s" -> "!2Fsubscriptions!2Fs".
 // The original casing is kept in a separate entity property by the repositories.
+
+import { foldCase } from "../azure/resourceId.js";
 
 const SAFE = /[a-z0-9._()~-]/;
 /** Azure Tables limit for PartitionKey / RowKey (1 KiB). */
@@ -11,7 +13,7 @@ export const MAX_KEY_LENGTH = 1024;
 
 export function encodeKey(value: string): string {
   let out = "";
-  for (const char of value.toLowerCase()) {
+  for (const char of foldCase(value)) {
     if (SAFE.test(char)) {
       out += char;
       continue;
