@@ -189,11 +189,12 @@ export async function planConnection(req: PlanRequest, ctx: StepContext): Promis
   // With a vNetSolution the source comes in through the VNet: the public firewall is opened only when asked for.
   const wantFirewall = vNetType ? str(pns?.["action"]) === "enable" : str(pns?.["action"]) !== "optOut";
   // The caller's own address when callerClientIP asks for it (a local connection's only outbound address).
-  const ips = [...(Array.isArray(rules?.["ipRanges"]) ? (rules!["ipRanges"] as string[]) : []), ...snapshot.outboundIps, ...callerAddresses(p)];
+  const callerIps = callerAddresses(p);
+  const ips = [...(Array.isArray(rules?.["ipRanges"]) ? (rules!["ipRanges"] as string[]) : []), ...snapshot.outboundIps, ...callerIps];
   const allowAzureServices = str(rules?.["azureServices"]) === "true";
   if (wantFirewall && networkOptions(kind)?.firewall && target.resourceId && firewallFor(ctx.clients, target.resourceId)
     && (!local || ips.length > 0 || allowAzureServices)) {
-    firewall = { targetId: target.resourceId, ips, allowAzureServices };
+    firewall = { targetId: target.resourceId, ips, ...(callerIps.length ? { callerIps } : {}), allowAzureServices };
   }
   let serviceEndpoint: ConnectionPlan["serviceEndpoint"];
   if (vNetType === "serviceEndpoint") {

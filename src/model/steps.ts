@@ -66,6 +66,9 @@ export interface FirewallInput {
   targetId: string;
   /** Source outbound IPs to admit (CIDR or single addresses). */
   ips: string[];
+  /** Which of `ips` are the caller's own client address (a local connection's): admitted like the others, but never
+   *  named in what the step reports (dry-run previews and validation results are shown to other readers). */
+  callerIps?: string[];
   allowAzureServices?: boolean;
   /** The firewall was open when the caller was authorized (so nobody was checked for writing it): a rule must not be
    *  added now. A hint of the run, not recorded. */

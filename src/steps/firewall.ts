@@ -56,7 +56,7 @@ export const firewallStep = {
     const m = missing(await adapter(input, ctx).read(), input);
     return {
       changes: [
-        ...m.ips.map((ip) => `Allow ${ip} through the firewall of ${input.targetId}.`),
+        ...m.ips.map((ip) => `Allow ${shown(ip, input)} through the firewall of ${input.targetId}.`),
         ...(m.azureServices ? [`Allow trusted Azure services through the firewall of ${input.targetId}.`] : []),
       ],
     };
@@ -97,8 +97,13 @@ export const firewallStep = {
     return {
       name: "Network", result: "failure", description: "The target's firewall lets the source in.",
       errorCode: "FirewallBlocksSource",
-      errorMessage: `The firewall of ${input.targetId} does not admit ${m.ips.join(", ") || "trusted Azure services"}. ` +
+      errorMessage: `The firewall of ${input.targetId} does not admit ${m.ips.map((ip) => shown(ip, input)).join(", ") || "trusted Azure services"}. ` +
         "Re-run the connection, or add the source's outbound IPs to the target's firewall.",
     };
   },
 } satisfies Step<FirewallInput, FirewallPrior>;
+
+/** An address as the step reports it: the caller's own client address is not named. */
+function shown(ip: string, input: FirewallInput): string {
+  return input.callerIps?.some((c) => normalizeIp(c) === normalizeIp(ip)) ? "the caller's client address" : ip;
+}

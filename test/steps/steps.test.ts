@@ -158,6 +158,21 @@ describe("firewall step", () => {
     await accounts.update(p.resourceGroup, p.names[0]!, { networkRuleSet: { defaultAction: "Allow", ipRules: [] } });
   });
 
+  it("never names the caller's own client address in what it reports (dry-run previews and validation are shown to others)", async () => {
+    // Review finding (session 4): a local connection's dry run stored "Allow 203.0.113.7 through the firewall…", which
+    // anyone reading the resource group's dry runs saw: a developer's home address.
+    const p = parseResourceId(sb.ids.storageAccount!)!;
+    const accounts = sb.ctx.clients.storage(p.subscriptionId).storageAccounts;
+    await accounts.update(p.resourceGroup, p.names[0]!, { networkRuleSet: { defaultAction: "Deny", bypass: "None" as never, ipRules: [] } });
+    const input = { targetId: `${sb.ids.storageAccount}/blobServices/default`, ips: ["203.0.113.7"], callerIps: ["203.0.113.7"] };
+    const planned = await firewallStep.plan(input, sb.ctx);
+    const verified = await firewallStep.verify(input, sb.ctx);
+    expect(planned.changes).toHaveLength(1);
+    expect(JSON.stringify([planned, verified])).not.toContain("203.0.113.7");
+    expect(planned.changes[0]).toContain("the caller's client address");
+    await accounts.update(p.resourceGroup, p.names[0]!, { networkRuleSet: { defaultAction: "Allow", ipRules: [] } });
+  });
+
   it("a firewall planned open (nobody checked for writing it) that closed meanwhile is not opened: it fails, writing nothing", async () => {
     const p = parseResourceId(sb.ids.storageAccount!)!;
     const accounts = sb.ctx.clients.storage(p.subscriptionId).storageAccounts;
