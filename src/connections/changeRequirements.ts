@@ -5,7 +5,6 @@
 // When planning fails (an unsupported combination, a missing target…), only what the request itself names is
 // required; the saga's own plan then fails the same way, and a plan that has since changed is checked against
 // what was authorized (src/activities: the plan activity), so nothing unauthorized can slip through in between.
-import { secretReadAction } from "../steps/secretValues.js";
 import type { LinkerProperties } from "../model/linker.js";
 import { configurationStoreOf, planConnection } from "./plan.js";
 import { ownedNamesOf, previousWrites } from "./previousRun.js";
@@ -31,11 +30,7 @@ export function stepRequirements(sourceId: string, steps: readonly ScheduledStep
 
 /** Everything a create or update performs, from its plan. */
 export function changeRequirements(plan: ConnectionPlan, properties: LinkerProperties, connectionName?: string): RequiredPermission[] {
-  return distinct([
-    ...stepRequirements(plan.sourceId, stepsOf(plan, connectionName !== undefined ? { connectionName } : {}), properties),
-    // A local connection writes no setting, yet its configuration is made from the target's secret: reading it is its own.
-    ...(plan.secretReads ?? []).map((f) => ({ scope: f.resourceId, action: secretReadAction(f), why: "read the target's secret for the local connection's configuration" })),
-  ]);
+  return stepRequirements(plan.sourceId, stepsOf(plan, connectionName !== undefined ? { connectionName } : {}), properties);
 }
 
 /** What undoing these applied steps needs (a delete, or an update's cleanup of what it no longer wants). The scopes

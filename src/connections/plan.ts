@@ -242,8 +242,6 @@ export async function planConnection(req: PlanRequest, ctx: StepContext): Promis
     secretStore,
     settings: { sourceId: req.sourceId, ...(scope ? { scope } : {}), settings: sourceSettings, ...(removeSettings.length ? { remove: removeSettings } : {}) },
     ...(appConfiguration ? { appConfiguration } : {}),
-    // The target's secret a local connection's configuration is made from (never written, never returned).
-    ...(local && fetch ? { secretReads: [{ resourceId: fetch.resourceId, action: fetch.action }] } : {}),
     // A secret kept in Key Vault is written as a reference, which is no secret: it is shown (as a KeyVaultSecret entry).
     configurations: entries.map((e) => {
       const secret = secretEntries.includes(e);

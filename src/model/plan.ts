@@ -55,9 +55,6 @@ export interface ConnectionPlan {
   appConfiguration?: AppConfigurationKeysInput;
   secretStore: KeyVaultSecretInput[];
   settings: SettingsInput;
-  /** Target secrets the configuration is made from that no setting carries (a local connection's configuration is only
-   *  returned, its secret values never): the caller must be allowed to read them all the same. */
-  secretReads?: { resourceId: string; action: string }[];
   /** What listConfigurations shows: names, and values for non-secrets only. */
   configurations: { name: string; value?: string; isSecret: boolean; description: string }[];
   targetFacts: Record<string, string>;
