@@ -21,7 +21,9 @@ export function publicBaseUrl(requestUrl: string, headers: Record<string, string
   const referer = headers["referer"];
   if (referer) {
     try {
-      return new URL(referer).origin;
+      const url = new URL(referer);
+      // Only an http(s) Referer has an origin a client can follow (javascript:, data:, file: have "null").
+      if (url.protocol === "https:" || url.protocol === "http:") return url.origin;
     } catch {
       /* fall through */
     }

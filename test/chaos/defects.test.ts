@@ -1,0 +1,56 @@
+// Defects the chaos fuzz (test/chaos/fuzz.ts) found, one describe each, as plain examples: each failed before its fix.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inject } from "vitest";
+import type { ApiResponse } from "../../src/api/types.js";
+import { createApiUnderTest, type ApiUnderTest } from "./api.js";
+import { armEnvelopeProblem, linkProblem } from "./oracle.js";
+import { BASE_URL, SOURCES, SUB } from "./requests.js";
+
+let api: ApiUnderTest;
+let token: string;
+beforeAll(async () => {
+  api = await createApiUnderTest({ connectionString: inject("azurite").connectionString, tablePrefix: "chaosdefects" });
+  token = await api.issuer.token();
+});
+afterAll(async () => {
+  await api.dispose();
+  await api.issuer.close();
+});
+
+const SITE = SOURCES[0]!;
+const BLOB = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/sa1/blobServices/default`;
+const linker = (source: string, name: string) => `${source}/providers/Microsoft.ServiceLinker/linkers/${name}`;
+const blobLinker = (target = BLOB) => ({ properties: { targetService: { type: "AzureResource", id: target }, authInfo: { authType: "systemAssignedIdentity" }, clientType: "dotnet" } });
+
+async function call(method: string, path: string, options: { body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}): Promise<ApiResponse> {
+  const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+  const url = `${BASE_URL}${path.split("/").map((s) => encodeURIComponent(s)).join("/")}?api-version=2024-04-01`;
+  return api.call({ method, url, headers: { authorization: `Bearer ${token}`, ...options.headers }, ...(body !== undefined ? { body } : {}) });
+}
+
+/** The request is refused with `status` in the ARM envelope, and neither a row nor the seam changed. */
+async function refusedUnchanged(method: string, path: string, status: number, options: Parameters<typeof call>[2] = {}): Promise<{ code: string; message: string; target?: string }> {
+  const rows = await api.snapshot();
+  const seam = api.seam.length;
+  const reported = api.reported.length;
+  const res = await call(method, path, options);
+  expect(api.reported.slice(reported)).toEqual([]);
+  expect(res.status).toBe(status);
+  expect(armEnvelopeProblem(res)).toBeUndefined();
+  expect(await api.snapshot()).toBe(rows);
+  expect(api.seam.length).toBe(seam);
+  return (res.body as { error: { code: string; message: string; target?: string } }).error;
+}
+
+describe("a Referer that is not an http(s) URL", () => {
+  it("leaves the LRO links on the request's own origin (was 'null/subscriptions/…')", async () => {
+    for (const referer of ["javascript:alert(1)", "data:text/plain,x", "file:///etc/passwd", "mailto:a@b.c"]) {
+      const res = await call("PUT", linker(SITE, "referer"), { body: blobLinker(), headers: { referer } });
+      expect(res.status).toBe(201);
+      expect(linkProblem(res)).toBeUndefined();
+      expect(res.headers["Azure-AsyncOperation"]).toMatch(new RegExp(`^${BASE_URL}/subscriptions/`));
+    }
+    const proxied = await call("PUT", linker(SITE, "referer"), { body: blobLinker(), headers: { referer: "https://management.example/original?x=1" } });
+    expect(proxied.headers["Azure-AsyncOperation"]).toMatch(/^https:\/\/management\.example\/subscriptions\//);
+  });
+});
