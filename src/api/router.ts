@@ -1,5 +1,5 @@
 // method + path -> operation. Stages, in ARM order: normalise the path -> authenticate (401) ->
-// match the route (404 InvalidResourceType / 405) -> api-version (400) -> operation.
+// match the route (404 InvalidResourceType / 405) -> api-version (400) -> ids a table key can hold (400 / 404) -> operation.
 // Every response echoes x-ms-request-id / x-ms-correlation-request-id (and x-ms-client-request-id when sent).
 import { createDryrun } from "./operations/createDryrun.js";
 import { deleteDryrun } from "./operations/deleteDryrun.js";
@@ -25,6 +25,7 @@ import { requireApiVersion } from "./wire/apiVersion.js";
 import { ApiError, ErrorCodes } from "./wire/errors.js";
 import { normalisePath, splitAtServiceLinker, splitTarget } from "./wire/paths.js";
 import { errorResponse, publicBaseUrl } from "./wire/response.js";
+import { checkStorableIds } from "./wire/storableIds.js";
 import { accessFor } from "./access.js";
 import { connectorScope } from "../model/connector.js";
 
@@ -147,6 +148,7 @@ export async function route(req: ApiRequest, deps: ApiDeps): Promise<ApiResponse
         `The method '${method}' is not supported for 'Microsoft.ServiceLinker/${match.resourceType}'; supported: ${Object.keys(match.operations).join(", ")}.`);
     }
     const apiVersion = requireApiVersion(query, match.resourceType);
+    checkStorableIds(match.params);
     const response = await operation({
       method, path, query, headers: req.headers, apiVersion, caller: authenticated.caller, access: accessFor(deps.authorizer, authenticated),
       baseUrl: publicBaseUrl(req.url, req.headers), params: match.params,

@@ -8,8 +8,10 @@
 import { foldCase } from "../azure/resourceId.js";
 
 const SAFE = /[a-z0-9._()~-]/;
-/** Azure Tables limit for PartitionKey / RowKey (1 KiB). */
-export const MAX_KEY_LENGTH = 1024;
+/** Azure Tables limit for PartitionKey / RowKey: 1 KiB of UTF-16, 512 characters (what Azurite enforces too). */
+export const MAX_KEY_LENGTH = 512;
+/** The most the repositories add around an encoded id in one key ("d|…", "…|roleAssignment"). */
+const KEY_AFFIX = 16;
 
 export function encodeKey(value: string): string {
   let out = "";
@@ -24,6 +26,15 @@ export function encodeKey(value: string): string {
     throw new RangeError(`resource id too long for a table key (${out.length} > ${MAX_KEY_LENGTH} encoded characters)`);
   }
   return out;
+}
+
+/** Whether every table key the store builds from this id or name fits (else the front door refuses it: 400). */
+export function fitsTableKeys(value: string): boolean {
+  try {
+    return encodeKey(value).length + KEY_AFFIX <= MAX_KEY_LENGTH;
+  } catch {
+    return false;
+  }
 }
 
 export function decodeKey(key: string): string {

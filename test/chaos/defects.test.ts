@@ -54,3 +54,33 @@ describe("a Referer that is not an http(s) URL", () => {
     expect(proxied.headers["Azure-AsyncOperation"]).toMatch(/^https:\/\/management\.example\/subscriptions\//);
   });
 });
+
+describe("ids and names too long for a table key (Azure Tables keys hold 1 KiB; src/store/keys.ts)", () => {
+  const rg = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Web/sites`;
+  it("a linker or dry-run name: 400 InvalidResourceName, whatever the method (was a 500 RangeError)", async () => {
+    const name = "€".repeat(200); // 200 characters (within ARM's 260), 1,800 once encoded for a key
+    for (const method of ["GET", "PUT", "PATCH", "DELETE"]) {
+      const e = await refusedUnchanged(method, linker(SITE, name), 400, { body: blobLinker() });
+      expect(e).toMatchObject({ code: "InvalidResourceName", target: "linkerName" });
+    }
+    await refusedUnchanged("POST", `${linker(SITE, name)}/validateLinker`, 400);
+    expect(await refusedUnchanged("DELETE", `${SITE}/providers/Microsoft.ServiceLinker/dryruns/${name}`, 400)).toMatchObject({ target: "dryrunName" });
+  });
+
+  it("a source id: 400 naming resourceUri", async () => {
+    const source = `${rg}/${"é".repeat(150)}`;
+    for (const [method, path] of [["PUT", linker(source, "blob")], ["GET", `${source}/providers/Microsoft.ServiceLinker/linkers`], ["GET", `${source}/providers/Microsoft.ServiceLinker/dryruns`]] as const) {
+      expect(await refusedUnchanged(method, path, 400, { body: blobLinker() })).toMatchObject({ code: "BadRequest", target: "resourceUri" });
+    }
+  });
+
+  it("a linker id longer than a key though its source and name fit: refused before anything is written (was accepted, then a 500 with the operation left InProgress)", async () => {
+    const source = `${rg}/${"a".repeat(700)}`;
+    await refusedUnchanged("PUT", linker(source, "b".repeat(250)), 400, { body: blobLinker() });
+  });
+
+  it("an operation id: 404, as for any id linkwright never issued", async () => {
+    await refusedUnchanged("GET", `/subscriptions/${SUB}/providers/Microsoft.ServiceLinker/locations/westus/operationStatuses/${"x".repeat(2000)}`, 404);
+    await refusedUnchanged("GET", `/subscriptions/${SUB}/providers/Microsoft.ServiceLinker/locations/westus/operationResults/${"x".repeat(2000)}`, 404);
+  });
+});
