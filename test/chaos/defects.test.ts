@@ -84,3 +84,14 @@ describe("ids and names too long for a table key (Azure Tables keys hold 1 KiB; 
     await refusedUnchanged("GET", `/subscriptions/${SUB}/providers/Microsoft.ServiceLinker/locations/westus/operationResults/${"x".repeat(2000)}`, 404);
   });
 });
+
+describe("resource ids in the body too long for a table key", () => {
+  it("a target id: 400 LinkedInvalidPropertyId before anything is written (was accepted, then a 500 from the dependency index with the operation left InProgress)", async () => {
+    const target = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/${"a".repeat(400)}/blobServices/default`;
+    const e = await refusedUnchanged("PUT", linker(SITE, "longtarget"), 400, { body: blobLinker(target) });
+    expect(e).toMatchObject({ code: "LinkedInvalidPropertyId", target: "properties.targetService.id" });
+    expect(e.message.length).toBeLessThan(600);
+    expect((await call("PUT", linker(SITE, "longtarget"), { body: blobLinker() })).status).toBe(201);
+    await refusedUnchanged("PATCH", linker(SITE, "longtarget"), 400, { body: { properties: { targetService: { type: "AzureResource", id: target } } } });
+  });
+});

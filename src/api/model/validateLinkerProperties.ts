@@ -4,6 +4,7 @@ import type { ValidationIssue } from "../../model/configuration.js";
 import { ErrorCodes } from "../wire/errors.js";
 import { isArmResourceId } from "../wire/paths.js";
 import { isObject, type JsonObject, type LinkerProperties } from "../../model/linker.js";
+import { fitsTableKeys } from "../../store/keys.js";
 
 export const TARGET_SERVICE_TYPES = ["AzureResource", "ConfluentBootstrapServer", "ConfluentSchemaRegistry", "SelfHostedServer", "FabricPlatform"];
 export const AUTH_TYPES = [
@@ -75,6 +76,9 @@ class Issues {
     if (typeof value !== "string" || !isArmResourceId(value)) {
       this.add(`${path}.${key}`,
         `Property id '${String(value)}' at path '${path}.${key}' is invalid. Expect fully qualified resource Id that start with '/subscriptions/{subscriptionId}'.`,
+        ErrorCodes.LinkedInvalidPropertyId);
+    } else if (!fitsTableKeys(value)) {
+      this.add(`${path}.${key}`, `Property id '${value.slice(0, 120)}…' at path '${path}.${key}' is too long for linkwright to store (its id, encoded, must fit an Azure Tables key of 512 characters).`,
         ErrorCodes.LinkedInvalidPropertyId);
     }
   }
