@@ -95,3 +95,19 @@ describe("resource ids in the body too long for a table key", () => {
     await refusedUnchanged("PATCH", linker(SITE, "longtarget"), 400, { body: { properties: { targetService: { type: "AzureResource", id: target } } } });
   });
 });
+
+describe("deeply nested JSON bodies", () => {
+  it("are 400 InvalidRequestContent on every route with a body (was a 500: stack overflow formatting or copying them)", async () => {
+    const deep = (n: number) => "[".repeat(n) + "]".repeat(n);
+    const put = JSON.stringify(blobLinker()).replace("\"dotnet\"", deep(10_000));
+    await refusedUnchanged("PUT", linker(SITE, "deep"), 400, { rawBody: put });
+    await refusedUnchanged("PUT", `${SITE}/providers/Microsoft.ServiceLinker/dryruns/deep`, 400,
+      { rawBody: JSON.stringify({ properties: { parameters: { actionName: "createOrUpdate", ...blobLinker().properties } } }).replace("\"dotnet\"", deep(10_000)) });
+    expect((await call("PUT", linker(SITE, "deep"), { body: blobLinker() })).status).toBe(201);
+    await refusedUnchanged("PATCH", linker(SITE, "deep"), 400, { rawBody: `{"properties":{"scope":${deep(10_000)}}}` });
+    await refusedUnchanged("POST", `${linker(SITE, "deep")}/generateConfigurations`, 400, { rawBody: `{"customizedKeys":${"{\"a\":".repeat(10_000)}1${"}".repeat(10_000)}}` });
+    await refusedUnchanged("POST", `/subscriptions/${SUB}/providers/Microsoft.ServiceLinker/detectLoops`, 400, { rawBody: `{"appIds":${deep(10_000)}}` });
+    // The schema's own depth (a few levels) is far from the limit.
+    expect((await call("PUT", linker(SITE, "deep"), { body: blobLinker() })).status).toBe(201);
+  });
+});
