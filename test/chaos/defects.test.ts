@@ -111,3 +111,13 @@ describe("deeply nested JSON bodies", () => {
     expect((await call("PUT", linker(SITE, "deep"), { body: blobLinker() })).status).toBe(201);
   });
 });
+
+describe("a dry run whose parameters no table row can hold", () => {
+  it("is 400 before it is computed, as a linker PUT of the same size is (was computed, then a 500 PropertyValueTooLarge)", async () => {
+    const properties = { ...blobLinker().properties, scope: "s".repeat(40_000) };
+    const e = await refusedUnchanged("PUT", `${SITE}/providers/Microsoft.ServiceLinker/dryruns/big`, 400,
+      { body: { properties: { parameters: { actionName: "createOrUpdate", ...properties } } } });
+    expect(e).toMatchObject({ code: "InvalidRequestContent", target: "properties.parameters" });
+    await refusedUnchanged("PUT", linker(SITE, "big"), 400, { body: { properties } });
+  });
+});

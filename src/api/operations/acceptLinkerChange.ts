@@ -27,7 +27,7 @@ export interface LinkerChange {
 
 const MAX_ATTEMPTS = 3;
 /** Azure Tables string properties hold at most 64 KiB (32K UTF-16 characters). */
-const MAX_PROPERTIES_CHARS = 30_000;
+export const MAX_PROPERTIES_CHARS = 30_000;
 
 export async function acceptLinkerChange(req: OperationRequest, deps: ApiDeps, change: LinkerChange): Promise<ApiResponse> {
   const { params } = change;

@@ -24,6 +24,7 @@ import { isConnectorScope } from "../../model/connector.js";
 import { withCallerIpAddress, withConnectorPrincipal } from "../model/callerProperties.js";
 import { isAtOrBelow } from "../../authorization/permissions.js";
 import { ownedNamesOf } from "../../connections/previousRun.js";
+import { MAX_PROPERTIES_CHARS } from "./acceptLinkerChange.js";
 
 export const SUPPORTED_DRYRUN_ACTIONS = ["createOrUpdate"];
 const PARAMETERS = "properties.parameters";
@@ -88,6 +89,9 @@ export const createDryrun: Operation = async (req, deps) => {
   const requested = withCallerIpAddress(checked.properties, req.headers, PARAMETERS);
   checked.properties = isConnectorScope(params.sourceId) ? withConnectorPrincipal(requested, req.caller, PARAMETERS) : requested;
   if (!deps.dryRun) throw new ApiError(501, ErrorCodes.NotImplemented, "Dry runs are not configured in this linkwright deployment (no Azure clients).");
+  if (JSON.stringify(checked.properties).length > MAX_PROPERTIES_CHARS) {
+    throw new ApiError(400, ErrorCodes.InvalidRequestContent, `The dry run parameters exceed ${MAX_PROPERTIES_CHARS} characters.`, PARAMETERS);
+  }
 
   const extracted = extractSecrets(checked.properties);
   const properties: LinkerProperties = extracted.properties;
