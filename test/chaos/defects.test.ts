@@ -121,3 +121,18 @@ describe("a dry run whose parameters no table row can hold", () => {
     await refusedUnchanged("PUT", linker(SITE, "big"), 400, { body: { properties } });
   });
 });
+
+describe("the operation links of a source whose subscription segment is unusual", () => {
+  it("are valid header values a client can follow (a %0E in the subscription went raw into Azure-AsyncOperation: the host could not send it)", async () => {
+    const { headerProblem } = await import("./oracle.js");
+    for (const sub of [`${SUB}\u000e`, `${SUB} x`, `${SUB}é`]) {
+      const source = `/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.Web/sites/app1`;
+      const res = await call("PUT", linker(source, "odd"), { body: blobLinker() });
+      expect(res.status).toBe(201);
+      expect(headerProblem(res)).toBeUndefined();
+      const status = await api.call({ method: "GET", url: res.headers["Azure-AsyncOperation"]!, headers: { authorization: `Bearer ${token}` } });
+      expect(status.status).toBe(200);
+      expect((status.body as { status: string }).status).toBe("InProgress");
+    }
+  });
+});

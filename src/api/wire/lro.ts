@@ -9,12 +9,15 @@ export const RETRY_AFTER_SECONDS = 1;
 /** retry-after-ms on a running operation's status document. */
 export const STATUS_RETRY_AFTER_MS = 250;
 
+// Segments are percent-encoded: the subscription comes from the caller's resource id (the router decodes them back).
+const seg = encodeURIComponent;
+
 export function operationStatusPath(op: Pick<StoredOperation, "subscriptionId" | "location" | "id">): string {
-  return `/subscriptions/${op.subscriptionId}/providers/Microsoft.ServiceLinker/locations/${op.location}/operationStatuses/${op.id}`;
+  return `/subscriptions/${seg(op.subscriptionId)}/providers/Microsoft.ServiceLinker/locations/${seg(op.location)}/operationStatuses/${seg(op.id)}`;
 }
 
 export function operationResultPath(op: Pick<StoredOperation, "subscriptionId" | "location" | "id">): string {
-  return `/subscriptions/${op.subscriptionId}/providers/Microsoft.ServiceLinker/locations/${op.location}/operationResults/${op.id}`;
+  return `/subscriptions/${seg(op.subscriptionId)}/providers/Microsoft.ServiceLinker/locations/${seg(op.location)}/operationResults/${seg(op.id)}`;
 }
 
 function absolute(baseUrl: string, path: string, apiVersion: string): string {
