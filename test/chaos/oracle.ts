@@ -2,6 +2,7 @@
 // store before and after it.
 import { validateHeaderName, validateHeaderValue } from "node:http";
 import type { ApiResponse } from "../../src/api/types.js";
+import { SECRET_VALUES } from "./requests.js";
 
 export type ViolationKind =
   | "status>=500"      // an internal error (or an unserialisable body, which the host would turn into one)
@@ -10,6 +11,7 @@ export type ViolationKind =
   | "seamCalled"       // a refused request (or a GET) started an orchestration, a dry-run computation or a loop scan
   | "header"           // a response header the host could not send
   | "link"             // an Azure-AsyncOperation, Location or nextLink that is not an absolute http(s) URL
+  | "secretEchoed"     // a response carries a secret value a request sent
   | "slow";            // longer than SLOW_MS (a pathological regex or loop)
 
 export const SLOW_MS = 10_000;
@@ -115,6 +117,9 @@ export function violationsOf(e: Exchange): { kind: ViolationKind; detail: string
     if (e.stateAfter !== e.stateBefore) out.push({ kind: "stateChanged", detail: `${status}: ${diff(e.stateBefore, e.stateAfter)}` });
     if (e.seamAfter !== e.seamBefore) out.push({ kind: "seamCalled", detail: `${status}: ${e.seamAfter - e.seamBefore} call(s)` });
   }
+  const text = `${JSON.stringify(e.response.headers)}${serialised ? JSON.stringify(e.response.body) ?? "" : ""}`;
+  const echoed = SECRET_VALUES.find((secret) => text.includes(secret) || text.includes(JSON.stringify(secret).slice(1, -1)));
+  if (echoed) out.push({ kind: "secretEchoed", detail: `${status}: the response carries '${echoed}'` });
   if (e.ms > SLOW_MS) out.push({ kind: "slow", detail: `${e.ms.toFixed(0)} ms` });
   return out;
 }

@@ -32,6 +32,8 @@ const TARGET = {
   appconfig: `${RG}/providers/Microsoft.AppConfiguration/configurationStores/ac1`,
 };
 const CLIENT_ID = "7a1c5e1e-0000-4000-8000-00000000c11e";
+/** The templates' secret values: no response may carry them (the API masks secrets; errors must not quote them). */
+export const SECRET_VALUES = ["sp-secret-value", "P@ssw0rd!", "confluent-secret"];
 
 /** Valid LinkerProperties, one per shape the schema allows (each property of servicelinker-api.md §2 appears). */
 const LINKER_TEMPLATES: Record<string, unknown>[] = [
@@ -41,11 +43,11 @@ const LINKER_TEMPLATES: Record<string, unknown>[] = [
   { targetService: { type: "AzureResource", id: TARGET.sb }, authInfo: { authType: "userAssignedIdentity", clientId: CLIENT_ID, subscriptionId: SUB }, clientType: "nodejs" },
   { targetService: { type: "AzureResource", id: TARGET.queue }, authInfo: { authType: "secret" }, clientType: "java", secretStore: { keyVaultId: TARGET.kv, keyVaultSecretName: "queue-cs" } },
   { targetService: { type: "AzureResource", id: TARGET.blob },
-    authInfo: { authType: "servicePrincipalSecret", clientId: CLIENT_ID, principalId: "0d5f0000-0000-4000-8000-000000000001", secret: "sp-secret-value" }, clientType: "go" },
-  { targetService: { type: "AzureResource", id: TARGET.sql }, authInfo: { authType: "secret", name: "admin", secretInfo: { secretType: "rawValue", value: "P@ssw0rd!" } },
+    authInfo: { authType: "servicePrincipalSecret", clientId: CLIENT_ID, principalId: "0d5f0000-0000-4000-8000-000000000001", secret: SECRET_VALUES[0] }, clientType: "go" },
+  { targetService: { type: "AzureResource", id: TARGET.sql }, authInfo: { authType: "secret", name: "admin", secretInfo: { secretType: "rawValue", value: SECRET_VALUES[1] } },
     clientType: "dotnet", publicNetworkSolution: { action: "enable", deleteOrUpdateBehavior: "Default", firewallRules: { callerClientIP: "true", azureServices: "true", ipRanges: ["10.0.0.1"] } } },
   { targetService: { type: "ConfluentBootstrapServer", endpoint: "pkc-0000.eastus.azure.confluent.cloud:9092" },
-    authInfo: { authType: "secret", name: "key", secretInfo: { secretType: "rawValue", value: "confluent-secret" } }, clientType: "python" },
+    authInfo: { authType: "secret", name: "key", secretInfo: { secretType: "rawValue", value: SECRET_VALUES[2] } }, clientType: "python" },
   { targetService: { type: "AzureResource", id: TARGET.appconfig }, authInfo: { authType: "systemAssignedIdentity", deleteOrUpdateBehavior: "ForcedCleanup" },
     configurationInfo: { action: "enable", additionalConfigurations: { EXTRA: "1" }, configurationStore: { appConfigurationId: TARGET.appconfig } },
     vNetSolution: { type: "serviceEndpoint", deleteOrUpdateBehavior: "Default" }, scope: "default", clientType: "none" },
