@@ -8,7 +8,9 @@
 // `npm run chaos -- fuzz storm` runs some; CHAOS_SEED, CHAOS_REQUESTS, CHAOS_EVENTS, CHAOS_STORM_SECONDS size them;
 // `npm run chaos -- fuzz --only 1234` replays fuzz request 1234 of the seed and prints the exchange.
 import { startAzurite } from "../../sandbox/azurite.js";
+import { createTableStore } from "../../src/store/tableStore.js";
 import { fuzzFigures, runFuzz } from "./fuzz.js";
+import { runStorm, stormCells, stormFigures } from "./storm.js";
 
 const args = process.argv.slice(2);
 const onlyAt = args.indexOf("--only");
@@ -46,8 +48,27 @@ async function fuzz(): Promise<void> {
   }
 }
 
+async function storm(): Promise<void> {
+  const azurite = await startAzurite();
+  try {
+    const events = Number(process.env.CHAOS_EVENTS ?? 10_000);
+    const seconds = Number(process.env.CHAOS_STORM_SECONDS ?? 60);
+    console.log(`\n## storm (${events} resource events in ${seconds} s, seed ${seed})`);
+    const store = await createTableStore({ connectionString: azurite.connectionString, tablePrefix: "chaosstorm", allowInsecureConnection: true });
+    const t = performance.now();
+    const report = await runStorm({ seed, events, seconds, sources: 100, connectionsPerSource: 4, windowMs: 500, revalidateMs: 200, store,
+      log: (l) => process.stderr.write(`${l}\n`) });
+    for (const line of stormFigures(report)) print(line);
+    const cells = stormCells(report);
+    results.push({ name: "storm", cellsPassed: cells.filter((c) => c.passed).length, cells: cells.length, seconds: (performance.now() - t) / 1000 });
+  } finally {
+    await azurite.stop();
+  }
+}
+
 const started = performance.now();
 if (want("fuzz")) await fuzz();
+if (want("storm")) await storm();
 
 console.log("\n## summary");
 for (const r of results) console.log(`chaos_${r.name}: ${r.cellsPassed}/${r.cells} cells passed (${r.seconds.toFixed(1)} s)`);
