@@ -303,7 +303,7 @@ export function stormFigures(r: StormReport): string[] {
     `storm_events: ${r.events} events in ${r.deliveries} deliveries over ${r.deliverSeconds.toFixed(1)} s ` +
       `(${r.duplicates} duplicates, ${r.outOfOrder} out of order, ${r.unknownResources} for unknown resources, ${r.notResourceEvents} not resource events)`,
     `storm_connections: ${r.affectedConnections} of ${r.connections} connections concerned; up to ${r.maxEventsForOneConnection} events for one connection`,
-    `storm_bursts: ${r.bursts} bursts, ${r.revalidations} connection revalidations (at most ${r.maxRevalidationsOfOneConnection} of one connection; closest two ${r.minGapMs.toFixed(0)} ms apart)`,
+    `storm_bursts: ${r.bursts} bursts, ${r.revalidations} connection revalidations (at most ${r.maxRevalidationsOfOneConnection} of one connection; two of one connection ended ${r.minGapMs.toFixed(0)} ms apart at the closest — bursts are cut a window apart, a slow burst's reaction can end near the next's)`,
     `storm_revalidations_per_connection_per_window: max ${r.maxPerConnectionPerWindow}`,
     `storm_dropped: ${r.dropped} connections (${r.missedInBurst} burst misses)`,
     `storm_unexpected_revalidations: ${r.unexpected}`,
