@@ -1,6 +1,7 @@
 // Revalidation cost: 1,000 connections (system identity + role assignment + one app setting each) on 200 webApps,
 // each to its own storage account's blob service, against the ARM emulator with injected per-call latency.
-// Prints ARM calls per connection (counted by the emulator), wall time, and the goal bound
+// BENCH_CONNECTIONS / BENCH_SOURCES scale it (`npm run chaos -- scale`: 10,000 on 2,000).
+// Prints ARM calls per connection (counted by the emulator), wall time, peak memory, and the goal bound
 // calls ≤ distinct sources + ⌈resources/1000⌉ (role assignments come joined into the Graph resource queries, so
 // role-assignment queries and direct role-assignment calls are 0 here; both are printed). `name: value unit` lines.
 import { spawnSync } from "node:child_process";
@@ -9,8 +10,8 @@ import { ClientSecretCredential } from "@azure/identity";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { ensureCertificates, DEFAULT_CERT_DIR } from "../sandbox/arm/core/certs.js";
 
-const SOURCES = 200;
-const CONNECTIONS = 1000;
+const SOURCES = Number(process.env.BENCH_SOURCES ?? 200);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 1000);
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
 /** Distinct target storage accounts (connection c targets account c % TARGETS). Over 1000 → two graph batches.
  *  The emulator's Resource Graph checks RBAC per row against the whole store, so its time grows with this. */
@@ -86,9 +87,20 @@ try {
   await revalidateConnections(linkers.slice(0, 1), { clients, attribution: false }); // warm up token + modules
   arm.control.addLatency({ path: ".*", ms: LATENCY_MS });
   arm.control.resetCalls();
+  // Peak memory while revalidating (the emulator shares the process: its serving is in the figure too).
+  const mb = (bytes: number) => bytes / 2 ** 20;
+  const before = process.memoryUsage();
+  let peakHeap = before.heapUsed;
+  let peakRss = before.rss;
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+    peakRss = Math.max(peakRss, m.rss);
+  }, 20);
   const started = performance.now();
   const run = await revalidateConnections(linkers, { clients, attribution: false, concurrency: 16 });
   const wall = performance.now() - started;
+  clearInterval(sampler);
   const counted = arm.control.calls();
   const unhealthy = run.results.filter((r) => r.status !== "Healthy").length;
   if (unhealthy) throw new Error(`bench: ${unhealthy} connections not Healthy: ${JSON.stringify(run.results.find((r) => r.status !== "Healthy")?.result.validationDetail)}`);
@@ -99,6 +111,8 @@ try {
   console.log(`revalidate_distinct_resources: ${run.stats.distinctResources} resources`);
   console.log(`revalidate_injected_latency: ${LATENCY_MS} ms/call`);
   console.log(`revalidate_wall_time: ${wall.toFixed(0)} ms`);
+  console.log(`revalidate_peak_heap: ${mb(peakHeap).toFixed(0)} MB (${mb(peakHeap - before.heapUsed).toFixed(0)} MB over the heap before revalidating)`);
+  console.log(`revalidate_peak_rss: ${mb(peakRss).toFixed(0)} MB`);
   console.log(`revalidate_arm_calls_total: ${counted.total} calls`);
   console.log(`revalidate_arm_calls_per_connection: ${(counted.total / CONNECTIONS).toFixed(3)} calls`);
   console.log(`revalidate_graph_queries: ${run.stats.graphQueries} calls`);
