@@ -53,6 +53,15 @@ const LINKER_TEMPLATES: Record<string, unknown>[] = [
     vNetSolution: { type: "serviceEndpoint", deleteOrUpdateBehavior: "Default" }, scope: "default", clientType: "none" },
 ];
 
+/** Valid properties of a connector (a local connection: the developer's machine is the source; servicelinker-api.md
+ *  2022-11-01-preview), as the az CLI sends them. */
+const CONNECTOR_TEMPLATES: Record<string, unknown>[] = [
+  { targetService: { type: "AzureResource", id: TARGET.blob }, authInfo: { authType: "userAccount", principalId: "0d5f0000-0000-4000-8000-0000000000d1" },
+    clientType: "nodejs", publicNetworkSolution: { firewallRules: { callerClientIP: "true" } } },
+  { targetService: { type: "AzureResource", id: TARGET.kv }, authInfo: { authType: "userAccount" }, clientType: "python" },
+  { targetService: { type: "AzureResource", id: TARGET.blob }, authInfo: { authType: "secret" }, clientType: "dotnet" },
+];
+
 /** Every property path of the request bodies' schemas (LinkerResource, DryrunResource, ConfigurationInfo, detectLoops). */
 const SCHEMA_PATHS = [
   ...["", "targetService", "targetService.type", "targetService.id", "targetService.endpoint", "targetService.resourceProperties",
@@ -74,21 +83,23 @@ const SCHEMA_PATHS = [
 // ---------------------------------------------------------------------------------------------------------------------
 // Routes: the valid request each one starts from.
 
-type BodyKind = "linker" | "patch" | "dryrun" | "configurationInfo" | "detectLoops" | "none";
+type BodyKind = "linker" | "patch" | "dryrun" | "connector" | "connectorPatch" | "connectorDryrun" | "configurationInfo" | "detectLoops" | "none";
 
 interface Route {
   name: string;
   method: string;
   /** Segments after /providers/Microsoft.ServiceLinker/ (NAME = the name slot). */
   tail: string[];
-  /** Scope before /providers/Microsoft.ServiceLinker/: a source, the subscription, or nothing. */
-  scope: "source" | "subscription" | "none";
+  /** Scope before /providers/Microsoft.ServiceLinker/: a source, a resource group (connectors: the tail starts with
+   *  locations/LOCATION), the subscription, or nothing. */
+  scope: "source" | "resourceGroup" | "subscription" | "none";
   body: BodyKind;
   query?: [string, string][];
   weight: number;
 }
 
 const NAME = "\u0000NAME\u0000";
+const LOCATION = "\u0000LOCATION\u0000";
 const ROUTES: Route[] = [
   { name: "putLinker", method: "PUT", tail: ["linkers", NAME], scope: "source", body: "linker", weight: 14 },
   { name: "patchLinker", method: "PATCH", tail: ["linkers", NAME], scope: "source", body: "patch", weight: 6 },
@@ -110,6 +121,17 @@ const ROUTES: Route[] = [
     query: [["$filter", "targetService eq 'microsoft.storage/storageaccounts' and clientType eq 'dotnet'"], ["$top", "3"]], weight: 2 },
   { name: "detectLoops", method: "POST", tail: ["detectLoops"], scope: "subscription", body: "detectLoops", weight: 2 },
   { name: "loopFindings", method: "GET", tail: ["loopFindings"], scope: "source", body: "none", weight: 1 },
+  // Connectors (local connections) and their dry runs, under a resource group and a location.
+  { name: "putConnector", method: "PUT", tail: ["locations", LOCATION, "connectors", NAME], scope: "resourceGroup", body: "connector", weight: 5 },
+  { name: "patchConnector", method: "PATCH", tail: ["locations", LOCATION, "connectors", NAME], scope: "resourceGroup", body: "connectorPatch", weight: 2 },
+  { name: "getConnector", method: "GET", tail: ["locations", LOCATION, "connectors", NAME], scope: "resourceGroup", body: "none", weight: 2 },
+  { name: "deleteConnector", method: "DELETE", tail: ["locations", LOCATION, "connectors", NAME], scope: "resourceGroup", body: "none", weight: 2 },
+  { name: "listConnectors", method: "GET", tail: ["locations", LOCATION, "connectors"], scope: "resourceGroup", body: "none", weight: 1 },
+  { name: "validateConnector", method: "POST", tail: ["locations", LOCATION, "connectors", NAME, "validate"], scope: "resourceGroup", body: "none", weight: 1 },
+  { name: "generateConfigurationsConnector", method: "POST", tail: ["locations", LOCATION, "connectors", NAME, "generateConfigurations"], scope: "resourceGroup", body: "configurationInfo", weight: 1 },
+  { name: "putLocationDryrun", method: "PUT", tail: ["locations", LOCATION, "dryruns", NAME], scope: "resourceGroup", body: "connectorDryrun", weight: 2 },
+  { name: "getLocationDryrun", method: "GET", tail: ["locations", LOCATION, "dryruns", NAME], scope: "resourceGroup", body: "none", weight: 1 },
+  { name: "listLocationDryruns", method: "GET", tail: ["locations", LOCATION, "dryruns"], scope: "resourceGroup", body: "none", weight: 1 },
 ];
 
 export const API_VERSIONS = ["2022-05-01", "2022-11-01-preview", "2024-04-01", "2024-07-01-preview"];
@@ -164,6 +186,10 @@ interface Draft {
   route: Route;
   method: string;
   source: string;
+  /** The resource group of connector routes. */
+  resourceGroup: string;
+  /** Their location segment. */
+  location: string;
   name: string;
   /** The provider part, "/providers/Microsoft.ServiceLinker/". */
   provider: string;
@@ -365,7 +391,16 @@ function splitId(id: string): string[] { return id.split("/"); }
 const resourceIdMutation: fc.Arbitrary<Mutation> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ seg: fc.nat(), m: segmentMutation }).map(({ seg, m }): Mutation => ({
     dimension: "resourceId", cell: `source/${m.cell}`,
-    apply(d) { const parts = splitId(d.source); const i = 1 + (seg % (parts.length - 1)); parts[i] = m.f(parts[i]!); d.source = parts.join("/"); },
+    apply(d) {
+      const key = d.route.scope === "resourceGroup" ? "resourceGroup" : "source";
+      const parts = splitId(d[key]);
+      const i = 1 + (seg % (parts.length - 1));
+      parts[i] = m.f(parts[i]!);
+      d[key] = parts.join("/");
+    },
+  })) },
+  { weight: 1, arbitrary: segmentMutation.map((m): Mutation => ({
+    dimension: "resourceId", cell: `location/${m.cell}`, apply(d) { d.location = m.f(d.location); },
   })) },
   { weight: 3, arbitrary: fc.constantFrom(
     ["source/structure", "/providers/Microsoft.Web/sites/app1"], ["source/structure", `/subscriptions/${SUB}`], ["source/structure", `${RG}`],
@@ -504,6 +539,7 @@ const anyMutation: fc.Arbitrary<Mutation> = fc.oneof(
 
 function validBody(route: Route, template: number, sub: number): Body | undefined {
   const props = clone(LINKER_TEMPLATES[template % LINKER_TEMPLATES.length]!);
+  const connector = clone(CONNECTOR_TEMPLATES[template % CONNECTOR_TEMPLATES.length]!);
   switch (route.body) {
     case "linker": return { value: { properties: props }, raws: [] };
     case "patch": {
@@ -511,6 +547,9 @@ function validBody(route: Route, template: number, sub: number): Body | undefine
       return { value: { properties: Object.fromEntries(keys.map((k) => [k, props[k]])) }, raws: [] };
     }
     case "dryrun": return { value: { properties: { parameters: { actionName: "createOrUpdate", ...props } } }, raws: [] };
+    case "connector": return { value: { properties: connector }, raws: [] };
+    case "connectorPatch": return { value: { properties: Object.fromEntries(Object.keys(connector).filter((_, i) => (sub >> i) & 1).map((k) => [k, connector[k]])) }, raws: [] };
+    case "connectorDryrun": return { value: { properties: { parameters: { actionName: "createOrUpdate", ...connector } } }, raws: [] };
     case "configurationInfo": return sub % 3 === 0 ? undefined : { value: props["configurationInfo"] ?? { customizedKeys: { A: "B" } }, raws: [] };
     case "detectLoops": return sub % 2 === 0 ? undefined : { value: { appIds: [SOURCES[sub % 2]] }, raws: [] };
     case "none": return undefined;
@@ -519,8 +558,8 @@ function validBody(route: Route, template: number, sub: number): Body | undefine
 
 function pathOf(d: Draft): string {
   if (d.path !== undefined) return d.path;
-  const tail = d.route.tail.map((s) => (s === NAME ? d.name : s)).join("/");
-  const scope = d.route.scope === "source" ? d.source : d.route.scope === "subscription" ? `/subscriptions/${SUB}` : "";
+  const tail = d.route.tail.map((s) => (s === NAME ? d.name : s === LOCATION ? d.location : s)).join("/");
+  const scope = { source: d.source, resourceGroup: d.resourceGroup, subscription: `/subscriptions/${SUB}`, none: "" }[d.route.scope];
   return `${scope}${d.provider}${tail}`;
 }
 
@@ -576,7 +615,8 @@ function build(index: number, p: Plan): FuzzRequest {
   const supported = SOURCES.length - 1;
   const source = SOURCES[p.source >= supported * 9 ? supported : p.source % supported]!;
   const d: Draft = {
-    route: p.route, method: p.route.method, source, name: NAMES[p.name]!, provider: "/providers/Microsoft.ServiceLinker/",
+    route: p.route, method: p.route.method, source, resourceGroup: `/subscriptions/${SUB}/resourceGroups/rg`, location: "westus",
+    name: NAMES[p.name]!, provider: "/providers/Microsoft.ServiceLinker/",
     query: [["api-version", p.apiVersion], ...(p.route.query ?? [])], headers: {}, auth: "valid", access: "grant",
   };
   const body = validBody(p.route, p.template, p.sub);
