@@ -10,6 +10,7 @@ import { TableClient } from "@azure/data-tables";
 import { createHash, randomUUID } from "node:crypto";
 import { createCatalogueHooks } from "../../src/api/catalogueAdapter.js";
 import { createJwtAuthenticator } from "../../src/api/auth/jwtAuthenticator.js";
+import { route } from "../../src/api/router.js";
 import type { ApiDeps, ApiRequest, ApiResponse } from "../../src/api/types.js";
 import type { Authorizer } from "../../src/authorization/authorizer.js";
 import { recommendedRoleFor } from "../../src/authorization/permissions.js";
@@ -119,7 +120,7 @@ export async function createApiUnderTest(options: { connectionString: string; ta
       }));
       return rows.sort().join("\n");
     },
-    call: (request) => import("../../src/api/router.js").then(({ route }) => route(request, api.deps)),
+    call: (request) => route(request, api.deps),
     async dispose() {
       await Promise.all(clients.map((c) => c.deleteTable().catch(() => undefined)));
     },
