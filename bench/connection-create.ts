@@ -6,10 +6,8 @@
 // polling overhead) and depth = 3 dependent ARM round trips a perfect implementation needs: the reads it must make
 // (source, its settings, target: in parallel) → enable the identity (yields the principal) → assign the role
 // (the settings write can overlap it). Minimum writes = 3: identity, role assignment, app settings.
-import { startFunctionHost, silentLogger } from "../sandbox/host/index.js";
-import { linkwrightAppSettings } from "../sandbox/app-settings.js";
 import { countMutations, type CallCount } from "../sandbox/arm/core/control.js";
-import { repoRoot, startBlobCreateBench, timedBlobCreate } from "./support/blobCreate.js";
+import { startBenchHost, startBlobCreateBench, timedBlobCreate } from "./support/blobCreate.js";
 
 const LATENCY_MS = Number(process.env.BENCH_ARM_LATENCY_MS ?? 100);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -17,13 +15,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 async function main(): Promise<void> {
   const bench = await startBlobCreateBench();
   const { arm, azurite, forward } = bench;
-  const host = await startFunctionHost({
-    appDir: repoRoot,
-    entry: "src/functions/{serviceLinkerApi,connectionOrchestrations}.ts",
-    env: linkwrightAppSettings({ arm, storageConnectionString: azurite.connectionString, sealKey: "bench-seal-key-0123456789abcdef0123456789" }),
-    logger: silentLogger,
-    listeners: { timers: false, queues: false },
-  });
+  const host = await startBenchHost({ arm, azurite });
   forward.url = host.baseUrl;
 
   const once = async (name: string): Promise<{ ms: number; reads: number; writes: number }> => {

@@ -8,19 +8,10 @@
 import { pathToFileURL } from "node:url";
 import { analyzeLoops } from "../src/loops/index.js";
 import type { ArmBinding, FunctionAppInput, FunctionDefinition } from "../src/loops/model.js";
+import { prng } from "./support/prng.js";
 
 const SUB = "/subscriptions/00000000-0000-0000-0000-0000000000b0/resourceGroups/bench/providers";
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function generateFleet(apps = 1000, functionsPerApp = 10, seed = 7): FunctionAppInput[] {
   const rnd = prng(seed);

@@ -8,6 +8,8 @@ import { ServiceLinkerManagementClient } from "@azure/arm-servicelinker";
 import { startAzurite, type AzuriteInstance } from "../../sandbox/azurite.js";
 import { startArmEmulator, type ArmEmulator } from "../../sandbox/arm/index.js";
 import { serviceLinkerForwarding, type ForwardTarget } from "../../sandbox/arm/providers/forwarding.js";
+import { startFunctionHost, silentLogger } from "../../sandbox/host/index.js";
+import { linkwrightAppSettings } from "../../sandbox/app-settings.js";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -53,4 +55,16 @@ export async function startBlobCreateBench(): Promise<BlobCreateBench & { azurit
     blob: `${seed.resources.storageAccount}/blobServices/default`,
     close: async () => { await arm.close(); await azurite.stop(); },
   };
+}
+
+/** The function host running linkwright's API and connection saga (no timers or queue triggers), against the bench's
+ *  emulator and Azurite, as the create benches run it. */
+export function startBenchHost(b: { arm: ArmEmulator; azurite: AzuriteInstance }) {
+  return startFunctionHost({
+    appDir: repoRoot,
+    entry: "src/functions/{serviceLinkerApi,connectionOrchestrations}.ts",
+    env: linkwrightAppSettings({ arm: b.arm, storageConnectionString: b.azurite.connectionString, sealKey: "bench-seal-key-0123456789abcdef0123456789" }),
+    logger: silentLogger,
+    listeners: { timers: false, queues: false },
+  });
 }

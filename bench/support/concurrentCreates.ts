@@ -7,12 +7,10 @@
 import { ClientSecretCredential } from "@azure/identity";
 import { WebSiteManagementClient } from "@azure/arm-appservice";
 import { ServiceLinkerManagementClient } from "@azure/arm-servicelinker";
-import { startFunctionHost, silentLogger } from "../../sandbox/host/index.js";
-import { linkwrightAppSettings } from "../../sandbox/app-settings.js";
 import { countMutations, isReadOnlyAction, type CallCount } from "../../sandbox/arm/core/control.js";
 import { buildSite } from "../../sandbox/arm/providers/web/sites.js";
 import { buildStorageAccount } from "../../sandbox/arm/providers/storage/accounts.js";
-import { repoRoot, startBlobCreateBench } from "./blobCreate.js";
+import { startBenchHost, startBlobCreateBench } from "./blobCreate.js";
 
 export interface ConcurrentCreates {
   creates: number;
@@ -46,13 +44,7 @@ export async function concurrentCreates(o: { creates: number; sources: number; d
     ...Array.from({ length: SOURCES }, (_, s) => Object.assign(buildSite({ id: site(s), location: seed.location, kind: "app,linux" }), { appSettings: { UNRELATED: "kept" } })),
     ...Array.from({ length: PER_SOURCE }, (_, k) => buildStorageAccount(arm.services, { id: account(k), location: seed.location, kind: "StorageV2" })),
   ]);
-  const host = await startFunctionHost({
-    appDir: repoRoot,
-    entry: "src/functions/{serviceLinkerApi,connectionOrchestrations}.ts",
-    env: linkwrightAppSettings({ arm, storageConnectionString: azurite.connectionString, sealKey: "bench-seal-key-0123456789abcdef0123456789" }),
-    logger: silentLogger,
-    listeners: { timers: false, queues: false },
-  });
+  const host = await startBenchHost({ arm, azurite });
   try {
     forward.url = host.baseUrl;
     const credential = new ClientSecretCredential(arm.tenantId, arm.credentials.admin.clientId, arm.credentials.admin.clientSecret,

@@ -13,6 +13,7 @@ import { createEventReactor, type EventReaction } from "../../src/health/events.
 import type { ConnectionHealth } from "../../src/health/types.js";
 import type { StoredLinker } from "../../src/model/connection.js";
 import type { ConnectionStore } from "../../src/store/types.js";
+import { prng } from "../../bench/support/prng.js";
 
 export interface StormOptions {
   seed: number;
@@ -63,17 +64,6 @@ export interface StormReport {
   wallSeconds: number;
 }
 
-/** mulberry32: a small seeded PRNG (the storm's schedule is reproducible from the seed). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SUB = "00000000-0000-0000-0000-0000000057a1";
 const RG = `/subscriptions/${SUB}/resourceGroups/storm`;
