@@ -1,5 +1,5 @@
 // Timer revalidation of trigger/output loops (issue 7): NCRONTAB from LINKWRIGHT_LOOP_SCAN_SCHEDULE, default every
-// 6 hours. Bind → delegate to src/loops/trigger-handlers.ts.
+// 6 hours. Bind → delegate to src/loops/triggerHandlers.ts.
 import { app, type InvocationContext, type Timer } from "@azure/functions";
 import { appRuntime } from "../app/runtime.js";
 import { timerSchedules } from "../config/settings.js";
