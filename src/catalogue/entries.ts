@@ -107,12 +107,6 @@ export function withSlash(url: string): string {
   return url.endsWith("/") ? url : `${url}/`;
 }
 
-/** Host part of an URL or host string (`https://x.y.z:443/` → `x.y.z`). */
-export function hostOf(urlOrHost: string): string {
-  if (!/^[a-z]+:\/\//i.test(urlOrHost)) return urlOrHost.replace(/\/.*$/, "");
-  return new URL(urlOrHost).hostname;
-}
-
 /** Databases: the user name and password come from the request (ARM never reveals them). */
 export function userPasswordSecret(what: string): SecretSource {
   return {

@@ -73,11 +73,6 @@ export function compilePattern(expr: string, lookup: SettingLookup): CompiledPat
   return { glob, display: text, unresolved };
 }
 
-/** A glob that matches exactly one literal string. */
-export function literalGlob(text: string): string {
-  return text.replaceAll(STAR, "");
-}
-
 export function isLiteral(glob: string): boolean {
   return !glob.includes(STAR);
 }

@@ -91,10 +91,6 @@ export const ProvisioningStates = {
   Canceled: "Canceled",
 } as const;
 
-export function isTerminalState(state: string): boolean {
-  return state === "Succeeded" || state === "Failed" || state === "Canceled";
-}
-
 export function deepClone<T>(value: T): T {
   return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
 }

@@ -52,8 +52,3 @@ export function decodeKey(key: string): string {
   }
   return Buffer.from(bytes).toString("utf8");
 }
-
-/** OData string literal for a filter (`'` doubled). */
-export function odataString(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
