@@ -7,6 +7,7 @@
 // entry files' import went from ~0.9 s to ~0.6 s unbundled; bench/cold-start.ts measures the deployed package).
 // Only types are imported statically; `sdk()` below loads a package on first use.
 import type { TokenCredential } from "@azure/core-auth";
+import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import type { WebSiteManagementClient } from "@azure/arm-appservice";
 import type { AuthorizationManagementClient } from "@azure/arm-authorization";
 import type { ContainerAppsAPIClient } from "@azure/arm-appcontainers";
@@ -45,6 +46,9 @@ export interface ArmClientFactoryOptions {
   maxRetries?: number;
   /** Ceiling for one back-off delay, also for a Retry-After the service asks for. */
   maxRetryDelayInMs?: number;
+  /** How long one attempt of a request may wait for its answer (each retry has its own). Unset: no limit, the SDKs'
+   *  default (they configure none). */
+  requestTimeoutInMs?: number;
   userAgentPrefix?: string;
   /** Key Vault clients check that the vault's auth challenge names a Key Vault domain; only a vault served on a
    *  loopback host (a local emulator) may skip it — the switch is ignored for any other host. */
@@ -62,6 +66,18 @@ export function commonClientOptions(options: ArmClientFactoryOptions) {
     credentials: { scopes: [scope] },
     retryOptions: { maxRetries: options.maxRetries ?? 5, maxRetryDelayInMs: options.maxRetryDelayInMs ?? 30_000 },
     userAgentOptions: { userAgentPrefix: options.userAgentPrefix ?? "linkwright" },
+    ...(options.requestTimeoutInMs ? { additionalPolicies: [{ policy: requestTimeoutPolicy(options.requestTimeoutInMs), position: "perRetry" as const }] } : {}),
+  };
+}
+
+/** Sets each attempt's timeout (PipelineRequest.timeout), unless the caller set one. */
+function requestTimeoutPolicy(timeoutInMs: number): PipelinePolicy {
+  return {
+    name: "linkwrightRequestTimeout",
+    sendRequest: (request, next) => {
+      if (!request.timeout) request.timeout = timeoutInMs;
+      return next(request);
+    },
   };
 }
 
@@ -114,12 +130,14 @@ export function createArmClients(options: ArmClientFactoryOptions): ArmClients {
     secrets: (vaultUri) => memo(`secrets/${vaultUri.toLowerCase()}`, () => new (keyVaultSecrets().SecretClient)(vaultUri, cred, {
       retryOptions: common.retryOptions,
       userAgentOptions: common.userAgentOptions,
+      ...(common.additionalPolicies ? { additionalPolicies: common.additionalPolicies } : {}),
       // Honoured only for a vault on a loopback host (a local emulator): a vault anywhere else must prove it is Key Vault.
       disableChallengeResourceVerification: (options.disableKeyVaultChallengeResourceVerification ?? false) && isLoopbackHost(vaultUri),
     })),
     appConfiguration: (endpoint) => memo(`appconfig/${endpoint.toLowerCase()}`, () => new (appConfiguration().AppConfigurationClient)(endpoint, cred, {
       retryOptions: common.retryOptions,
       userAgentOptions: common.userAgentOptions,
+      ...(common.additionalPolicies ? { additionalPolicies: common.additionalPolicies } : {}),
     })),
     async dataPlaneToken(scope) {
       const token = await cred.getToken(scope);
