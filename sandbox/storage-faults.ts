@@ -63,7 +63,7 @@ export async function startTableFaultProxy(options: {
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const body = Buffer.concat(chunks);
-      const fault = control.takeFault(req.method ?? "GET", decodeURIComponent((req.url ?? "/").split("?")[0]!));
+      const fault = control.takeFault(req.method ?? "GET", decodeURIComponent((req.url ?? "/").split("?")[0]!), undefined, body.toString("utf8"));
       if (fault?.mode === "hangup") return void req.socket.destroy();
       if (fault?.mode === "timeout") {
         held.add(req.socket);

@@ -39,6 +39,13 @@ describe("table fault proxy", () => {
     await table.upsertEntity({ partitionKey: "p", rowKey: "a", v: 3 });
     expect((await direct.getEntity("p", "a")).v).toBe(3);
 
+    // A rule with a body matches only requests whose body does.
+    proxy.addFault({ method: "PATCH", path: `^/${DEV_ACCOUNT}/${name}\\(`, body: '"v":5', status: 400, times: -1 });
+    await table.upsertEntity({ partitionKey: "p", rowKey: "a", v: 4 });
+    await expect(table.upsertEntity({ partitionKey: "p", rowKey: "a", v: 5 })).rejects.toMatchObject({ statusCode: 400 });
+    expect((await direct.getEntity("p", "a")).v).toBe(4);
+    proxy.clearRules();
+
     // Lost: Azurite inserted it; the retried insert finds it there.
     proxy.addFault({ method: "POST", path: `^/${DEV_ACCOUNT}/${name}$`, mode: "lost" });
     await expect(table.createEntity({ partitionKey: "p", rowKey: "b", v: 1 })).rejects.toMatchObject({ statusCode: 409 });

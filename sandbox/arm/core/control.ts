@@ -10,6 +10,8 @@ export interface FaultRule {
   /** Regex source matched (case-insensitive) against a data plane's name (`keyvault:{vaultId}`, `appconfig:{storeId}`):
    *  the rule applies to that data plane's requests instead of ARM's. Omitted = ARM only. */
   plane?: string;
+  /** Regex source matched (case-insensitive) against the request body as text; omitted = any body. */
+  body?: string;
   /** Status to answer with (e.g. 429, 500, 503), before the request has any effect. */
   status?: number;
   /** "status" (default): answer `status` before any effect. "timeout": never answer, then drop. "hangup": destroy the
@@ -71,8 +73,9 @@ export function countMutations(calls: CallCount[], include: (c: CallCount) => bo
 let seq = 0;
 const nextId = (p: string) => `${p}-${++seq}`;
 
-function matches(rule: { method?: string; path: string; plane?: string }, method: string, path: string, plane?: string): boolean {
+function matches(rule: { method?: string; path: string; plane?: string; body?: string }, method: string, path: string, plane?: string, body?: string): boolean {
   if (rule.method && rule.method !== "*" && rule.method.toUpperCase() !== method.toUpperCase()) return false;
+  if (rule.body !== undefined && !new RegExp(rule.body, "i").test(body ?? "")) return false;
   if ((rule.plane === undefined) !== (plane === undefined)) return false;
   if (rule.plane !== undefined && !new RegExp(rule.plane, "i").test(plane!)) return false;
   return new RegExp(rule.path, "i").test(path);
@@ -87,6 +90,7 @@ export class ControlState {
   addFault(rule: Omit<FaultRule, "id" | "hits"> & { id?: string }): FaultRule {
     new RegExp(rule.path); // validate
     if (rule.plane !== undefined) new RegExp(rule.plane);
+    if (rule.body !== undefined) new RegExp(rule.body);
     const r: FaultRule = { times: 1, ...rule, id: rule.id ?? nextId("fault"), hits: 0 };
     if (r.times !== undefined && r.times < 0) r.times = Infinity;
     this.faults.push(r);
@@ -122,8 +126,8 @@ export class ControlState {
   }
 
   /** Consumes one use of the first matching fault rule (`plane`: a data plane's name; omitted = an ARM request). */
-  takeFault(method: string, path: string, plane?: string): FaultRule | undefined {
-    const r = this.faults.find((f) => matches(f, method, path, plane) && (f.hits ?? 0) < (f.times ?? 1));
+  takeFault(method: string, path: string, plane?: string, body?: string): FaultRule | undefined {
+    const r = this.faults.find((f) => matches(f, method, path, plane, body) && (f.hits ?? 0) < (f.times ?? 1));
     if (!r) return undefined;
     r.hits = (r.hits ?? 0) + 1;
     return { ...r };

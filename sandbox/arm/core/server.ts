@@ -70,7 +70,7 @@ async function handle(core: CoreParts, req: IncomingMessage, res: ServerResponse
 
   const delay = core.control.latencyFor(method, path);
   if (delay > 0) await new Promise((r) => setTimeout(r, delay));
-  const fault = core.control.takeFault(method, path);
+  const fault = core.control.takeFault(method, path, undefined, body.toString("utf8"));
   if (fault?.mode === "hangup") { req.socket.destroy(); return; }
   if (fault?.mode === "timeout") {
     core.heldSockets.add(req.socket);

@@ -30,10 +30,10 @@ export function createServices(d: ServicesDeps): ServicesHandle {
   /** The control surface's faults for a data plane (rules with a `plane`), as server.ts applies them to ARM. Only
    *  requests carrying credentials are matched: a client's unauthenticated first request (Key Vault's challenge probe)
    *  has no effect to fault. True when the fault answered (or dropped) the request itself. */
-  const dataPlaneFault = (name: string, req: IncomingMessage, res: ServerResponse): boolean => {
+  const dataPlaneFault = (name: string, req: IncomingMessage, res: ServerResponse, body: Buffer): boolean => {
     if (!req.headers.authorization) return false;
     const path = (req.url ?? "/").split("?")[0]!;
-    const fault = d.control.takeFault(req.method ?? "GET", path, name);
+    const fault = d.control.takeFault(req.method ?? "GET", path, name, body.toString("utf8"));
     if (!fault) return false;
     const held = d.core().heldSockets;
     if (fault.mode === "hangup") { req.socket.destroy(); return true; }
@@ -103,8 +103,9 @@ export function createServices(d: ServicesDeps): ServicesHandle {
         const chunks: Buffer[] = [];
         req.on("data", (c: Buffer) => chunks.push(c));
         req.on("end", () => {
-          if (dataPlaneFault(name, req, res)) return;
-          const withBody = Object.assign(req, { body: Buffer.concat(chunks) });
+          const body = Buffer.concat(chunks);
+          if (dataPlaneFault(name, req, res, body)) return;
+          const withBody = Object.assign(req, { body });
           Promise.resolve(handler(withBody, res)).catch((e: unknown) => {
             d.core().log(`[data-plane ${name}] ${(e as Error)?.stack ?? String(e)}`);
             if (!res.headersSent) {
