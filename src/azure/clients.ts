@@ -5,9 +5,10 @@
 // Each SDK is loaded when a client of it is first asked for, not when this module is imported: all six function entry
 // files reach this module, and importing the twelve SDKs up front made every cold start pay for all of them (the
 // entry files' import went from ~0.9 s to ~0.6 s unbundled; bench/cold-start.ts measures the deployed package).
-// Only types are imported statically; `sdk()` below loads a package on first use.
+// Only types (and core-rest-pipeline's RestError, which every SDK loads anyway) are imported statically; `sdk()` below
+// loads a package on first use.
 import type { TokenCredential } from "@azure/core-auth";
-import type { PipelinePolicy } from "@azure/core-rest-pipeline";
+import { RestError, type PipelinePolicy } from "@azure/core-rest-pipeline";
 import type { WebSiteManagementClient } from "@azure/arm-appservice";
 import type { AuthorizationManagementClient } from "@azure/arm-authorization";
 import type { ContainerAppsAPIClient } from "@azure/arm-appcontainers";
@@ -70,13 +71,20 @@ export function commonClientOptions(options: ArmClientFactoryOptions) {
   };
 }
 
-/** Sets each attempt's timeout (PipelineRequest.timeout), unless the caller set one. */
+/** Sets each attempt's timeout (PipelineRequest.timeout), unless the caller set one. An attempt that times out is
+ *  failed as a dropped connection (ETIMEDOUT), which the retry policy retries: the SDKs' own AbortError is never
+ *  retried, so a write whose answer came late would fail although it took effect. */
 function requestTimeoutPolicy(timeoutInMs: number): PipelinePolicy {
   return {
     name: "linkwrightRequestTimeout",
-    sendRequest: (request, next) => {
+    sendRequest: async (request, next) => {
       if (!request.timeout) request.timeout = timeoutInMs;
-      return next(request);
+      try {
+        return await next(request);
+      } catch (e) {
+        if ((e as Error).name !== "AbortError" || request.abortSignal?.aborted) throw e;
+        throw new RestError(`No answer within ${request.timeout} ms from ${request.method} ${request.url.split("?")[0]}.`, { code: "ETIMEDOUT", request });
+      }
     },
   };
 }
