@@ -67,7 +67,46 @@ export function commonClientOptions(options: ArmClientFactoryOptions) {
     credentials: { scopes: [scope] },
     retryOptions: { maxRetries: options.maxRetries ?? 5, maxRetryDelayInMs: options.maxRetryDelayInMs ?? 30_000 },
     userAgentOptions: { userAgentPrefix: options.userAgentPrefix ?? "linkwright" },
-    ...(options.requestTimeoutInMs ? { additionalPolicies: [{ policy: requestTimeoutPolicy(options.requestTimeoutInMs), position: "perRetry" as const }] } : {}),
+    // Per attempt, outermost first: an at-most-once write's lost answer (a timeout included) is not retried.
+    additionalPolicies: [
+      { policy: atMostOncePolicy(), position: "perRetry" as const },
+      ...(options.requestTimeoutInMs ? [{ policy: requestTimeoutPolicy(options.requestTimeoutInMs), position: "perRetry" as const }] : []),
+    ],
+  };
+}
+
+/** The request header (never sent) marking a write that must not be sent twice (Key Vault's setSecret adds a version
+ *  each time): when an attempt may have reached the service but its answer was lost (a dropped connection, a timeout),
+ *  the SDK does not retry it; it fails with OUTCOME_UNKNOWN and the caller finds out whether it took effect. Answers
+ *  the service gave (429, 5xx) are retried as usual. Set it through the operation's request options (`headers` in the
+ *  modular clients such as Key Vault's, `customHeaders` in the others). */
+export const AT_MOST_ONCE_HEADER = "x-linkwright-at-most-once";
+
+/** The error of an AT_MOST_ONCE write whose answer was lost. */
+export const OUTCOME_UNKNOWN = "OutcomeUnknown";
+
+/** The transport errors after which a request may have reached the service (the SDKs' retry policy retries them). */
+const LOST_ANSWER = new Set(["ECONNRESET", "ETIMEDOUT", "ESOCKETTIMEDOUT", "ECONNREFUSED", "ENOENT", "ENOTFOUND", "REQUEST_SEND_ERROR"]);
+
+function atMostOncePolicy(): PipelinePolicy {
+  // The header is taken off before the first attempt leaves; the request object stays the same across retries.
+  const marked = new WeakSet<object>();
+  return {
+    name: "linkwrightAtMostOnce",
+    sendRequest: async (request, next) => {
+      if (request.headers.has(AT_MOST_ONCE_HEADER)) {
+        marked.add(request);
+        request.headers.delete(AT_MOST_ONCE_HEADER);
+      }
+      if (!marked.has(request)) return next(request);
+      try {
+        return await next(request);
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if ((e as Error).name !== "RestError" || !code || !LOST_ANSWER.has(code)) throw e;
+        throw new RestError(`${request.method} ${request.url.split("?")[0]}: the answer was lost (${code}); the write may have taken effect.`, { code: OUTCOME_UNKNOWN, request });
+      }
+    },
   };
 }
 
@@ -138,14 +177,14 @@ export function createArmClients(options: ArmClientFactoryOptions): ArmClients {
     secrets: (vaultUri) => memo(`secrets/${vaultUri.toLowerCase()}`, () => new (keyVaultSecrets().SecretClient)(vaultUri, cred, {
       retryOptions: common.retryOptions,
       userAgentOptions: common.userAgentOptions,
-      ...(common.additionalPolicies ? { additionalPolicies: common.additionalPolicies } : {}),
+      additionalPolicies: common.additionalPolicies,
       // Honoured only for a vault on a loopback host (a local emulator): a vault anywhere else must prove it is Key Vault.
       disableChallengeResourceVerification: (options.disableKeyVaultChallengeResourceVerification ?? false) && isLoopbackHost(vaultUri),
     })),
     appConfiguration: (endpoint) => memo(`appconfig/${endpoint.toLowerCase()}`, () => new (appConfiguration().AppConfigurationClient)(endpoint, cred, {
       retryOptions: common.retryOptions,
       userAgentOptions: common.userAgentOptions,
-      ...(common.additionalPolicies ? { additionalPolicies: common.additionalPolicies } : {}),
+      additionalPolicies: common.additionalPolicies,
     })),
     async dataPlaneToken(scope) {
       const token = await cred.getToken(scope);

@@ -1,0 +1,50 @@
+// Steps under the emulator's faults (the fault matrix's findings, one test each, test/chaos/faults): a write whose
+// answer is lost after it took effect, or comes late, must neither be applied twice nor left behind.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startStepsSandbox, type StepsSandbox } from "./support.js";
+import { secretStoreStep } from "../../src/steps/secretStore.js";
+import { parseResourceId } from "../../src/azure/resourceId.js";
+
+let sb: StepsSandbox;
+let vaultUri: string;
+beforeAll(async () => {
+  sb = await startStepsSandbox();
+  const p = parseResourceId(sb.ids.keyVault!)!;
+  vaultUri = (await sb.ctx.clients.keyVault(p.subscriptionId).vaults.get(p.resourceGroup, p.names[0]!)).properties.vaultUri!;
+  sb.te.emulator.assignRole(sb.te.emulator.seedResult!.linkwrightIdentity.principalId, "Key Vault Secrets Officer", sb.ids.keyVault!);
+});
+beforeEach(() => sb.te.emulator.control.clearRules());
+afterAll(async () => { await sb?.close(); });
+
+async function versionsOf(name: string): Promise<number> {
+  let n = 0;
+  for await (const _ of sb.ctx.clients.secrets(vaultUri).listPropertiesOfSecretVersions(name)) n++;
+  return n;
+}
+
+describe("Key Vault secret step", () => {
+  it("a lost answer to the secret write: one version, recorded as written (the SDK does not write it again)", async () => {
+    const input = { vaultUri, secretName: "lost-answer", source: { kind: "sealed" as const, value: sb.ctx.sealer.seal("s3cret") } };
+    sb.te.emulator.control.addFault({ plane: "^keyvault:", method: "PUT", path: "^/secrets/lost-answer$", mode: "lost" });
+    const out = await secretStoreStep.apply(input, sb.ctx);
+    expect(out).toMatchObject({ changed: true, prior: { existed: false } });
+    expect(await versionsOf("lost-answer")).toBe(1);
+    expect((await secretStoreStep.verify(input, sb.ctx)).result).toBe("success");
+  });
+
+  it("a lost answer after a throttled attempt: the retry is still not sent twice", async () => {
+    const input = { vaultUri, secretName: "throttled-then-lost", source: { kind: "sealed" as const, value: sb.ctx.sealer.seal("s3cret") } };
+    sb.te.emulator.control.addFault({ plane: "^keyvault:", method: "PUT", path: "^/secrets/throttled-then-lost$", status: 429, retryAfter: 0, times: 1 });
+    sb.te.emulator.control.addFault({ plane: "^keyvault:", method: "PUT", path: "^/secrets/throttled-then-lost$", mode: "lost" });
+    expect((await secretStoreStep.apply(input, sb.ctx)).changed).toBe(true);
+    expect(await versionsOf("throttled-then-lost")).toBe(1);
+  });
+
+  it("a write refused before any effect (429, then 500) is still retried: one version", async () => {
+    const input = { vaultUri, secretName: "throttled", source: { kind: "sealed" as const, value: sb.ctx.sealer.seal("s3cret") } };
+    sb.te.emulator.control.addFault({ plane: "^keyvault:", method: "PUT", path: "^/secrets/throttled$", status: 429, retryAfter: 0, times: 1 });
+    sb.te.emulator.control.addFault({ plane: "^keyvault:", method: "PUT", path: "^/secrets/throttled$", status: 500, times: 1 });
+    expect((await secretStoreStep.apply(input, sb.ctx)).changed).toBe(true);
+    expect(await versionsOf("throttled")).toBe(1);
+  });
+});
