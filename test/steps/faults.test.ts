@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startStepsSandbox, type StepsSandbox } from "./support.js";
 import { secretStoreStep } from "../../src/steps/secretStore.js";
+import { serviceEndpointStep } from "../../src/steps/serviceEndpoint.js";
 import { parseResourceId } from "../../src/azure/resourceId.js";
 
 let sb: StepsSandbox;
@@ -46,5 +47,19 @@ describe("Key Vault secret step", () => {
     sb.te.emulator.control.addFault({ plane: "^keyvault:", method: "PUT", path: "^/secrets/throttled$", status: 500, times: 1 });
     expect((await secretStoreStep.apply(input, sb.ctx)).changed).toBe(true);
     expect(await versionsOf("throttled")).toBe(1);
+  });
+});
+
+describe("service endpoint step", () => {
+  it("the subnet rule refused after the service endpoint was added: the endpoint goes again, nothing is left", async () => {
+    const before = sb.comparableState();
+    const input = { subnetId: sb.ids.subnet!, targetId: sb.ids.storageAccount!, serviceName: "Microsoft.Storage" };
+    sb.te.emulator.control.addFault({ method: "PATCH", path: "/storageAccounts/lwdemostorage$", status: 400, code: "InjectedFailure", times: -1 });
+    await expect(serviceEndpointStep.apply(input, sb.ctx)).rejects.toMatchObject({ code: "InjectedFailure" });
+    sb.te.emulator.control.clearRules();
+    const subnet = sb.te.emulator.store.get(sb.ids.subnet!)!.properties as { serviceEndpoints?: { service: string }[] };
+    expect(subnet.serviceEndpoints ?? []).toEqual([]);
+    const withoutEtags = (s: string) => JSON.stringify(JSON.parse(s, (k, v) => (k === "etag" ? undefined : v)));
+    expect(withoutEtags(sb.comparableState())).toBe(withoutEtags(before));
   });
 });
