@@ -4,6 +4,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startStepsSandbox, type StepsSandbox } from "./support.js";
 import { secretStoreStep } from "../../src/steps/secretStore.js";
 import { serviceEndpointStep } from "../../src/steps/serviceEndpoint.js";
+import { appConfigurationStep } from "../../src/steps/appConfiguration.js";
+import { readAppConfigurationStoreEndpoint } from "../../src/targets/appConfiguration.js";
 import { parseResourceId } from "../../src/azure/resourceId.js";
 
 let sb: StepsSandbox;
@@ -61,5 +63,36 @@ describe("service endpoint step", () => {
     expect(subnet.serviceEndpoints ?? []).toEqual([]);
     const withoutEtags = (s: string) => JSON.stringify(JSON.parse(s, (k, v) => (k === "etag" ? undefined : v)));
     expect(withoutEtags(sb.comparableState())).toBe(withoutEtags(before));
+  });
+});
+
+describe("App Configuration keys step", () => {
+  it("lost answers to its conditional writes (a new key, an existing key, a removal): applied once, compensated exactly", async () => {
+    sb.te.emulator.assignRole(sb.te.emulator.seedResult!.linkwrightIdentity.principalId, "App Configuration Data Owner", sb.ids.appConfig!);
+    const endpoint = await readAppConfigurationStoreEndpoint(sb.ctx.clients, sb.ids.appConfig!);
+    const client = sb.ctx.clients.appConfiguration(endpoint);
+    await client.addConfigurationSetting({ key: "LOST_EXISTING", value: "before" });
+    const first = await appConfigurationStep.apply({ storeId: sb.ids.appConfig!, endpoint, keys: [{ key: "LOST_GONE", value: "old" }] }, sb.ctx);
+    const before = sb.comparableState();
+    const plane = "^appconfig:";
+    sb.te.emulator.control.addFault({ plane, method: "PUT", path: "^/kv/LOST_NEW$", mode: "lost" });
+    sb.te.emulator.control.addFault({ plane, method: "PUT", path: "^/kv/LOST_EXISTING$", mode: "lost" });
+    sb.te.emulator.control.addFault({ plane, method: "DELETE", path: "^/kv/LOST_GONE$", mode: "lost" });
+    const input = {
+      storeId: sb.ids.appConfig!, endpoint, keys: [{ key: "LOST_NEW", value: "new" }, { key: "LOST_EXISTING", value: "after" }],
+      remove: first.outputs!.written!.map((w) => ({ key: (w as { key: string }).key, writtenSealed: w.writtenSealed })),
+    };
+    const out = await appConfigurationStep.apply(input, sb.ctx);
+    expect(sb.te.emulator.control.rules().faults.every((f) => f.hits === 1)).toBe(true);
+    expect(out.changed).toBe(true);
+    expect((await client.getConfigurationSetting({ key: "LOST_NEW" })).value).toBe("new");
+    expect((await client.getConfigurationSetting({ key: "LOST_EXISTING" })).value).toBe("after");
+    await expect(client.getConfigurationSetting({ key: "LOST_GONE" })).rejects.toMatchObject({ statusCode: 404 });
+    await appConfigurationStep.compensate(input, out.prior!, sb.ctx);
+    const values = (s: string) => JSON.stringify(JSON.parse(s, (k, v) => (["etag", "last_modified", "syncSeq"].includes(k) ? undefined : v)));
+    // The store's key-values as its API lists them (sorted by key; the emulator keeps them in write order).
+    const kvs = (s: string) => (JSON.parse(values(s)).resources as { id: string; keyValues?: { key: string }[] }[])
+      .find((r) => r.id === sb.ids.appConfig)!.keyValues!.sort((a, b) => a.key.localeCompare(b.key));
+    expect(kvs(sb.comparableState())).toEqual(kvs(before));
   });
 });
