@@ -98,10 +98,12 @@ export const secretStoreStep = {
     try {
       const poller = await client.beginDeleteSecret(input.secretName);
       await poller.pollUntilDone();
-      await client.purgeDeletedSecret(input.secretName).catch(() => undefined);
     } catch (e) {
+      // Not found: never written, or deleted already — by this very delete when its answer was lost and the SDK's
+      // retry found it gone; then it waits, soft-deleted, to be purged.
       if ((e as RestError).statusCode !== 404) throw e;
     }
+    await client.purgeDeletedSecret(input.secretName).catch(() => undefined);
   },
 
   async verify(input, ctx): Promise<CheckResult> {

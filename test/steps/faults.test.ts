@@ -43,6 +43,16 @@ describe("Key Vault secret step", () => {
     expect(await versionsOf("throttled-then-lost")).toBe(1);
   });
 
+  it("a lost answer to the delete of a secret it created: compensation still purges it", async () => {
+    const input = { vaultUri, secretName: "lost-delete", source: { kind: "sealed" as const, value: sb.ctx.sealer.seal("s3cret") } };
+    const before = sb.comparableState();
+    const out = await secretStoreStep.apply(input, sb.ctx);
+    sb.te.emulator.control.addFault({ plane: "^keyvault:", method: "DELETE", path: "^/secrets/lost-delete$", mode: "lost" });
+    await secretStoreStep.compensate(input, out.prior!, sb.ctx);
+    expect(sb.te.emulator.control.rules().faults[0]!.hits).toBe(1);
+    expect(sb.comparableState()).toBe(before);
+  });
+
   it("a write refused before any effect (429, then 500) is still retried: one version", async () => {
     const input = { vaultUri, secretName: "throttled", source: { kind: "sealed" as const, value: sb.ctx.sealer.seal("s3cret") } };
     sb.te.emulator.control.addFault({ plane: "^keyvault:", method: "PUT", path: "^/secrets/throttled$", status: 429, retryAfter: 0, times: 1 });
