@@ -179,12 +179,13 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
       // configuration step's own `remove` list; the identity stays).
       const obsolete = appliedOf(linker)
         .filter((a) => !keep.has(keyOf(a)) && (stepNamed(a.step)?.undo ?? unknownStepUndo(a.step)).whenObsolete === "undo");
-      const planned = await undoPlan({ sourceId: x.sourceId, linkerName: x.linkerName, linkerId: x.linkerId }, linker, obsolete);
+      const planned = passedOn(await undoPlan({ sourceId: x.sourceId, linkerName: x.linkerName, linkerId: x.linkerId }, linker, obsolete), x.current);
       if (!x.authorized || !linker) return planned;
       // Only what the caller was authorized to undo is undone with linkwright's identity; the rest is kept, and said.
       const authorized = x.authorized;
       const allowed = (a: AppliedStepRecord) => notCovered(authorized, undoRequirements([a], linker.properties)).length === 0;
       return {
+        ...planned,
         undo: planned.undo.filter(allowed),
         kept: [...planned.kept, ...planned.undo.filter((a) => !allowed(a)).map((a) => `the previous ${a.step} step's changes (the caller was not authorized to undo them)`)],
       };
@@ -264,6 +265,23 @@ function dependenciesOf(linker: StoredLinker, outcome: OperationOutcome): Depend
   });
   if (outcome.principalId) out.push({ kind: "principal", resourceId: outcome.principalId });
   return out;
+}
+
+/** What of an update's obsolete records the run's own records still need stays (each step's `passOn`), handed over to them. */
+function passedOn(plan: DeletePlan, current: AppliedStepRecord[]): DeletePlan {
+  const undo: AppliedStepRecord[] = [];
+  const inherited: NonNullable<DeletePlan["inherited"]> = [];
+  for (const a of plan.undo) {
+    const policy = stepNamed(a.step)?.undo;
+    const passed = policy?.kind === "shared" ? policy.passOn?.(a, current) : undefined;
+    if (!passed) {
+      undo.push(a);
+      continue;
+    }
+    if (passed.undo !== undefined) undo.push({ ...a, prior: passed.undo });
+    if (passed.heir) inherited.push(passed.heir);
+  }
+  return inherited.length || undo.length !== plan.undo.length ? { ...plan, undo, inherited } : plan;
 }
 
 /** A step this version does not know (recorded by another): kept while another connection applied the same. */

@@ -96,6 +96,8 @@ export function* createOrUpdateOrchestrator(context: OrchestrationContext): Gene
         sourceId: start.sourceId, linkerName: start.linkerName, linkerId: start.linkerId, current: applied,
         ...(start.authorized ? { authorized: start.authorized } : {}),
       }) : { undo: [], kept: [] };
+      // What this run still needs of them stays, and this run's records undo it later.
+      for (const h of obsolete.inherited ?? []) applied[h.index] = { ...applied[h.index]!, changed: true, prior: h.prior };
       for (const a of obsolete.undo) {
         const c = yield* acts.compensateStep({ step: a.step, input: a.input, prior: a.prior });
         if (!c.ok) plan.warnings.push(`Could not undo the previous ${a.step} this connection no longer needs: ${c.error.message}`);

@@ -119,6 +119,21 @@ export const serviceEndpointStep = {
   undo: {
     kind: "shared", whenObsolete: "undo", kept: "the serviceEndpoint step's changes (used by other connections)",
     combinePriors: (mine, heirs) => ({ ...mine, ...heirs }),
+    // An update that moves the connection to another target through the same subnet still needs the subnet's service
+    // endpoint the previous run added: only the old target's rule is undone; the new record removes the endpoint later.
+    passOn: (obsolete, current) => {
+      const service = obsolete.prior?.addedServiceEndpoint;
+      if (!service) return undefined;
+      const index = current.findIndex((c) => c.step === "serviceEndpoint"
+        && sameResourceId(String((c.input as ServiceEndpointInput).subnetId), String(obsolete.input.subnetId))
+        && serves(service, String((c.input as ServiceEndpointInput).serviceName)));
+      if (index < 0) return undefined;
+      const { addedServiceEndpoint: _kept, ...rest } = obsolete.prior!;
+      return {
+        ...(rest.addedRuleSubnetId ? { undo: rest } : {}),
+        heir: { index, prior: { ...(current[index]!.prior as ServiceEndpointPrior | undefined), addedServiceEndpoint: service } },
+      };
+    },
   },
 
   // One change line is the subnet's service endpoint, the other the target's rule.
