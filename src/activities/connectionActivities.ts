@@ -208,48 +208,65 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
       }
     },
 
-    async record(outcome: OperationOutcome): Promise<void> {
-      const endTime = now().toISOString();
-      if (outcome.kind === "createOrUpdate") {
-        let saved: StoredLinker | undefined;
-        await deps.store.linkers.update(outcome.sourceId, outcome.linkerName, (l) => {
-          if (l.lastOperationId && l.lastOperationId !== outcome.operationId) return undefined;
-          const previous = appliedOf(l);
-          const state = outcome.status === "Succeeded" && outcome.plan
-            ? {
-                ...l.state,
-                applied: mergeApplied(previous, outcome.applied ?? []),
-                configurations: outcome.plan.configurations,
-                targetFacts: outcome.plan.targetFacts,
-                sourceKind: outcome.plan.sourceKind,
-                targetKind: outcome.plan.targetKind,
-                warnings: outcome.plan.warnings,
-                configuredAt: endTime,
-                ...(outcome.principalId ? { principalId: outcome.principalId } : {}),
-              }
-            : l.state;
-          const next: StoredLinker = { ...l, provisioningState: outcome.status, state };
-          if (outcome.error) next.lastError = { code: outcome.error.code, message: outcome.error.message };
-          else delete next.lastError;
-          saved = next;
-          return next;
-        });
-        if (saved && outcome.status === "Succeeded") {
-          await deps.store.dependencies.replace(outcome.linkerId, DEPENDENCY_KINDS, dependenciesOf(saved, outcome));
-        }
-      } else if (outcome.kind === "delete" && outcome.status === "Succeeded") {
-        await deps.store.linkers.delete(outcome.sourceId, outcome.linkerName);
-        await deps.store.dependencies.removeAll(outcome.linkerId);
-      } else if (outcome.kind === "delete") {
-        await deps.store.linkers.update(outcome.sourceId, outcome.linkerName, (l) => ({ ...l, provisioningState: "Failed", lastError: outcome.error }));
+    /** Records an operation's end on the linker (and the dependency index), then ends the operation. A linker that cannot
+     *  be written fails a Succeeded outcome before its operation is ended (the orchestration undoes the changes and
+     *  records the failure); a Failed outcome ends its operation anyway, with the recording error added. */
+    async record(outcome: OperationOutcome): Promise<{ ok: true } | Failed> {
+      let failure: Failed | undefined;
+      try {
+        await recordOnLinker(outcome);
+      } catch (e) {
+        failure = { ok: false, error: classifyError(e, "record") };
+        if (outcome.status === "Succeeded") return failure;
       }
+      const error = outcome.error && failure ? { ...outcome.error, message: `${outcome.error.message} (and the connection's record could not be written: ${failure.error.message})` } : outcome.error;
       await records.end(outcome.operationId, {
         status: outcome.status,
-        ...(outcome.error ? { error: outcome.error } : {}),
+        ...(error ? { error } : {}),
         ...(outcome.result ? { result: outcome.result } : {}),
       });
+      return failure ?? { ok: true };
     },
   };
+
+  /** The operation's end on the linker: a Succeeded create/update's records, state and dependencies; a Failed one's
+   *  error; a Succeeded delete removes it. */
+  async function recordOnLinker(outcome: OperationOutcome): Promise<void> {
+    const endTime = now().toISOString();
+    if (outcome.kind === "createOrUpdate") {
+      let saved: StoredLinker | undefined;
+      await deps.store.linkers.update(outcome.sourceId, outcome.linkerName, (l) => {
+        if (l.lastOperationId && l.lastOperationId !== outcome.operationId) return undefined;
+        const previous = appliedOf(l);
+        const state = outcome.status === "Succeeded" && outcome.plan
+          ? {
+              ...l.state,
+              applied: mergeApplied(previous, outcome.applied ?? []),
+              configurations: outcome.plan.configurations,
+              targetFacts: outcome.plan.targetFacts,
+              sourceKind: outcome.plan.sourceKind,
+              targetKind: outcome.plan.targetKind,
+              warnings: outcome.plan.warnings,
+              configuredAt: endTime,
+              ...(outcome.principalId ? { principalId: outcome.principalId } : {}),
+            }
+          : l.state;
+        const next: StoredLinker = { ...l, provisioningState: outcome.status, state };
+        if (outcome.error) next.lastError = { code: outcome.error.code, message: outcome.error.message };
+        else delete next.lastError;
+        saved = next;
+        return next;
+      });
+      if (saved && outcome.status === "Succeeded") {
+        await deps.store.dependencies.replace(outcome.linkerId, DEPENDENCY_KINDS, dependenciesOf(saved, outcome));
+      }
+    } else if (outcome.kind === "delete" && outcome.status === "Succeeded") {
+      await deps.store.linkers.delete(outcome.sourceId, outcome.linkerName);
+      await deps.store.dependencies.removeAll(outcome.linkerId);
+    } else if (outcome.kind === "delete") {
+      await deps.store.linkers.update(outcome.sourceId, outcome.linkerName, (l) => ({ ...l, provisioningState: "Failed", lastError: outcome.error }));
+    }
+  }
 }
 
 export type ConnectionActivities = ReturnType<typeof createConnectionActivities>;

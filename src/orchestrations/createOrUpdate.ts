@@ -3,8 +3,9 @@
 // The plan activity says which steps run and in which phase (src/steps/schedule.ts stepsOf): only the after-identity
 // ones need something another step produces (the identity's principal); the others are fixed by the plan (Key Vault
 // references included), so they start with the identity step.
-// Each step runs in its own activity and reports its exact prior state; on any failure the steps that changed
-// something are compensated newest first and the linker is recorded Failed with the step's error.
+// Each step runs in its own activity and reports its exact prior state; on any failure (a step's, or the record of the
+// connection itself) the steps that changed something are compensated newest first and the linker is recorded Failed
+// with the error; the operation ends Failed even when the linker cannot be written.
 // The whole operation runs inside a critical section on the source's lock entity: app settings PUT replaces the
 // whole set and configuration names (the CONN2 rule) depend on the names already taken, so operations on one
 // source must not interleave. Independent steps within an operation still run concurrently.
@@ -96,14 +97,21 @@ export function* createOrUpdateOrchestrator(context: OrchestrationContext): Gene
         sourceId: start.sourceId, linkerName: start.linkerName, linkerId: start.linkerId, current: applied,
         ...(start.authorized ? { authorized: start.authorized } : {}),
       }) : { undo: [], kept: [] };
-      // What this run still needs of them stays, and this run's records undo it later.
-      for (const h of obsolete.inherited ?? []) applied[h.index] = { ...applied[h.index]!, changed: true, prior: h.prior };
       for (const a of obsolete.undo) {
         const c = yield* acts.compensateStep({ step: a.step, input: a.input, prior: a.prior });
         if (!c.ok) plan.warnings.push(`Could not undo the previous ${a.step} this connection no longer needs: ${c.error.message}`);
       }
       for (const k of obsolete.kept) plan.warnings.push(`Kept ${k}, which this connection no longer needs.`);
-      outcome = { ...base, status: "Succeeded", applied, plan, ...(principal ? { principalId: principal.principalId } : {}) };
+      // What this run still needs of them stays, on the records of this run that undo it later.
+      const records = applied.map((a, i) => {
+        const inherited = obsolete.inherited?.find((h) => h.index === i);
+        return inherited ? { ...a, changed: true, prior: inherited.prior } : a;
+      });
+      // Recorded inside the section: the next operation on this source plans against this one's names. A connection
+      // that cannot be recorded would be nobody's: what this run did is undone as for a failed step.
+      const saved = yield* acts.record({ ...base, status: "Succeeded", applied: records, plan, ...(principal ? { principalId: principal.principalId } : {}) });
+      if (!saved.ok) throw new OperationFailed(saved.error);
+      return;
     } catch (e) {
       const error = e instanceof OperationFailed ? e.error : classifyError(e);
       const notes: string[] = [];
@@ -117,7 +125,7 @@ export function* createOrUpdateOrchestrator(context: OrchestrationContext): Gene
         ...(plan ? { plan } : {}),
       };
     }
-    // Recorded inside the section: the next operation on this source plans against this one's names.
+    // Its operation ends Failed even when the linker cannot be written.
     yield* acts.record(outcome);
   } finally {
     lock.release();
