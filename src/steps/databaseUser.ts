@@ -283,8 +283,13 @@ export function createDatabaseUserStep(options: DatabaseUserStepOptions = {}): S
         // No answer came, but the user is gone: the DROP ran.
         if (e instanceof DatabaseStatementError && !e.answered
           && await executor.userExists({ ...session.request, existsQuery: stmts.exists }).then((exists) => !exists, () => false)) return;
+        // The user stays: what the drop had revoked before the refused statement is granted again, so it is as it was.
+        const regranted = stmts.drop.length > 1 && stmts.grant.length
+          ? await executor.runStatements({ ...session.request, statements: stmts.grant })
+            .then(() => " Its grants, revoked before, were given back.", (g: Error) => ` Giving back its grants failed too (${g.message}): run ${stmts.grant.join(" ")}`)
+          : "";
         throw new DatabaseUserError("DatabaseUserNotDropped",
-          `Database user '${input.userName}' could not be dropped from ${describeTarget(input, session.fqdn)}: ${(e as Error).message}. Run as the Entra admin: ${stmts.drop.join(" ")}`);
+          `Database user '${input.userName}' could not be dropped from ${describeTarget(input, session.fqdn)}: ${(e as Error).message}.${regranted} Run as the Entra admin: ${stmts.drop.join(" ")}`);
       }
     },
 

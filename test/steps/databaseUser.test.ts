@@ -220,6 +220,23 @@ describe("database user step — answers lost after the statement ran (fault mat
     }
   });
 
+  it("a DROP the server refused after the REVOKEs ran: the user keeps its grants (left as it was)", async () => {
+    const input = { ...inputFor("postgres-flexible", sb.ids.postgresDatabase!), userName: "aad_drop_refused" };
+    const out = await databaseUserStep.apply(input, sb.ctx);
+    const user = () => db.principals(PG_FQDN).find((p) => p.name === "aad_drop_refused");
+    const granted = user()!.grants;
+    expect(granted.length).toBeGreaterThan(0);
+    try {
+      db.faults.add({ sql: "^\\s*DROP ROLE", mode: "error", code: "2BP01", message: "role owns objects (injected)", times: -1 });
+      await expect(databaseUserStep.compensate(input, out.prior!, sb.ctx)).rejects.toMatchObject({ code: "DatabaseUserNotDropped" });
+      expect(user()?.grants).toEqual(granted);
+    } finally {
+      db.faults.clear();
+    }
+    await databaseUserStep.compensate(input, out.prior!, sb.ctx);
+    expect(user()).toBeUndefined();
+  });
+
   it("a CREATE the server refused because the user exists: someone else's user, left alone", async () => {
     const input = { ...inputFor("postgres-flexible", sb.ids.postgresDatabase!), userName: "aad_someone_elses" };
     // Created by someone else between linkwright's probe (answered "absent") and its CREATE.
