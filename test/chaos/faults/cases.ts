@@ -143,7 +143,7 @@ export const CASES: Case[] = [
   },
   {
     // the blob connection string in Key Vault ⇒ the queue's: the old secret is deleted.
-    id: "update/keyvault", scenario: "update", linker: on(fn, "updkv"), targets: { secretStore: SECRET_DELETE },
+    id: "update/keyvault", scenario: "update", linker: on(fn, "updkv"), targets: { secretStore: { ...SECRET_DELETE, path: "^/secrets/updkv-AZURE-STORAGEBLOB-" } },
     prepare: prepared("updkv", (env) => bodies.secret(env), fn), operate: create("updkv", (env) => bodies.secret(env, queue(ids(env).storageAccount!)), fn),
   },
   {

@@ -3,6 +3,9 @@
 // stderr, then prints the table of cells passed / total per step × fault and the failing cells.
 import { matrixTable, runFaultMatrix } from "./matrix.js";
 
+// The app runs in this process and logs with console.info: that goes to stderr with the cells, the table to stdout.
+console.info = (...args: unknown[]) => { process.stderr.write(`${args.map(String).join(" ")}\n`); };
+
 const args = process.argv.slice(2);
 const value = (flag: string) => { const i = args.indexOf(flag); return i >= 0 ? args[i + 1] : undefined; };
 const only = value("--only");
