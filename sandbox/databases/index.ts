@@ -13,6 +13,7 @@ import { handleMySqlConnection } from "./mysql-wire.js";
 import { handleTdsConnection } from "./tds-wire.js";
 import type { TokenVerifier } from "./tokens.js";
 import type { LoginAuthorizer } from "./arm-admins.js";
+import { StatementFaults } from "./faults.js";
 
 export type DatabaseEmulatorEngine = Dialect;
 
@@ -32,8 +33,16 @@ export interface DatabaseEmulators {
   executed(fqdn: string): ExecutedStatement[];
   /** The Entra principals that exist in the server now. */
   principals(fqdn: string): DbPrincipal[];
+  /** Injected faults, per query text (./faults.ts): add, remove, clear. */
+  readonly faults: StatementFaults;
+  /** Every server's principals (deep copies), for restore(). */
+  snapshot(): DatabaseSnapshot;
+  /** Back to a snapshot's principals (servers created since lose theirs); the statement log is kept. */
+  restore(snapshot: DatabaseSnapshot): void;
   close(): Promise<void>;
 }
+
+export type DatabaseSnapshot = Record<string, DbPrincipal[]>;
 
 const ENGINE_SUFFIX: Record<DatabaseEmulatorEngine, string> = {
   sql: DATABASE_DNS_SUFFIXES[0]!,
@@ -45,6 +54,7 @@ const HANDLERS = { postgresql: handlePostgresConnection, mysql: handleMySqlConne
 export async function startDatabaseEmulators(options: DatabaseEmulatorOptions): Promise<DatabaseEmulators> {
   const tls = await ensureDatabaseCertificate(options.certDir);
   const models = new Map<string, ServerModel>();
+  const faults = new StatementFaults();
   const listeners: { engine: DatabaseEmulatorEngine; server: net.Server; endpoint: string; sockets: Set<net.Socket> }[] = [];
 
   const serverFor = (engine: DatabaseEmulatorEngine) => (servername: string | false | null | undefined): ServerModel => {
@@ -63,7 +73,7 @@ export async function startDatabaseEmulators(options: DatabaseEmulatorOptions): 
     for (const engine of Object.keys(HANDLERS) as DatabaseEmulatorEngine[]) {
       const sockets = new Set<net.Socket>();
       const handler = HANDLERS[engine];
-      const wire = { serverFor: serverFor(engine), tls, verify: options.tokenVerifier, authorize: options.authorizeLogin && ((l: { fqdn: string; user: string; oid: string; appid?: string }) => options.authorizeLogin!({ engine, ...l })) };
+      const wire = { serverFor: serverFor(engine), tls, verify: options.tokenVerifier, faults, authorize: options.authorizeLogin && ((l: { fqdn: string; user: string; oid: string; appid?: string }) => options.authorizeLogin!({ engine, ...l })) };
       const server = net.createServer((socket) => {
         sockets.add(socket);
         socket.on("close", () => sockets.delete(socket));
@@ -86,6 +96,14 @@ export async function startDatabaseEmulators(options: DatabaseEmulatorOptions): 
     endpoints: Object.fromEntries(listeners.map((l) => [`*.${ENGINE_SUFFIX[l.engine]}`, l.endpoint])),
     executed: (fqdn) => [...(model(fqdn)?.executed ?? [])],
     principals: (fqdn) => [...(model(fqdn)?.principals.values() ?? [])].map((p) => ({ ...p, grants: [...p.grants] })),
+    faults,
+    snapshot: () => Object.fromEntries([...models].map(([fqdn, m]) => [fqdn, [...m.principals.values()].map((p) => ({ ...p, grants: [...p.grants] }))])),
+    restore(snapshot) {
+      for (const [fqdn, m] of models) {
+        m.principals.clear();
+        for (const p of snapshot[fqdn] ?? []) m.add({ ...p, grants: [...p.grants] });
+      }
+    },
     async close() {
       await Promise.all(listeners.map((l) => new Promise<void>((resolve) => {
         for (const sock of l.sockets) sock.destroy();
@@ -97,4 +115,5 @@ export async function startDatabaseEmulators(options: DatabaseEmulatorOptions): 
 
 export { armEmulatorTokenVerifier, type TokenVerifier, type VerifiedLogin } from "./tokens.js";
 export type { DbPrincipal, ExecutedStatement } from "./model.js";
+export { StatementFaults, type StatementFaultRule } from "./faults.js";
 export { armAdminAuthorizer, type LoginAttempt, type LoginAuthorizer } from "./arm-admins.js";

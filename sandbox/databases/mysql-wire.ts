@@ -8,6 +8,7 @@ import type { Duplex } from "node:stream";
 import { ByteReader, upgradeToTls } from "./byte-reader.js";
 import { DbError, type ServerModel } from "./model.js";
 import { authenticate, OSSRDBMS_AUDIENCE, type WireOptions } from "./postgres-wire.js";
+import { answerUnderFault, runUnderFault } from "./faults.js";
 
 const CLIENT_LONG_PASSWORD = 0x1;
 const CLIENT_CONNECT_WITH_DB = 0x8;
@@ -130,18 +131,24 @@ async function serve(socket: net.Socket, options: WireOptions): Promise<void> {
     if (command === 0x01) return void p.stream.end(); // COM_QUIT
     if (command === 0x0e || command === 0x02) { p.ok(); continue; } // COM_PING, COM_INIT_DB
     if (command !== 0x03) { p.err(1047, "08S01", "Unknown command"); continue; }
+    const text = packet.subarray(1).toString("utf8");
+    const fault = options.faults?.take(model.fqdn, text);
+    let answer: () => void;
     try {
-      const results = model.run(session, packet.subarray(1).toString("utf8"));
+      const results = runUnderFault(fault, () => model.run(session, text));
       const r = results[results.length - 1];
-      if (!r?.columns) { p.ok(); continue; }
-      p.write(lenenc(r.columns.length));
-      for (const c of r.columns) p.write(columnDefinition(c));
-      p.eof();
-      for (const row of r.rows ?? []) p.write(Buffer.concat(row.map((v) => (v === null ? Buffer.from([0xfb]) : lenencStr(v)))));
-      p.eof();
+      answer = !r?.columns ? () => p.ok() : () => {
+        p.write(lenenc(r.columns!.length));
+        for (const c of r.columns!) p.write(columnDefinition(c));
+        p.eof();
+        for (const row of r.rows ?? []) p.write(Buffer.concat(row.map((v) => (v === null ? Buffer.from([0xfb]) : lenencStr(v)))));
+        p.eof();
+      };
     } catch (e) {
       const err = e instanceof DbError ? e : new DbError("HY000", (e as Error).message, 1105);
-      p.err(err.number || 1105, err.code, err.message);
+      answer = () => p.err(err.number || 1105, err.code, err.message);
     }
+    if (await answerUnderFault(fault) === "drop") return void socket.destroy();
+    answer();
   }
 }

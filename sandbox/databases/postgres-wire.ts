@@ -7,6 +7,7 @@ import { randomInt } from "node:crypto";
 import type { Duplex } from "node:stream";
 import { ByteReader, upgradeToTls } from "./byte-reader.js";
 import { DbError, type ServerModel } from "./model.js";
+import { answerUnderFault, runUnderFault, type StatementFaults } from "./faults.js";
 import type { TokenVerifier } from "./tokens.js";
 
 export const OSSRDBMS_AUDIENCE = "https://ossrdbms-aad.database.windows.net";
@@ -21,6 +22,8 @@ export interface WireOptions {
   verify: TokenVerifier;
   /** Refuses a verified login (undefined = accept); see armAdminAuthorizer. */
   authorize?: (login: { fqdn: string; user: string; oid: string; appid?: string }) => Promise<string | undefined>;
+  /** Injected faults, per query (./faults.ts). */
+  faults?: StatementFaults;
 }
 
 /** Verifies the token and asks the authorizer; resolves with the oid, or throws with the refusal. */
@@ -151,8 +154,9 @@ async function serve(socket: net.Socket, options: WireOptions): Promise<void> {
     const text = m.body.toString("utf8").replace(/\0$/, "");
     if (!text.trim()) { send(Buffer.concat([message("I", Buffer.alloc(0)), readyForQuery()])); continue; }
     const out: Buffer[] = [];
+    const fault = options.faults?.take(model.fqdn, text);
     try {
-      for (const r of model.run(session, text)) {
+      for (const r of runUnderFault(fault, () => model.run(session, text))) {
         if (r.columns) {
           out.push(rowDescription(r.columns));
           for (const row of r.rows ?? []) out.push(dataRow(row));
@@ -166,6 +170,7 @@ async function serve(socket: net.Socket, options: WireOptions): Promise<void> {
       out.push(errorResponse("ERROR", err.code, err.message));
     }
     out.push(readyForQuery());
+    if (await answerUnderFault(fault) === "drop") return void socket.destroy();
     send(Buffer.concat(out));
   }
 }

@@ -7,9 +7,10 @@ import type { Duplex } from "node:stream";
 import { ByteReader, upgradeToTls } from "./byte-reader.js";
 import { DbError, type ServerModel } from "./model.js";
 import { authenticate, type WireOptions } from "./postgres-wire.js";
+import { answerUnderFault, runUnderFault } from "./faults.js";
 
 export const SQL_AUDIENCE = "https://database.windows.net";
-const TYPE = { SQL_BATCH: 0x01, TABULAR_RESULT: 0x04, LOGIN7: 0x10, PRELOGIN: 0x12 } as const;
+const TYPE = { SQL_BATCH: 0x01, TABULAR_RESULT: 0x04, ATTENTION: 0x06, LOGIN7: 0x10, PRELOGIN: 0x12 } as const;
 const TDS_7_4 = 0x74000004;
 
 const u16le = (n: number) => { const b = Buffer.alloc(2); b.writeUInt16LE(n); return b; };
@@ -35,6 +36,7 @@ const DONE_FINAL = 0x00;
 const DONE_MORE = 0x01;
 const DONE_ERROR = 0x02;
 const DONE_COUNT = 0x10;
+const DONE_ATTN = 0x20;
 
 function errorToken(number: number, message: string, serverName: string, cls = 16): Buffer {
   return withLength(0xaa, Buffer.concat([u32le(number), Buffer.from([1, cls]), usVarChar(message), bVarChar(serverName.slice(0, 128)), bVarChar(""), u32le(1)]));
@@ -164,6 +166,8 @@ async function serve(socket: net.Socket, options: WireOptions): Promise<void> {
   const session = { server, database: database || "master", user: oid, oid };
   for (;;) {
     const msg = await m.read();
+    // A client's cancel (tedious sends one when its request times out): acknowledged, as SQL Server does.
+    if (msg.type === TYPE.ATTENTION) { m.write(TYPE.TABULAR_RESULT, done(DONE_ATTN)); continue; }
     if (msg.type !== TYPE.SQL_BATCH) {
       m.write(TYPE.TABULAR_RESULT, Buffer.concat([errorToken(8009, `TDS message type ${msg.type} is not supported by the sandbox emulator.`, server), done(DONE_ERROR)]));
       continue;
@@ -172,8 +176,9 @@ async function serve(socket: net.Socket, options: WireOptions): Promise<void> {
     const text = msg.payload.toString("ucs2", headersLength);
     if (/^\s*(set\s[^\n]*(\n|$)\s*)+$/i.test(text)) { m.write(TYPE.TABULAR_RESULT, done(DONE_FINAL)); continue; }
     const out: Buffer[] = [];
+    const fault = options.faults?.take(model.fqdn, text);
     try {
-      const results = model.run(session, text);
+      const results = runUnderFault(fault, () => model.run(session, text));
       results.forEach((r, i) => {
         const more = i < results.length - 1 ? DONE_MORE : 0;
         if (r.columns) {
@@ -186,6 +191,7 @@ async function serve(socket: net.Socket, options: WireOptions): Promise<void> {
       const err = e instanceof DbError ? e : new DbError("S0001", (e as Error).message, 50000);
       out.push(errorToken(err.number || 50000, err.message, server), done(DONE_ERROR));
     }
+    if (await answerUnderFault(fault) === "drop") return void socket.destroy();
     m.write(TYPE.TABULAR_RESULT, Buffer.concat(out));
   }
 }

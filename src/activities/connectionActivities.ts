@@ -179,12 +179,13 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
       // configuration step's own `remove` list; the identity stays).
       const obsolete = appliedOf(linker)
         .filter((a) => !keep.has(keyOf(a)) && (stepNamed(a.step)?.undo ?? unknownStepUndo(a.step)).whenObsolete === "undo");
-      const planned = await undoPlan({ sourceId: x.sourceId, linkerName: x.linkerName, linkerId: x.linkerId }, linker, obsolete);
+      const planned = passedOn(await undoPlan({ sourceId: x.sourceId, linkerName: x.linkerName, linkerId: x.linkerId }, linker, obsolete), x.current);
       if (!x.authorized || !linker) return planned;
       // Only what the caller was authorized to undo is undone with linkwright's identity; the rest is kept, and said.
       const authorized = x.authorized;
       const allowed = (a: AppliedStepRecord) => notCovered(authorized, undoRequirements([a], linker.properties)).length === 0;
       return {
+        ...planned,
         undo: planned.undo.filter(allowed),
         kept: [...planned.kept, ...planned.undo.filter((a) => !allowed(a)).map((a) => `the previous ${a.step} step's changes (the caller was not authorized to undo them)`)],
       };
@@ -207,48 +208,65 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
       }
     },
 
-    async record(outcome: OperationOutcome): Promise<void> {
-      const endTime = now().toISOString();
-      if (outcome.kind === "createOrUpdate") {
-        let saved: StoredLinker | undefined;
-        await deps.store.linkers.update(outcome.sourceId, outcome.linkerName, (l) => {
-          if (l.lastOperationId && l.lastOperationId !== outcome.operationId) return undefined;
-          const previous = appliedOf(l);
-          const state = outcome.status === "Succeeded" && outcome.plan
-            ? {
-                ...l.state,
-                applied: mergeApplied(previous, outcome.applied ?? []),
-                configurations: outcome.plan.configurations,
-                targetFacts: outcome.plan.targetFacts,
-                sourceKind: outcome.plan.sourceKind,
-                targetKind: outcome.plan.targetKind,
-                warnings: outcome.plan.warnings,
-                configuredAt: endTime,
-                ...(outcome.principalId ? { principalId: outcome.principalId } : {}),
-              }
-            : l.state;
-          const next: StoredLinker = { ...l, provisioningState: outcome.status, state };
-          if (outcome.error) next.lastError = { code: outcome.error.code, message: outcome.error.message };
-          else delete next.lastError;
-          saved = next;
-          return next;
-        });
-        if (saved && outcome.status === "Succeeded") {
-          await deps.store.dependencies.replace(outcome.linkerId, DEPENDENCY_KINDS, dependenciesOf(saved, outcome));
-        }
-      } else if (outcome.kind === "delete" && outcome.status === "Succeeded") {
-        await deps.store.linkers.delete(outcome.sourceId, outcome.linkerName);
-        await deps.store.dependencies.removeAll(outcome.linkerId);
-      } else if (outcome.kind === "delete") {
-        await deps.store.linkers.update(outcome.sourceId, outcome.linkerName, (l) => ({ ...l, provisioningState: "Failed", lastError: outcome.error }));
+    /** Records an operation's end on the linker (and the dependency index), then ends the operation. A linker that cannot
+     *  be written fails a Succeeded outcome before its operation is ended (the orchestration undoes the changes and
+     *  records the failure); a Failed outcome ends its operation anyway, with the recording error added. */
+    async record(outcome: OperationOutcome): Promise<{ ok: true } | Failed> {
+      let failure: Failed | undefined;
+      try {
+        await recordOnLinker(outcome);
+      } catch (e) {
+        failure = { ok: false, error: classifyError(e, "record") };
+        if (outcome.status === "Succeeded") return failure;
       }
+      const error = outcome.error && failure ? { ...outcome.error, message: `${outcome.error.message} (and the connection's record could not be written: ${failure.error.message})` } : outcome.error;
       await records.end(outcome.operationId, {
         status: outcome.status,
-        ...(outcome.error ? { error: outcome.error } : {}),
+        ...(error ? { error } : {}),
         ...(outcome.result ? { result: outcome.result } : {}),
       });
+      return failure ?? { ok: true };
     },
   };
+
+  /** The operation's end on the linker: a Succeeded create/update's records, state and dependencies; a Failed one's
+   *  error; a Succeeded delete removes it. */
+  async function recordOnLinker(outcome: OperationOutcome): Promise<void> {
+    const endTime = now().toISOString();
+    if (outcome.kind === "createOrUpdate") {
+      let saved: StoredLinker | undefined;
+      await deps.store.linkers.update(outcome.sourceId, outcome.linkerName, (l) => {
+        if (l.lastOperationId && l.lastOperationId !== outcome.operationId) return undefined;
+        const previous = appliedOf(l);
+        const state = outcome.status === "Succeeded" && outcome.plan
+          ? {
+              ...l.state,
+              applied: mergeApplied(previous, outcome.applied ?? []),
+              configurations: outcome.plan.configurations,
+              targetFacts: outcome.plan.targetFacts,
+              sourceKind: outcome.plan.sourceKind,
+              targetKind: outcome.plan.targetKind,
+              warnings: outcome.plan.warnings,
+              configuredAt: endTime,
+              ...(outcome.principalId ? { principalId: outcome.principalId } : {}),
+            }
+          : l.state;
+        const next: StoredLinker = { ...l, provisioningState: outcome.status, state };
+        if (outcome.error) next.lastError = { code: outcome.error.code, message: outcome.error.message };
+        else delete next.lastError;
+        saved = next;
+        return next;
+      });
+      if (saved && outcome.status === "Succeeded") {
+        await deps.store.dependencies.replace(outcome.linkerId, DEPENDENCY_KINDS, dependenciesOf(saved, outcome));
+      }
+    } else if (outcome.kind === "delete" && outcome.status === "Succeeded") {
+      await deps.store.linkers.delete(outcome.sourceId, outcome.linkerName);
+      await deps.store.dependencies.removeAll(outcome.linkerId);
+    } else if (outcome.kind === "delete") {
+      await deps.store.linkers.update(outcome.sourceId, outcome.linkerName, (l) => ({ ...l, provisioningState: "Failed", lastError: outcome.error }));
+    }
+  }
 }
 
 export type ConnectionActivities = ReturnType<typeof createConnectionActivities>;
@@ -264,6 +282,23 @@ function dependenciesOf(linker: StoredLinker, outcome: OperationOutcome): Depend
   });
   if (outcome.principalId) out.push({ kind: "principal", resourceId: outcome.principalId });
   return out;
+}
+
+/** What of an update's obsolete records the run's own records still need stays (each step's `passOn`), handed over to them. */
+function passedOn(plan: DeletePlan, current: AppliedStepRecord[]): DeletePlan {
+  const undo: AppliedStepRecord[] = [];
+  const inherited: NonNullable<DeletePlan["inherited"]> = [];
+  for (const a of plan.undo) {
+    const policy = stepNamed(a.step)?.undo;
+    const passed = policy?.kind === "shared" ? policy.passOn?.(a, current) : undefined;
+    if (!passed) {
+      undo.push(a);
+      continue;
+    }
+    if (passed.undo !== undefined) undo.push({ ...a, prior: passed.undo });
+    if (passed.heir) inherited.push(passed.heir);
+  }
+  return inherited.length || undo.length !== plan.undo.length ? { ...plan, undo, inherited } : plan;
 }
 
 /** A step this version does not know (recorded by another): kept while another connection applied the same. */

@@ -5,8 +5,10 @@
 // Each SDK is loaded when a client of it is first asked for, not when this module is imported: all six function entry
 // files reach this module, and importing the twelve SDKs up front made every cold start pay for all of them (the
 // entry files' import went from ~0.9 s to ~0.6 s unbundled; bench/cold-start.ts measures the deployed package).
-// Only types are imported statically; `sdk()` below loads a package on first use.
+// Only types (and core-rest-pipeline's RestError, which every SDK loads anyway) are imported statically; `sdk()` below
+// loads a package on first use.
 import type { TokenCredential } from "@azure/core-auth";
+import { RestError, type PipelinePolicy } from "@azure/core-rest-pipeline";
 import type { WebSiteManagementClient } from "@azure/arm-appservice";
 import type { AuthorizationManagementClient } from "@azure/arm-authorization";
 import type { ContainerAppsAPIClient } from "@azure/arm-appcontainers";
@@ -45,6 +47,9 @@ export interface ArmClientFactoryOptions {
   maxRetries?: number;
   /** Ceiling for one back-off delay, also for a Retry-After the service asks for. */
   maxRetryDelayInMs?: number;
+  /** How long one attempt of a request may wait for its answer (each retry has its own). Unset: no limit, the SDKs'
+   *  default (they configure none). */
+  requestTimeoutInMs?: number;
   userAgentPrefix?: string;
   /** Key Vault clients check that the vault's auth challenge names a Key Vault domain; only a vault served on a
    *  loopback host (a local emulator) may skip it — the switch is ignored for any other host. */
@@ -62,6 +67,64 @@ export function commonClientOptions(options: ArmClientFactoryOptions) {
     credentials: { scopes: [scope] },
     retryOptions: { maxRetries: options.maxRetries ?? 5, maxRetryDelayInMs: options.maxRetryDelayInMs ?? 30_000 },
     userAgentOptions: { userAgentPrefix: options.userAgentPrefix ?? "linkwright" },
+    // Per attempt, outermost first: an at-most-once write's lost answer (a timeout included) is not retried.
+    additionalPolicies: [
+      { policy: atMostOncePolicy(), position: "perRetry" as const },
+      ...(options.requestTimeoutInMs ? [{ policy: requestTimeoutPolicy(options.requestTimeoutInMs), position: "perRetry" as const }] : []),
+    ],
+  };
+}
+
+/** The request header (never sent) marking a write that must not be sent twice (Key Vault's setSecret adds a version
+ *  each time): when an attempt may have reached the service but its answer was lost (a dropped connection, a timeout),
+ *  the SDK does not retry it; it fails with OUTCOME_UNKNOWN and the caller finds out whether it took effect. Answers
+ *  the service gave (429, 5xx) are retried as usual. Set it through the operation's request options (`headers` in the
+ *  modular clients such as Key Vault's, `customHeaders` in the others). */
+export const AT_MOST_ONCE_HEADER = "x-linkwright-at-most-once";
+
+/** The error of an AT_MOST_ONCE write whose answer was lost. */
+export const OUTCOME_UNKNOWN = "OutcomeUnknown";
+
+/** The transport errors after which a request may have reached the service (the SDKs' retry policy retries them). */
+const LOST_ANSWER = new Set(["ECONNRESET", "ETIMEDOUT", "ESOCKETTIMEDOUT", "ECONNREFUSED", "ENOENT", "ENOTFOUND", "REQUEST_SEND_ERROR"]);
+
+function atMostOncePolicy(): PipelinePolicy {
+  // The header is taken off before the first attempt leaves; the request object stays the same across retries.
+  const marked = new WeakSet<object>();
+  return {
+    name: "linkwrightAtMostOnce",
+    sendRequest: async (request, next) => {
+      if (request.headers.has(AT_MOST_ONCE_HEADER)) {
+        marked.add(request);
+        request.headers.delete(AT_MOST_ONCE_HEADER);
+      }
+      if (!marked.has(request)) return next(request);
+      try {
+        return await next(request);
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if ((e as Error).name !== "RestError" || !code || !LOST_ANSWER.has(code)) throw e;
+        throw new RestError(`${request.method} ${request.url.split("?")[0]}: the answer was lost (${code}); the write may have taken effect.`, { code: OUTCOME_UNKNOWN, request });
+      }
+    },
+  };
+}
+
+/** Sets each attempt's timeout (PipelineRequest.timeout), unless the caller set one. An attempt that times out is
+ *  failed as a dropped connection (ETIMEDOUT), which the retry policy retries: the SDKs' own AbortError is never
+ *  retried, so a write whose answer came late would fail although it took effect. */
+function requestTimeoutPolicy(timeoutInMs: number): PipelinePolicy {
+  return {
+    name: "linkwrightRequestTimeout",
+    sendRequest: async (request, next) => {
+      if (!request.timeout) request.timeout = timeoutInMs;
+      try {
+        return await next(request);
+      } catch (e) {
+        if ((e as Error).name !== "AbortError" || request.abortSignal?.aborted) throw e;
+        throw new RestError(`No answer within ${request.timeout} ms from ${request.method} ${request.url.split("?")[0]}.`, { code: "ETIMEDOUT", request });
+      }
+    },
   };
 }
 
@@ -114,12 +177,14 @@ export function createArmClients(options: ArmClientFactoryOptions): ArmClients {
     secrets: (vaultUri) => memo(`secrets/${vaultUri.toLowerCase()}`, () => new (keyVaultSecrets().SecretClient)(vaultUri, cred, {
       retryOptions: common.retryOptions,
       userAgentOptions: common.userAgentOptions,
+      additionalPolicies: common.additionalPolicies,
       // Honoured only for a vault on a loopback host (a local emulator): a vault anywhere else must prove it is Key Vault.
       disableChallengeResourceVerification: (options.disableKeyVaultChallengeResourceVerification ?? false) && isLoopbackHost(vaultUri),
     })),
     appConfiguration: (endpoint) => memo(`appconfig/${endpoint.toLowerCase()}`, () => new (appConfiguration().AppConfigurationClient)(endpoint, cred, {
       retryOptions: common.retryOptions,
       userAgentOptions: common.userAgentOptions,
+      additionalPolicies: common.additionalPolicies,
     })),
     async dataPlaneToken(scope) {
       const token = await cred.getToken(scope);

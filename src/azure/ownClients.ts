@@ -9,6 +9,8 @@ export interface OwnArm extends OwnIdentity {
   armEndpoint: string;
   armAudience: string;
   disableKeyVaultChallengeResourceVerification: boolean;
+  /** Per-attempt timeout of linkwright's SDK requests; unset: none. */
+  requestTimeoutMs?: number;
 }
 
 export function ownArmClients(settings: OwnArm, credential: TokenCredential = createAppCredential(settings)): ArmClients {
@@ -17,5 +19,6 @@ export function ownArmClients(settings: OwnArm, credential: TokenCredential = cr
     armEndpoint: settings.armEndpoint,
     armAudience: settings.armAudience,
     disableKeyVaultChallengeResourceVerification: settings.disableKeyVaultChallengeResourceVerification,
+    ...(settings.requestTimeoutMs ? { requestTimeoutInMs: settings.requestTimeoutMs } : {}),
   });
 }

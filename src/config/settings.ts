@@ -101,6 +101,9 @@ export interface AzureSettings {
   managedIdentityClientId?: string;
   /** LINKWRIGHT_KEYVAULT_DISABLE_CHALLENGE_VERIFICATION=true: honoured only for vaults on a loopback host. */
   disableKeyVaultChallengeResourceVerification: boolean;
+  /** LINKWRIGHT_REQUEST_TIMEOUT_MS: how long one attempt of an ARM, Key Vault or App Configuration request may wait for
+   *  its answer; unset: no limit (the SDKs configure none). */
+  requestTimeoutMs?: number;
 }
 
 export function readAzureSettings(env: Env): AzureSettings {
@@ -110,6 +113,7 @@ export function readAzureSettings(env: Env): AzureSettings {
     armAudience: env["LINKWRIGHT_ARM_AUDIENCE"] || "https://management.azure.com/",
     ...(clientId ? { managedIdentityClientId: clientId } : {}),
     disableKeyVaultChallengeResourceVerification: flag("LINKWRIGHT_KEYVAULT_DISABLE_CHALLENGE_VERIFICATION", env["LINKWRIGHT_KEYVAULT_DISABLE_CHALLENGE_VERIFICATION"]),
+    ...(env["LINKWRIGHT_REQUEST_TIMEOUT_MS"] ? { requestTimeoutMs: positiveInt(env, "LINKWRIGHT_REQUEST_TIMEOUT_MS", 0) } : {}),
   };
 }
 

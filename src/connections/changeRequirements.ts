@@ -44,11 +44,13 @@ export function deleteRequirements(sourceId: string, properties: LinkerPropertie
   return distinct([...linkerDeleteRequirement(sourceId), ...undoRequirements(applied, properties)]);
 }
 
-/** What an update must also be authorized for: undoing what the previous run applied at scopes the new plan no
- *  longer touches (the saga's cleanup undoes those, src/activities planObsolete). */
+/** What an update must also be authorized for: undoing what the previous run applied (the saga's cleanup undoes what
+ *  the new plan no longer wants, src/activities planObsolete), but for what the new plan requires already. The action
+ *  counts, not only the scope: another secret in the same vault, another role at the same scope, needs its delete. */
 export function updateCleanupRequirements(previous: AppliedStepRecord[], previousProperties: LinkerProperties, planned: RequiredPermission[]): RequiredPermission[] {
-  const kept = new Set(planned.map((r) => r.scope.replace(/\/+$/, "").toLowerCase()));
-  return undoRequirements(previous, previousProperties).filter((u) => !kept.has(u.scope.replace(/\/+$/, "").toLowerCase()));
+  const key = (r: RequiredPermission) => `${r.scope.replace(/\/+$/, "").toLowerCase()}|${r.action.toLowerCase()}|${Boolean(r.dataAction)}`;
+  const kept = new Set(planned.map(key));
+  return undoRequirements(previous, previousProperties).filter((u) => !kept.has(key(u)));
 }
 
 export interface ChangeRequest {

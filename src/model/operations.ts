@@ -60,6 +60,9 @@ export interface ConnectionOrchestrations {
 export interface DeletePlan {
   undo: AppliedStepRecord[];
   kept: string[];
+  /** An update's current records that take over part of an obsolete record's change (by index into the run's records,
+   *  with the prior they now undo). */
+  inherited?: { index: number; prior: unknown }[];
 }
 
 /** The record an orchestration hands to the `record` activity when an operation ends. */

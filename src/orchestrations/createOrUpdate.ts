@@ -1,17 +1,20 @@
 // Create or update one connection, as a saga:
-//   [source lock: plan → (identity → roles, database user) ‖ firewall ‖ secret store ‖ settings → record].
+//   [source lock: plan → (identity → roles, database user) ‖ firewall ‖ secret store ‖ settings → undo what an update
+//    no longer needs → record].
 // The plan activity says which steps run and in which phase (src/steps/schedule.ts stepsOf): only the after-identity
 // ones need something another step produces (the identity's principal); the others are fixed by the plan (Key Vault
 // references included), so they start with the identity step.
-// Each step runs in its own activity and reports its exact prior state; on any failure the steps that changed
-// something are compensated newest first and the linker is recorded Failed with the step's error.
+// Each step runs in its own activity and reports its exact prior state; on any failure (a step's, an undo an update
+// needs, or the record of the connection itself) what the run undid of the previous one is put back, the steps that
+// changed something are compensated newest first, and the linker is recorded Failed with the error; the operation
+// ends Failed even when the linker cannot be written.
 // The whole operation runs inside a critical section on the source's lock entity: app settings PUT replaces the
 // whole set and configuration names (the CONN2 rule) depend on the names already taken, so operations on one
 // source must not interleave. Independent steps within an operation still run concurrently.
 import * as df from "durable-functions";
 import type { OrchestrationContext } from "durable-functions";
 import type { CreateOrUpdateStart, DeletePlan, OperationOutcome } from "../model/operations.js";
-import type { AppliedStepRecord, ConnectionPlan, StepRunResult } from "../model/plan.js";
+import type { AppliedStepRecord, ConnectionPlan, StepRun, StepRunResult } from "../model/plan.js";
 import type { RunPrincipal, ScheduledStep } from "../model/steps.js";
 import type { ConnectionError } from "../model/errors.js";
 import { classifyError } from "../connections/classifyError.js";
@@ -30,6 +33,8 @@ export function* createOrUpdateOrchestrator(context: OrchestrationContext): Gene
   const start = context.df.getInput<CreateOrUpdateStart>();
   const acts = activitiesOf(context);
   const applied: AppliedStepRecord[] = [];
+  /** What this run undid of the previous one's records (an update's obsolete ones). */
+  const undone: AppliedStepRecord[] = [];
   const base = { kind: "createOrUpdate" as const, operationId: start.operationId, linkerId: start.linkerId, sourceId: start.sourceId, linkerName: start.linkerName };
   let plan: ConnectionPlan | undefined;
 
@@ -90,21 +95,38 @@ export function* createOrUpdateOrchestrator(context: OrchestrationContext): Gene
       }
 
       // An update that no longer needs something the previous run configured (another role, another target's
-      // firewall or subnet rule) undoes it, under the same rules as delete; what cannot be undone is reported.
-      // (A first create has no previous run: nothing to look up.)
+      // firewall or subnet rule) undoes it, under the same rules as delete; what the caller may not undo is kept and
+      // reported. (A first create has no previous run: nothing to look up.)
       const obsolete: DeletePlan = start.previousProperties ? yield* acts.planObsolete({
         sourceId: start.sourceId, linkerName: start.linkerName, linkerId: start.linkerId, current: applied,
         ...(start.authorized ? { authorized: start.authorized } : {}),
       }) : { undo: [], kept: [] };
       for (const a of obsolete.undo) {
         const c = yield* acts.compensateStep({ step: a.step, input: a.input, prior: a.prior });
-        if (!c.ok) plan.warnings.push(`Could not undo the previous ${a.step} this connection no longer needs: ${c.error.message}`);
+        // Left in place it would be nobody's (this run's records replace the previous ones): the update fails instead.
+        if (!c.ok) throw new OperationFailed({ code: c.error.code, message: `${a.step}: could not undo what the connection no longer needs: ${c.error.message}` });
+        undone.push(a);
       }
       for (const k of obsolete.kept) plan.warnings.push(`Kept ${k}, which this connection no longer needs.`);
-      outcome = { ...base, status: "Succeeded", applied, plan, ...(principal ? { principalId: principal.principalId } : {}) };
+      // What this run still needs of them stays, on the records of this run that undo it later.
+      const records = applied.map((a, i) => {
+        const inherited = obsolete.inherited?.find((h) => h.index === i);
+        return inherited ? { ...a, changed: true, prior: inherited.prior } : a;
+      });
+      // Recorded inside the section: the next operation on this source plans against this one's names. A connection
+      // that cannot be recorded would be nobody's: what this run did is undone as for a failed step.
+      const saved = yield* acts.record({ ...base, status: "Succeeded", applied: records, plan, ...(principal ? { principalId: principal.principalId } : {}) });
+      if (!saved.ok) throw new OperationFailed(saved.error);
+      return;
     } catch (e) {
       const error = e instanceof OperationFailed ? e.error : classifyError(e);
       const notes: string[] = [];
+      // What this run undid of the previous one is put back (newest first), then what it applied is undone.
+      for (const a of [...undone].reverse()) {
+        // A recorded input is the one the step ran (after-identity inputs name their principal already).
+        const r = yield* acts.runStep({ step: a.step, input: a.input as StepRun["input"] });
+        if (!r.ok) notes.push(`could not put back the previous ${a.step}: ${r.error?.message ?? "failed"}`);
+      }
       for (const a of applied.filter((x) => x.changed).reverse()) {
         const c = yield* acts.compensateStep({ step: a.step, input: a.input, prior: a.prior });
         if (!c.ok) notes.push(`could not undo ${a.step}: ${c.error.message}`);
@@ -115,7 +137,7 @@ export function* createOrUpdateOrchestrator(context: OrchestrationContext): Gene
         ...(plan ? { plan } : {}),
       };
     }
-    // Recorded inside the section: the next operation on this source plans against this one's names.
+    // Its operation ends Failed even when the linker cannot be written.
     yield* acts.record(outcome);
   } finally {
     lock.release();

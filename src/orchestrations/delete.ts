@@ -26,5 +26,9 @@ export function* deleteOrchestrator(context: OrchestrationContext): Generator<df
   const outcome: OperationOutcome = failures.length
     ? { ...base, status: "Failed", error: { code: "DeleteIncomplete", message: `Some changes could not be undone: ${failures.join("; ")}` } }
     : { ...base, status: "Succeeded" };
-  yield* acts.record(outcome);
+  const removed = yield* acts.record(outcome);
+  // Everything was undone but the record could not be removed: the linker stays, Failed, for a repeated delete.
+  if (!removed.ok && outcome.status === "Succeeded") {
+    yield* acts.record({ ...base, status: "Failed", error: { code: "DeleteIncomplete", message: `The connection's changes were undone, but its record could not be removed: ${removed.error.message}` } });
+  }
 }

@@ -5,7 +5,8 @@
 // managedBy=linkwright.
 // Writes are conditional (If-Match on the etag read, If-None-Match: * for new keys), so an outside change made
 // between our read and our write fails the step instead of being overwritten; the keys this apply already wrote
-// are then put back. Compensation restores a key only while it still carries the etag our write produced.
+// are then put back. A write whose answer was lost is retried by the SDK and refused as changed: a key that then holds
+// exactly what the write sent (or, for a removal, is gone) counts as written. Compensation restores a key only while it still carries the etag our write produced.
 // Keys are per connection: a delete undoes what this one wrote; an update writing to another store (or none) undoes
 // the keys of the previous one like a delete, while keys no longer wanted in the same store go by the run's `remove`.
 import type { AppConfigurationClient, ConfigurationSetting } from "@azure/app-configuration";
@@ -225,6 +226,22 @@ async function restore(client: AppConfigurationClient, input: Resolved, entry: A
   }
 }
 
+/** The key as it is now when it holds exactly `content` (value, content type and tags); null when it is absent;
+ *  undefined otherwise (someone else's change). */
+async function holding(client: AppConfigurationClient, input: Resolved, key: string, content?: PriorContent): Promise<ConfigurationSetting | null | undefined> {
+  let kv: ConfigurationSetting;
+  try {
+    kv = await client.getConfigurationSetting({ key, ...(input.label ? { label: input.label } : {}) });
+  } catch (e) {
+    if ((e as RestError).statusCode === 404) return null;
+    throw e;
+  }
+  const sortedTags = (t: Record<string, string> | undefined) => JSON.stringify(Object.entries(t ?? {}).sort());
+  const same = content !== undefined && kv.value === content.value && (kv.contentType ?? undefined) === (content.contentType ?? undefined)
+    && sortedTags(kv.tags) === sortedTags(content.tags);
+  return same ? kv : undefined;
+}
+
 function priorContent(kv: ConfigurationSetting): PriorContent {
   return { ...(kv.value !== undefined ? { value: kv.value } : {}), ...(kv.contentType ? { contentType: kv.contentType } : {}), tags: kv.tags ?? {} };
 }
@@ -278,7 +295,10 @@ export const appConfigurationStep = {
             : await client.addConfigurationSetting(setting(input, key, content));
           done.push({ ...before(key), writtenEtag: written.etag });
         } catch (e) {
-          throw await explain(e, input, ctx, key);
+          // A lost answer: the SDK's retry of this conditional write finds the key changed — by this very write.
+          const mine = (e as RestError).statusCode === 412 ? await holding(client, input, key, content) : undefined;
+          if (!mine) throw await explain(e, input, ctx, key);
+          done.push({ ...before(key), writtenEtag: mine.etag });
         }
       }
       for (const key of remove) {
@@ -286,7 +306,10 @@ export const appConfigurationStep = {
           await client.deleteConfigurationSetting({ key, ...(input.label ? { label: input.label } : {}), etag: current.get(key)!.etag }, { onlyIfUnchanged: true });
           done.push(before(key));
         } catch (e) {
-          throw await explain(e, input, ctx, key);
+          // Likewise a removal whose answer was lost: the key is gone.
+          const status = (e as RestError).statusCode;
+          if ((status !== 412 && status !== 404) || (await holding(client, input, key)) !== null) throw await explain(e, input, ctx, key);
+          done.push(before(key));
         }
       }
     } catch (e) {

@@ -5,14 +5,15 @@
 // the user exists and otherwise names the exact statements and the admin prerequisite. Never skipped silently: when a
 // statement cannot run, apply fails with the statements and what is missing. A user linkwright did not create is never
 // dropped: one that exists is left alone (no change, nothing recorded to undo), one that appears between the probe and
-// the CREATE makes apply fail, and only a user this apply's CREATE made is dropped when a grant then fails.
+// the CREATE makes apply fail (unless the CREATE's answer was lost: then it is the user that CREATE made), and only a
+// user this apply's CREATE made is dropped when a grant then fails.
 // A delete keeps a user another connection of the source also applied (SQL users are per identity).
 import type { TargetFacts } from "../catalogue/types.js";
 import { defaultDatabaseUser } from "../catalogue/grants.js";
 import { checkEntraAdmin, selfFromToken, type AdminCheck } from "../databases/admin.js";
 import { ENGINES, engineOfKind } from "../databases/engines.js";
 import { resolveEndpoint } from "../databases/endpoints.js";
-import { createDatabaseExecutor, type DatabaseExecutor, type DatabaseSessionRequest } from "../databases/executor.js";
+import { createDatabaseExecutor, DatabaseStatementError, type DatabaseExecutor, type DatabaseSessionRequest } from "../databases/executor.js";
 import type { DatabaseSettings } from "../config/settings.js";
 import { databaseUserStatements, type DatabaseUserStatements } from "../databases/statements.js";
 import { type PrincipalType } from "../model/steps.js";
@@ -243,15 +244,17 @@ export function createDatabaseUserStep(options: DatabaseUserStepOptions = {}): S
       try {
         await executor.runStatements({ ...session.request, statements: stmts.createUser });
       } catch (e) {
-        // The CREATE did not run or failed: whatever user of that name exists now is not linkwright's (someone created
-        // it after the probe), so it is neither dropped nor granted anything.
-        const outcome = await executor.userExists({ ...session.request, existsQuery: stmts.exists })
-          .then((exists) => exists
-            ? `A user '${input.userName}' already exists and was not created by linkwright; it was left as it is (not dropped, nothing granted). ` +
+        const existsNow = await executor.userExists({ ...session.request, existsQuery: stmts.exists }).catch(() => undefined);
+        // No answer came (the connection dropped or timed out with the CREATE on its way) and the user exists now:
+        // that CREATE ran — the probe just found none — and the grants follow as usual. Otherwise the CREATE did not
+        // run or the server refused it: whatever user of that name exists now is not linkwright's (someone created it
+        // after the probe), so it is neither dropped nor granted anything.
+        if (!(existsNow === true && e instanceof DatabaseStatementError && !e.answered)) {
+          throw notCreated(e, existsNow === undefined ? "Nothing was dropped."
+            : existsNow ? `A user '${input.userName}' already exists and was not created by linkwright; it was left as it is (not dropped, nothing granted). ` +
               "Drop it yourself if it is not needed, or name another user in authInfo.userName."
-            : "Nothing had been created.")
-          .catch(() => "Nothing was dropped.");
-        throw notCreated(e, outcome);
+            : "Nothing had been created.");
+        }
       }
       try {
         if (stmts.grant.length) await executor.runStatements({ ...session.request, statements: stmts.grant });
@@ -277,8 +280,16 @@ export function createDatabaseUserStep(options: DatabaseUserStepOptions = {}): S
       try {
         await executor.runStatements({ ...session.request, statements: stmts.drop });
       } catch (e) {
+        // No answer came, but the user is gone: the DROP ran.
+        if (e instanceof DatabaseStatementError && !e.answered
+          && await executor.userExists({ ...session.request, existsQuery: stmts.exists }).then((exists) => !exists, () => false)) return;
+        // The user stays: what the drop had revoked before the refused statement is granted again, so it is as it was.
+        const regranted = stmts.drop.length > 1 && stmts.grant.length
+          ? await executor.runStatements({ ...session.request, statements: stmts.grant })
+            .then(() => " Its grants, revoked before, were given back.", (g: Error) => ` Giving back its grants failed too (${g.message}): run ${stmts.grant.join(" ")}`)
+          : "";
         throw new DatabaseUserError("DatabaseUserNotDropped",
-          `Database user '${input.userName}' could not be dropped from ${describeTarget(input, session.fqdn)}: ${(e as Error).message}. Run as the Entra admin: ${stmts.drop.join(" ")}`);
+          `Database user '${input.userName}' could not be dropped from ${describeTarget(input, session.fqdn)}: ${(e as Error).message}.${regranted} Run as the Entra admin: ${stmts.drop.join(" ")}`);
       }
     },
 

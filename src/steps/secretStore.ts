@@ -2,6 +2,7 @@
 // Key Vault reference instead of the value. The value is resolved and written inside this activity only.
 // A delete keeps a secret another connection of the source stores under the same name.
 import type { RestError } from "@azure/core-rest-pipeline";
+import { AT_MOST_ONCE_HEADER, OUTCOME_UNKNOWN } from "../azure/clients.js";
 import { resolveSecretValue, secretReadRequirements } from "./secretValues.js";
 import { keyVaultIdOf } from "../authorization/requirements.js";
 import type { LinkerProperties } from "../model/linker.js";
@@ -70,7 +71,17 @@ export const secretStoreStep = {
     const [current, wanted] = await Promise.all([currentValue(input, ctx), resolveSecretValue(input.source, ctx)]);
     const outputs = { secretUri: secretUri(input.vaultUri, input.secretName) };
     if (current === wanted) return { changed: false, outputs };
-    await ctx.clients.secrets(input.vaultUri).setSecret(input.secretName, wanted, { tags: { managedBy: "linkwright" } });
+    // Every write adds a version: a write whose answer was lost is not sent again blindly; it took effect when the
+    // secret now holds the value (then once, as wanted), else it is written once more.
+    const write = () => ctx.clients.secrets(input.vaultUri).setSecret(input.secretName, wanted, {
+      tags: { managedBy: "linkwright" }, requestOptions: { headers: { [AT_MOST_ONCE_HEADER]: "1" } },
+    });
+    try {
+      await write();
+    } catch (e) {
+      if ((e as RestError).code !== OUTCOME_UNKNOWN) throw e;
+      if ((await currentValue(input, ctx)) !== wanted) await write();
+    }
     return {
       changed: true,
       prior: current === undefined ? { existed: false } : { existed: true, priorSealed: ctx.sealer.seal(current) },
@@ -87,10 +98,12 @@ export const secretStoreStep = {
     try {
       const poller = await client.beginDeleteSecret(input.secretName);
       await poller.pollUntilDone();
-      await client.purgeDeletedSecret(input.secretName).catch(() => undefined);
     } catch (e) {
+      // Not found: never written, or deleted already — by this very delete when its answer was lost and the SDK's
+      // retry found it gone; then it waits, soft-deleted, to be purged.
       if ((e as RestError).statusCode !== 404) throw e;
     }
+    await client.purgeDeletedSecret(input.secretName).catch(() => undefined);
   },
 
   async verify(input, ctx): Promise<CheckResult> {

@@ -1,7 +1,8 @@
 // Network (vNetSolution type serviceEndpoint): let the source's outbound subnet through the target's firewall by
 // a virtual-network rule, which needs the target's service endpoint (e.g. Microsoft.Storage) on that subnet.
 // apply: adds the service endpoint to the subnet (read-modify-write of the subnet, everything else kept), then the
-// subnet's rule to the target. Only what is missing is written; the target's default action is never changed.
+// subnet's rule to the target (should the rule fail, the endpoint it added comes off again). Only what is missing is
+// written; the target's default action is never changed.
 // compensate: removes exactly what apply added, rule first, and only where it is still there.
 // A delete keeps them while another connection of the source applied the same subnet and target; that connection
 // then undoes both what it added and what this one did.
@@ -101,6 +102,15 @@ async function missing(input: ServiceEndpointInput, ctx: StepContext): Promise<M
   };
 }
 
+/** Takes the service endpoint off the subnet (the subnet re-read right before its PUT), if it is there. */
+async function removeServiceEndpoint(input: ServiceEndpointInput, service: string, ctx: StepContext): Promise<void> {
+  const subnet = subnets(ctx.clients, input.subnetId);
+  const current = await subnet.get();
+  const endpoints = current.serviceEndpoints ?? [];
+  const kept = endpoints.filter((e) => (e.service ?? "").toLowerCase() !== service.toLowerCase());
+  if (kept.length !== endpoints.length) await subnet.put(current, kept);
+}
+
 export const serviceEndpointStep = {
   name: "serviceEndpoint",
   health: "verify",
@@ -109,6 +119,21 @@ export const serviceEndpointStep = {
   undo: {
     kind: "shared", whenObsolete: "undo", kept: "the serviceEndpoint step's changes (used by other connections)",
     combinePriors: (mine, heirs) => ({ ...mine, ...heirs }),
+    // An update that moves the connection to another target through the same subnet still needs the subnet's service
+    // endpoint the previous run added: only the old target's rule is undone; the new record removes the endpoint later.
+    passOn: (obsolete, current) => {
+      const service = obsolete.prior?.addedServiceEndpoint;
+      if (!service) return undefined;
+      const index = current.findIndex((c) => c.step === "serviceEndpoint"
+        && sameResourceId(String((c.input as ServiceEndpointInput).subnetId), String(obsolete.input.subnetId))
+        && serves(service, String((c.input as ServiceEndpointInput).serviceName)));
+      if (index < 0) return undefined;
+      const { addedServiceEndpoint: _kept, ...rest } = obsolete.prior!;
+      return {
+        ...(rest.addedRuleSubnetId ? { undo: rest } : {}),
+        heir: { index, prior: { ...(current[index]!.prior as ServiceEndpointPrior | undefined), addedServiceEndpoint: service } },
+      };
+    },
   },
 
   // One change line is the subnet's service endpoint, the other the target's rule.
@@ -155,20 +180,22 @@ export const serviceEndpointStep = {
         prior.addedServiceEndpoint = input.serviceName;
       }
     }
-    // The target validates that the subnet carries the service endpoint, so the rule comes second.
-    if (m.rule && await rules(input, ctx).add(input.subnetId)) prior.addedRuleSubnetId = input.subnetId;
+    // The target validates that the subnet carries the service endpoint, so the rule comes second. Should it fail,
+    // the service endpoint this apply added goes again: the step leaves nothing it did not finish.
+    try {
+      if (m.rule && await rules(input, ctx).add(input.subnetId)) prior.addedRuleSubnetId = input.subnetId;
+    } catch (e) {
+      if (!prior.addedServiceEndpoint) throw e;
+      const undone = await removeServiceEndpoint(input, prior.addedServiceEndpoint, ctx).then(() => undefined, (u: Error) => u);
+      if (undone) (e as Error).message += ` (The ${prior.addedServiceEndpoint} service endpoint it had added to ${input.subnetId} could not be removed again: ${undone.message})`;
+      throw e;
+    }
     return prior.addedServiceEndpoint || prior.addedRuleSubnetId ? { changed: true, prior } : { changed: false };
   },
 
   async compensate(input, prior, ctx): Promise<void> {
     if (prior.addedRuleSubnetId) await rules(input, ctx).remove(prior.addedRuleSubnetId);
-    if (prior.addedServiceEndpoint) {
-      const subnet = subnets(ctx.clients, input.subnetId);
-      const current = await subnet.get();
-      const endpoints = current.serviceEndpoints ?? [];
-      const kept = endpoints.filter((e) => (e.service ?? "").toLowerCase() !== prior.addedServiceEndpoint!.toLowerCase());
-      if (kept.length !== endpoints.length) await subnet.put(current, kept);
-    }
+    if (prior.addedServiceEndpoint) await removeServiceEndpoint(input, prior.addedServiceEndpoint, ctx);
   },
 
   async verify(input, ctx): Promise<CheckResult> {

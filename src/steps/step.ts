@@ -80,6 +80,10 @@ export type UndoPolicy<Input, Prior> = {
       reliedOnBy?: (other: StoredLinker) => boolean;
       /** The heir recorded a prior of its own: the one it undoes (default: the heir keeps its own, nothing is handed). */
       combinePriors?: (mine: Prior, heirs: Prior) => Prior;
+      /** An update's obsolete record part of whose change the run's own records (`current`, of every step) still need
+       *  under another key: what of its prior is still undone (undefined: nothing), and which current record takes
+       *  over the rest (its prior becomes `prior`, so the connection's delete undoes it later). Undefined: undo all. */
+      passOn?: (obsolete: AppliedRecord<Input, Prior>, current: AppliedStepRecord[]) => { undo?: Prior; heir?: { index: number; prior: Prior } } | undefined;
     }
   /** Undone, changed by this run or not, when it is this connection's own and the dependency index names no other
    *  connection for it (the step's `dependency`). */

@@ -108,6 +108,27 @@ describe("storage-blob with vNetSolution serviceEndpoint", () => {
     await storage.storageAccounts.update(account.resourceGroup, account.names[0]!, { networkRuleSet: open });
   });
 
+  it("an update moving the connection to another account keeps the subnet's service endpoint it still needs", async () => {
+    const webApp = lw.ids.webApp!;
+    const before = withoutEtags(lw.comparableState());
+    const body = (account: string) => ({
+      targetService: { type: "AzureResource" as const, id: `${account}/blobServices/default` }, authInfo: { authType: "systemAssignedIdentity" as const },
+      clientType: "nodejs", vNetSolution: { type: "serviceEndpoint" as const },
+    });
+    expect((await lw.client.linker.beginCreateOrUpdateAndWait(webApp, "semove", body(lw.ids.storageAccount!))).provisioningState).toBe("Succeeded");
+    const moved = await lw.putLinker(webApp, "semove", body(lw.ids.otherStorageAccount!));
+    expect(moved.status.status, JSON.stringify(moved.status.error)).toBe("Succeeded");
+    // The old account's rule is undone; the subnet keeps the endpoint the new account's rule needs.
+    expect(accountAcls().virtualNetworkRules ?? []).toEqual([]);
+    expect(subnetEndpoints()).toEqual(["Microsoft.Storage"]);
+    const validated = await lw.client.linker.beginValidateAndWait(webApp, "semove");
+    expect(validated.isConnectionAvailable, JSON.stringify(validated.validationDetail)).toBe(true);
+    // The connection now owns the endpoint: its delete takes it off.
+    await lw.client.linker.beginDeleteAndWait(webApp, "semove");
+    expect(subnetEndpoints()).toEqual([]);
+    expect(lw.diff(before, withoutEtags(lw.comparableState()))).toEqual([]);
+  });
+
   it("refuses a source without VNet integration with the fix, and changes nothing", async () => {
     const slot = lw.ids.slot!;
     const before = lw.comparableState();

@@ -115,3 +115,38 @@ describe("sql driver (tedious, TDS 8.0 strict) + emulator", () => {
     await expect(executor.runStatements({ ...s, serverName: "lw-other.example.com", statements: [stmts.exists] })).rejects.toThrow(/altnames|Hostname|certificate/i);
   });
 });
+
+describe.each(["postgresql", "mysql", "sql"] as DatabaseEngine[])("%s emulator faults", (engine) => {
+  const stmts = databaseUserStatements({ engine, databaseName: "appdb", userName: `faulted_${engine}`, objectId: OID, clientId: CID, principalType: "ServicePrincipal" });
+  const create = stmts.createUser.at(-1)!;
+
+  it("error: fails before any effect; lost: takes effect, then drops the connection; slow: takes effect, answers late", async () => {
+    const s = await session(engine, stmts.connectDatabase);
+    const created = () => db.principals(SERVERS[engine]).some((p) => p.name === `faulted_${engine}`);
+    try {
+      db.faults.add({ sql: "faulted_", server: SERVERS[engine], mode: "error", message: "injected before any effect" });
+      await expect(executor.runStatements({ ...s, statements: [create] })).rejects.toThrow(/injected before any effect/);
+      expect(created()).toBe(false);
+
+      db.faults.add({ sql: "faulted_", server: SERVERS[engine], mode: "lost" });
+      const lost = await executor.runStatements({ ...s, statements: [create] }).catch((e: unknown) => e);
+      expect(lost).toBeInstanceOf(DatabaseStatementError);
+      expect(created()).toBe(true);
+      const snapshot = db.snapshot();
+      await executor.runStatements({ ...s, statements: stmts.drop });
+      expect(created()).toBe(false);
+      db.restore(snapshot);
+      expect(created()).toBe(true);
+      await executor.runStatements({ ...s, statements: stmts.drop });
+
+      db.faults.add({ sql: "faulted_", server: SERVERS[engine], mode: "slow", delayMs: 1_500 });
+      const slow = await executor.runStatements({ ...s, timeoutMs: 500, statements: [create] }).catch((e: unknown) => e);
+      expect(slow).toBeInstanceOf(Error);
+      expect(created()).toBe(true);
+      await executor.runStatements({ ...s, statements: stmts.drop });
+      expect(db.faults.rules.every((r) => r.hits === 1)).toBe(true);
+    } finally {
+      db.faults.clear();
+    }
+  });
+});

@@ -54,6 +54,7 @@ const PLATFORM_SETTINGS = [
 /** Settings the code reads that the deployment deliberately does not set, and why. */
 const LEFT_OUT: Record<string, string> = {
   LINKWRIGHT_STORAGE: "linkwright's tables share the AzureWebJobsStorage account",
+  LINKWRIGHT_REQUEST_TIMEOUT_MS: "no per-request timeout, as the Azure SDKs default to (the fault matrix sets one to fault slow answers)",
   LINKWRIGHT_APP_CERTIFICATE_PATH: "the app registration's credential is linkwright's managed identity (a federated identity credential), no certificate",
   WEBSITE_SITE_NAME: "provided by App Service",
   WEBSITE_OWNER_NAME: "provided by App Service",

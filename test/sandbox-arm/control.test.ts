@@ -1,4 +1,4 @@
-// The /_sandbox control surface: injected faults (retried 429, surfaced 500), latency, hang-ups, counters,
+// The /_sandbox control surface: injected faults (retried 429, surfaced 500, lost and slow answers), latency, hang-ups, counters,
 // snapshot/restore, reset, seeding — in-process and over HTTP.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ResourceManagementClient } from "@azure/arm-resources";
@@ -46,6 +46,35 @@ describe("faults", () => {
     expect((timedOut as Error).message).toMatch(/timed out/);
     const ok = await rawRequest(t.endpoint, "GET", `/subscriptions/${t.subscriptionId}/resourcegroups/ctl?api-version=2025-04-01`, { token });
     expect(ok.status).toBe(200);
+  });
+
+  it("a lost answer: the write takes effect, the socket is dropped, and the SDK's retry writes it again", async () => {
+    const rule = t.emulator.control.addFault({ method: "PATCH", path: "/resourcegroups/ctl$", mode: "lost" });
+    t.emulator.control.resetCalls();
+    const rg = await client.resourceGroups.update("ctl", { tags: { lost: "1" } });
+    expect(rg.tags).toEqual({ lost: "1" });
+    expect(t.emulator.control.rules().faults.find((f) => f.id === rule.id)?.hits).toBe(1);
+    // Both the lost attempt and the retry reached the handler.
+    expect(t.emulator.control.calls().writes).toBe(2);
+  });
+
+  it("a slow answer: the write takes effect at once, the answer comes delayMs late (past a client timeout)", async () => {
+    t.emulator.control.addFault({ method: "PATCH", path: "/resourcegroups/ctl$", mode: "slow", delayMs: 800 });
+    const token = await t.emulator.tokenFor("admin");
+    const path = `/subscriptions/${t.subscriptionId}/resourcegroups/ctl?api-version=2025-04-01`;
+    const timedOut = await rawRequest(t.endpoint, "PATCH", path, { token, body: JSON.stringify({ tags: { slow: "1" } }), timeoutMs: 200 }).catch((e: Error) => e);
+    expect((timedOut as Error).message).toMatch(/timed out/);
+    expect((await client.resourceGroups.get("ctl")).tags).toEqual({ slow: "1" });
+    t.emulator.control.addFault({ method: "PATCH", path: "/resourcegroups/ctl$", mode: "slow", delayMs: 300 });
+    const start = Date.now();
+    const late = await rawRequest(t.endpoint, "PATCH", path, { token, body: JSON.stringify({ tags: { slow: "2" } }) });
+    expect(late.status).toBe(200);
+    expect(Date.now() - start).toBeGreaterThanOrEqual(290);
+  });
+
+  it("a rule with a plane applies to that data plane's requests only", () => {
+    t.emulator.control.addFault({ plane: "^keyvault:", path: "^/secrets/", status: 500, times: 1 });
+    expect(t.emulator.control.rules().faults[0]).toMatchObject({ plane: "^keyvault:", hits: 0 });
   });
 
   it("injected latency delays matching requests only", async () => {

@@ -197,3 +197,59 @@ describe("database user step — Azure SQL", () => {
     expect(db.principals(SQL_FQDN)).toEqual([]);
   });
 });
+
+describe("database user step — answers lost after the statement ran (fault matrix)", () => {
+  it("a CREATE whose answer was lost took effect: recorded as created and granted; a lost DROP took effect too", async () => {
+    const pg = new PostgreSQLManagementFlexibleServerClient(sb.te.credential, sb.te.subscriptionId, sb.te.clientOptions);
+    await pg.servers.beginUpdateAndWait(rg, "lw-demo-pg", { authConfig: { activeDirectoryAuth: "Enabled", passwordAuth: "Enabled" } });
+    await pg.administratorsMicrosoftEntra.beginCreateOrUpdateAndWait(rg, "lw-demo-pg", self.principalId, { principalType: "ServicePrincipal", principalName: "lw-linkwright", tenantId: sb.te.tenantId });
+    const input = { ...inputFor("postgres-flexible", sb.ids.postgresDatabase!), userName: "aad_lost_answer" };
+    const user = () => db.principals(PG_FQDN).find((p) => p.name === "aad_lost_answer");
+    try {
+      db.faults.add({ sql: "pgaadauth_create_principal_with_oid", mode: "lost" });
+      const out = await databaseUserStep.apply(input, sb.ctx);
+      expect(out).toMatchObject({ changed: true, prior: { created: true } });
+      expect(user()?.grants.length).toBeGreaterThan(0);
+
+      db.faults.add({ sql: "^\\s*DROP ROLE", mode: "lost" });
+      await databaseUserStep.compensate(input, out.prior!, sb.ctx);
+      expect(user()).toBeUndefined();
+      expect(db.faults.rules.every((r) => r.hits === 1)).toBe(true);
+    } finally {
+      db.faults.clear();
+    }
+  });
+
+  it("a DROP the server refused after the REVOKEs ran: the user keeps its grants (left as it was)", async () => {
+    const input = { ...inputFor("postgres-flexible", sb.ids.postgresDatabase!), userName: "aad_drop_refused" };
+    const out = await databaseUserStep.apply(input, sb.ctx);
+    const user = () => db.principals(PG_FQDN).find((p) => p.name === "aad_drop_refused");
+    const granted = user()!.grants;
+    expect(granted.length).toBeGreaterThan(0);
+    try {
+      db.faults.add({ sql: "^\\s*DROP ROLE", mode: "error", code: "2BP01", message: "role owns objects (injected)", times: -1 });
+      await expect(databaseUserStep.compensate(input, out.prior!, sb.ctx)).rejects.toMatchObject({ code: "DatabaseUserNotDropped" });
+      expect(user()?.grants).toEqual(granted);
+    } finally {
+      db.faults.clear();
+    }
+    await databaseUserStep.compensate(input, out.prior!, sb.ctx);
+    expect(user()).toBeUndefined();
+  });
+
+  it("a CREATE the server refused because the user exists: someone else's user, left alone", async () => {
+    const input = { ...inputFor("postgres-flexible", sb.ids.postgresDatabase!), userName: "aad_someone_elses" };
+    // Created by someone else between linkwright's probe (answered "absent") and its CREATE.
+    const stmts = statementsOf(input);
+    const [host, port] = db.endpoints["*.postgres.database.azure.com"]!.split(":");
+    await createDatabaseExecutor().runStatements({
+      engine: "postgresql", serverName: PG_FQDN, host: host!, port: Number(port), database: "postgres", user: "lw-linkwright",
+      token: await sb.ctx.clients.dataPlaneToken(stmts.tokenScope), statements: [stmts.createUser.at(-1)!], timeoutMs: 5_000,
+    });
+    const real = createDatabaseExecutor();
+    let probes = 0;
+    const step = createDatabaseUserStep({ executor: { ...real, userExists: async (r) => (probes++ === 0 ? false : real.userExists(r)) } });
+    await expect(step.apply(input, sb.ctx)).rejects.toMatchObject({ code: "DatabaseUserNotCreated", message: expect.stringContaining("was not created by linkwright") });
+    expect(db.principals(PG_FQDN).find((p) => p.name === "aad_someone_elses")).toBeDefined();
+  });
+});

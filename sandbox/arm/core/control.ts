@@ -5,11 +5,22 @@ export interface FaultRule {
   id: string;
   /** HTTP method to match ("*" or omitted = any). */
   method?: string;
-  /** Regex source matched (case-insensitive) against the normalised request path. */
+  /** Regex source matched (case-insensitive) against the normalised request path (a data plane's: without the query). */
   path: string;
-  /** Status to answer with (e.g. 429, 500, 503), or "timeout" (never answer, then drop) / "hangup" (destroy the socket). */
+  /** Regex source matched (case-insensitive) against a data plane's name (`keyvault:{vaultId}`, `appconfig:{storeId}`):
+   *  the rule applies to that data plane's requests instead of ARM's. Omitted = ARM only. */
+  plane?: string;
+  /** Regex source matched (case-insensitive) against the request body as text; omitted = any body. */
+  body?: string;
+  /** Status to answer with (e.g. 429, 500, 503), before the request has any effect. */
   status?: number;
-  mode?: "status" | "timeout" | "hangup";
+  /** "status" (default): answer `status` before any effect. "timeout": never answer, then drop. "hangup": destroy the
+   *  socket before any effect. "lost": handle the request (its effect applied), then destroy the socket instead of
+   *  answering — the client sees a network error. "slow": handle the request (its effect applied), then answer
+   *  `delayMs` late — past a client timeout shorter than that. */
+  mode?: "status" | "timeout" | "hangup" | "lost" | "slow";
+  /** "slow": how long the answer is held (default 5000 ms). */
+  delayMs?: number;
   /** Error code in the envelope; defaults by status. */
   code?: string;
   message?: string;
@@ -62,8 +73,11 @@ export function countMutations(calls: CallCount[], include: (c: CallCount) => bo
 let seq = 0;
 const nextId = (p: string) => `${p}-${++seq}`;
 
-function matches(rule: { method?: string; path: string }, method: string, path: string): boolean {
+function matches(rule: { method?: string; path: string; plane?: string; body?: string }, method: string, path: string, plane?: string, body?: string): boolean {
   if (rule.method && rule.method !== "*" && rule.method.toUpperCase() !== method.toUpperCase()) return false;
+  if (rule.body !== undefined && !new RegExp(rule.body, "i").test(body ?? "")) return false;
+  if ((rule.plane === undefined) !== (plane === undefined)) return false;
+  if (rule.plane !== undefined && !new RegExp(rule.plane, "i").test(plane!)) return false;
   return new RegExp(rule.path, "i").test(path);
 }
 
@@ -75,6 +89,8 @@ export class ControlState {
 
   addFault(rule: Omit<FaultRule, "id" | "hits"> & { id?: string }): FaultRule {
     new RegExp(rule.path); // validate
+    if (rule.plane !== undefined) new RegExp(rule.plane);
+    if (rule.body !== undefined) new RegExp(rule.body);
     const r: FaultRule = { times: 1, ...rule, id: rule.id ?? nextId("fault"), hits: 0 };
     if (r.times !== undefined && r.times < 0) r.times = Infinity;
     this.faults.push(r);
@@ -109,9 +125,9 @@ export class ControlState {
     this.lro = [];
   }
 
-  /** Consumes one use of the first matching fault rule. */
-  takeFault(method: string, path: string): FaultRule | undefined {
-    const r = this.faults.find((f) => matches(f, method, path) && (f.hits ?? 0) < (f.times ?? 1));
+  /** Consumes one use of the first matching fault rule (`plane`: a data plane's name; omitted = an ARM request). */
+  takeFault(method: string, path: string, plane?: string, body?: string): FaultRule | undefined {
+    const r = this.faults.find((f) => matches(f, method, path, plane, body) && (f.hits ?? 0) < (f.times ?? 1));
     if (!r) return undefined;
     r.hits = (r.hits ?? 0) + 1;
     return { ...r };

@@ -1,5 +1,5 @@
 // The ARM front door: one request pipeline over the route table.
-// normalise -> control surface -> latency -> faults -> body (size limit) -> route -> api-version -> JSON
+// normalise -> control surface -> latency -> faults ("lost" / "slow" ones spoil the answer of a handled request) -> body (size limit) -> route -> api-version -> JSON
 // -> authenticate -> RBAC (role assignments with their ABAC conditions, deny assignments) -> subscription/RG existence -> handler -> activity log + Event Grid -> response.
 // Nothing thrown escapes: unknown errors become 500 InternalServerError in the ARM envelope.
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -13,6 +13,7 @@ import type { ControlState } from "./control.js";
 import type { OperationTracker } from "./lro.js";
 import type { ActivityLog } from "./activity-log.js";
 import { buildResourceEvent, type EventGridFanout } from "./event-grid.js";
+import { withholdResponse } from "./withheld-response.js";
 import type { AccessAttributes, RbacEvaluator } from "./rbac.js";
 import type { Directory } from "../identity/principals.js";
 import { ARM_AUDIENCES, TokenError, type TokenService, type VerifiedToken } from "../identity/tokens.js";
@@ -69,15 +70,17 @@ async function handle(core: CoreParts, req: IncomingMessage, res: ServerResponse
 
   const delay = core.control.latencyFor(method, path);
   if (delay > 0) await new Promise((r) => setTimeout(r, delay));
-  const fault = core.control.takeFault(method, path);
-  if (fault) {
-    if (fault.mode === "hangup") { req.socket.destroy(); return; }
-    if (fault.mode === "timeout") {
-      core.heldSockets.add(req.socket);
-      req.socket.once("close", () => core.heldSockets.delete(req.socket));
-      setTimeout(() => req.socket.destroy(), 120_000).unref();
-      return;
-    }
+  const fault = core.control.takeFault(method, path, undefined, body.toString("utf8"));
+  if (fault?.mode === "hangup") { req.socket.destroy(); return; }
+  if (fault?.mode === "timeout") {
+    core.heldSockets.add(req.socket);
+    req.socket.once("close", () => core.heldSockets.delete(req.socket));
+    setTimeout(() => req.socket.destroy(), 120_000).unref();
+    return;
+  }
+  // The request is handled; only its answer is lost or late.
+  if (fault?.mode === "lost" || fault?.mode === "slow") withholdResponse(req, res, fault, core.heldSockets);
+  else if (fault) {
     const status = fault.status ?? 500;
     const headers: Record<string, string> = fault.retryAfter !== undefined ? { "Retry-After": String(fault.retryAfter) } : {};
     throw new ArmError(status, fault.code ?? defaultFaultCode(status), fault.message ?? `Injected fault ${fault.id}.`, undefined, undefined, headers);
@@ -157,7 +160,7 @@ function defaultKind(method: HttpMethod): "read" | "write" | "delete" | "action"
   return method === "GET" || method === "HEAD" ? "read" : method === "DELETE" ? "delete" : method === "POST" ? "action" : "write";
 }
 
-function defaultFaultCode(status: number): string {
+export function defaultFaultCode(status: number): string {
   if (status === 429) return "SubscriptionRequestsThrottled";
   if (status === 503) return "ServiceUnavailable";
   if (status === 409) return "Conflict";

@@ -3,8 +3,10 @@ import https from "node:https";
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import type { Caller, CoreServices, DataPlaneHandler, RouteContext } from "./contract.js";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { CoreParts } from "./server.js";
-import { callerFromToken, publishEvent } from "./server.js";
+import { callerFromToken, defaultFaultCode, publishEvent } from "./server.js";
+import { withholdResponse } from "./withheld-response.js";
 import { page } from "./paging.js";
 
 /** The core parts the services use, plus what only they need. */
@@ -24,6 +26,36 @@ export interface ServicesHandle {
 
 export function createServices(d: ServicesDeps): ServicesHandle {
   const dataPlanes = new Map<string, { server: https.Server; origin: string }>();
+
+  /** The control surface's faults for a data plane (rules with a `plane`), as server.ts applies them to ARM. Only
+   *  requests carrying credentials are matched: a client's unauthenticated first request (Key Vault's challenge probe)
+   *  has no effect to fault. True when the fault answered (or dropped) the request itself. */
+  const dataPlaneFault = (name: string, req: IncomingMessage, res: ServerResponse, body: Buffer): boolean => {
+    if (!req.headers.authorization) return false;
+    const path = (req.url ?? "/").split("?")[0]!;
+    const fault = d.control.takeFault(req.method ?? "GET", path, name, body.toString("utf8"));
+    if (!fault) return false;
+    const held = d.core().heldSockets;
+    if (fault.mode === "hangup") { req.socket.destroy(); return true; }
+    if (fault.mode === "timeout") {
+      held.add(req.socket);
+      req.socket.once("close", () => held.delete(req.socket));
+      setTimeout(() => req.socket.destroy(), 120_000).unref();
+      return true;
+    }
+    if (fault.mode === "lost" || fault.mode === "slow") {
+      withholdResponse(req, res, fault, held);
+      return false;
+    }
+    const status = fault.status ?? 500;
+    const text = JSON.stringify({ error: { code: fault.code ?? defaultFaultCode(status), message: fault.message ?? `Injected fault ${fault.id}.` } });
+    res.writeHead(status, {
+      "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text),
+      ...(fault.retryAfter !== undefined ? { "retry-after": String(fault.retryAfter) } : {}),
+    });
+    res.end(text);
+    return true;
+  };
 
   const services: CoreServices = {
     tenantId: d.tenantId,
@@ -71,7 +103,9 @@ export function createServices(d: ServicesDeps): ServicesHandle {
         const chunks: Buffer[] = [];
         req.on("data", (c: Buffer) => chunks.push(c));
         req.on("end", () => {
-          const withBody = Object.assign(req, { body: Buffer.concat(chunks) });
+          const body = Buffer.concat(chunks);
+          if (dataPlaneFault(name, req, res, body)) return;
+          const withBody = Object.assign(req, { body });
           Promise.resolve(handler(withBody, res)).catch((e: unknown) => {
             d.core().log(`[data-plane ${name}] ${(e as Error)?.stack ?? String(e)}`);
             if (!res.headersSent) {

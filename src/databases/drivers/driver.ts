@@ -25,14 +25,18 @@ export class DatabaseStatementError extends Error {
     message: string,
     readonly statement: string | undefined,
     readonly serverCode: string | undefined,
+    /** Whether the server answered (refused the statement); false: the connection dropped or timed out while the
+     *  statement was on its way, so it may have run. */
+    readonly answered = true,
   ) {
     super(message);
   }
 }
 
-/** The error for statement `index` (or the connection), without anything token-bearing. */
-export function statementError(e: unknown, statement: string | undefined, code?: string): DatabaseStatementError {
+/** The error for statement `index` (or the connection), without anything token-bearing. `answered`: the server
+ *  refused it (false: no answer came). */
+export function statementError(e: unknown, statement: string | undefined, code?: string, answered = true): DatabaseStatementError {
   const message = e instanceof Error ? e.message : String(e);
   const where = statement ? `Statement failed: ${statement} — ` : "Could not open the database session: ";
-  return new DatabaseStatementError(`${where}${message}`, statement, code);
+  return new DatabaseStatementError(`${where}${message}`, statement, code, answered);
 }

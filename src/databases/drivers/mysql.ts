@@ -30,7 +30,8 @@ export const mysqlDriver: Driver = async (conn, statements) => {
         const [rows] = await connection.query({ sql: statement, timeout: conn.timeoutMs });
         results.push(Array.isArray(rows) ? (rows as Row[]) : []);
       } catch (e) {
-        throw statementError(e, statement, (e as { code?: string }).code);
+        // The server's refusals carry a SQL state; a lost connection or a timeout carries none.
+        throw statementError(e, statement, (e as { code?: string }).code, typeof (e as { sqlState?: unknown }).sqlState === "string");
       }
     }
   } finally {

@@ -33,7 +33,8 @@ export const postgresDriver: Driver = async (conn, statements) => {
         const r = await client.query(statement);
         results.push((r.rows ?? []) as Row[]);
       } catch (e) {
-        throw statementError(e, statement, (e as { code?: string }).code);
+        // The server's refusals carry a severity; a dropped connection or a read timeout carries none.
+        throw statementError(e, statement, (e as { code?: string }).code, typeof (e as { severity?: unknown }).severity === "string");
       }
     }
   } finally {

@@ -32,7 +32,8 @@ function execute(connection: Connection, statement: string): Promise<Row[]> {
   return new Promise((resolve, reject) => {
     const rows: Row[] = [];
     const request = new Request(statement, (err) => {
-      if (err) reject(statementError(err, statement, String((err as { number?: number }).number ?? (err as { code?: string }).code ?? "")));
+      // The server's refusals carry an error number; a dropped connection or a timeout carries none.
+      if (err) reject(statementError(err, statement, String((err as { number?: number }).number ?? (err as { code?: string }).code ?? ""), typeof (err as { number?: unknown }).number === "number"));
       else resolve(rows);
     });
     request.on("row", (columns: { metadata: { colName: string }; value: unknown }[]) => {

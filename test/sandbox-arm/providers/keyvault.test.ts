@@ -76,6 +76,36 @@ describe("Microsoft.KeyVault vaults (ARM)", () => {
 });
 
 describe("Key Vault secrets data plane", () => {
+  it("takes the control surface's faults for its plane: statuses with Retry-After, lost and slow answers", async () => {
+    const vault = await kv.vaults.createOrUpdate(rg, "kv-faults", { location: "westeurope", properties: { tenantId: t.tenantId, sku, enableRbacAuthorization: true } });
+    t.emulator.assignRole(t.emulator.credentials.admin.objectId, "Key Vault Secrets Officer", vault.id!);
+    const plane = `^keyvault:.*/vaults/kv-faults$`;
+    const retrying = new SecretClient(vault.properties.vaultUri!, t.credential, { ...secretOptions, retryOptions: { maxRetries: 3, retryDelayInMs: 10 } });
+    await retrying.setSecret("warm", "up"); // the challenge is cached: later requests carry the token at once
+    try {
+      const throttled = t.emulator.control.addFault({ plane, method: "PUT", path: "^/secrets/s1$", status: 429, retryAfter: 0, times: 2 });
+      await retrying.setSecret("s1", "v");
+      expect(t.emulator.control.rules().faults.find((f) => f.id === throttled.id)?.hits).toBe(2);
+      // ARM requests are not matched by a data plane's rule.
+      t.emulator.control.addFault({ plane, path: ".*", status: 503, times: 1 });
+      expect((await kv.vaults.get(rg, "kv-faults")).name).toBe("kv-faults");
+      t.emulator.control.clearRules();
+
+      // Lost: the version is written, the SDK retries: two versions.
+      t.emulator.control.addFault({ plane, method: "PUT", path: "^/secrets/s2$", mode: "lost" });
+      await retrying.setSecret("s2", "v");
+      const versions: string[] = [];
+      for await (const p of retrying.listPropertiesOfSecretVersions("s2")) versions.push(p.version!);
+      expect(versions).toHaveLength(2);
+
+      // Persistent 500: the envelope's code reaches the caller once retries are exhausted.
+      t.emulator.control.addFault({ plane, method: "PUT", path: "^/secrets/s3$", status: 500, code: "InjectedFailure", times: -1 });
+      await expectRestError(retrying.setSecret("s3", "v"), 500, "InjectedFailure");
+    } finally {
+      t.emulator.control.clearRules();
+    }
+  });
+
   it("answers an unauthenticated request with the bearer challenge", async () => {
     const vault = await kv.vaults.createOrUpdate(rg, "kv-challenge", { location: "westeurope", properties: { tenantId: t.tenantId, sku } });
     const res = await rawRequest(vault.properties.vaultUri!.replace(/\/$/, ""), "GET", "/secrets?api-version=2026-04-01");
