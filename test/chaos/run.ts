@@ -4,7 +4,7 @@
 //   storm   10,000 resource events in a minute through the Event Grid reactor (test/chaos/storm.ts)
 //   scale   revalidation of 10,000 connections on 2,000 sources with injected ARM latency (bench/revalidate.ts)
 //   creates 200 concurrent creates over 50 sources through the dev host (bench/concurrent-creates.ts)
-//   faults  (the fault matrix and kill-and-resume: issue #15 parts 1, 2 and 5 — not yet; see FAULT_MATRIX below)
+//   faults  every step and the record × every fault kind × every scenario (test/chaos/faults)
 // `npm run chaos -- fuzz storm` runs some; CHAOS_SEED, CHAOS_REQUESTS, CHAOS_EVENTS, CHAOS_STORM_SECONDS size them;
 // `npm run chaos -- fuzz --only 1234` replays fuzz request 1234 of the seed and prints the exchange.
 import { spawnSync } from "node:child_process";
@@ -112,13 +112,32 @@ async function creates(): Promise<void> {
   ]);
 }
 
-// ## faults — the fault matrix (every step × every ARM fault: throttling, 5xx, timeouts, partial LROs) and
-// kill-and-resume (SIGKILL the host at every step boundary, restart, the saga resumes) are issue #15 parts 1, 2 and 5.
-// They land after the step restructuring; add them here as `faults()` with their matrix of cells (step × fault), like
-// the dimensions above, and a CI sample next to test/chaos/fuzz.test.ts.
+/** Runs a chaos script of test/chaos (its own process, the emulator's CA trusted), printing its stdout. */
+async function script(file: string, args: string[]): Promise<{ ok: boolean; stdout: string }> {
+  const certs = await ensureCertificates(DEFAULT_CERT_DIR);
+  const run = spawnSync(process.execPath, ["--import", "tsx", path.resolve(path.dirname(fileURLToPath(import.meta.url)), file), ...args], {
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: certs.caCertFile }, encoding: "utf8", maxBuffer: 64 * 2 ** 20, stdio: ["ignore", "pipe", "inherit"],
+  });
+  process.stdout.write(run.stdout);
+  if (run.status !== 0) print(`(${file} exited with ${run.status ?? run.signal})`);
+  return { ok: run.status === 0, stdout: run.stdout };
+}
+
+/** Cells passed / total from a `name: N/M …` line. */
+function cellsOf(stdout: string, name: string): { passed: number; total: number } | undefined {
+  const m = new RegExp(`^${name}: (\\d+)/(\\d+)`, "m").exec(stdout);
+  return m ? { passed: Number(m[1]), total: Number(m[2]) } : undefined;
+}
+
+// The fault matrix (test/chaos/faults): every step and the record × every fault kind × every scenario, each cell
+// ending fully applied or rolled back byte for byte. CHAOS_FAULTS_SAMPLE=n runs a seeded sample of n cells.
 async function faults(): Promise<void> {
-  console.log("\n## faults (fault matrix, kill-and-resume)");
-  console.log("chaos_faults: pending — issue #15 parts 1, 2 and 5 land after the step restructuring");
+  const sample = process.env.CHAOS_FAULTS_SAMPLE;
+  console.log(`\n## faults (the fault matrix${sample ? `, a sample of ${sample} cells` : ", every cell"}, seed ${seed}; test/chaos/faults/main.ts)`);
+  const t = performance.now();
+  const { ok, stdout } = await script("faults/main.ts", ["--seed", String(seed), ...(sample ? ["--sample", sample] : [])]);
+  const cells = cellsOf(stdout, "fault_matrix_cells") ?? { passed: 0, total: 1 };
+  results.push({ name: "faults", cellsPassed: ok ? cells.passed : Math.min(cells.passed, cells.total - 1), cells: cells.total, seconds: (performance.now() - t) / 1000 });
 }
 
 const started = performance.now();
