@@ -18,6 +18,7 @@ import { linkwrightAppSettings } from "../../../sandbox/app-settings.js";
 import { startSandboxDatabases, type SandboxDatabases } from "../../../sandbox/databases/sandbox.js";
 import { grantLinkwrightPlatformAccess } from "../../../sandbox/seed/platform-grants.js";
 import { startTableFaultProxy, type TableFaultProxy } from "../../../sandbox/storage-faults.js";
+import { startHostProcess, type HostProcess } from "./hostProcess.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
@@ -34,7 +35,10 @@ export interface FaultEnv {
   azurite: AzuriteInstance;
   databases: SandboxDatabases;
   tables: TableFaultProxy;
-  host: FunctionHost;
+  /** The dev host in this process (undefined when it runs as its own process: see `hostProcess`). */
+  host: FunctionHost | undefined;
+  /** The dev host as its own process, which a cell can SIGKILL and restart (`startFaultEnv({ hostProcess: true })`). */
+  hostProcess: HostProcess | undefined;
   ids: Record<string, string>;
   credential: TokenCredential;
   client: ServiceLinkerManagementClient;
@@ -43,7 +47,12 @@ export interface FaultEnv {
   stop(): Promise<void>;
 }
 
-export async function startFaultEnv(): Promise<FaultEnv> {
+export interface FaultEnvOptions {
+  /** Run the dev host as its own process (kill-and-resume) rather than in this one. */
+  hostProcess?: boolean;
+}
+
+export async function startFaultEnv(options: FaultEnvOptions = {}): Promise<FaultEnv> {
   if (!process.env.NODE_EXTRA_CA_CERTS) {
     throw new Error("NODE_EXTRA_CA_CERTS must name the sandbox CA (.sandbox/certs/ca.pem) before Node starts: run under vitest, or as `NODE_EXTRA_CA_CERTS=.sandbox/certs/ca.pem tsx …`");
   }
@@ -58,31 +67,36 @@ export async function startFaultEnv(): Promise<FaultEnv> {
     tls: { key: readFileSync(certs.keyFile, "utf8"), cert: readFileSync(certs.certFile, "utf8"), ca: certs.ca },
   });
   const logger = memoryLogger();
-  const host = await startFunctionHost({
+  const settings = {
+    ...linkwrightAppSettings({ arm, azurite, sealKey: "linkwright-fault-matrix-seal-key-0123456789" }),
+    ...databases.appSettings,
+    LINKWRIGHT_STORAGE: tables.connectionString,
+    LINKWRIGHT_TABLE_PREFIX: TABLE_PREFIX,
+    LINKWRIGHT_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+    LINKWRIGHT_DATABASE_TIMEOUT_MS: String(DATABASE_TIMEOUT_MS),
+    LINKWRIGHT_ROLE_PROPAGATION_SECONDS: "1",
+    LINKWRIGHT_HEALTH_EVENT_WINDOW_MS: "100",
+  };
+  // Its own process: only the API and the sagas (no timers or queue triggers there to turn off).
+  const hostProcess = options.hostProcess
+    ? await startHostProcess({ appDir: repoRoot, entry: "src/functions/{serviceLinkerApi,connectionOrchestrations}.ts", env: settings })
+    : undefined;
+  const host = hostProcess ? undefined : await startFunctionHost({
     appDir: repoRoot,
     entry: "src/functions/{serviceLinkerApi,connectionOrchestrations,healthOnResourceChange}.ts",
-    env: {
-      ...linkwrightAppSettings({ arm, azurite, sealKey: "linkwright-fault-matrix-seal-key-0123456789" }),
-      ...databases.appSettings,
-      LINKWRIGHT_STORAGE: tables.connectionString,
-      LINKWRIGHT_TABLE_PREFIX: TABLE_PREFIX,
-      LINKWRIGHT_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
-      LINKWRIGHT_DATABASE_TIMEOUT_MS: String(DATABASE_TIMEOUT_MS),
-      LINKWRIGHT_ROLE_PROPAGATION_SECONDS: "1",
-      LINKWRIGHT_HEALTH_EVENT_WINDOW_MS: "100",
-    },
+    env: settings,
     logger,
     listeners: { timers: false, queues: false },
   });
-  forward.url = host.baseUrl;
+  forward.url = hostProcess?.baseUrl ?? host!.baseUrl;
   const credential = new ClientSecretCredential(arm.tenantId, arm.credentials.admin.clientId, arm.credentials.admin.clientSecret,
     { authorityHost: arm.endpoint, disableInstanceDiscovery: true });
   const client = new ServiceLinkerManagementClient(credential, { endpoint: arm.endpoint, updateIntervalInMs: 50, retryOptions: { maxRetries: 2, retryDelayInMs: 10 } } as never);
   return {
-    arm, azurite, databases, tables, host, ids: arm.seedResult!.resources, credential, client,
-    logs: () => logger.lines.map((l) => `${l.level} ${l.message}`),
+    arm, azurite, databases, tables, host, hostProcess, ids: arm.seedResult!.resources, credential, client,
+    logs: () => hostProcess?.logs() ?? logger.lines.map((l) => `${l.level} ${l.message}`),
     async stop() {
-      await host.stop();
+      await (hostProcess ?? host)!.stop();
       await tables.close();
       await databases.close();
       await arm.close();

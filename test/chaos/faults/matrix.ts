@@ -75,7 +75,7 @@ function addFault(env: FaultEnv, kind: FaultKind, target: Target): () => number 
   return () => env.arm.control.rules().faults.find((r) => r.id === rule.id)?.hits ?? 0;
 }
 
-interface Reference {
+export interface Reference {
   outcome: Outcome;
   shape: string[];
   /** Why the fault-free run is no reference (it failed, or left a connection that does not validate). */
@@ -181,7 +181,7 @@ export async function runFaultMatrix(options: MatrixOptions = {}): Promise<Matri
 }
 
 /** The operation without a fault: it must succeed and (but for a delete) leave a connection that validates. */
-async function referenceRun(env: FaultEnv, baseline: Baseline, c: Case): Promise<Reference> {
+export async function referenceRun(env: FaultEnv, baseline: Baseline, c: Case): Promise<Reference> {
   await resetTo(env, baseline);
   await c.prepare(env);
   const outcome = await c.operate(env, () => undefined);
@@ -257,11 +257,11 @@ async function runCell(env: FaultEnv, baseline: Baseline, c: Case, step: StepRow
   }
 }
 
-function mentionsStep(message: string, step: StepRow): boolean {
+export function mentionsStep(message: string, step: StepRow): boolean {
   return step === "record" ? /record/i.test(message) : message.includes(step);
 }
 
-function clearFaults(env: FaultEnv): void {
+export function clearFaults(env: FaultEnv): void {
   env.arm.control.clearRules();
   env.tables.clearRules();
   env.databases.emulators.faults.clear();

@@ -88,6 +88,7 @@ export async function heal(env: FaultEnv, source: string, name: string, eventOn:
   if (!event) throw new Error(`auto-heal: no resource event on ${eventOn}`);
   // Past the (run's) role propagation window, so a missing assignment is a failure, not "propagating".
   await new Promise((r) => setTimeout(r, 1_100));
+  if (!env.host) throw new Error("auto-heal: the dev host runs in its own process (no queue trigger there)");
   await env.host.invoke("healthOnResourceChangeQueue", { string: Buffer.from(JSON.stringify(event)).toString("base64") });
   const started = await connections.linkers.get(source, name);
   if (!started?.lastOperationId || started.lastOperationId === before.lastOperationId) {
