@@ -155,7 +155,26 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
         const run = x.principal && step.forPrincipal ? step.forPrincipal(x.input, x.principal) : undefined;
         const input = run?.input ?? x.input;
         const hints = { ...x.hints, ...run?.hints };
-        const out = await step.apply(Object.keys(hints).length ? { ...(input as object), ...hints } : input, ctx);
+        const applied = Object.keys(hints).length ? { ...(input as object), ...hints } : input;
+        // Write-ahead: an earlier run of this very step (the host died before its result was recorded) wrote its
+        // prior here before writing; that prior, not what this run finds, is the state before the operation.
+        const journal = x.journal;
+        let earlier: { prior: unknown } | undefined;
+        let wroteAhead = false;
+        const stepCtx: StepContext = journal ? {
+          ...ctx,
+          writeAhead: async (prior) => {
+            wroteAhead = true;
+            const w = await deps.store.journal.writeAhead(journal.operationId, journal.slot, prior);
+            if ("earlier" in w) earlier = { prior: w.earlier };
+          },
+        } : ctx;
+        const out = await step.apply(applied, stepCtx);
+        if (journal && !wroteAhead) earlier = await deps.store.journal.earlier(journal.operationId, journal.slot);
+        if (earlier) {
+          const prior = step.resume ? await step.resume(earlier.prior, out, applied, ctx) : earlier.prior;
+          return { ok: true, changed: true, prior, outputs: out.outputs, ...(run ? { input } : {}) };
+        }
         return { ok: true, changed: out.changed, prior: out.prior, outputs: out.outputs, ...(run ? { input } : {}) };
       } catch (e) {
         return { ok: false, error: classifyError(e) };

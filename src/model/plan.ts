@@ -76,6 +76,8 @@ export interface StepRun {
   input: ScheduledStep["input"];
   hints?: ScheduledStep["hints"];
   principal?: RunPrincipal;
+  /** The step's place in its operation (the saga's step index): where its prior is written ahead of its writes. */
+  journal?: { operationId: string; slot: string };
 }
 
 export interface StepRunResult {

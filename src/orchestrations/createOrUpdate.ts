@@ -43,8 +43,13 @@ export function* createOrUpdateOrchestrator(context: OrchestrationContext): Gene
   };
   const failure = (s: ScheduledStep, r: StepRunResult) =>
     new OperationFailed({ code: r.error?.code ?? "StepFailed", message: `${s.step}: ${r.error?.message ?? "failed"}` });
+  /** The plan's steps; a step's index is its slot in the operation's write-ahead journal. */
+  let scheduled: ScheduledStep[] = [];
   const run = (s: ScheduledStep, principal?: RunPrincipal) => ({
-    s, call: acts.runStep({ step: s.step, input: s.input, ...(s.hints ? { hints: s.hints } : {}), ...(principal ? { principal } : {}) }),
+    s, call: acts.runStep({
+      step: s.step, input: s.input, ...(s.hints ? { hints: s.hints } : {}), ...(principal ? { principal } : {}),
+      journal: { operationId: start.operationId, slot: String(scheduled.indexOf(s)) },
+    }),
   });
 
   const lock = yield context.df.lock(new df.EntityId(SOURCE_LOCK_ENTITY, sourceLockKey(start.sourceId)));
@@ -55,6 +60,7 @@ export function* createOrUpdateOrchestrator(context: OrchestrationContext): Gene
       if (!planned.ok) throw new OperationFailed(planned.error);
       plan = planned.plan;
       const steps = planned.steps;
+      scheduled = steps;
       const phase = (p: ScheduledStep["phase"]) => steps.filter((s) => s.phase === p);
 
       const independent = phase("independent").map((s) => run(s));

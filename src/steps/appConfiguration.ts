@@ -273,6 +273,27 @@ export const appConfigurationStep = {
     return { changes: [...upsert.map((k) => `Set key ${k} ${where}.`), ...remove.map((k) => `Remove key ${k} ${where}.`)] };
   },
 
+  // A run resumed after the host died: what each key held comes from the earlier run; the etag of a key it wrote from
+  // this run's write, or — the key already holding what the step writes, the earlier run's write — from the store.
+  async resume(earlier, now, request, ctx): Promise<AppConfigurationPrior> {
+    const input = await resolved(request, ctx);
+    const client = ctx.clients.appConfiguration(input.endpoint);
+    const desired = new Map(await Promise.all(input.keys.map(async (k) => [k.key, await desiredContent(k, ctx)] as const)));
+    const fresh = new Map((now.prior?.changed ?? []).map((e) => [e.key, e]));
+    const current = await readCurrent(client, input, ctx, earlier.changed.filter((e) => desired.has(e.key) && !fresh.has(e.key)).map((e) => e.key));
+    const changed: AppConfigurationPrior["changed"] = [];
+    for (const e of earlier.changed) {
+      const wanted = desired.get(e.key);
+      const mine = fresh.get(e.key);
+      if (!wanted) changed.push(e);
+      else if (mine) changed.push({ ...e, writtenEtag: mine.writtenEtag });
+      else if (current.has(e.key) && sameContent(current.get(e.key), wanted)) changed.push({ ...e, writtenEtag: current.get(e.key)!.etag });
+      // else: someone else changed the key since the earlier run wrote it; it is theirs now.
+    }
+    for (const e of fresh.values()) if (!earlier.changed.some((x) => x.key === e.key)) changed.push(e);
+    return { changed };
+  },
+
   async apply(request, ctx): Promise<StepOutcome<AppConfigurationPrior>> {
     const input = await resolved(request, ctx);
     const client = ctx.clients.appConfiguration(input.endpoint);
@@ -285,6 +306,8 @@ export const appConfigurationStep = {
       const kv = current.get(key);
       return { key, existed: kv !== undefined, ...(kv ? { priorSealed: ctx.sealer.seal(JSON.stringify(priorContent(kv))) } : {}) };
     };
+    // Ahead of the writes: what each key held (the etags the writes produce are known only after them; see resume).
+    await ctx.writeAhead?.({ changed: [...upsert, ...remove].map(before) } satisfies AppConfigurationPrior);
     try {
       for (const key of upsert) {
         const existing = current.get(key);

@@ -80,6 +80,7 @@ export const configurationStep = {
         writtenSealed: upsert.some((u) => u.name === name) ? written[name] : undefined,
       })),
     };
+    await ctx.writeAhead?.(prior);
     await source.updateSettings({ upsert, remove }, current);
     return { changed: true, prior, outputs };
   },

@@ -71,12 +71,14 @@ export const firewallStep = {
       throw Object.assign(new Error(`The firewall of ${input.targetId} closed after the connection was authorized; opening it needs ` +
         `'${firewallWriteAction(input.targetId)}' over it, which was not checked for the caller. Nothing was added; send the request again.`), { code: "AuthorizationFailed" });
     }
+    const prior: FirewallPrior = { addedIps: m.ips, enabledAzureServices: m.azureServices };
+    await ctx.writeAhead?.(prior);
     await fw.write({
       ...state,
       ipRules: [...state.ipRules, ...m.ips],
       allowAzureServices: state.allowAzureServices || m.azureServices,
     });
-    return { changed: true, prior: { addedIps: m.ips, enabledAzureServices: m.azureServices } };
+    return { changed: true, prior };
   },
 
   async compensate(input, prior, ctx): Promise<void> {

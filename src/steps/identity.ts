@@ -98,6 +98,7 @@ export const identityStep = {
     }
     const prior: IdentityPrior = { type: current.type, userAssignedIds: Object.keys(current.userAssigned) };
     const want = desired(current, input);
+    await ctx.writeAhead?.(prior);
     const after = await source.writeIdentity(want.type, want.userAssignedIds);
     const outputs = outputsFrom(after, input);
     if (!outputs) throw new Error(`The identity of ${input.sourceId} has no principal id after it was enabled.`);

@@ -100,6 +100,7 @@ export const roleAssignmentStep = {
     if (existing) return { changed: false, outputs: { roleAssignmentId: existing } };
     const name = roleAssignmentName(input);
     const authz = ctx.clients.authorization(subscriptionOf(input.scope));
+    await ctx.writeAhead?.({ createdName: name } satisfies RoleAssignmentPrior);
     try {
       const created = await authz.roleAssignments.create(input.scope, name, {
         roleDefinitionId: roleDefinitionId(input.scope, input.role),

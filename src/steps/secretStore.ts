@@ -76,17 +76,15 @@ export const secretStoreStep = {
     const write = () => ctx.clients.secrets(input.vaultUri).setSecret(input.secretName, wanted, {
       tags: { managedBy: "linkwright" }, requestOptions: { headers: { [AT_MOST_ONCE_HEADER]: "1" } },
     });
+    const prior: SecretStorePrior = current === undefined ? { existed: false } : { existed: true, priorSealed: ctx.sealer.seal(current) };
+    await ctx.writeAhead?.(prior);
     try {
       await write();
     } catch (e) {
       if ((e as RestError).code !== OUTCOME_UNKNOWN) throw e;
       if ((await currentValue(input, ctx)) !== wanted) await write();
     }
-    return {
-      changed: true,
-      prior: current === undefined ? { existed: false } : { existed: true, priorSealed: ctx.sealer.seal(current) },
-      outputs,
-    };
+    return { changed: true, prior, outputs };
   },
 
   async compensate(input, prior, ctx): Promise<void> {

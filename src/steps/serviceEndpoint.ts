@@ -170,6 +170,9 @@ export const serviceEndpointStep = {
   async apply(input, ctx): Promise<StepOutcome<ServiceEndpointPrior>> {
     const m = await missing(input, ctx);
     if (!m.serviceEndpoint && !m.rule) return { changed: false };
+    await ctx.writeAhead?.({
+      ...(m.serviceEndpoint ? { addedServiceEndpoint: input.serviceName } : {}), ...(m.rule ? { addedRuleSubnetId: input.subnetId } : {}),
+    } satisfies ServiceEndpointPrior);
     const prior: ServiceEndpointPrior = {};
     if (m.serviceEndpoint) {
       // Re-read right before the write: the subnet PUT replaces the whole subnet.

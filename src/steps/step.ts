@@ -4,7 +4,8 @@
 // health) iterate the registry instead of switching on step names.
 //  - plan:       reads current state, returns what apply would change (no writes) — dry runs and generateConfigurations.
 //  - apply:      re-reads, writes only the difference, returns the exact prior state of what it changed
-//                (secret-bearing values sealed) so compensation can restore it.
+//                (secret-bearing values sealed) so compensation can restore it; writes that prior ahead of its first
+//                write (ctx.writeAhead), so a run resumed after the host died restores the state before the operation.
 //  - compensate: restores that prior state, and only where the current state is still what apply wrote.
 //  - verify:     checks the desired state holds (validateLinker, revalidation).
 // Steps are plain async functions over injected clients; the durable activities wrap them one step per activity.
@@ -28,6 +29,10 @@ export interface StepContext {
   policy?: GuardPolicy;
   /** Where database servers are reached and how long to wait (LINKWRIGHT_DATABASE_*); absent = their FQDNs, 15 s. */
   databases?: DatabaseSettings;
+  /** Set when the step runs in an operation's saga: apply calls it with the prior it will return, right before its
+   *  first write. The activity keeps it (src/store/stepJournal.ts), so a run the host died in after the write, run
+   *  again, returns that prior rather than finding its own write done and recording no change. */
+  writeAhead?: (prior: unknown) => Promise<void>;
 }
 
 export interface StepPlan {
@@ -129,7 +134,12 @@ export interface Step<Input, Prior> {
     undo(record: AppliedRecord<Input, Prior>, properties: LinkerProperties): RequiredPermission[];
   };
 
+  /** A run resumed after the host died: the prior the earlier run wrote ahead and what this run did (its own outcome;
+   *  often no change, the write being done) make the prior that is recorded (default: the earlier one). */
+  resume?(earlier: Prior, now: StepOutcome<Prior>, input: Input, ctx: StepContext): Promise<Prior>;
+
   plan(input: Input, ctx: StepContext): Promise<StepPlan>;
+  /** Calls ctx.writeAhead(prior) before its first write (test/steps/writeAhead.test.ts holds every step to it). */
   apply(input: Input, ctx: StepContext): Promise<StepOutcome<Prior>>;
   compensate(input: Input, prior: Prior, ctx: StepContext): Promise<void>;
   verify(input: Input, ctx: StepContext): Promise<CheckResult>;

@@ -4,6 +4,7 @@ import { createDependencyTable } from "./dependencyTable.js";
 import { createDryrunTable } from "./dryrunTable.js";
 import { createLinkerTable } from "./linkerTable.js";
 import { createOperationTable } from "./operationTable.js";
+import { createStepJournal } from "./stepJournal.js";
 import { createConnectionTables, ensureTables, type TableStoreOptions } from "./tableClients.js";
 import type { ConnectionStore } from "./types.js";
 
@@ -24,5 +25,6 @@ export async function createTableStore(options: TableStoreOptions): Promise<Conn
     operations: createOperationTable(tables.operations),
     dependencies: createDependencyTable(tables.dependencies),
     dryruns: createDryrunTable(dryruns),
+    journal: createStepJournal(tables.operations),
   };
 }

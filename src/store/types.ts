@@ -1,4 +1,5 @@
 // Persistence contracts for connections (linkers), their operations and the dependency index.
+import type { StepJournal } from "./stepJournal.js";
 import type { SystemData } from "../model/linker.js";
 import type { StoredLinker, StoredOperation } from "../model/connection.js";
 
@@ -102,4 +103,6 @@ export interface ConnectionStore {
   operations: OperationRepository;
   dependencies: DependencyIndex;
   dryruns: DryrunRepository;
+  /** Steps' priors written ahead of their writes, per operation (./stepJournal.ts). */
+  journal: StepJournal;
 }
