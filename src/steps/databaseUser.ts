@@ -221,6 +221,28 @@ export function createDatabaseUserStep(options: DatabaseUserStepOptions = {}): S
       return { changes };
     },
 
+    // A run resumed after the host died: the earlier run created the user (it wrote that ahead), and this run found it
+    // there — but the host may have died before the grants ran. They run again (granting is idempotent).
+    async resume(earlier, now, request, ctx): Promise<DatabaseUserPrior> {
+      if (!earlier?.created || now.changed) return earlier;
+      const input = await withClientId(request, ctx);
+      const stmts = statementsOf(input);
+      if (!stmts.grant.length) return earlier;
+      const session = await openSession(input, stmts, ctx);
+      if (!session.ok) throw new DatabaseUserError("DatabaseUserNotCreated", `Database user '${input.userName}' was created, but could not be granted its access in ${describeTarget(input)}: ${session.reason}`);
+      try {
+        await executor.runStatements({ ...session.request, statements: stmts.grant });
+      } catch (e) {
+        // As in apply: the user the earlier run created but this one could not grant is removed again.
+        const undo = await executor.runStatements({ ...session.request, statements: stmts.drop })
+          .then(() => "What had been created was dropped again.")
+          .catch((u: Error) => `Dropping what had been created failed too (${u.message}); run: ${stmts.drop.join(" ")}`);
+        throw new DatabaseUserError("DatabaseUserNotCreated",
+          `Database user '${input.userName}' was created, but could not be granted its access in ${describeTarget(input, session.fqdn)}: ${(e as Error).message}. ${undo}`);
+      }
+      return earlier;
+    },
+
     async apply(request, ctx): Promise<StepOutcome<DatabaseUserPrior>> {
       const input = await withClientId(request, ctx);
       const stmts = statementsOf(input);
@@ -241,6 +263,7 @@ export function createDatabaseUserStep(options: DatabaseUserStepOptions = {}): S
       const notCreated = (e: unknown, outcome: string) => new DatabaseUserError("DatabaseUserNotCreated",
         `Database user '${input.userName}' was not created in ${describeTarget(input, session.fqdn)}: ${(e as Error).message}. ${outcome} ` +
         instructions(input, stmts, { ok: false, reason: (e as Error).message }, session.fqdn));
+      await ctx.writeAhead?.({ created: true } satisfies DatabaseUserPrior);
       try {
         await executor.runStatements({ ...session.request, statements: stmts.createUser });
       } catch (e) {
@@ -280,9 +303,9 @@ export function createDatabaseUserStep(options: DatabaseUserStepOptions = {}): S
       try {
         await executor.runStatements({ ...session.request, statements: stmts.drop });
       } catch (e) {
-        // No answer came, but the user is gone: the DROP ran.
-        if (e instanceof DatabaseStatementError && !e.answered
-          && await executor.userExists({ ...session.request, existsQuery: stmts.exists }).then((exists) => !exists, () => false)) return;
+        // The user is gone: the DROP ran though no answer came, or an earlier run of this undo (the host died after
+        // it) dropped it and this run's REVOKEs found no role.
+        if (await executor.userExists({ ...session.request, existsQuery: stmts.exists }).then((exists) => !exists, () => false)) return;
         // The user stays: what the drop had revoked before the refused statement is granted again, so it is as it was.
         const regranted = stmts.drop.length > 1 && stmts.grant.length
           ? await executor.runStatements({ ...session.request, statements: stmts.grant })

@@ -253,3 +253,32 @@ describe("database user step — answers lost after the statement ran (fault mat
     expect(db.principals(PG_FQDN).find((p) => p.name === "aad_someone_elses")).toBeDefined();
   });
 });
+
+describe("database user step — run again after the host died (kill-and-resume)", () => {
+  it("an undo run again after an earlier run dropped the user finds it gone (its REVOKEs find no role): done", async () => {
+    const input = { ...inputFor("postgres-flexible", sb.ids.postgresDatabase!), userName: "aad_undo_twice" };
+    const out = await databaseUserStep.apply(input, sb.ctx);
+    await databaseUserStep.compensate(input, out.prior!, sb.ctx);
+    await databaseUserStep.compensate(input, out.prior!, sb.ctx);
+    expect(db.principals(PG_FQDN).find((p) => p.name === "aad_undo_twice")).toBeUndefined();
+  });
+
+  it("a create resumed after its CREATE ran but before its grants: the resumed run grants the user it created", async () => {
+    const input = { ...inputFor("postgres-flexible", sb.ids.postgresDatabase!), userName: "aad_resumed" };
+    const stmts = statementsOf(input);
+    // What the killed run left: the CREATE ran (and the run wrote { created: true } ahead of it), the grants did not.
+    const [host, port] = db.endpoints["*.postgres.database.azure.com"]!.split(":");
+    await createDatabaseExecutor().runStatements({
+      engine: "postgresql", serverName: PG_FQDN, host: host!, port: Number(port), database: "postgres", user: "lw-linkwright",
+      token: await sb.ctx.clients.dataPlaneToken(stmts.tokenScope), statements: stmts.createUser, timeoutMs: 5_000,
+    });
+    const user = () => db.principals(PG_FQDN).find((p) => p.name === "aad_resumed");
+    expect(user()?.grants).toEqual([]);
+    const now = await databaseUserStep.apply(input, sb.ctx);
+    expect(now.changed).toBe(false);
+    expect(await databaseUserStep.resume!({ created: true }, now, input, sb.ctx)).toEqual({ created: true });
+    expect(user()?.grants.length).toBeGreaterThan(0);
+    await databaseUserStep.compensate(input, { created: true }, sb.ctx);
+    expect(user()).toBeUndefined();
+  });
+});
