@@ -5,6 +5,8 @@
 //   scale   revalidation of 10,000 connections on 2,000 sources with injected ARM latency (bench/revalidate.ts)
 //   creates 200 concurrent creates over 50 sources through the dev host (bench/concurrent-creates.ts)
 //   faults  every step and the record × every fault kind × every scenario (test/chaos/faults)
+//   kill    the dev host SIGKILLed after each step's write of a create, secret create, update and delete, restarted
+//           (test/chaos/faults/kill.ts)
 // `npm run chaos -- fuzz storm` runs some; CHAOS_SEED, CHAOS_REQUESTS, CHAOS_EVENTS, CHAOS_STORM_SECONDS size them;
 // `npm run chaos -- fuzz --only 1234` replays fuzz request 1234 of the seed and prints the exchange.
 import { spawnSync } from "node:child_process";
@@ -140,12 +142,23 @@ async function faults(): Promise<void> {
   results.push({ name: "faults", cellsPassed: ok ? cells.passed : Math.min(cells.passed, cells.total - 1), cells: cells.total, seconds: (performance.now() - t) / 1000 });
 }
 
+// Kill and resume (test/chaos/faults/kill.ts): every step's write of each scenario, the host SIGKILLed while the
+// activity waits for its answer, restarted on the same state; the operation completes or compensates.
+async function kill(): Promise<void> {
+  console.log(`\n## kill and resume (every step's write of create, secret, update, delete; test/chaos/faults/main.ts kill)`);
+  const t = performance.now();
+  const { ok, stdout } = await script("faults/main.ts", ["kill"]);
+  const cells = cellsOf(stdout, "kill_resume_cells") ?? { passed: 0, total: 1 };
+  results.push({ name: "kill", cellsPassed: ok ? cells.passed : Math.min(cells.passed, cells.total - 1), cells: cells.total, seconds: (performance.now() - t) / 1000 });
+}
+
 const started = performance.now();
 if (want("fuzz")) await fuzz();
 if (want("storm")) await storm();
 if (want("scale")) await scale();
 if (want("creates")) await creates();
 if (want("faults")) await faults();
+if (want("kill")) await kill();
 
 console.log("\n## summary");
 for (const r of results) console.log(`chaos_${r.name}: ${r.cellsPassed}/${r.cells} cells passed (${r.seconds.toFixed(1)} s)`);
