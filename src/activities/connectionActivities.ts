@@ -149,35 +149,54 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
     },
 
     async runStep(x: StepRun): Promise<StepRunResult> {
+      const journal = x.journal ? { ...x.journal, store: deps.store.journal } : undefined;
+      // Write-ahead: an earlier run of this very step (the host died before its result was recorded) wrote its prior
+      // before writing; that prior, not what this run finds, is the state before the operation.
+      let earlier: { prior: unknown } | undefined;
+      let intent: { prior: unknown } | undefined;
+      let recordedInput: unknown;
       try {
         const step = stepByName(x.step);
         // An after-identity step runs for the run's principal: its recorded input names it.
         const run = x.principal && step.forPrincipal ? step.forPrincipal(x.input, x.principal) : undefined;
         const input = run?.input ?? x.input;
+        if (run) recordedInput = input;
         const hints = { ...x.hints, ...run?.hints };
         const applied = Object.keys(hints).length ? { ...(input as object), ...hints } : input;
-        // Write-ahead: an earlier run of this very step (the host died before its result was recorded) wrote its
-        // prior here before writing; that prior, not what this run finds, is the state before the operation.
-        const journal = x.journal;
-        let earlier: { prior: unknown } | undefined;
-        let wroteAhead = false;
         const stepCtx: StepContext = journal ? {
           ...ctx,
           writeAhead: async (prior) => {
-            wroteAhead = true;
-            const w = await deps.store.journal.writeAhead(journal.operationId, journal.slot, prior);
+            const w = await journal.store.writeAhead(journal.operationId, journal.slot, prior);
             if ("earlier" in w) earlier = { prior: w.earlier };
+            else intent = { prior };
           },
         } : ctx;
         const out = await step.apply(applied, stepCtx);
-        if (journal && !wroteAhead) earlier = await deps.store.journal.earlier(journal.operationId, journal.slot);
+        if (journal && !intent && !earlier) earlier = await journal.store.earlier(journal.operationId, journal.slot);
         if (earlier) {
           const prior = step.resume ? await step.resume(earlier.prior, out, applied, ctx) : earlier.prior;
           return { ok: true, changed: true, prior, outputs: out.outputs, ...(run ? { input } : {}) };
         }
+        // The run that wrote ahead settles the entry to what it did (an intent can claim more than the step then
+        // found to do), so a run resumed after this one takes its actual prior, or none.
+        if (journal && intent && (!out.changed || JSON.stringify(out.prior) !== JSON.stringify(intent.prior))) {
+          await journal.store.settle(journal.operationId, journal.slot, out.changed ? { prior: out.prior } : "void");
+        }
         return { ok: true, changed: out.changed, prior: out.prior, outputs: out.outputs, ...(run ? { input } : {}) };
       } catch (e) {
-        return { ok: false, error: classifyError(e) };
+        const error = classifyError(e);
+        if (!journal) return { ok: false, error };
+        try {
+          // A failed apply leaves nothing of its own (each step undoes its partial writes before failing).
+          if (intent) await journal.store.settle(journal.operationId, journal.slot, "void");
+          // A resumed run that failed: the earlier run's change is still there, and is compensated with the others.
+          else earlier ??= await journal.store.earlier(journal.operationId, journal.slot);
+        } catch {
+          // The journal is unreachable: the failure is reported as it is.
+        }
+        return earlier
+          ? { ok: false, error, changed: true, prior: earlier.prior, ...(recordedInput !== undefined ? { input: recordedInput } : {}) }
+          : { ok: false, error };
       }
     },
 
@@ -244,6 +263,9 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
         ...(error ? { error } : {}),
         ...(outcome.result ? { result: outcome.result } : {}),
       });
+      // The operation has ended: its steps' write-ahead entries are of no more use (left behind, they are sealed and
+      // never read, so a failure to clear them does not fail the operation).
+      await deps.store.journal.clear(outcome.operationId).catch(() => undefined);
       return failure ?? { ok: true };
     },
   };

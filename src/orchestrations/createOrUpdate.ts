@@ -38,8 +38,10 @@ export function* createOrUpdateOrchestrator(context: OrchestrationContext): Gene
   const base = { kind: "createOrUpdate" as const, operationId: start.operationId, linkerId: start.linkerId, sourceId: start.sourceId, linkerName: start.linkerName };
   let plan: ConnectionPlan | undefined;
 
+  // A failed step is recorded only with a prior: a run resumed after the host died that failed, whose earlier run's
+  // change is still there (compensated with the others).
   const record = (s: ScheduledStep, r: StepRunResult) => {
-    if (r.ok) applied.push({ step: s.step, input: r.input ?? s.input, changed: Boolean(r.changed), prior: r.prior, outputs: r.outputs });
+    if (r.ok || (r.changed && r.prior !== undefined)) applied.push({ step: s.step, input: r.input ?? s.input, changed: Boolean(r.changed), prior: r.prior, outputs: r.outputs });
   };
   const failure = (s: ScheduledStep, r: StepRunResult) =>
     new OperationFailed({ code: r.error?.code ?? "StepFailed", message: `${s.step}: ${r.error?.message ?? "failed"}` });

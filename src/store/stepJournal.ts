@@ -3,31 +3,45 @@
 // after the write and before the step's result is recorded in the saga's history; the activity then runs again, finds
 // its own write done, and would otherwise record that nothing changed (or that what it wrote was there before): the
 // journal hands it the first run's prior instead, so compensation and delete restore the state before the operation.
-// Priors hold no plaintext secret (sealed values only), as on the linker.
-import type { TableClient } from "@azure/data-tables";
+// Once the run that wrote ahead has its outcome, the entry is settled to it: the prior it returned, or "void" (it
+// changed nothing, or failed and left nothing) — a run resumed after that takes no intent for a change. The record
+// activity clears an operation's entries when the operation ends. Priors hold no plaintext secret (sealed values only),
+// as on the linker; nothing but the step activities reads them.
+import { odata, type TableClient } from "@azure/data-tables";
 import { encodeKey } from "./keys.js";
 import { isConflictOrPrecondition, isNotFound } from "./tableErrors.js";
 
 export interface StepJournal {
-  /** Writes the step's prior unless an earlier run of the same step already did; returns that earlier one. */
+  /** Writes the step's prior unless an earlier run of the same step already did (and did not settle it void);
+   *  returns that earlier one. */
   writeAhead(operationId: string, slot: string, prior: unknown): Promise<{ earlier?: unknown }>;
-  /** The prior an earlier run of the step wrote ahead, if any. */
+  /** The prior an earlier run of the step wrote ahead or settled to, if any. */
   earlier(operationId: string, slot: string): Promise<{ prior: unknown } | undefined>;
+  /** The run that wrote ahead has its outcome: the prior it returns, or "void" (no change, nothing left). */
+  settle(operationId: string, slot: string, outcome: { prior: unknown } | "void"): Promise<void>;
+  /** Removes the operation's entries (it has ended). */
+  clear(operationId: string): Promise<void>;
 }
 
 interface JournalEntity {
   partitionKey: string;
   rowKey: string;
-  prior: string;
+  /** JSON of the prior; absent when settled void. */
+  prior?: string;
+  void?: boolean;
 }
 
-const rowKeyOf = (slot: string) => `step-${encodeKey(slot)}`;
+const ROW_PREFIX = "step-";
+const rowKeyOf = (slot: string) => `${ROW_PREFIX}${encodeKey(slot)}`;
+const entityOf = (operationId: string, slot: string, outcome: { prior: unknown } | "void"): JournalEntity => ({
+  partitionKey: encodeKey(operationId), rowKey: rowKeyOf(slot),
+  ...(outcome === "void" ? { void: true } : { prior: JSON.stringify(outcome.prior ?? null) }),
+});
 
 export function createStepJournal(client: TableClient): StepJournal {
   const read = async (operationId: string, slot: string) => {
     try {
-      const e = await client.getEntity<JournalEntity>(encodeKey(operationId), rowKeyOf(slot));
-      return { prior: JSON.parse(e.prior) as unknown };
+      return await client.getEntity<JournalEntity>(encodeKey(operationId), rowKeyOf(slot));
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
@@ -35,15 +49,33 @@ export function createStepJournal(client: TableClient): StepJournal {
   };
   return {
     async writeAhead(operationId, slot, prior) {
+      const entity = entityOf(operationId, slot, { prior });
       try {
-        await client.createEntity<JournalEntity>({ partitionKey: encodeKey(operationId), rowKey: rowKeyOf(slot), prior: JSON.stringify(prior ?? null) });
+        await client.createEntity(entity);
         return {};
       } catch (error) {
         if (!isConflictOrPrecondition(error)) throw error;
-        const earlier = await read(operationId, slot);
-        return earlier ? { earlier: earlier.prior } : {};
       }
+      const existing = await read(operationId, slot);
+      if (existing && !existing.void && existing.prior !== undefined) return { earlier: JSON.parse(existing.prior) as unknown };
+      // Settled void (or gone): no earlier change to stand for; this run's intent replaces it.
+      if (existing) await client.updateEntity(entity, "Replace", { etag: existing.etag });
+      else await client.createEntity(entity);
+      return {};
     },
-    earlier: read,
+    async earlier(operationId, slot) {
+      const e = await read(operationId, slot);
+      return e && !e.void && e.prior !== undefined ? { prior: JSON.parse(e.prior) as unknown } : undefined;
+    },
+    async settle(operationId, slot, outcome) {
+      await client.upsertEntity(entityOf(operationId, slot, outcome), "Replace");
+    },
+    async clear(operationId) {
+      const pk = encodeKey(operationId);
+      const rows = client.listEntities<JournalEntity>({
+        queryOptions: { filter: odata`PartitionKey eq ${pk} and RowKey ge ${ROW_PREFIX} and RowKey lt ${"step."}`, select: ["RowKey"] },
+      });
+      for await (const row of rows) await client.deleteEntity(pk, row.rowKey!).catch((e: unknown) => { if (!isNotFound(e)) throw e; });
+    },
   };
 }

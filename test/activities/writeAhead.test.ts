@@ -120,6 +120,68 @@ describe("a step's activity run again after its write (the host died before the 
   });
 });
 
+describe("the journal settles to what the run that wrote ahead did (review findings)", () => {
+  it("a run that wrote ahead and then failed settles void: a run resumed after it does not claim the earlier intent", async () => {
+    const p = parseResourceId(sb.ids.keyVault!)!;
+    const vaultUri = (await sb.ctx.clients.keyVault(p.subscriptionId).vaults.get(p.resourceGroup, p.names[0]!)).properties.vaultUri!;
+    sb.te.emulator.assignRole(sb.te.emulator.seedResult!.linkwrightIdentity.principalId, "Key Vault Secrets Officer", sb.ids.keyVault!);
+    const input = { vaultUri, secretName: "wal-refused", source: { kind: "storageConnectionString" as const, storageAccountId: sb.ids.storageAccount! } };
+    const journal = { operationId: crypto.randomUUID(), slot: "0" };
+    sb.te.emulator.control.addFault({ plane: "^keyvault:", method: "PUT", path: "^/secrets/wal-refused$", status: 400, times: 1 });
+    const first = await activities.runStep({ step: "secretStore", input: input as StepRun["input"], journal });
+    expect(first).toMatchObject({ ok: false });
+    // Someone else (here: another connection's run) then stores the same value; a run of the step resumed after the
+    // first finds it there. Before the entry was settled, it claimed the first run's intent ("did not exist") as its
+    // change, and compensating it would have deleted their secret.
+    const secrets = sb.ctx.clients.secrets(vaultUri);
+    const theirs = await activities.runStep({ step: "secretStore", input: input as StepRun["input"] });
+    expect(theirs).toMatchObject({ ok: true, changed: true });
+    const resumed = await activities.runStep({ step: "secretStore", input: input as StepRun["input"], journal });
+    expect(resumed).toMatchObject({ ok: true, changed: false });
+    expect(resumed.prior).toBeUndefined();
+    await compensate("secretStore", input, theirs.prior);
+    await expect(secrets.getSecret("wal-refused")).rejects.toMatchObject({ statusCode: 404 });
+  });
+
+  it("a run that wrote ahead and then changed nothing settles void", async () => {
+    const journal = { operationId: crypto.randomUUID(), slot: "3" };
+    await store.journal.writeAhead(journal.operationId, journal.slot, { createdName: "x" });
+    await store.journal.settle(journal.operationId, journal.slot, "void");
+    expect(await store.journal.earlier(journal.operationId, journal.slot)).toBeUndefined();
+    expect(await store.journal.writeAhead(journal.operationId, journal.slot, { createdName: "y" })).toEqual({});
+    expect(await store.journal.earlier(journal.operationId, journal.slot)).toEqual({ prior: { createdName: "y" } });
+    expect(await store.journal.writeAhead(journal.operationId, journal.slot, { createdName: "z" })).toEqual({ earlier: { createdName: "y" } });
+  });
+
+  it("a resumed run that fails still returns the earlier run's prior, so the saga compensates the earlier write", async () => {
+    const source = sourceAdapterFor(sb.ctx.clients, sb.ids.webApp!);
+    const before = await source.readSettings();
+    const input = { sourceId: sb.ids.webApp!, settings: [{ name: "LW_WAL_RESUMED_FAILS", value: "ours" }] };
+    const journal = { operationId: crypto.randomUUID(), slot: "0" };
+    const first = await activities.runStep({ step: "configuration", input: input as StepRun["input"], journal });
+    expect(first).toMatchObject({ ok: true, changed: true });
+    sb.te.emulator.control.addFault({ method: "POST", path: "/sites/[^/]+/config/appsettings/list$", status: 400, times: -1 });
+    let again;
+    try {
+      again = await activities.runStep({ step: "configuration", input: input as StepRun["input"], journal });
+    } finally {
+      sb.te.emulator.control.clearRules();
+    }
+    expect(again).toMatchObject({ ok: false, changed: true, prior: asRecorded(first.prior) });
+    await compensate("configuration", input, again.prior);
+    expect(await source.readSettings()).toEqual(before);
+  });
+
+  it("the operation's end clears its entries", async () => {
+    const operationId = crypto.randomUUID();
+    await store.journal.writeAhead(operationId, "0", { a: 1 });
+    await store.journal.writeAhead(operationId, "1", { b: 2 });
+    await store.journal.clear(operationId);
+    expect(await store.journal.earlier(operationId, "0")).toBeUndefined();
+    expect(await store.journal.earlier(operationId, "1")).toBeUndefined();
+  });
+});
+
 it("every step writes its prior ahead of its first write (ctx.writeAhead in its apply)", () => {
   for (const step of Object.values(STEPS)) {
     const file = readFileSync(new URL(`../../src/steps/${step.name}.ts`, import.meta.url), "utf8");
