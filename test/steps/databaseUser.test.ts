@@ -53,6 +53,15 @@ function inputFor(kind: string, databaseId: string): DatabaseUserInput {
   })!;
 }
 
+/** Runs statements on the sandbox's PostgreSQL server as its Entra admin (linkwright's identity), outside the step. */
+async function asEntraAdmin(input: DatabaseUserInput, statements: string[]): Promise<void> {
+  const [host, port] = db.endpoints["*.postgres.database.azure.com"]!.split(":");
+  await createDatabaseExecutor().runStatements({
+    engine: "postgresql", serverName: PG_FQDN, host: host!, port: Number(port), database: "postgres", user: "lw-linkwright",
+    token: await sb.ctx.clients.dataPlaneToken(statementsOf(input).tokenScope), statements, timeoutMs: 5_000,
+  });
+}
+
 describe("databaseUserInputFor", () => {
   it("builds the input for database targets only, with the catalogue's default user names", () => {
     expect(inputFor("postgres-flexible", sb.ids.postgresDatabase!)).toMatchObject({ engine: "postgresql", userName: "aad_conn_1", databaseName: "appdb", serverId: serverOf(sb.ids.postgresDatabase!) });
@@ -240,12 +249,7 @@ describe("database user step — answers lost after the statement ran (fault mat
   it("a CREATE the server refused because the user exists: someone else's user, left alone", async () => {
     const input = { ...inputFor("postgres-flexible", sb.ids.postgresDatabase!), userName: "aad_someone_elses" };
     // Created by someone else between linkwright's probe (answered "absent") and its CREATE.
-    const stmts = statementsOf(input);
-    const [host, port] = db.endpoints["*.postgres.database.azure.com"]!.split(":");
-    await createDatabaseExecutor().runStatements({
-      engine: "postgresql", serverName: PG_FQDN, host: host!, port: Number(port), database: "postgres", user: "lw-linkwright",
-      token: await sb.ctx.clients.dataPlaneToken(stmts.tokenScope), statements: [stmts.createUser.at(-1)!], timeoutMs: 5_000,
-    });
+    await asEntraAdmin(input, [statementsOf(input).createUser.at(-1)!]);
     const real = createDatabaseExecutor();
     let probes = 0;
     const step = createDatabaseUserStep({ executor: { ...real, userExists: async (r) => (probes++ === 0 ? false : real.userExists(r)) } });
@@ -265,13 +269,8 @@ describe("database user step — run again after the host died (kill-and-resume)
 
   it("a create resumed after its CREATE ran but before its grants: the resumed run grants the user it created", async () => {
     const input = { ...inputFor("postgres-flexible", sb.ids.postgresDatabase!), userName: "aad_resumed" };
-    const stmts = statementsOf(input);
     // What the killed run left: the CREATE ran (and the run wrote { created: true } ahead of it), the grants did not.
-    const [host, port] = db.endpoints["*.postgres.database.azure.com"]!.split(":");
-    await createDatabaseExecutor().runStatements({
-      engine: "postgresql", serverName: PG_FQDN, host: host!, port: Number(port), database: "postgres", user: "lw-linkwright",
-      token: await sb.ctx.clients.dataPlaneToken(stmts.tokenScope), statements: stmts.createUser, timeoutMs: 5_000,
-    });
+    await asEntraAdmin(input, statementsOf(input).createUser);
     const user = () => db.principals(PG_FQDN).find((p) => p.name === "aad_resumed");
     expect(user()?.grants).toEqual([]);
     const now = await databaseUserStep.apply(input, sb.ctx);

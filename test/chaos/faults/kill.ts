@@ -15,7 +15,8 @@ import type { FaultEnv } from "./env.js";
 import { startFaultEnv } from "./env.js";
 import { CASES, prepareBaseline, STEP_ROWS, type Case, type Scenario, type StepRow, type Target } from "./cases.js";
 import { baselineOf, resetTo, shapeDiff, shapeOf, worldDiff, worldOf, type Baseline } from "./state.js";
-import { clearFaults, mentionsStep, referenceRun, type Reference } from "./matrix.js";
+import { chooseCells, clearFaults, mentionsStep, referenceRun, type MatrixOptions, type Reference } from "./matrix.js";
+import { prng } from "../../../bench/support/prng.js";
 import { deleteLinker, type Outcome } from "./operations.js";
 
 /** The scenarios killed (auto-heal starts through the queue trigger, which the host process does not run). */
@@ -39,17 +40,8 @@ export interface KillCell {
   ms: number;
 }
 
-export interface KillOptions {
-  /** Run these cells ("scenario/step"); default every cell. */
-  cells?: string[];
-  /** Run this many cells, drawn with the seed; default every cell. */
-  sample?: number;
-  seed?: number;
-  only?: RegExp;
-  log?: (line: string) => void;
-  /** A running environment whose host runs as its own process (default: one is started and stopped). */
-  env?: FaultEnv;
-}
+/** As the matrix's options; cells are named "scenario/step", and a sample is drawn from a seeded shuffle. */
+export type KillOptions = MatrixOptions;
 
 type KillTarget = { c: Case; step: StepRow };
 const cellName = (x: KillTarget) => `${x.c.scenario}/${x.step}`;
@@ -83,17 +75,6 @@ function holdAnswer(env: FaultEnv, target: Target): () => number {
   return () => env.arm.control.rules().faults.find((r) => r.id === rule.id)?.hits ?? 0;
 }
 
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export async function runKillMatrix(options: KillOptions = {}): Promise<{ cells: KillCell[]; ms: number }> {
   const started = performance.now();
   const log = options.log ?? (() => undefined);
@@ -102,18 +83,9 @@ export async function runKillMatrix(options: KillOptions = {}): Promise<{ cells:
   try {
     await prepareBaseline(env);
     const baseline = baselineOf(env);
-    let todo = killCells();
-    if (options.only) todo = todo.filter((x) => options.only!.test(cellName(x)));
-    const pinned = todo.filter((x) => options.cells?.includes(cellName(x)));
-    const unknown = (options.cells ?? []).filter((n) => !pinned.some((x) => cellName(x) === n));
-    if (unknown.length) throw new Error(`no such cells: ${unknown.join(", ")}`);
-    if (options.sample !== undefined) {
-      const random = seeded(options.seed ?? 15);
-      const rest = todo.filter((x) => !pinned.includes(x)).map((x) => [random(), x] as const).sort((a, b) => a[0] - b[0]).map(([, x]) => x);
-      todo = [...pinned, ...rest.slice(0, options.sample)];
-    } else if (options.cells) {
-      todo = pinned;
-    }
+    const random = prng(options.seed ?? 15);
+    const todo = chooseCells(killCells(), cellName, options, (rest) =>
+      rest.map((x) => [random(), x] as const).sort((a, b) => a[0] - b[0]).map(([, x]) => x).slice(0, options.sample));
     const references = new Map<string, { run: Reference; afterDelete?: string[] }>();
     const cells: KillCell[] = [];
     for (const x of todo) {

@@ -19,6 +19,7 @@ import { DATABASE_TIMEOUT_MS, SLOW_ANSWER_MS, startFaultEnv } from "./env.js";
 import { CASES, prepareBaseline, SCENARIOS, STEP_ROWS, type Case, type Scenario, type StepRow, type Target } from "./cases.js";
 import { baselineOf, resetTo, shapeDiff, shapeOf, worldDiff, worldOf, type Baseline } from "./state.js";
 import type { Outcome } from "./operations.js";
+import { prng } from "../../../bench/support/prng.js";
 
 export const FAULT_KINDS = ["4xx", "5xx", "lost", "429", "500x2", "timeout"] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -112,23 +113,12 @@ export function allCells(): { c: Case; step: StepRow; fault: FaultKind }[] {
   return out;
 }
 
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const cellName = (x: { c: Case; step: StepRow; fault: FaultKind }) => `${x.c.scenario}/${x.step}/${x.fault}`;
 
 /** `n` cells drawn with the seed: every fault kind in turn, from a shuffled list, from at most `maxCases` operations
  *  besides those in `cases` (whose fault-free reference runs anyway). */
 export function sampleCells(cells: ReturnType<typeof allCells>, n: number, seed: number, maxCases = 4, given = new Set<string>()): ReturnType<typeof allCells> {
-  const random = seeded(seed);
+  const random = prng(seed);
   const shuffled = cells.map((x) => [random(), x] as const).sort((a, b) => a[0] - b[0]).map(([, x]) => x);
   const cases = new Set<string>();
   const out: ReturnType<typeof allCells> = [];
@@ -144,6 +134,18 @@ export function sampleCells(cells: ReturnType<typeof allCells>, n: number, seed:
   return out;
 }
 
+/** The cells a run takes: those matching `only`; with `cells`, those named (an unknown name throws), plus — with
+ *  `sample` — what `sampler` draws from the rest; with neither, all. */
+export function chooseCells<T>(all: T[], name: (x: T) => string, options: Pick<MatrixOptions, "cells" | "sample" | "only">,
+  sampler: (rest: T[], pinned: T[]) => T[]): T[] {
+  const todo = options.only ? all.filter((x) => options.only!.test(name(x))) : all;
+  const pinned = todo.filter((x) => options.cells?.includes(name(x)));
+  const unknown = (options.cells ?? []).filter((n) => !pinned.some((x) => name(x) === n));
+  if (unknown.length) throw new Error(`no such cells: ${unknown.join(", ")}`);
+  if (options.sample !== undefined) return [...pinned, ...sampler(todo.filter((x) => !pinned.includes(x)), pinned)];
+  return options.cells ? pinned : todo;
+}
+
 export async function runFaultMatrix(options: MatrixOptions = {}): Promise<MatrixResult> {
   const started = performance.now();
   const log = options.log ?? (() => undefined);
@@ -151,16 +153,8 @@ export async function runFaultMatrix(options: MatrixOptions = {}): Promise<Matri
   try {
     await prepareBaseline(env);
     const baseline = baselineOf(env);
-    let todo = allCells();
-    if (options.only) todo = todo.filter((x) => options.only!.test(cellName(x)));
-    const pinned = todo.filter((x) => options.cells?.includes(cellName(x)));
-    const unknown = (options.cells ?? []).filter((n) => !pinned.some((x) => cellName(x) === n));
-    if (unknown.length) throw new Error(`no such cells: ${unknown.join(", ")}`);
-    if (options.sample !== undefined) {
-      todo = [...pinned, ...sampleCells(todo.filter((x) => !pinned.includes(x)), options.sample, options.seed ?? 15, 4, new Set(pinned.map((x) => x.c.id)))];
-    } else if (options.cells) {
-      todo = pinned;
-    }
+    const todo = chooseCells(allCells(), cellName, options, (rest, pinned) =>
+      sampleCells(rest, options.sample!, options.seed ?? 15, 4, new Set(pinned.map((x) => x.c.id))));
     const references = new Map<string, Reference>();
     const cells: Cell[] = [];
     for (const x of todo) {
