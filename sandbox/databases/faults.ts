@@ -60,7 +60,7 @@ export class StatementFaults {
 /** The wire handlers' one way to run a query under a fault: throws for "error" (before `run`), else runs it. */
 export function runUnderFault<T>(fault: StatementFaultRule | undefined, run: () => T): T {
   if (fault && (fault.mode ?? "error") === "error") {
-    if (fault.code) throw new DbError(fault.code, fault.message ?? `Injected fault ${fault.id}.`, fault.number ?? 0);
+    if (fault.code !== undefined || fault.number !== undefined) throw new DbError(fault.code ?? "HY000", fault.message ?? `Injected fault ${fault.id}.`, fault.number ?? 0);
     throw new Error(fault.message ?? `Injected fault ${fault.id}.`);
   }
   return run();
