@@ -150,3 +150,43 @@ describe.each(["postgresql", "mysql", "sql"] as DatabaseEngine[])("%s emulator f
     }
   });
 });
+
+describe.each([
+  ["postgresql", { code: "53300", message: "sorry, too many clients already (injected)" }, { code: "42501", message: "permission denied (injected)" }],
+  ["mysql", { number: 1040, code: "08004", message: "Too many connections (injected)" }, { number: 1044, code: "42000", message: "Access denied (injected)" }],
+  ["sql", { number: 40613, message: "Database is not currently available (injected)" }, { number: 15247, message: "User does not have permission (injected)" }],
+] as [DatabaseEngine, { code?: string; number?: number; message: string }, { code?: string; number?: number; message: string }][])(
+  "%s: transient refusals are run again", (engine, transient, refusal) => {
+  const stmts = databaseUserStatements({ engine, databaseName: "appdb", userName: `retried_${engine}`, objectId: OID, clientId: CID, principalType: "ServicePrincipal" });
+  const quick = createDatabaseExecutor({}, [10, 10]);
+
+  it("a statement refused twice as 'not now' runs on the third attempt, from that statement on (what ran before runs once)", async () => {
+    const s = await session(engine, stmts.connectDatabase);
+    const last = stmts.create.at(-1)!;
+    const escaped = last.slice(0, 40).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    try {
+      const rule = db.faults.add({ sql: `^\\s*${escaped}`, server: SERVERS[engine], mode: "error", ...transient, times: 2 });
+      const runsOf = (statement: string) => db.executed(SERVERS[engine]).filter((x) => x.sql === statement).length;
+      const before = stmts.create.map(runsOf);
+      await quick.runStatements({ ...s, statements: stmts.create });
+      expect(rule.hits).toBe(2);
+      expect(db.principals(SERVERS[engine]).find((p) => p.name === `retried_${engine}`)).toBeDefined();
+      // Each statement before the refused one ran once, but a session setting, made again on each new session.
+      stmts.create.slice(0, -1).forEach((statement, i) => expect(runsOf(statement) - before[i]!, statement).toBe(/^\s*SET\s/i.test(statement) ? 3 : 1));
+    } finally {
+      db.faults.clear();
+      await quick.runStatements({ ...s, statements: stmts.drop });
+    }
+  });
+
+  it("a refusal that means 'no' is not run again", async () => {
+    const s = await session(engine, stmts.connectDatabase);
+    try {
+      const rule = db.faults.add({ sql: `retried_${engine}`, server: SERVERS[engine], mode: "error", ...refusal, times: -1 });
+      await expect(quick.runStatements({ ...s, statements: [stmts.createUser.at(-1)!] })).rejects.toBeInstanceOf(DatabaseStatementError);
+      expect(rule.hits).toBe(1);
+    } finally {
+      db.faults.clear();
+    }
+  });
+});

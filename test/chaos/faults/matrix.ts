@@ -39,8 +39,8 @@ export interface Cell {
 /** Which ends a fault kind allows. */
 function allowedEnds(kind: FaultKind, target: Target): ("applied" | "rolledBack")[] {
   if (kind === "4xx" || kind === "5xx") return ["rolledBack"];
-  // linkwright runs a database statement once: a transient database error fails the step (rolled back is fine).
-  if ((kind === "429" || kind === "500x2") && target.plane !== "database") return ["applied"];
+  // Transient refusals are retried — the SDKs' retry policies; a database's "not now" codes by linkwright's executor.
+  if (kind === "429" || kind === "500x2") return ["applied"];
   return ["applied", "rolledBack"];
 }
 
@@ -53,8 +53,8 @@ function addFault(env: FaultEnv, kind: FaultKind, target: Target): () => number 
       ...(kind === "4xx" ? { mode: "error", code: "42501", message: "permission denied (injected)", times: -1 }
         : kind === "5xx" ? { mode: "error", code: "XX000", message: "internal error (injected)", times: -1 }
         : kind === "lost" ? { mode: "lost" }
-        : kind === "429" ? { mode: "error", code: "53300", message: "too many connections (injected)", times: 2 }
-        : kind === "500x2" ? { mode: "error", code: "XX000", message: "internal error (injected)", times: 2 }
+        : kind === "429" ? { mode: "error", code: "53300", message: "sorry, too many clients already (injected)", times: 2 }
+        : kind === "500x2" ? { mode: "error", code: "57P03", message: "the database system is starting up (injected)", times: 2 }
         : { mode: "slow", delayMs: DATABASE_TIMEOUT_MS * 2 }),
     });
     return () => faults.rules.find((r) => r.id === rule.id)?.hits ?? 0;
