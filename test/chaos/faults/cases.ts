@@ -209,6 +209,25 @@ export const CASES: Case[] = [
     },
     operate: (env, accepted) => heal(env, fn(env), "heal", /storageAccounts\/lwdemostorage$/i, accepted),
   },
+  {
+    // someone turned the source's managed identity off: the heal turns it on again (a new principal) and assigns the
+    // role to it.
+    id: "autoheal/identity", scenario: "autoheal", linker: on(fn, "heal"), targets: { identity: SITE("lw-demo-func") },
+    async prepare(env) {
+      await prepared("heal", bodies.blobIdentity, fn)(env);
+      await adminWrite(env, "PATCH", `${fn(env)}?api-version=2024-04-01`, { identity: { type: "None" } });
+    },
+    operate: (env, accepted) => heal(env, fn(env), "heal", /sites\/lw-demo-func$/i, accepted),
+  },
+  {
+    // someone removed the storage account's rule for the web app's subnet: the heal adds it again.
+    id: "autoheal/vnet", scenario: "autoheal", linker: on(web, "healvnet"), targets: { serviceEndpoint: ACCOUNT("lwdemostorage") },
+    async prepare(env) {
+      await prepared("healvnet", (e) => bodies.blobVnet(e), web)(env);
+      await adminWrite(env, "PATCH", `${ids(env).storageAccount}?api-version=2023-05-01`, { properties: { networkAcls: { defaultAction: "Deny", bypass: "None", virtualNetworkRules: [] } } });
+    },
+    operate: (env, accepted) => heal(env, web(env), "healvnet", /storageAccounts\/lwdemostorage$/i, accepted),
+  },
 ];
 
 /** The baseline's changes to the seed (see the header). */
