@@ -5,8 +5,8 @@
 //   scale   revalidation of 10,000 connections on 2,000 sources with injected ARM latency (bench/revalidate.ts)
 //   creates 200 concurrent creates over 50 sources through the dev host (bench/concurrent-creates.ts)
 //   faults  every step and the record × every fault kind × every scenario (test/chaos/faults)
-//   kill    the dev host SIGKILLed after each step's write of a create, secret create, update and delete, restarted
-//           (test/chaos/faults/kill.ts)
+//   kill    the dev host SIGKILLed after each step's write of a create, secret create, update and delete, and during
+//           the rollback of a failed create, restarted (test/chaos/faults/kill.ts)
 // `npm run chaos -- fuzz storm` runs some; CHAOS_SEED, CHAOS_REQUESTS, CHAOS_EVENTS, CHAOS_STORM_SECONDS size them;
 // `npm run chaos -- fuzz --only 1234` replays fuzz request 1234 of the seed and prints the exchange.
 import { spawnSync } from "node:child_process";
@@ -145,7 +145,7 @@ async function faults(): Promise<void> {
 // Kill and resume (test/chaos/faults/kill.ts): every step's write of each scenario, the host SIGKILLed while the
 // activity waits for its answer, restarted on the same state; the operation completes or compensates.
 async function kill(): Promise<void> {
-  console.log(`\n## kill and resume (every step's write of create, secret, update, delete; test/chaos/faults/main.ts kill)`);
+  console.log(`\n## kill and resume (every step's write of create, secret, update, delete, and a rollback's undos; test/chaos/faults/main.ts kill)`);
   const t = performance.now();
   const { ok, stdout } = await script("faults/main.ts", ["kill"]);
   const cells = cellsOf(stdout, "kill_resume_cells") ?? { passed: 0, total: 1 };

@@ -10,17 +10,23 @@
 //   compensated: the operation Failed naming the step, and the world byte-identical to the cell's start (a delete:
 //                DeleteIncomplete, finished by a repeated delete);
 // never InProgress past the deadline, and the operation's status and the linker's state agreeing.
+// "rollback" cells kill the host during a compensation instead: a create whose settings write is refused (400, every
+// time) is being rolled back when the answer to one step's undo (or to the record of the failure) is held and the host
+// killed; the resumed saga must finish the rollback — Failed naming configuration, the world byte-identical to the
+// cell's start.
 //   runKillMatrix({ cells?, sample?, seed?, only?, log?, env? }) → { cells, ms }   killTable(cells)
 import type { FaultEnv } from "./env.js";
 import { startFaultEnv } from "./env.js";
-import { CASES, prepareBaseline, STEP_ROWS, type Case, type Scenario, type StepRow, type Target } from "./cases.js";
+import { CASES, prepareBaseline, STEP_ROWS, type Case, type StepRow, type Target } from "./cases.js";
 import { baselineOf, resetTo, shapeDiff, shapeOf, worldDiff, worldOf, type Baseline } from "./state.js";
 import { chooseCells, clearFaults, mentionsStep, referenceRun, type MatrixOptions, type Reference } from "./matrix.js";
 import { prng } from "../../../bench/support/prng.js";
 import { deleteLinker, type Outcome } from "./operations.js";
 
-/** The scenarios killed (auto-heal starts through the queue trigger, which the host process does not run). */
-export const KILL_SCENARIOS = ["create", "secret", "update", "delete"] as const satisfies readonly Scenario[];
+/** The scenarios killed (auto-heal starts through the queue trigger, which the host process does not run), and the
+ *  rollback of a failed create. */
+export const KILL_SCENARIOS = ["create", "secret", "update", "delete", "rollback"] as const;
+export type KillScenario = (typeof KILL_SCENARIOS)[number];
 
 /** How long the held answer would wait: far past the kill. */
 const HOLD_MS = 10 * 60_000;
@@ -28,7 +34,7 @@ const HOLD_MS = 10 * 60_000;
 const REACH_DEADLINE_MS = 60_000;
 
 export interface KillCell {
-  scenario: Scenario;
+  scenario: KillScenario;
   step: StepRow;
   case: string;
   ok: boolean;
@@ -43,8 +49,29 @@ export interface KillCell {
 /** As the matrix's options; cells are named "scenario/step", and a sample is drawn from a seeded shuffle. */
 export type KillOptions = MatrixOptions;
 
-type KillTarget = { c: Case; step: StepRow };
-const cellName = (x: KillTarget) => `${x.c.scenario}/${x.step}`;
+type KillTarget = {
+  c: Case;
+  step: StepRow;
+  scenario: KillScenario;
+  /** The write whose answer is held (default: the case's target for the step). */
+  hold?: Target & { body?: string };
+  /** A rollback: the request refused every time, so the operation is rolled back. */
+  refuse?: Target;
+};
+const cellName = (x: KillTarget) => `${x.scenario}/${x.step}`;
+
+/** The create the rollback cells fail: the function app → blob with its system identity, the settings write refused. */
+const ROLLBACK_CASE = "create/blob";
+const SETTINGS_REFUSED: Target = { plane: "arm", method: "PUT", path: "/providers/Microsoft\\.Web/sites/lw-demo-func/config/appsettings$" };
+/** The compensations held in the rollback cells: the identity turned off again, the role assignment deleted, the
+ *  firewall's rules taken off again, and the failure recorded on the linker. */
+const ROLLBACK_HOLDS: Partial<Record<StepRow, Target & { body?: string }>> = {
+  identity: { plane: "arm", method: "PATCH", path: "/providers/Microsoft\\.Web/sites/lw-demo-func$", body: '"type":\\s*"None"' },
+  roleAssignment: { plane: "arm", method: "DELETE", path: "/providers/Microsoft\\.Authorization/roleAssignments/[0-9a-f-]+$" },
+  // The baseline's firewall has no IP rules: only the undo writes an empty list (the apply writes the source's IPs).
+  firewall: { plane: "arm", method: "PATCH", path: "/providers/Microsoft\\.Storage/storageAccounts/lwdemostorage$", body: '"ipRules":\\s*\\[\\]' },
+  record: { plane: "table", method: "PUT", path: "/lwfaultslinkers\\(", body: '"provisioningState":"Failed"' },
+};
 
 /** Every cell: each step's case in each killed scenario (a target put on only once the operation was accepted is a
  *  heal's record, not in these scenarios). */
@@ -52,15 +79,20 @@ export function killCells(): KillTarget[] {
   const out: KillTarget[] = [];
   for (const scenario of KILL_SCENARIOS) {
     for (const step of STEP_ROWS) {
+      if (scenario === "rollback") {
+        const hold = ROLLBACK_HOLDS[step];
+        if (hold) out.push({ c: CASES.find((x) => x.id === ROLLBACK_CASE)!, step, scenario, hold, refuse: SETTINGS_REFUSED });
+        continue;
+      }
       const c = CASES.find((x) => x.scenario === scenario && x.targets[step]);
-      if (c) out.push({ c, step });
+      if (c) out.push({ c, step, scenario });
     }
   }
   return out;
 }
 
 /** Holds the answer to the step's write (applied at once, answered HOLD_MS late); returns how often it was hit. */
-function holdAnswer(env: FaultEnv, target: Target): () => number {
+function holdAnswer(env: FaultEnv, target: Target & { body?: string }): () => number {
   if (target.plane === "database") {
     const faults = env.databases.emulators.faults;
     const rule = faults.add({ sql: target.sql, mode: "slow", delayMs: HOLD_MS });
@@ -71,7 +103,7 @@ function holdAnswer(env: FaultEnv, target: Target): () => number {
     const rule = env.tables.addFault({ ...spec, ...(target.body ? { body: target.body } : {}) });
     return () => env.tables.rules().find((r) => r.id === rule.id)?.hits ?? 0;
   }
-  const rule = env.arm.control.addFault({ ...spec, ...(target.plane === "arm" ? {} : { plane: `^${target.plane}:` }) });
+  const rule = env.arm.control.addFault({ ...spec, ...(target.body ? { body: target.body } : {}), ...(target.plane === "arm" ? {} : { plane: `^${target.plane}:` }) });
   return () => env.arm.control.rules().faults.find((r) => r.id === rule.id)?.hits ?? 0;
 }
 
@@ -95,7 +127,7 @@ export async function runKillMatrix(options: KillOptions = {}): Promise<{ cells:
         references.set(x.c.id, reference);
         log(`reference ${x.c.id}: ${reference.run.broken ?? reference.run.outcome.status}`);
       }
-      const cell = await killCell(env, baseline, x.c, x.step, reference);
+      const cell = await killCell(env, baseline, x, reference);
       cells.push(cell);
       log(`${cell.ok ? "ok  " : "FAIL"} kill ${cell.scenario}/${cell.step} (${x.c.id}, restart ${cell.restartMs.toFixed(0)} ms, resumed in ${(cell.resumeMs / 1000).toFixed(1)} s): ${cell.detail}`);
     }
@@ -115,18 +147,23 @@ async function referenceOf(env: FaultEnv, baseline: Baseline, c: Case): Promise<
   return { run, afterDelete: shapeOf(worldOf(env), baseline.world) };
 }
 
-async function killCell(env: FaultEnv, baseline: Baseline, c: Case, step: StepRow, reference: { run: Reference; afterDelete?: string[] }): Promise<KillCell> {
+async function killCell(env: FaultEnv, baseline: Baseline, x: KillTarget, reference: { run: Reference; afterDelete?: string[] }): Promise<KillCell> {
+  const { c, step } = x;
   const t = performance.now();
   const host = env.hostProcess!;
   let restartMs = 0;
   let resumeMs = 0;
-  const cell = (ok: boolean, detail: string): KillCell => ({ scenario: c.scenario, step, case: c.id, ok, detail, restartMs, resumeMs, ms: performance.now() - t });
+  const cell = (ok: boolean, detail: string): KillCell => ({ scenario: x.scenario, step, case: c.id, ok, detail, restartMs, resumeMs, ms: performance.now() - t });
   if (reference.run.broken) return cell(false, `no reference: ${reference.run.broken}`);
-  const target = c.targets[step]!;
+  const target = x.hold ?? c.targets[step]!;
   try {
     await resetTo(env, baseline);
     await c.prepare(env);
     const start = worldOf(env);
+    if (x.refuse) {
+      if (x.refuse.plane !== "arm") throw new Error("a rollback cell refuses an ARM request");
+      env.arm.control.addFault({ method: x.refuse.method, path: x.refuse.path, status: 400, code: "InjectedFailure", message: "Injected 400: refused before any effect.", times: -1 });
+    }
     const hits = holdAnswer(env, target);
     let ended: Outcome | undefined;
     const operation = c.operate(env, () => undefined).then((o) => (ended = o));
@@ -148,11 +185,24 @@ async function killCell(env: FaultEnv, baseline: Baseline, c: Case, step: StepRo
     restartMs = restarted - killedAt;
     const outcome = await operation;
     resumeMs = performance.now() - restarted;
+    if (x.refuse) return rolledBack(env, start, outcome, cell);
     return await judge(env, baseline, c, step, start, outcome, reference, cell);
   } catch (e) {
     clearFaults(env);
     return cell(false, `harness error: ${(e as Error).stack?.split("\n").slice(0, 3).join(" ")}`);
   }
+}
+
+/** A rollback cell: the create Failed naming the refused step, and the world is byte-identical to the cell's start. */
+function rolledBack(env: FaultEnv, start: ReturnType<typeof worldOf>, outcome: Outcome, cell: (ok: boolean, detail: string) => KillCell): KillCell {
+  const errorText = `${outcome.error?.code}: ${outcome.error?.message}`;
+  if (outcome.status !== "Failed") return cell(false, `the create should have failed (its settings write was refused): ${outcome.status} ${errorText.slice(0, 200)}`);
+  const problems = worldDiff(start, worldOf(env));
+  if (problems.length) return cell(false, `resumed and Failed (${errorText.slice(0, 200)}), but not rolled back: ${problems.slice(0, 6).join(" | ")}`);
+  const linkerState = outcome.linker?.properties?.provisioningState;
+  if (linkerState !== "Failed") return cell(false, `rolled back, but the linker is ${outcome.linker ? linkerState : "gone"} (${errorText.slice(0, 200)})`);
+  if (!mentionsStep(outcome.error?.message ?? "", "configuration")) return cell(false, `rolled back, but the error does not name the refused step: ${errorText.slice(0, 300)}`);
+  return cell(true, `resumed the rollback, compensated (${outcome.error?.code})`);
 }
 
 async function judge(
