@@ -16,7 +16,9 @@
 // cell's start.
 //   runKillMatrix({ cells?, sample?, seed?, only?, log?, env? }) → { cells, ms }   killTable(cells)
 import type { FaultEnv } from "./env.js";
-import { startFaultEnv } from "./env.js";
+import { startFaultEnv, TABLE_PREFIX } from "./env.js";
+import { TableClient, odata } from "@azure/data-tables";
+import { tableNames } from "../../../src/store/tableClients.js";
 import { CASES, prepareBaseline, STEP_ROWS, type Case, type StepRow, type Target } from "./cases.js";
 import { baselineOf, resetTo, shapeDiff, shapeOf, worldDiff, worldOf, type Baseline } from "./state.js";
 import { chooseCells, clearFaults, mentionsStep, referenceRun, type MatrixOptions, type Reference } from "./matrix.js";
@@ -185,12 +187,22 @@ async function killCell(env: FaultEnv, baseline: Baseline, x: KillTarget, refere
     restartMs = restarted - killedAt;
     const outcome = await operation;
     resumeMs = performance.now() - restarted;
-    if (x.refuse) return rolledBack(env, start, outcome, cell);
-    return await judge(env, baseline, c, step, start, outcome, reference, cell);
+    const judged = x.refuse ? rolledBack(env, start, outcome, cell) : await judge(env, baseline, c, step, start, outcome, reference, cell);
+    // Every operation of the cell has ended: none may leave write-ahead entries behind (the record activity clears them).
+    const left = await journalEntries(env);
+    return judged.ok && left > 0 ? cell(false, `${judged.detail}, but ${left} write-ahead journal entries were left behind`) : judged;
   } catch (e) {
     clearFaults(env);
     return cell(false, `harness error: ${(e as Error).stack?.split("\n").slice(0, 3).join(" ")}`);
   }
+}
+
+/** Write-ahead journal entries in linkwright's operations table (src/store/stepJournal.ts: RowKey "step-…"). */
+async function journalEntries(env: FaultEnv): Promise<number> {
+  const table = TableClient.fromConnectionString(env.azurite.connectionString, tableNames(TABLE_PREFIX).operations);
+  let n = 0;
+  for await (const _ of table.listEntities({ queryOptions: { filter: odata`RowKey ge ${"step-"} and RowKey lt ${"step."}`, select: ["RowKey"] } })) n++;
+  return n;
 }
 
 /** A rollback cell: the create Failed naming the refused step, and the world is byte-identical to the cell's start. */
