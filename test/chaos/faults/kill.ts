@@ -16,11 +16,9 @@
 // cell's start.
 //   runKillMatrix({ cells?, sample?, seed?, only?, log?, env? }) → { cells, ms }   killTable(cells)
 import type { FaultEnv } from "./env.js";
-import { startFaultEnv, TABLE_PREFIX } from "./env.js";
-import { TableClient, odata } from "@azure/data-tables";
-import { tableNames } from "../../../src/store/tableClients.js";
+import { startFaultEnv } from "./env.js";
 import { CASES, prepareBaseline, STEP_ROWS, type Case, type StepRow, type Target } from "./cases.js";
-import { baselineOf, resetTo, shapeDiff, shapeOf, worldDiff, worldOf, type Baseline } from "./state.js";
+import { baselineOf, journalEntries, resetTo, shapeDiff, shapeOf, worldDiff, worldOf, type Baseline } from "./state.js";
 import { chooseCells, clearFaults, mentionsStep, referenceRun, type MatrixOptions, type Reference } from "./matrix.js";
 import { prng } from "../../../bench/support/prng.js";
 import { deleteLinker, type Outcome } from "./operations.js";
@@ -195,14 +193,6 @@ async function killCell(env: FaultEnv, baseline: Baseline, x: KillTarget, refere
     clearFaults(env);
     return cell(false, `harness error: ${(e as Error).stack?.split("\n").slice(0, 3).join(" ")}`);
   }
-}
-
-/** Write-ahead journal entries in linkwright's operations table (src/store/stepJournal.ts: RowKey "step-…"). */
-async function journalEntries(env: FaultEnv): Promise<number> {
-  const table = TableClient.fromConnectionString(env.azurite.connectionString, tableNames(TABLE_PREFIX).operations);
-  let n = 0;
-  for await (const _ of table.listEntities({ queryOptions: { filter: odata`RowKey ge ${"step-"} and RowKey lt ${"step."}`, select: ["RowKey"] } })) n++;
-  return n;
 }
 
 /** A rollback cell: the create Failed naming the refused step, and the world is byte-identical to the cell's start. */

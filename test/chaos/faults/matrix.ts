@@ -17,7 +17,7 @@
 import type { FaultEnv } from "./env.js";
 import { DATABASE_TIMEOUT_MS, SLOW_ANSWER_MS, startFaultEnv } from "./env.js";
 import { CASES, prepareBaseline, SCENARIOS, STEP_ROWS, type Case, type Scenario, type StepRow, type Target } from "./cases.js";
-import { baselineOf, resetTo, shapeDiff, shapeOf, worldDiff, worldOf, type Baseline } from "./state.js";
+import { baselineOf, journalEntries, resetTo, shapeDiff, shapeOf, worldDiff, worldOf, type Baseline } from "./state.js";
 import type { Outcome } from "./operations.js";
 import { prng } from "../../../bench/support/prng.js";
 
@@ -207,6 +207,9 @@ async function runCell(env: FaultEnv, baseline: Baseline, c: Case, step: StepRow
     const hit = hits();
     clearFaults(env);
     const after = worldOf(env);
+    // Every operation of the cell has ended: none may leave write-ahead entries behind (the record activity clears them).
+    const entries = await journalEntries(env);
+    if (entries > 0) return cell(false, `${outcome.status}, but ${entries} write-ahead journal entries were left behind`);
     const ends = allowedEnds(fault, target);
     if (hit === 0) return cell(false, `the fault was never hit (outcome ${outcome.status})`);
     const linkerState = outcome.linker?.properties?.provisioningState;

@@ -13,7 +13,8 @@
 //             between any two runs blurred: ids minted since the baseline (a new principal, a role assignment named after
 //             it, a secret version), timestamps and etags. Resources are compared as a multiset, so one role assignment or one
 //             secret version too many is a difference.
-import { TableServiceClient, TableClient } from "@azure/data-tables";
+import { TableServiceClient, TableClient, odata } from "@azure/data-tables";
+import { tableNames } from "../../../src/store/tableClients.js";
 import type { FaultEnv } from "./env.js";
 import { TABLE_PREFIX } from "./env.js";
 import type { EmulatorSnapshot } from "../../../sandbox/arm/index.js";
@@ -141,4 +142,12 @@ export async function resetTo(env: FaultEnv, baseline: Baseline): Promise<void> 
     const table = TableClient.fromConnectionString(env.azurite.connectionString, t.name);
     for await (const e of table.listEntities()) await table.deleteEntity(e.partitionKey!, e.rowKey!);
   }
+}
+
+/** Write-ahead journal entries in linkwright's operations table (src/store/stepJournal.ts: RowKey "step-…"). */
+export async function journalEntries(env: FaultEnv): Promise<number> {
+  const table = TableClient.fromConnectionString(env.azurite.connectionString, tableNames(TABLE_PREFIX).operations);
+  let n = 0;
+  for await (const _ of table.listEntities({ queryOptions: { filter: odata`RowKey ge ${"step-"} and RowKey lt ${"step."}`, select: ["RowKey"] } })) n++;
+  return n;
 }
