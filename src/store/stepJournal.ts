@@ -7,7 +7,7 @@
 // changed nothing, or failed and left nothing) — a run resumed after that takes no intent for a change. The record
 // activity clears an operation's entries when the operation ends. Priors hold no plaintext secret (sealed values only),
 // as on the linker; nothing but the step activities reads them.
-import { odata, type TableClient } from "@azure/data-tables";
+import type { TableClient } from "@azure/data-tables";
 import { encodeKey } from "./keys.js";
 import { isConflictOrPrecondition, isNotFound } from "./tableErrors.js";
 
@@ -73,7 +73,9 @@ export function createStepJournal(client: TableClient): StepJournal {
     async clear(operationId) {
       const pk = encodeKey(operationId);
       const rows = client.listEntities<JournalEntity>({
-        queryOptions: { filter: odata`PartitionKey eq ${pk} and RowKey ge ${ROW_PREFIX} and RowKey lt ${"step."}`, select: ["RowKey"] },
+        // Table keys (./keys.ts encodeKey) hold no quote: the filter needs no escaping (nor the SDK's odata helper,
+        // whose module would load at start-up).
+        queryOptions: { filter: `PartitionKey eq '${pk}' and RowKey ge '${ROW_PREFIX}' and RowKey lt 'step.'`, select: ["RowKey"] },
       });
       for await (const row of rows) await client.deleteEntity(pk, row.rowKey!).catch((e: unknown) => { if (!isNotFound(e)) throw e; });
     },
