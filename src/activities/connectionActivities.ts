@@ -155,6 +155,10 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
       let earlier: { prior: unknown } | undefined;
       let intent: { prior: unknown } | undefined;
       let recordedInput: unknown;
+      // Read alongside the step: what an earlier run of it left (nothing, unless the host died during one); awaited
+      // only when this run wrote nothing ahead.
+      const left = journal?.store.earlier(journal.operationId, journal.slot);
+      left?.catch(() => undefined);
       try {
         const step = stepByName(x.step);
         // An after-identity step runs for the run's principal: its recorded input names it.
@@ -172,7 +176,7 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
           },
         } : ctx;
         const out = await step.apply(applied, stepCtx);
-        if (journal && !intent && !earlier) earlier = await journal.store.earlier(journal.operationId, journal.slot);
+        if (left && !intent && !earlier) earlier = await left;
         if (earlier) {
           const prior = step.resume ? await step.resume(earlier.prior, out, applied, ctx) : earlier.prior;
           return { ok: true, changed: true, prior, outputs: out.outputs, ...(run ? { input } : {}) };
@@ -190,7 +194,7 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
           // A failed apply leaves nothing of its own (each step undoes its partial writes before failing).
           if (intent) await journal.store.settle(journal.operationId, journal.slot, "void");
           // A resumed run that failed: the earlier run's change is still there, and is compensated with the others.
-          else earlier ??= await journal.store.earlier(journal.operationId, journal.slot);
+          else earlier ??= await left;
         } catch {
           // The journal is unreachable: the failure is reported as it is.
         }
@@ -263,9 +267,9 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
         ...(error ? { error } : {}),
         ...(outcome.result ? { result: outcome.result } : {}),
       });
-      // The operation has ended: its steps' write-ahead entries are of no more use (left behind, they are sealed and
-      // never read, so a failure to clear them does not fail the operation).
-      await deps.store.journal.clear(outcome.operationId).catch(() => undefined);
+      // A create or update has ended: its steps' write-ahead entries are of no more use (left behind, they are sealed
+      // and never read, so a failure to clear them does not fail the operation). Other operations write none.
+      if (outcome.kind === "createOrUpdate") await deps.store.journal.clear(outcome.operationId).catch(() => undefined);
       return failure ?? { ok: true };
     },
   };
