@@ -19,7 +19,7 @@ import type { FaultEnv } from "./env.js";
 import { startFaultEnv } from "./env.js";
 import { CASES, prepareBaseline, STEP_ROWS, type Case, type StepRow, type Target } from "./cases.js";
 import { baselineOf, journalEntries, resetTo, shapeDiff, shapeOf, worldDiff, worldOf, type Baseline } from "./state.js";
-import { chooseCells, clearFaults, mentionsStep, referenceRun, type MatrixOptions, type Reference } from "./matrix.js";
+import { chooseCells, clearFaults, injectFault, mentionsStep, referenceRun, type MatrixOptions, type Reference } from "./matrix.js";
 import { prng } from "../../../bench/support/prng.js";
 import { deleteLinker, type Outcome } from "./operations.js";
 
@@ -92,20 +92,8 @@ export function killCells(): KillTarget[] {
 }
 
 /** Holds the answer to the step's write (applied at once, answered HOLD_MS late); returns how often it was hit. */
-function holdAnswer(env: FaultEnv, target: Target & { body?: string }): () => number {
-  if (target.plane === "database") {
-    const faults = env.databases.emulators.faults;
-    const rule = faults.add({ sql: target.sql, mode: "slow", delayMs: HOLD_MS });
-    return () => faults.rules.find((r) => r.id === rule.id)?.hits ?? 0;
-  }
-  const spec = { method: target.method, path: target.path, mode: "slow" as const, delayMs: HOLD_MS };
-  if (target.plane === "table") {
-    const rule = env.tables.addFault({ ...spec, ...(target.body ? { body: target.body } : {}) });
-    return () => env.tables.rules().find((r) => r.id === rule.id)?.hits ?? 0;
-  }
-  const rule = env.arm.control.addFault({ ...spec, ...(target.body ? { body: target.body } : {}), ...(target.plane === "arm" ? {} : { plane: `^${target.plane}:` }) });
-  return () => env.arm.control.rules().faults.find((r) => r.id === rule.id)?.hits ?? 0;
-}
+const holdAnswer = (env: FaultEnv, target: Target & { body?: string }) =>
+  injectFault(env, target, { database: { mode: "slow", delayMs: HOLD_MS }, request: { mode: "slow", delayMs: HOLD_MS } });
 
 export async function runKillMatrix(options: KillOptions = {}): Promise<{ cells: KillCell[]; ms: number }> {
   const started = performance.now();
@@ -160,10 +148,7 @@ async function killCell(env: FaultEnv, baseline: Baseline, x: KillTarget, refere
     await resetTo(env, baseline);
     await c.prepare(env);
     const start = worldOf(env);
-    if (x.refuse) {
-      if (x.refuse.plane !== "arm") throw new Error("a rollback cell refuses an ARM request");
-      env.arm.control.addFault({ method: x.refuse.method, path: x.refuse.path, status: 400, code: "InjectedFailure", message: "Injected 400: refused before any effect.", times: -1 });
-    }
+    if (x.refuse) injectFault(env, x.refuse, { database: { mode: "error", times: -1 }, request: { status: 400, code: "InjectedFailure", message: "Injected 400: refused before any effect.", times: -1 } });
     const hits = holdAnswer(env, target);
     let ended: Outcome | undefined;
     const operation = c.operate(env, () => undefined).then((o) => (ended = o));

@@ -19,6 +19,8 @@ import { DATABASE_TIMEOUT_MS, SLOW_ANSWER_MS, startFaultEnv } from "./env.js";
 import { CASES, prepareBaseline, SCENARIOS, STEP_ROWS, type Case, type Scenario, type StepRow, type Target } from "./cases.js";
 import { baselineOf, journalEntries, resetTo, shapeDiff, shapeOf, worldDiff, worldOf, type Baseline } from "./state.js";
 import type { Outcome } from "./operations.js";
+import type { FaultRule } from "../../../sandbox/arm/core/control.js";
+import type { StatementFaultRule } from "../../../sandbox/databases/faults.js";
 import { prng } from "../../../bench/support/prng.js";
 
 export const FAULT_KINDS = ["4xx", "5xx", "lost", "429", "500x2", "timeout"] as const;
@@ -37,43 +39,49 @@ export interface Cell {
 }
 
 /** Which ends a fault kind allows. */
-function allowedEnds(kind: FaultKind, target: Target): ("applied" | "rolledBack")[] {
+function allowedEnds(kind: FaultKind): ("applied" | "rolledBack")[] {
   if (kind === "4xx" || kind === "5xx") return ["rolledBack"];
   // Transient refusals are retried — the SDKs' retry policies; a database's "not now" codes by linkwright's executor.
   if (kind === "429" || kind === "500x2") return ["applied"];
   return ["applied", "rolledBack"];
 }
 
-/** The fault of a kind on a target, as the emulators take it. */
-function addFault(env: FaultEnv, kind: FaultKind, target: Target): () => number {
+type DatabaseFault = Omit<StatementFaultRule, "id" | "hits" | "sql" | "server">;
+type RequestFault = Omit<FaultRule, "id" | "hits" | "method" | "path" | "plane" | "body">;
+
+/** Puts a fault on a target (ARM, a data plane, the table service, a database statement), as the emulator that
+ *  serves it takes it; returns how often it has been hit. */
+export function injectFault(env: FaultEnv, target: Target & { body?: string }, fault: { database: DatabaseFault; request: RequestFault }): () => number {
   if (target.plane === "database") {
     const faults = env.databases.emulators.faults;
-    const rule = faults.add({
-      sql: target.sql,
-      ...(kind === "4xx" ? { mode: "error", code: "42501", message: "permission denied (injected)", times: -1 }
-        : kind === "5xx" ? { mode: "error", code: "XX000", message: "internal error (injected)", times: -1 }
-        : kind === "lost" ? { mode: "lost" }
-        : kind === "429" ? { mode: "error", code: "53300", message: "sorry, too many clients already (injected)", times: 2 }
-        : kind === "500x2" ? { mode: "error", code: "57P03", message: "the database system is starting up (injected)", times: 2 }
-        : { mode: "slow", delayMs: DATABASE_TIMEOUT_MS * 2 }),
-    });
+    const rule = faults.add({ sql: target.sql, ...fault.database });
     return () => faults.rules.find((r) => r.id === rule.id)?.hits ?? 0;
   }
-  const spec = {
-    method: target.method, path: target.path,
-    ...(kind === "4xx" ? { status: 400, code: "InjectedFailure", message: "Injected 400: refused before any effect.", times: -1 }
-      : kind === "5xx" ? { status: 503, code: "ServiceUnavailable", message: "Injected 503 that persists.", retryAfter: 1, times: -1 }
-      : kind === "lost" ? { mode: "lost" as const }
-      : kind === "429" ? { status: 429, retryAfter: 1, times: 2 }
-      : kind === "500x2" ? { status: 500, times: 2 }
-      : { mode: "slow" as const, delayMs: SLOW_ANSWER_MS }),
-  };
+  const spec = { method: target.method, path: target.path, ...(target.body ? { body: target.body } : {}), ...fault.request };
   if (target.plane === "table") {
-    const rule = env.tables.addFault({ ...spec, ...(target.body ? { body: target.body } : {}) });
+    const rule = env.tables.addFault(spec);
     return () => env.tables.rules().find((r) => r.id === rule.id)?.hits ?? 0;
   }
   const rule = env.arm.control.addFault({ ...spec, ...(target.plane === "arm" ? {} : { plane: `^${target.plane}:` }) });
   return () => env.arm.control.rules().faults.find((r) => r.id === rule.id)?.hits ?? 0;
+}
+
+/** The fault of a kind on a target. */
+function addFault(env: FaultEnv, kind: FaultKind, target: Target): () => number {
+  return injectFault(env, target, {
+    database: kind === "4xx" ? { mode: "error", code: "42501", message: "permission denied (injected)", times: -1 }
+      : kind === "5xx" ? { mode: "error", code: "XX000", message: "internal error (injected)", times: -1 }
+      : kind === "lost" ? { mode: "lost" }
+      : kind === "429" ? { mode: "error", code: "53300", message: "sorry, too many clients already (injected)", times: 2 }
+      : kind === "500x2" ? { mode: "error", code: "57P03", message: "the database system is starting up (injected)", times: 2 }
+      : { mode: "slow", delayMs: DATABASE_TIMEOUT_MS * 2 },
+    request: kind === "4xx" ? { status: 400, code: "InjectedFailure", message: "Injected 400: refused before any effect.", times: -1 }
+      : kind === "5xx" ? { status: 503, code: "ServiceUnavailable", message: "Injected 503 that persists.", retryAfter: 1, times: -1 }
+      : kind === "lost" ? { mode: "lost" }
+      : kind === "429" ? { status: 429, retryAfter: 1, times: 2 }
+      : kind === "500x2" ? { status: 500, times: 2 }
+      : { mode: "slow", delayMs: SLOW_ANSWER_MS },
+  });
 }
 
 export interface Reference {
@@ -210,7 +218,7 @@ async function runCell(env: FaultEnv, baseline: Baseline, c: Case, step: StepRow
     // Every operation of the cell has ended: none may leave write-ahead entries behind (the record activity clears them).
     const entries = await journalEntries(env);
     if (entries > 0) return cell(false, `${outcome.status}, but ${entries} write-ahead journal entries were left behind`);
-    const ends = allowedEnds(fault, target);
+    const ends = allowedEnds(fault);
     if (hit === 0) return cell(false, `the fault was never hit (outcome ${outcome.status})`);
     const linkerState = outcome.linker?.properties?.provisioningState;
     if (outcome.status === "Succeeded") {
