@@ -16,7 +16,6 @@ export interface TableFaultProxy {
   /** The development account's connection string with its TableEndpoint through the proxy. */
   connectionString: string;
   addFault(rule: Omit<FaultRule, "id" | "hits"> & { id?: string }): FaultRule;
-  removeRule(id: string): boolean;
   clearRules(): void;
   rules(): FaultRule[];
   close(): Promise<void>;
@@ -94,7 +93,6 @@ export async function startTableFaultProxy(options: {
     endpoint,
     connectionString: `DefaultEndpointsProtocol=https;AccountName=${options.accountName};AccountKey=${options.accountKey};TableEndpoint=${endpoint};`,
     addFault: (rule) => control.addFault(rule),
-    removeRule: (id) => control.remove(id),
     clearRules: () => control.clearRules(),
     rules: () => [...control.faults],
     async close() {

@@ -115,5 +115,5 @@ export async function startDatabaseEmulators(options: DatabaseEmulatorOptions): 
 
 export { armEmulatorTokenVerifier, type TokenVerifier, type VerifiedLogin } from "./tokens.js";
 export type { DbPrincipal, ExecutedStatement } from "./model.js";
-export { StatementFaults, type StatementFaultRule } from "./faults.js";
+export type { StatementFaultRule } from "./faults.js";
 export { armAdminAuthorizer, type LoginAttempt, type LoginAuthorizer } from "./arm-admins.js";

@@ -35,7 +35,7 @@ const SESSION_SETTING = /^\s*SET\s/i;
 /** Waits before the second and third attempt. */
 const RETRY_DELAYS_MS = [1_000, 2_000];
 
-export function isTransientDatabaseError(engine: DatabaseEngine, e: unknown): boolean {
+function isTransientDatabaseError(engine: DatabaseEngine, e: unknown): boolean {
   return e instanceof DatabaseStatementError && e.answered && e.serverCode !== undefined && TRANSIENT[engine].has(e.serverCode);
 }
 

@@ -40,8 +40,6 @@ export interface IdentityInput {
   scope?: string;
   systemAssigned: boolean;
   userAssignedIdentityId?: string;
-  /** Set by the orchestration from its reference counts: when true, compensation leaves the identity alone. */
-  othersRelyOnIdentity?: boolean;
   /** The identity as the plan read it moments before, inside the same per-source critical section: apply uses it
    *  instead of reading the source again (one ARM round trip less on the critical path). Never recorded. */
   observed?: IdentityState;

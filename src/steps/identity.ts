@@ -1,7 +1,7 @@
 // Ensure identity: a system-assigned identity turned on, and/or a user-assigned identity attached to the source.
-// Compensation puts back the exact prior identity configuration, but only when the orchestration says no other
-// connection relies on what this step added (input.othersRelyOnIdentity). A delete keeps the identity while another
-// connection of the source authenticates with one; an update never turns it off.
+// Compensation puts back the exact prior identity configuration. A delete keeps the identity while another connection
+// of the source authenticates with one (the undo policy below: the delete never reaches compensate then); an update
+// never turns it off.
 import { sourceAdapterFor } from "../sources/index.js";
 import { resourceWriteAction } from "../authorization/requirements.js";
 import type { IdentityState, IdentityType } from "../model/steps.js";
@@ -108,7 +108,6 @@ export const identityStep = {
   },
 
   async compensate(input: IdentityInput, prior: IdentityPrior, ctx: StepContext): Promise<void> {
-    if (input.othersRelyOnIdentity) return;
     await sourceAdapterFor(ctx.clients, input.sourceId, input.scope).writeIdentity(prior.type, prior.userAssignedIds);
   },
 
