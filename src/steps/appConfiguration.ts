@@ -81,6 +81,11 @@ function normalizeSecretUri(uri: string): string {
   return uri.replace(/\/+$/, "");
 }
 
+/** What every key of the input should hold, by key. */
+async function desiredContents(input: AppConfigurationKeysInput, ctx: StepContext): Promise<Map<string, KvContent>> {
+  return new Map(await Promise.all(input.keys.map(async (k) => [k.key, await desiredContent(k, ctx)] as const)));
+}
+
 async function desiredContent(spec: AppConfigurationKeySpec, ctx: StepContext): Promise<KvContent> {
   if (spec.keyVaultReference) {
     return { value: keyVaultReferenceValue(normalizeSecretUri(spec.keyVaultReference)), contentType: KEY_VAULT_REFERENCE_CONTENT_TYPE };
@@ -185,8 +190,7 @@ interface Diff {
 async function diff(input: Resolved, ctx: StepContext): Promise<Diff> {
   validate(input);
   const client = ctx.clients.appConfiguration(input.endpoint);
-  const wanted = await Promise.all(input.keys.map(async (k) => [k.key, await desiredContent(k, ctx)] as const));
-  const desired = new Map(wanted);
+  const desired = await desiredContents(input, ctx);
   const removals = (input.remove ?? []).filter((r) => !desired.has(r.key));
   const current = await readCurrent(client, input, ctx, [...desired.keys(), ...removals.map((r) => r.key)]);
   const upsert = [...desired].filter(([key, d]) => !sameContent(current.get(key), d)).map(([key]) => key);
@@ -278,7 +282,7 @@ export const appConfigurationStep = {
   async resume(earlier, now, request, ctx): Promise<AppConfigurationPrior> {
     const input = await resolved(request, ctx);
     const client = ctx.clients.appConfiguration(input.endpoint);
-    const desired = new Map(await Promise.all(input.keys.map(async (k) => [k.key, await desiredContent(k, ctx)] as const)));
+    const desired = await desiredContents(input, ctx);
     const fresh = new Map((now.prior?.changed ?? []).map((e) => [e.key, e]));
     const current = await readCurrent(client, input, ctx, earlier.changed.filter((e) => desired.has(e.key) && !fresh.has(e.key)).map((e) => e.key));
     const changed: AppConfigurationPrior["changed"] = [];
@@ -361,7 +365,7 @@ export const appConfigurationStep = {
         throw new AppConfigurationKeysError("ResourceNotFound",
           `The App Configuration store ${input.storeId} was not found. Point configurationInfo.configurationStore.appConfigurationId at an existing store, or remove it to write the configuration to the source again.`, 404);
       });
-      desired = new Map(await Promise.all(input.keys.map(async (k) => [k.key, await desiredContent(k, ctx)] as const)));
+      desired = await desiredContents(input, ctx);
       current = await readCurrent(ctx.clients.appConfiguration(store.endpoint), store, ctx, [...desired.keys()]);
     } catch (e) {
       if (!(e instanceof AppConfigurationKeysError)) throw e;

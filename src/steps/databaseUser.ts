@@ -192,6 +192,20 @@ export function createDatabaseUserStep(options: DatabaseUserStepOptions = {}): S
     }
   }
 
+  /** Grants the user it created its access; when that fails, the user is dropped again (nothing left unfinished) and
+   *  `failure` says what happened. */
+  async function grantOrDrop(request: DatabaseSessionRequest, stmts: DatabaseUserStatements, failure: (e: unknown, undo: string) => Error): Promise<void> {
+    if (!stmts.grant.length) return;
+    try {
+      await executor.runStatements({ ...request, statements: stmts.grant });
+    } catch (e) {
+      const undo = await executor.runStatements({ ...request, statements: stmts.drop })
+        .then(() => "What had been created was dropped again.")
+        .catch((u: Error) => `Dropping what had been created failed too (${u.message}); run: ${stmts.drop.join(" ")}`);
+      throw failure(e, undo);
+    }
+  }
+
   /** Whether the user exists; a string says why that could not be told. */
   async function probe(input: DatabaseUserInput, stmts: DatabaseUserStatements, ctx: StepContext): Promise<{ session: Session; exists: boolean | string }> {
     const session = await openSession(input, stmts, ctx);
@@ -230,16 +244,8 @@ export function createDatabaseUserStep(options: DatabaseUserStepOptions = {}): S
       if (!stmts.grant.length) return earlier;
       const session = await openSession(input, stmts, ctx);
       if (!session.ok) throw new DatabaseUserError("DatabaseUserNotCreated", `Database user '${input.userName}' was created, but could not be granted its access in ${describeTarget(input)}: ${session.reason}`);
-      try {
-        await executor.runStatements({ ...session.request, statements: stmts.grant });
-      } catch (e) {
-        // As in apply: the user the earlier run created but this one could not grant is removed again.
-        const undo = await executor.runStatements({ ...session.request, statements: stmts.drop })
-          .then(() => "What had been created was dropped again.")
-          .catch((u: Error) => `Dropping what had been created failed too (${u.message}); run: ${stmts.drop.join(" ")}`);
-        throw new DatabaseUserError("DatabaseUserNotCreated",
-          `Database user '${input.userName}' was created, but could not be granted its access in ${describeTarget(input, session.fqdn)}: ${(e as Error).message}. ${undo}`);
-      }
+      await grantOrDrop(session.request, stmts, (e, undo) => new DatabaseUserError("DatabaseUserNotCreated",
+        `Database user '${input.userName}' was created, but could not be granted its access in ${describeTarget(input, session.fqdn)}: ${(e as Error).message}. ${undo}`));
       return earlier;
     },
 
@@ -279,15 +285,7 @@ export function createDatabaseUserStep(options: DatabaseUserStepOptions = {}): S
             : "Nothing had been created.");
         }
       }
-      try {
-        if (stmts.grant.length) await executor.runStatements({ ...session.request, statements: stmts.grant });
-      } catch (e) {
-        // The user this apply created but could not grant is removed again: this apply leaves nothing it did not finish.
-        const undo = await executor.runStatements({ ...session.request, statements: stmts.drop })
-          .then(() => "What had been created was dropped again.")
-          .catch((u: Error) => `Dropping what had been created failed too (${u.message}); run: ${stmts.drop.join(" ")}`);
-        throw notCreated(e, undo);
-      }
+      await grantOrDrop(session.request, stmts, notCreated);
       return { changed: true, prior: { created: true }, outputs: { databaseUser: input.userName } };
     },
 
