@@ -6,8 +6,8 @@
 // again for a repeat within the cache time (goal 0).
 import path from "node:path";
 import { startAzurite } from "../sandbox/azurite.js";
-import { fork } from "node:child_process";
 import { linkwrightAppSettings } from "../sandbox/app-settings.js";
+import { spawnDevHost } from "../sandbox/host/spawn.js";
 import { repoRoot, startBlobCreateBench, timedBlobCreate } from "./support/blobCreate.js";
 
 const LATENCY_MS = Number(process.env.BENCH_ARM_LATENCY_MS ?? 100);
@@ -20,18 +20,14 @@ async function main(): Promise<void> {
   type Host = { baseUrl: string; stop(): Promise<void> };
   const hostWith = async (entry: string): Promise<Host> => {
     const storage = await startAzurite();
-    const child = fork(path.join(repoRoot, "sandbox/host/main.ts"), ["--app-dir", repoRoot, "--entry", entry, "--port", "0"], {
-      execArgv: ["--import", "tsx"], stdio: ["ignore", "ignore", "inherit", "ipc"],
-      env: { ...process.env, ...linkwrightAppSettings({ arm, storageConnectionString: storage.connectionString, sealKey: "bench-seal-key-0123456789abcdef0123456789" }) },
-    });
-    const baseUrl = await new Promise<string>((resolve, reject) => {
-      child.on("message", (m: { type?: string; baseUrl?: string }) => { if (m?.type === "ready" && m.baseUrl) resolve(m.baseUrl); });
-      child.once("exit", (code) => reject(new Error(`host ${entry} exited with ${code}`)));
+    const { baseUrl, stop } = await spawnDevHost({
+      appDir: repoRoot, entry, stdio: ["ignore", "ignore", "inherit", "ipc"],
+      env: linkwrightAppSettings({ arm, storageConnectionString: storage.connectionString, sealKey: "bench-seal-key-0123456789abcdef0123456789" }),
     });
     return {
       baseUrl,
       stop: async () => {
-        await new Promise<void>((resolve) => { child.once("exit", () => resolve()); child.kill("SIGTERM"); });
+        await stop();
         await storage.stop();
       },
     };

@@ -7,7 +7,7 @@
 //                   ServiceLinker API request (a linker list: token validation, ARM permission check, table query)
 //                   and a second one; the same for the unbundled tsc output (dist/, built here) for comparison.
 //   package_*       size of the folder and of the zip.
-import { spawnSync, fork } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -15,6 +15,7 @@ import { createRequire } from "node:module";
 import { buildPackage, loadPackage } from "../infra/package.js";
 import { startAzurite } from "../sandbox/azurite.js";
 import { linkwrightAppSettings } from "../sandbox/app-settings.js";
+import { spawnDevHost } from "../sandbox/host/spawn.js";
 import { repoRoot, startBlobCreateBench } from "./support/blobCreate.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
@@ -62,14 +63,9 @@ async function main(): Promise<void> {
         try {
           for (let i = 0; i < HOST_RUNS; i++) {
             const started = performance.now();
-            const child = fork(path.join(repoRoot, "sandbox/host/main.ts"), ["--app-dir", appDir, ...(entry ? ["--entry", entry] : []), "--port", "0"], {
-              execArgv: ["--import", "tsx"], stdio: ["ignore", "ignore", "inherit", "ipc"], cwd: repoRoot, env: { ...process.env, ...settings },
-            });
+            const host = await spawnDevHost({ appDir, ...(entry ? { entry } : {}), stdio: ["ignore", "ignore", "inherit", "ipc"], cwd: repoRoot, env: settings });
             try {
-              const baseUrl = await new Promise<string>((resolve, reject) => {
-                child.on("message", (m: { type?: string; baseUrl?: string }) => { if (m?.type === "ready" && m.baseUrl) resolve(m.baseUrl); });
-                child.once("exit", (code) => reject(new Error(`host (${label}) exited with ${code}`)));
-              });
+              const baseUrl = host.baseUrl;
               ready.push(performance.now() - started);
               const url = `${baseUrl}${bench.webApp}/providers/Microsoft.ServiceLinker/linkers?api-version=2024-04-01`;
               for (const into of [first, second]) {
@@ -80,7 +76,7 @@ async function main(): Promise<void> {
                 into.push(performance.now() - t);
               }
             } finally {
-              await new Promise<void>((resolve) => { if (child.exitCode !== null) resolve(); else { child.once("exit", () => resolve()); child.kill("SIGTERM"); } });
+              await host.stop();
             }
           }
         } finally {

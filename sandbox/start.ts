@@ -10,12 +10,12 @@
 // SANDBOX_AZURITE_PORT (10000; queue and table on the next two); each falls back to a free port when taken, and 0
 // always takes a free one (tests).
 // Ctrl-C / SIGTERM stops everything this process started.
-import { fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { startAzurite, type AzuriteInstance } from "./azurite.js";
+import { spawnDevHost } from "./host/spawn.js";
 import { ensureCertificates } from "./arm/core/certs.js";
 import { forgetProcesses, recordProcesses, stopLeftovers } from "./leftovers.js";
 import { startArmEmulator, type ArmEmulator } from "./arm/index.js";
@@ -67,34 +67,18 @@ export interface SandboxContext {
  */
 async function startFunctionHost(ctx: SandboxContext): Promise<{ endpoint: string; pid: number; stop(): Promise<void> }> {
   const port = (await portIsFree(FUNCTIONS_PORT)) ? FUNCTIONS_PORT : 0;
-  const child = fork(path.resolve("sandbox/host/main.ts"), ["--app-dir", ".", "--port", String(port)], {
-    execArgv: ["--import", "tsx"],
+  const host = await spawnDevHost({
+    appDir: ".", port,
     env: {
-      ...process.env,
       NODE_EXTRA_CA_CERTS: ctx.arm.caCertFile,
       ...linkwrightAppSettings({
         arm: ctx.arm, azurite: ctx.azurite, sealKey: sealKey(),
         ...(ctx.databases ? { databaseEndpoints: ctx.databases.emulators.endpoints } : {}),
       }),
     },
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
-  const endpoint = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("the Functions host did not start within 30 s")), 30_000);
-    child.on("message", (m: { type?: string; baseUrl?: string }) => {
-      if (m?.type === "ready" && m.baseUrl) { clearTimeout(timer); resolve(m.baseUrl); }
-    });
-    child.once("exit", (code) => { clearTimeout(timer); reject(new Error(`the Functions host exited with code ${code}`)); });
-  });
-  ctx.forward.url = endpoint;
-  return {
-    endpoint, pid: child.pid!,
-    stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once("exit", () => resolve());
-      child.kill("SIGTERM");
-    }),
-  };
+  ctx.forward.url = host.baseUrl;
+  return { endpoint: host.baseUrl, pid: host.child.pid!, stop: host.stop };
 }
 
 /** A sealing key kept with the sandbox state (never committed), so restarts can open what earlier runs sealed. */

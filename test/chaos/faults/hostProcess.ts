@@ -1,8 +1,6 @@
-// The real function app in the dev host as its own process (sandbox/host/main.ts), so it can be killed with SIGKILL
+// The real function app in the dev host as its own process (sandbox/host/spawn.ts), so it can be killed with SIGKILL
 // mid-step and started again on the same port, the same Azurite state and the same settings (kill-and-resume).
-import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
-import path from "node:path";
+import { spawnDevHost, type SpawnedDevHost } from "../../../sandbox/host/spawn.js";
 
 export interface HostProcess {
   baseUrl: string;
@@ -16,59 +14,27 @@ export interface HostProcess {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 export async function startHostProcess(options: { appDir: string; entry: string; env: Record<string, string> }): Promise<HostProcess> {
-  const port = await freePort();
   const lines: string[] = [];
-  let child: ChildProcess | undefined;
-  const main = path.join(options.appDir, "sandbox/host/main.ts");
-
-  async function start(): Promise<void> {
-    // node itself with tsx as a loader (not the tsx wrapper, which would outlive a SIGKILL of its child).
-    const c = spawn(process.execPath, ["--import", "tsx", main, "--app-dir", options.appDir, "--entry", options.entry, "--port", String(port)], {
-      cwd: options.appDir, env: { ...process.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"],
-    });
-    child = c;
+  const start = async (port: number) => {
+    const host = await spawnDevHost({ ...options, cwd: options.appDir, port, stdio: ["ignore", "pipe", "pipe", "ipc"], readyTimeoutMs: 60_000 });
     const collect = (d: Buffer) => { for (const l of d.toString().split("\n")) if (l) lines.push(l); };
-    c.stderr!.on("data", collect);
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the host did not start in 60 s: ${lines.slice(-5).join(" | ")}`)), 60_000);
-      c.stdout!.on("data", (d: Buffer) => {
-        collect(d);
-        if (d.toString().includes("Functions host ready")) { clearTimeout(timer); resolve(); }
-      });
-      c.once("exit", (code, signal) => { clearTimeout(timer); reject(new Error(`the host exited (${code ?? signal}) before it was ready: ${lines.slice(-5).join(" | ")}`)); });
-    });
-  }
-
-  async function kill(signal: NodeJS.Signals): Promise<void> {
-    const c = child;
-    if (!c || c.exitCode !== null || c.signalCode !== null) return;
-    const gone = new Promise<void>((resolve) => c.once("exit", () => resolve()));
-    c.kill(signal);
-    await gone;
-  }
-
-  await start();
+    host.child.stdout!.on("data", collect);
+    host.child.stderr!.on("data", collect);
+    return host;
+  };
+  // The first start picks a free port; every restart takes the same one (the emulator forwards to it).
+  let host: SpawnedDevHost = await start(0);
+  const port = host.port;
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    pid: () => child?.pid,
-    kill: () => kill("SIGKILL"),
-    restart: start,
+    baseUrl: host.baseUrl,
+    pid: () => host.child.pid,
+    kill: () => host.kill(),
+    async restart() { host = await start(port); },
     logs: () => lines,
     async stop() {
-      await Promise.race([kill("SIGTERM"), new Promise((r) => setTimeout(r, 10_000))]);
-      await kill("SIGKILL");
+      await Promise.race([host.stop(), new Promise((r) => setTimeout(r, 10_000))]);
+      await host.kill();
     },
   };
 }
