@@ -36,8 +36,7 @@ export function createAppCredential(settings: OwnIdentity): TokenCredential {
 /** The identity linkwright opens its own storage with when AzureWebJobsStorage is keyless: the managed identity the
  *  setting names (`AzureWebJobsStorage__clientId`), else the system-assigned one — as the Functions host does. */
 export function createStorageCredential(account: { clientId?: string }): TokenCredential {
-  const clientId = account.clientId;
-  return lazyCredential(({ ManagedIdentityCredential }) => (clientId ? new ManagedIdentityCredential({ clientId }) : new ManagedIdentityCredential()));
+  return createAppCredential({ ...(account.clientId ? { managedIdentityClientId: account.clientId } : {}) });
 }
 
 /** The credential that asks for an ARM token on behalf of a user, as linkwright's app registration: its credential

@@ -13,7 +13,7 @@ import type { StoredLinker } from "../model/connection.js";
 import type { RequiredPermission } from "../authorization/permissions.js";
 import type { AppliedStepRecord, ConnectionPlan } from "../model/plan.js";
 import { STEP_NAMES, type ScheduledStep } from "../model/steps.js";
-import { baseChangeRequirements, distinct, linkerDeleteRequirement } from "../authorization/requirements.js";
+import { baseChangeRequirements, distinct, linkerDeleteRequirement, permissionKey } from "../authorization/requirements.js";
 import { appliedOf } from "../model/connection.js";
 import { stepByName, stepNamed } from "../steps/registry.js";
 import { stepsOf } from "../steps/schedule.js";
@@ -48,9 +48,8 @@ export function deleteRequirements(sourceId: string, properties: LinkerPropertie
  *  the new plan no longer wants, src/activities planObsolete), but for what the new plan requires already. The action
  *  counts, not only the scope: another secret in the same vault, another role at the same scope, needs its delete. */
 export function updateCleanupRequirements(previous: AppliedStepRecord[], previousProperties: LinkerProperties, planned: RequiredPermission[]): RequiredPermission[] {
-  const key = (r: RequiredPermission) => `${r.scope.replace(/\/+$/, "").toLowerCase()}|${r.action.toLowerCase()}|${Boolean(r.dataAction)}`;
-  const kept = new Set(planned.map(key));
-  return undoRequirements(previous, previousProperties).filter((u) => !kept.has(key(u)));
+  const kept = new Set(planned.map(permissionKey));
+  return undoRequirements(previous, previousProperties).filter((u) => !kept.has(permissionKey(u)));
 }
 
 export interface ChangeRequest {
@@ -76,7 +75,6 @@ export function createChangeRequirements(ctx: StepContext) {
     try {
       const storeId = configurationStoreOf(x.properties.configurationInfo);
       const plan = await planConnection({
-        linkerId: `${x.sourceId}/providers/Microsoft.ServiceLinker/linkers/${x.linkerName}`,
         linkerName: x.linkerName, sourceId: x.sourceId, properties: x.properties, tenantId: x.tenantId,
         ownedNames: ownedNamesOf(x.existing), previous: previousWrites(x.existing, storeId),
         ...(x.sealedSecrets ? { sealedSecrets: x.sealedSecrets } : {}),
