@@ -127,7 +127,7 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
         const existing = await linkerOf(start.sourceId, start.linkerName);
         const owned = ownedNamesOf(existing);
         const plan = await planConnection({
-          linkerId: start.linkerId, linkerName: start.linkerName, sourceId: start.sourceId, properties: start.properties,
+          linkerName: start.linkerName, sourceId: start.sourceId, properties: start.properties,
           tenantId: start.caller.tenantId, ownedNames: owned, ...(start.sealedSecrets ? { sealedSecrets: start.sealedSecrets } : {}),
           previous: previousWrites(existing, configurationStoreOf(start.properties.configurationInfo as Record<string, unknown> | null | undefined)),
         }, ctx);

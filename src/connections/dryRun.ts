@@ -71,7 +71,6 @@ export async function dryRunCreateOrUpdate(req: DryRunRequest, ctx: DryRunContex
   let plan: ConnectionPlan;
   try {
     plan = await planConnection({
-      linkerId: `${req.sourceId}/providers/Microsoft.ServiceLinker/linkers/${req.linkerName}`,
       linkerName: req.linkerName, sourceId: req.sourceId, properties: req.properties, tenantId: req.tenantId,
       ownedNames: req.ownedNames ?? [], ...(req.sealedSecrets ? { sealedSecrets: req.sealedSecrets } : {}),
     }, ctx);

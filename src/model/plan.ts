@@ -10,7 +10,6 @@ import type {
 } from "./steps.js";
 
 export interface PlanRequest {
-  linkerId: string;
   linkerName: string;
   sourceId: string;
   properties: LinkerProperties;

@@ -106,7 +106,7 @@ type Outcome = { entries: { name: string; value?: string | null; isSecret: boole
 async function planned(cell: Cell): Promise<{ outcome: Outcome; plan?: ConnectionPlan }> {
   try {
     const plan = await planConnection({
-      linkerId: `${cell.sourceId}/providers/Microsoft.ServiceLinker/linkers/${cell.linkerName}`, linkerName: cell.linkerName,
+      linkerName: cell.linkerName,
       sourceId: cell.sourceId, properties: cell.properties, tenantId: sb.te.emulator.tenantId, ownedNames: [],
     }, sb.ctx);
     return { plan, outcome: { entries: plan.configurations.map((c) => ({ name: c.name, ...(c.isSecret ? {} : { value: c.value ?? null }), isSecret: c.isSecret })) } };

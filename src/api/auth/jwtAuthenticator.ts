@@ -14,8 +14,6 @@ import type { AuthenticatedCaller, Caller } from "../../model/caller.js";
 import { createOpenIdDiscovery, type FetchLike } from "./openIdDiscovery.js";
 import { unauthorized } from "./unauthorized.js";
 
-export const ARM_AUDIENCES = ["https://management.azure.com/", "https://management.azure.com", "https://management.core.windows.net/"];
-
 export interface JwtAuthenticatorOptions {
   /** OpenID issuer (discovery base), e.g. https://login.microsoftonline.com/{tenant}/v2.0 or the sandbox's. */
   issuer: string;
