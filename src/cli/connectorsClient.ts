@@ -3,27 +3,23 @@
 // generateConfigurations; plus the resource group's location. One error type for everything the API answers.
 import { randomUUID } from "node:crypto";
 import type { ConnectorBody } from "./plan.js";
+import { connectorId as connectorIdOf, connectorScope, parseConnectorScope, splitConnectorId, type ConnectorScope } from "../model/connector.js";
 
 /** The connectors API version (the newest stable one, where connectors are). */
 export const API_VERSION = "2024-04-01";
 export const RESOURCE_GROUPS_API_VERSION = "2021-04-01";
 export const DEFAULT_ENDPOINT = "https://management.azure.com";
 
-export interface ConnectorScope {
-  subscriptionId: string;
-  resourceGroup: string;
-  location: string;
-}
+export type { ConnectorScope } from "../model/connector.js";
 
 export function connectorId(scope: ConnectorScope, name: string): string {
-  return `/subscriptions/${scope.subscriptionId}/resourceGroups/${scope.resourceGroup}/providers/Microsoft.ServiceLinker/locations/${scope.location}/connectors/${name}`;
+  return connectorIdOf(connectorScope(scope), name);
 }
 
-const CONNECTOR_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ServiceLinker\/locations\/([^/]+)\/connectors\/([^/]+)\/?$/i;
-
 export function parseConnectorId(id: string): { scope: ConnectorScope; name: string } | undefined {
-  const m = CONNECTOR_ID.exec(id.trim());
-  return m ? { scope: { subscriptionId: m[1]!, resourceGroup: m[2]!, location: m[3]! }, name: m[4]! } : undefined;
+  const split = splitConnectorId(id.trim());
+  const scope = split && parseConnectorScope(split.sourceId);
+  return split && scope ? { scope, name: split.name } : undefined;
 }
 
 /** An error answered by the API (or the transport), in ARM's terms. */
