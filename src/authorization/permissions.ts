@@ -4,6 +4,7 @@
 // `*` anywhere, case-insensitive. An entry that carries an ABAC condition grants nothing here: whether the
 // condition holds depends on the request ARM will see, which linkwright cannot evaluate, so it does not count.
 // A deny assignment that applies to the principal at the scope blocks the action whatever the roles grant.
+import { foldCase } from "../azure/resourceId.js";
 
 export interface PermissionEntry {
   actions?: string[];
@@ -67,7 +68,8 @@ export function grantsConditionally(entries: PermissionEntry[], action: string, 
   return entries.some((e) => Boolean(e.condition) && entryAllows(e, action, data));
 }
 
-const norm = (s: string) => s.replace(/\/+$/, "").toLowerCase();
+/** A scope as compared: without trailing slashes, ASCII letters folded (src/azure/resourceId.ts foldCase, as ARM). */
+const norm = (s: string) => foldCase(s.replace(/\/+$/, ""));
 
 /** `inner` is `outer` or lies below it. */
 export function isAtOrBelow(inner: string, outer: string): boolean {

@@ -2,7 +2,7 @@
 // operations themselves, how requirements are compared with what was authorized, the scopes a request names. What
 // each step needs is that step's own fact (src/steps/*.ts `requires`), collected by src/connections/changeRequirements.ts.
 // The rule: nothing linkwright does with its own identity may go beyond what the caller could do in ARM directly.
-import { parseResourceId } from "../azure/resourceId.js";
+import { foldCase, parseResourceId } from "../azure/resourceId.js";
 import type { LinkerProperties } from "../model/linker.js";
 import { resolveTarget } from "../catalogue/index.js";
 import { connectorResourceGroup } from "../model/connector.js";
@@ -60,7 +60,7 @@ export function distinct(required: RequiredPermission[]): RequiredPermission[] {
 }
 
 export function permissionKey(r: Pick<RequiredPermission, "scope" | "action" | "dataAction">): string {
-  return `${r.scope.replace(/\/+$/, "").toLowerCase()}|${r.action.toLowerCase()}|${r.dataAction ? "data" : "control"}`;
+  return `${foldCase(r.scope.replace(/\/+$/, ""))}|${foldCase(r.action)}|${r.dataAction ? "data" : "control"}`;
 }
 
 /** What `needed` asks that `authorized` does not cover (the saga checks its plan against what was authorized), read
@@ -105,5 +105,5 @@ export function scopesNamedBy(sourceId: string, properties: LinkerProperties): s
   const info = isObject(properties.configurationInfo) ? properties.configurationInfo : undefined;
   const store = info && isObject(info["configurationStore"]) ? str(info["configurationStore"]["appConfigurationId"]) : undefined;
   if (store) scopes.push(store);
-  return [...new Map(scopes.map((s) => [s.toLowerCase(), s])).values()];
+  return [...new Map(scopes.map((s) => [foldCase(s), s])).values()];
 }

@@ -1,8 +1,8 @@
 // The pure parts of caller authorization: how ARM's permission entries and deny assignments are read, what a plan
 // requires, and what a saga's later plan may need beyond what was authorized.
 import { describe, expect, it } from "vitest";
-import { denyingAssignment, EVERYONE, grants, grantsConditionally } from "../../src/authorization/permissions.js";
-import { notCovered } from "../../src/authorization/requirements.js";
+import { denyingAssignment, EVERYONE, grants, grantsConditionally, isAtOrBelow } from "../../src/authorization/permissions.js";
+import { notCovered, permissionKey } from "../../src/authorization/requirements.js";
 import { changeRequirements, deleteRequirements } from "../../src/connections/changeRequirements.js";
 import type { ConnectionPlan } from "../../src/model/plan.js";
 
@@ -110,5 +110,23 @@ describe("linkwright's own refusals", () => {
     const kv = Object.assign(new Error(`Caller is not authorized to perform action on resource.\r\nCaller: appid=a;oid=${ME};iss=https://sts.windows.net/t/\r\nAction: 'Microsoft.KeyVault/vaults/secrets/getSecret/action'\r\nResource: '${VAULT.toLowerCase()}/secrets/s1'\r\nAssignment: (not found)`), { statusCode: 403 });
     expect(ownPermissionGap(kv)).toMatchObject({ action: "Microsoft.KeyVault/vaults/secrets/getSecret/action", scope: VAULT.toLowerCase(), dataAction: true, recommendedRole: "Key Vault Secrets Officer", principalId: ME });
     expect(ownPermissionGap(Object.assign(new Error("Not found"), { statusCode: 404 }))).toBeUndefined();
+  });
+});
+
+describe("scopes compare with the one case folding (ASCII letters only, as ARM)", () => {
+  // JavaScript's toLowerCase folds the Kelvin sign (U+212A) to "k": two names ARM tells apart were one scope here.
+  const KELVIN = `${RG}/providers/Microsoft.Web/sites/\u212Aapp`;
+  const PLAIN = `${RG}/providers/Microsoft.Web/sites/kapp`;
+
+  it("a scope is not at or below another that differs but for Unicode case", () => {
+    expect(isAtOrBelow(KELVIN, PLAIN)).toBe(false);
+    expect(isAtOrBelow(`${KELVIN}/config/appsettings`, PLAIN)).toBe(false);
+    expect(isAtOrBelow(`${RG.toUpperCase()}/providers/Microsoft.Web/sites/KAPP`, PLAIN)).toBe(true);
+  });
+
+  it("what was authorized on one does not cover the other", () => {
+    const needed = [{ scope: KELVIN, action: "Microsoft.Web/sites/write", why: "x" }];
+    expect(notCovered([{ scope: PLAIN, action: "Microsoft.Web/sites/write" }], needed)).toHaveLength(1);
+    expect(permissionKey(needed[0]!)).not.toBe(permissionKey({ scope: PLAIN, action: "Microsoft.Web/sites/write" }));
   });
 });
