@@ -52,7 +52,10 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
     applied: AppliedStepRecord[]): Promise<DeletePlan> {
     if (applied.length === 0) return { undo: [], kept: [] };
     const forced = isForced(linker);
-    const others = (await linkersOf(deps.store.linkers, start.sourceId)).filter((l) => l.name.toLowerCase() !== start.linkerName.toLowerCase());
+    // The source's other connections, listed once and only when a shared record asks who else relies on it.
+    let listed: Promise<StoredLinker[]> | undefined;
+    const othersOf = () => (listed ??= linkersOf(deps.store.linkers, start.sourceId)
+      .then((all) => all.filter((l) => l.name.toLowerCase() !== start.linkerName.toLowerCase())));
     const undo: AppliedStepRecord[] = [];
     const kept: string[] = [];
     for (const a of [...applied].reverse()) {
@@ -73,6 +76,7 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
       if (policy.kind === "shared" && !forced) {
         const key = keyOf(a);
         const reliesOnIt = policy.reliedOnBy ?? ((o: StoredLinker) => appliedOf(o).some((x) => keyOf(x) === key));
+        const others = await othersOf();
         if (others.some((o) => reliesOnIt(o))) {
           kept.push(policy.kept);
           await handOver(start.sourceId, others, a, policy);
