@@ -265,15 +265,16 @@ export function createConnectionActivities(deps: ConnectionActivityDeps) {
         failure = { ok: false, error: classifyError(e, "record") };
         if (outcome.status === "Succeeded") return failure;
       }
+      // A create or update is ending: its steps' write-ahead entries are of no more use, and go before the operation
+      // is seen ended (left behind, they are sealed and never read, so a failure to clear them does not fail the
+      // operation). Other operations write none.
+      if (outcome.kind === "createOrUpdate") await deps.store.journal.clear(outcome.operationId).catch(() => undefined);
       const error = outcome.error && failure ? { ...outcome.error, message: `${outcome.error.message} (and the connection's record could not be written: ${failure.error.message})` } : outcome.error;
       await records.end(outcome.operationId, {
         status: outcome.status,
         ...(error ? { error } : {}),
         ...(outcome.result ? { result: outcome.result } : {}),
       });
-      // A create or update has ended: its steps' write-ahead entries are of no more use (left behind, they are sealed
-      // and never read, so a failure to clear them does not fail the operation). Other operations write none.
-      if (outcome.kind === "createOrUpdate") await deps.store.journal.clear(outcome.operationId).catch(() => undefined);
       return failure ?? { ok: true };
     },
   };
